@@ -1,0 +1,99 @@
+/**
+ * Every error that reaches the user is an ExportError: one sentence that says what happened and
+ * who must act, plus the exit code that cron jobs and CI pipelines branch on (see README, "Exit codes").
+ */
+export const ExitCode = {
+  success: 0,
+  notDelivered: 1,
+  usage: 2,
+  auth: 3,
+  locked: 4,
+  internal: 70,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class ExportError extends Error {
+  readonly exitCode: ExitCodeValue;
+
+  constructor(message: string, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** The command line is wrong: an unknown option, a bad value, a mapping that names no column. */
+export class UsageError extends ExportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** The segment file cannot be read as a whole: the user must fix the file. Nothing was sent. */
+export class InputFileError extends ExportError {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(
+    file: string,
+    location: { line?: number; column?: number },
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    const where = [
+      file,
+      location.line === undefined ? undefined : `line ${location.line}`,
+      location.column === undefined ? undefined : `column ${location.column}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    super(`${where}: ${reason}`, ExitCode.usage, options);
+    this.file = file;
+    this.line = location.line;
+    this.column = location.column;
+  }
+}
+
+/** Klaviyo refused the key, its scopes or the list: the user must fix the connection. Nothing was sent. */
+export class AuthError extends ExportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.auth, options);
+  }
+}
+
+/** Klaviyo answered in a way that ends the run (after retries): the user may retry later. */
+export class KlaviyoApiError extends ExportError {
+  readonly status: number | undefined;
+
+  constructor(message: string, status: number | undefined, options?: { cause?: unknown }) {
+    super(message, ExitCode.notDelivered, options);
+    this.status = status;
+  }
+}
+
+/** Another run holds the lock for this list and state directory. */
+export class LockedError extends ExportError {
+  constructor(message: string) {
+    super(message, ExitCode.locked);
+  }
+}
+
+/** The run was stopped by SIGINT/SIGTERM or its --timeout deadline. */
+export class InterruptedError extends ExportError {
+  constructor(message = 'Interrupted.', exitCode: ExitCodeValue = ExitCode.interrupted) {
+    super(message, exitCode);
+  }
+}
+
+/** A bug in klaviyo-export itself. */
+export class InternalError extends ExportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      `${message} This is a bug in klaviyo-export; please report it with the command you ran (without the API key).`,
+      ExitCode.internal,
+      options,
+    );
+  }
+}

@@ -1,0 +1,41 @@
+/** One record of a segment file, before mapping. */
+export interface SourceRecord {
+  /**
+   * 1-based physical line where the record starts (CSV: the line of its first character, so a
+   * quoted field with newlines does not shift later lines; NDJSON: the line; JSON: the line where
+   * the object's `{` stands).
+   */
+  readonly line: number;
+  /** JSON: 0-based index of the element in the array; absent for CSV and NDJSON. */
+  readonly index?: number;
+  /** Column name -> raw value. CSV values are strings; JSON values are whatever the file held. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export type SegmentFormat = 'csv' | 'json' | 'ndjson';
+export type CsvDelimiter = ',' | ';' | '\t' | '|';
+
+export interface ReadSegmentOptions {
+  /** A path, or `-` for standard input. */
+  readonly input: string;
+  /** Overrides detection from the file extension. */
+  readonly format?: SegmentFormat;
+  /** CSV only; detected from the header line when absent. */
+  readonly delimiter?: CsvDelimiter;
+  /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** For tests: the stream that `-` reads. Defaults to process.stdin. */
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+export interface Segment {
+  /** The name used in messages: the path as given, or `<stdin>`. */
+  readonly displayName: string;
+  readonly format: SegmentFormat;
+  /** CSV: the header, in order. JSON/NDJSON: the keys of the first object, then any new key seen. */
+  readonly columns: readonly string[];
+  /** Read once. Throws InputFileError (file, line, column, one sentence) on a malformed file. */
+  readonly records: AsyncIterable<SourceRecord>;
+  /** sha256 hex of the bytes read; available once `records` has been read to the end. */
+  contentDigest(): string;
+}
