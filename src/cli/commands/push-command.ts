@@ -1,0 +1,184 @@
+import { ExitCode, InterruptedError, type ExitCodeValue } from '../../errors.js';
+import { BatchStager } from '../../export/batch-stager.js';
+import { MemoryJournal } from '../../export/delivery-journal.js';
+import { deliverBatches, type DeliveryResult } from '../../export/deliver-batches.js';
+import { JobWatcher } from '../../export/job-watcher.js';
+import { ReasonTally } from '../../export/reason-tally.js';
+import { scanSegment, type ScanResult } from '../../export/scan-segment.js';
+import { summarizeRun } from '../../export/summarize-run.js';
+import { runPreflight } from '../../export/preflight.js';
+import { attributesToFields } from '../../export/attributes-to-fields.js';
+import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
+import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
+import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
+import { addLine, emptyLineList, type DeliverySummary, type RunOutcome } from '../../report/run-summary.js';
+import { formatCount } from '../../report/render-summary-text.js';
+import type { CliContext } from '../cli-context.js';
+import { confirmOnTerminal } from '../confirm-prompt.js';
+import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { ConsoleOutput } from '../console-output.js';
+import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
+import { RunLog, type LogFormat } from '../run-log.js';
+import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+import { runValidate } from './validate-command.js';
+import { createStopSignals } from '../stop-signals.js';
+import { DeliveryProgress } from '../delivery-progress.js';
+
+export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions {
+  list: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  wait: boolean;
+  stateDir?: string;
+  restart?: boolean;
+  logFormat: LogFormat;
+  timeout?: number;
+}
+
+/** Upload requests in flight at once; the client's rate limiter (10/s) paces them. */
+const UPLOAD_CONCURRENCY = 6;
+/** A cancelled job applied nothing; its batch is sent again up to this many times. */
+const MAX_RESUBMITS = 3;
+
+export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
+  if (options.dryRun) return runValidate(context, file, options, 'push');
+  const startedAt = new Date();
+  const connection = resolveConnection(context, options);
+  const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
+  const log = new RunLog({
+    stderr: context.stderr,
+    format: options.logFormat,
+    isTerminal: context.isStderrTerminal,
+    noColor: context.env.noColor,
+    quiet: Boolean(options.quiet),
+  });
+  const stops = createStopSignals(context, options.timeout);
+  const client = connectClient(connection, {
+    signal: stops.hard,
+    onEvent: (event) => {
+      if (event.type === 'throttled') log.event('throttled', `Klaviyo asked to slow down (${event.operation}); waiting ${Math.ceil(event.retryAfterMs / 1000)} s.`, { operation: event.operation, retryAfterMs: event.retryAfterMs }, 'debug');
+      if (event.type === 'retry') log.event('retry', `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`, { operation: event.operation, attempt: event.attempt, reason: event.reason }, 'debug');
+    },
+  });
+
+  try {
+    log.event('preflight', `Checking list ${options.list}...`, { listId: options.list });
+    const list = await runPreflight(client, options.list);
+    log.event('preflight-ok', `List "${list.name}" (${list.id}) found.`, { listId: list.id });
+
+    const envelope = createProfileImportEnvelope(list.id);
+    const stager = await BatchStager.create(envelope);
+    const rejects = openRejectsFile(options.rejects);
+    try {
+      log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
+      const scan = await scanSegment({
+        source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
+        mapping: mappingRequestOf(options),
+        limits: batchLimitsOf(options),
+        listId: list.id,
+        signal: stops.soft,
+        onMappingResolved: (_mapping, columns) => rejects?.setColumns(columns),
+        onRejected: (row) => rejects?.add(row),
+        onBatch: (batch) => stager.stage(batch),
+        onProgress: (rows) => log.live(`reading: ${formatCount(rows)} rows`),
+      });
+      log.endLive();
+      log.event(
+        'read-done',
+        `Read ${formatCount(scan.rowsRead)} rows: ${formatCount(scan.validProfiles)} valid, ${formatCount(scan.rejected)} rejected, ${formatCount(scan.duplicates.count)} duplicates.`,
+        { rows: scan.rowsRead, valid: scan.validProfiles, rejected: scan.rejected, duplicates: scan.duplicates.count, batches: scan.batches },
+      );
+
+      const finish = (outcome: RunOutcome, delivery: DeliverySummary | undefined, sendMs: number) => {
+        const summary = summarizeRun(scan, {
+          command: 'push', dryRun: false, listId: list.id, listName: list.name, maxPerExport: options.maxPerExport,
+          startedAt, totalMs: Date.now() - startedAt.getTime(), sendMs, outcome, delivery,
+        });
+        writeRunOutputs(summary, { output, reportPath: options.report, rejects });
+      };
+
+      if (options.strict && scan.rejected > 0) {
+        finish('rejected-strict', undefined, 0);
+        return ExitCode.usage;
+      }
+      if (!(await confirmPush(context, options, client, list, scan, stops.soft))) {
+        log.event('declined', 'Nothing was sent.', {}, 'warn');
+        finish('not-delivered', undefined, 0);
+        return ExitCode.notDelivered;
+      }
+
+      const sendStartedAt = Date.now();
+      const refused = new ReasonTally();
+      const notDelivered = emptyLineList();
+      const progress = new DeliveryProgress(log, scan.validProfiles, () => Date.now());
+      const watcher = new JobWatcher({
+        client, sleep: abortableSleep, now: Date.now, signal: stops.soft,
+        onPolled: (job) => log.event('job', `Job ${job.id}: ${job.status}.`, { jobId: job.id, status: job.status, completed: job.completedCount, failed: job.failedCount }, 'debug'),
+      });
+      log.event('send', `Sending ${formatCount(scan.validProfiles)} profiles in ${formatCount(scan.batches)} requests to list ${list.id}...`, { profiles: scan.validProfiles, requests: scan.batches, listId: list.id });
+      const result = await deliverBatches({
+        client, batches: stager.batches, readBody: (batch) => stager.readBody(batch), envelope, watcher,
+        journal: new MemoryJournal(), wait: options.wait, concurrency: UPLOAD_CONCURRENCY, maxResubmits: MAX_RESUBMITS,
+        signal: stops.soft,
+        events: {
+          onUndelivered: (profile) => {
+            if (profile.kind === 'refused') refused.add(profile.reason, profile.description, profile.line);
+            else addLine(notDelivered, profile.line);
+            rejects?.add({ line: profile.line, reason: profile.reason, detail: profile.detail, fields: attributesToFields(profile.attributes, scan.mapping) });
+          },
+          onAccepted: (batch, job) => {
+            progress.accepted(batch.profiles);
+            log.event('accepted', `Request ${batch.index + 1}/${scan.batches} accepted as job ${job.id}.`, { batch: batch.index, jobId: job.id, profiles: batch.profiles }, 'debug');
+          },
+          onFinished: (_batch, job) => progress.confirmed(job.completedCount),
+        },
+      });
+      log.endLive();
+      const stats = client.stats();
+      const delivery: DeliverySummary = {
+        sent: result.sent, imported: result.imported, refusedByKlaviyo: refused.toList(), refused: result.refused,
+        notDelivered, unconfirmed: result.unconfirmed, requests: stats.requests, retries: stats.retries, throttled: stats.throttled,
+        resubmittedJobs: result.resubmittedJobs, resumedBatches: result.resumedBatches,
+        jobs: result.jobs.map((j) => ({ batch: j.batch, export: j.exportIndex, jobId: j.job.id, status: j.job.status, profiles: j.profiles, imported: j.job.completedCount, failed: j.job.failedCount })),
+      };
+      const outcome = outcomeOf(scan, result, stops.soft.aborted, options.wait);
+      finish(outcome, delivery, Date.now() - sendStartedAt);
+      if (stops.soft.aborted) return stops.exitCode();
+      return outcome === 'delivered' || outcome === 'submitted' ? ExitCode.success : ExitCode.notDelivered;
+    } finally {
+      rejects?.close();
+      await stager.dispose();
+    }
+  } catch (error) {
+    if (stops.soft.aborted && !(error instanceof InterruptedError) && stops.soft.reason instanceof InterruptedError) throw stops.soft.reason;
+    throw error;
+  } finally {
+    stops.dispose();
+  }
+}
+
+function outcomeOf(scan: ScanResult, result: DeliveryResult, isInterrupted: boolean, isWaiting: boolean): RunOutcome {
+  if (isInterrupted) return 'interrupted';
+  if (!isWaiting) return result.notDelivered + result.refused === 0 ? 'submitted' : 'partially-delivered';
+  if (result.refused === 0 && result.notDelivered === 0 && result.unconfirmed === 0) return 'delivered';
+  return result.imported === 0 && scan.validProfiles > 0 ? 'not-delivered' : 'partially-delivered';
+}
+
+/** Writing to the wrong list is the costly mistake: on a terminal, say what will happen and ask. */
+async function confirmPush(
+  context: CliContext,
+  options: PushCommandOptions,
+  client: KlaviyoClient,
+  list: { id: string; name: string },
+  scan: ScanResult,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (options.yes || !context.isStdinTerminal || !context.isStderrTerminal || scan.validProfiles === 0 || options.json) return true;
+  const account = await client.getAccount().then((a) => `account "${a.name}", `, () => '');
+  return confirmOnTerminal(
+    `About to add ${formatCount(scan.validProfiles)} profiles to ${account}list "${list.name}" (${list.id}). Continue?`,
+    context.stdin,
+    context.stderr,
+    signal,
+  );
+}

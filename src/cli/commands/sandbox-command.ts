@@ -1,0 +1,37 @@
+import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import { startSandbox } from '../../sandbox/sandbox-server.js';
+import type { CliContext } from '../cli-context.js';
+
+export interface SandboxCommandOptions {
+  port: number;
+  host: string;
+  key?: string;
+  rateLimits: boolean;
+}
+
+export const DEFAULT_SANDBOX_KEY = 'pk_sandbox_0000000000000000000000000000';
+
+/** Runs the local fake Klaviyo until SIGINT/SIGTERM. */
+export async function runSandbox(context: CliContext, options: SandboxCommandOptions): Promise<ExitCodeValue> {
+  const key = options.key ?? DEFAULT_SANDBOX_KEY;
+  const sandbox = await startSandbox({
+    host: options.host,
+    port: options.port,
+    keys: [{ key, scopes: 'all' }],
+    rateLimits: options.rateLimits ? 'klaviyo' : 'off',
+  });
+  context.stdout.write(
+    [
+      `Sandbox Klaviyo API listening on ${sandbox.url}`,
+      `  export KLAVIYO_BASE_URL=${sandbox.url}`,
+      `  export KLAVIYO_API_KEY=${key}`,
+      `  lists: Y6nRLr (Newsletter), XyZ123 (VIP customers)`,
+      `  list members: ${sandbox.url}/__sandbox/lists/<id>/members`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await sandbox.close();
+  return ExitCode.success;
+}

@@ -1,0 +1,64 @@
+import { CommanderError } from 'commander';
+import { loadEnvironment } from '../config/load-environment.js';
+import { redactSecret } from '../config/secret.js';
+import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../errors.js';
+import type { CliContext } from './cli-context.js';
+import { buildProgram } from './program.js';
+import { listenForInterrupts } from './signals.js';
+import { VERSION } from './version.js';
+
+/** Grace for open handles (keep-alive sockets, a closing server) once the exit code is known. */
+const EXIT_GRACE_MS = 3_000;
+
+/** The process boundary: the only function that sets the exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const interrupts = listenForInterrupts((name) => process.stderr.write(`\n${name} received: stopping (press Ctrl-C again to stop at once).\n`));
+  const env = loadEnvironment(process.cwd());
+  const context: CliContext = {
+    cwd: process.cwd(),
+    env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    isStdinTerminal: Boolean(process.stdin.isTTY),
+    isStderrTerminal: Boolean(process.stderr.isTTY),
+    signal: interrupts.signal,
+    hardSignal: interrupts.hardSignal,
+    version: VERSION,
+  };
+  const code = await runCli(argv, context);
+  interrupts.dispose();
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+}
+
+export async function runCli(argv: string[], context: CliContext): Promise<ExitCodeValue> {
+  let exitCode: ExitCodeValue = ExitCode.success;
+  const program = buildProgram(context, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportError(error, context);
+  }
+}
+
+function reportError(error: unknown, context: CliContext): ExitCodeValue {
+  if (error instanceof CommanderError) {
+    // commander has already printed its message (help, version or a usage error).
+    return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
+  }
+  const interruption = context.signal.aborted ? context.signal.reason : undefined;
+  const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
+  if (known) {
+    context.stderr.write(`error: ${redactSecret(known.message, context.env.apiKey)}\n`);
+    return known.exitCode;
+  }
+  const message = redactSecret(error instanceof Error ? error.message : String(error), context.env.apiKey);
+  context.stderr.write(
+    `error: klaviyo-export stopped on an unexpected error (${message}); this is a bug, please report it with the command you ran (without the API key).\n`,
+  );
+  return ExitCode.internal;
+}

@@ -1,0 +1,67 @@
+import { InvalidArgumentError } from 'commander';
+import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+
+/** Pure parsers for option values; commander turns their InvalidArgumentError into exit code 2. */
+
+export function parseFormat(value: string): SegmentFormat {
+  const format = value.toLowerCase();
+  if (format === 'csv' || format === 'json' || format === 'ndjson') return format;
+  if (format === 'jsonl' || format === 'jsonlines') return 'ndjson';
+  throw new InvalidArgumentError('Use csv, json or ndjson.');
+}
+
+const DELIMITERS: Record<string, CsvDelimiter> = {
+  ',': ',', comma: ',',
+  ';': ';', semicolon: ';',
+  '\t': '\t', '\\t': '\t', tab: '\t',
+  '|': '|', pipe: '|',
+};
+
+export function parseDelimiter(value: string): CsvDelimiter {
+  const delimiter = DELIMITERS[value.toLowerCase()];
+  if (delimiter === undefined) throw new InvalidArgumentError('Use one of , ; | or tab.');
+  return delimiter;
+}
+
+export function parsePositiveInteger(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`Use a whole number from 1 to ${max.toLocaleString('en-US')}.`);
+    }
+    return n;
+  };
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65_535) throw new InvalidArgumentError('Use a port from 0 to 65535.');
+  return n;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `90`, `90s`, `15m`, `1h`, `1h30m` -> milliseconds. A bare number is seconds. */
+export function parseDuration(value: string): number {
+  const text = value.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(text)) return positive(Number(text) * 1000);
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new InvalidArgumentError('Use a duration such as 90s, 15m or 1h30m.');
+  }
+  return positive(parts.reduce((total, [, amount, unit]) => total + Number(amount) * DURATION_UNITS_MS[unit!]!, 0));
+}
+
+function positive(ms: number): number {
+  if (!(ms > 0)) throw new InvalidArgumentError('The duration must be more than zero.');
+  return Math.round(ms);
+}
+
+export function parseLogFormat(value: string): 'text' | 'json' {
+  if (value === 'text' || value === 'json') return value;
+  throw new InvalidArgumentError('Use text or json.');
+}
+
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander';
+import type { ExitCodeValue } from '../errors.js';
+import type { CliContext } from './cli-context.js';
+import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
+import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
+import { runPush, type PushCommandOptions } from './commands/push-command.js';
+import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
+import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
+import { addConnectionOptions } from './connection-options.js';
+import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
+import { addSegmentOptions } from './segment-options.js';
+
+export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeValue) => void): Command {
+  const program = new Command('klaviyo-export')
+    .description('Export a customer segment (CSV, JSON or NDJSON) into a Klaviyo list.')
+    .version(context.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
+    .exitOverride();
+
+  addSegmentOptions(
+    program
+      .command('validate')
+      .description('read, map and validate a segment file and print the plan; sends nothing')
+      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+      .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
+  ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
+
+  addConnectionOptions(
+    addSegmentOptions(
+      program
+        .command('push')
+        .description('deliver every valid profile of a segment file to a Klaviyo list')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+    ),
+  )
+    .option('-y, --yes', 'do not ask for confirmation on a terminal')
+    .option('--dry-run', 'validate and plan only, like `validate`: no network at all')
+    .option('--no-wait', 'submit the import jobs and report their ids without waiting for them')
+    .option('--state-dir <dir>', 'where the checkpoint and lock live (default: .klaviyo-export in the working directory)')
+    .option('--restart', 'ignore an earlier checkpoint and send everything again')
+    .addOption(new Option('--log-format <format>', 'text, or json for log shippers (one object per line on stderr)').argParser(parseLogFormat).default('text'))
+    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
+    .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
+
+  addConnectionOptions(
+    program
+      .command('lists')
+      .description("list the account's lists (id, name, created) to find a list id")
+      .option('--name <text>', 'only lists whose name contains this text')
+      .option('--json', 'print JSON'),
+  ).action(async (options: ListsCommandOptions) => setExitCode(await runLists(context, options)));
+
+  addConnectionOptions(
+    program
+      .command('check')
+      .description('check that the API key can push to a list; exit 0 when it can, 3 when not')
+      .requiredOption('--list <id>', 'the Klaviyo list id')
+      .option('--json', 'print JSON'),
+  ).action(async (options: CheckCommandOptions) => setExitCode(await runCheck(context, options)));
+
+  program
+    .command('sandbox')
+    .description('start a local fake Klaviyo API to rehearse pushes (loopback only by default)')
+    .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').argParser(parsePort).default(4010))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
+    .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
+    .action(async (options: SandboxCommandOptions) => setExitCode(await runSandbox(context, options)));
+
+  return program;
+}

@@ -1,0 +1,55 @@
+import type { TextSink } from './cli-context.js';
+
+export type LogFormat = 'text' | 'json';
+export type LogFields = Record<string, string | number | boolean | undefined | readonly string[]>;
+
+/**
+ * Progress and events of a run on stderr. On a terminal: one live line, redrawn. Elsewhere (cron,
+ * CI): a few plain lines, or with --log-format json one JSON object per line for log shippers.
+ * Callers pass counts and ids only, never personal data or the key.
+ */
+export class RunLog {
+  readonly #stderr: TextSink;
+  readonly #format: LogFormat;
+  readonly #isLive: boolean;
+  readonly #isQuiet: boolean;
+  readonly #now: () => Date;
+  #hasLiveLine = false;
+
+  constructor(options: { stderr: TextSink; format: LogFormat; isTerminal: boolean; noColor: boolean; quiet: boolean; now?: () => Date }) {
+    this.#stderr = options.stderr;
+    this.#format = options.format;
+    this.#isLive = options.isTerminal && options.format === 'text' && !options.noColor && !options.quiet;
+    this.#isQuiet = options.quiet;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** A milestone: printed as a line in text mode (except debug), as an object in json mode. */
+  event(event: string, message: string, fields: LogFields = {}, level: 'debug' | 'info' | 'warn' | 'error' = 'info'): void {
+    if (this.#format === 'json') {
+      this.#stderr.write(`${JSON.stringify({ timestamp: this.#now().toISOString(), level, event, message, ...fields })}\n`);
+      return;
+    }
+    // Per-request events are for log shippers; a person reads the milestones and the summary.
+    if (level === 'debug' || (this.#isQuiet && level !== 'error')) return;
+    this.#clearLive();
+    this.#stderr.write(`${level === 'info' ? '' : `${level === 'warn' ? 'warning' : 'error'}: `}${message}\n`);
+  }
+
+  /** A live status line, only on a terminal; ignored elsewhere (events carry the milestones). */
+  live(text: string): void {
+    if (!this.#isLive) return;
+    this.#stderr.write(`\r\x1b[2K${text}`);
+    this.#hasLiveLine = true;
+  }
+
+  endLive(): void {
+    this.#clearLive();
+  }
+
+  #clearLive(): void {
+    if (!this.#hasLiveLine) return;
+    this.#stderr.write('\r\x1b[2K');
+    this.#hasLiveLine = false;
+  }
+}

@@ -1,0 +1,47 @@
+import { Command, Option } from 'commander';
+import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, type BatchLimits } from '../export/batch-limits.js';
+import type { MappingRequest } from '../mapping/mapping-spec.js';
+import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
+
+/** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
+export interface SegmentCommandOptions {
+  format?: SegmentFormat;
+  delimiter?: CsvDelimiter;
+  emailField?: string;
+  map?: string[];
+  defaultCountry?: string;
+  maxPerExport: number;
+  rejects?: string;
+  report?: string;
+  strict?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function addSegmentOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
+    .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
+    .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
+    .option('--map <field=column>', 'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)', collect)
+    .option('--default-country <code>', 'ISO country for phone numbers written without +country code, e.g. US')
+    .addOption(
+      new Option('--max-per-export <n>', 'profiles per export, at most 100,000')
+        .argParser(parsePositiveInteger(MAX_PROFILES_PER_EXPORT))
+        .default(MAX_PROFILES_PER_EXPORT),
+    )
+    .option('--rejects <file.csv>', 'write every rejected row with its line, reason and original values')
+    .option('--report <file.json>', 'write a machine-readable summary (no email addresses)')
+    .option('--strict', 'fail (exit 2, nothing sent) when any row is rejected')
+    .option('--json', 'print the summary as one JSON object on stdout, nothing else there')
+    .option('-q, --quiet', 'print only errors');
+}
+
+export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
+  return { emailField: options.emailField, maps: options.map ?? [], defaultCountry: options.defaultCountry };
+}
+
+export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
+  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: options.maxPerExport };
+}

@@ -1,0 +1,22 @@
+/**
+ * Klaviyo's Bulk Profile Import limits:
+ * https://developers.klaviyo.com/en/reference/bulk_import_profiles
+ * "up to 10,000 profiles", "payload size 5MB" per request. We count 5 MB as 5,000,000 bytes to keep
+ * a margin whichever way Klaviyo counts a megabyte.
+ */
+export const MAX_PROFILES_PER_REQUEST = 10_000;
+export const MAX_REQUEST_BYTES = 5_000_000;
+/** The export unit of the CDP feature this tool replaces. */
+export const MAX_PROFILES_PER_EXPORT = 100_000;
+
+export interface BatchLimits {
+  readonly maxProfilesPerRequest: number;
+  readonly maxRequestBytes: number;
+  readonly maxProfilesPerExport: number;
+}
+
+export const KLAVIYO_BATCH_LIMITS: BatchLimits = {
+  maxProfilesPerRequest: MAX_PROFILES_PER_REQUEST,
+  maxRequestBytes: MAX_REQUEST_BYTES,
+  maxProfilesPerExport: MAX_PROFILES_PER_EXPORT,
+};

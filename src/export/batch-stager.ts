@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProfileImportBody, type ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import type { PlannedBatch } from './batch-planner.js';
+
+/** A batch whose request body waits on disk: parsing happens once, uploading reads it back. */
+export interface StagedBatch {
+  readonly index: number;
+  readonly exportIndex: number;
+  readonly profiles: number;
+  readonly bodyBytes: number;
+  readonly lines: Uint32Array;
+  readonly path: string;
+}
+
+/**
+ * Keeps request bodies in a private temporary directory while the file is read, so that memory
+ * does not grow with the file and nothing is sent before the whole file has been checked.
+ * The bodies hold personal data: the directory is removed when the run ends.
+ */
+export class BatchStager {
+  readonly #directory: string;
+  readonly #envelope: ProfileImportEnvelope;
+  readonly #batches: StagedBatch[] = [];
+
+  private constructor(directory: string, envelope: ProfileImportEnvelope) {
+    this.#directory = directory;
+    this.#envelope = envelope;
+  }
+
+  static async create(envelope: ProfileImportEnvelope, parent = tmpdir()): Promise<BatchStager> {
+    return new BatchStager(await mkdtemp(join(parent, 'klaviyo-export-')), envelope);
+  }
+
+  get batches(): readonly StagedBatch[] {
+    return this.#batches;
+  }
+
+  async stage(batch: PlannedBatch): Promise<void> {
+    const path = join(this.#directory, `batch-${String(batch.index).padStart(6, '0')}.json`);
+    await writeFile(path, buildProfileImportBody(this.#envelope, batch.resources), { mode: 0o600 });
+    this.#batches.push({
+      index: batch.index,
+      exportIndex: batch.exportIndex,
+      profiles: batch.resources.length,
+      bodyBytes: batch.bodyBytes,
+      lines: batch.lines,
+      path,
+    });
+  }
+
+  readBody(batch: StagedBatch): Promise<string> {
+    return readFile(batch.path, 'utf8');
+  }
+
+  async dispose(): Promise<void> {
+    await rm(this.#directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,276 @@
+import pLimit from 'p-limit';
+import { AuthError, KlaviyoApiError } from '../errors.js';
+import { profileIndexFromPointer, type ApiErrorObject, type ImportJob, type KlaviyoClient } from '../klaviyo/klaviyo-client.js';
+import type { ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
+import type { StagedBatch } from './batch-stager.js';
+import type { ConfirmedBatchRecord, DeliveryJournal } from './delivery-journal.js';
+import { collectImportErrors } from './import-errors.js';
+import type { JobWatcher } from './job-watcher.js';
+import { scrub } from './scrub.js';
+
+/** One profile that did not make it, for the rejects file and the report. */
+export interface UndeliveredProfile {
+  readonly line: number;
+  readonly reason: string;
+  /** Generic, no personal data: goes to the console and the report. */
+  readonly description: string;
+  /** Klaviyo's own words, may name the value: rejects file only. */
+  readonly detail: string;
+  readonly attributes: Record<string, unknown> | undefined;
+  readonly kind: 'refused' | 'not-delivered';
+}
+
+export interface DeliveryEvents {
+  onUndelivered(profile: UndeliveredProfile): void;
+  onAccepted?(batch: StagedBatch, job: ImportJob): void;
+  onFinished?(batch: StagedBatch, job: ImportJob): void;
+}
+
+export interface DeliverOptions {
+  readonly client: Pick<KlaviyoClient, 'createProfileImportJob' | 'listImportErrors'>;
+  readonly batches: readonly StagedBatch[];
+  readonly readBody: (batch: StagedBatch) => Promise<string>;
+  readonly envelope: ProfileImportEnvelope;
+  readonly watcher: JobWatcher;
+  readonly journal: DeliveryJournal;
+  /** Follow each job to its end (false: --no-wait). */
+  readonly wait: boolean;
+  /** Requests in flight at once; the client's rate limiter paces them. */
+  readonly concurrency: number;
+  /** A cancelled job applied nothing: its batch is submitted again, this many times at most. */
+  readonly maxResubmits: number;
+  /** Soft stop: no new request starts once aborted. */
+  readonly signal?: AbortSignal;
+  readonly events: DeliveryEvents;
+}
+
+export interface DeliveredJob {
+  readonly batch: number;
+  readonly exportIndex: number;
+  readonly profiles: number;
+  readonly job: ImportJob;
+}
+
+export interface DeliveryResult {
+  sent: number;
+  imported: number;
+  refused: number;
+  notDelivered: number;
+  unconfirmed: number;
+  resubmittedJobs: number;
+  resumedBatches: number;
+  jobs: DeliveredJob[];
+}
+
+/** Klaviyo refused a request naming profiles this many times in a row: give the batch up. */
+const MAX_INVALID_ROUNDS = 3;
+
+/**
+ * Sends every staged batch and follows its job to the end. Every profile of every batch ends in
+ * exactly one bucket: imported, refused (with Klaviyo's reason), not delivered, or unconfirmed.
+ */
+export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, imported: 0, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0, resumedBatches: 0, jobs: [] };
+  const uploads = pLimit(options.concurrency);
+  // A refused key or scope ends the run for every batch, not just the one that met it.
+  const fatal = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, fatal.signal]) : fatal.signal;
+  const onFatal = (error: AuthError) => {
+    if (!fatal.signal.aborted) fatal.abort(error);
+  };
+  await Promise.all(options.batches.map((batch) => deliverBatch(batch, { ...options, signal }, uploads, result, onFatal)));
+  // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
+  if (fatal.signal.aborted && result.sent === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
+  return result;
+}
+
+async function deliverBatch(
+  batch: StagedBatch,
+  options: DeliverOptions,
+  uploads: ReturnType<typeof pLimit>,
+  result: DeliveryResult,
+  onFatal: (error: AuthError) => void,
+): Promise<void> {
+  const { journal, events, signal } = options;
+  const earlier = journal.confirmedBatch(batch.index);
+  if (earlier) {
+    result.resumedBatches += 1;
+    await replayConfirmed(batch, earlier, options, result);
+    return;
+  }
+  /** Positions (in the staged batch) of the profiles still in play, and their current body. */
+  let positions: number[] | undefined;
+  let editedBody: string | undefined;
+  const profileCount = () => positions?.length ?? batch.profiles;
+  const giveUp = async (reason: string, description: string) => {
+    const body = editedBody ?? (await options.readBody(batch));
+    const resources = profileResourcesOf(body);
+    resources.forEach((resource, i) => {
+      const position = positions?.[i] ?? i;
+      events.onUndelivered({ line: batch.lines[position]!, reason, description, detail: description, attributes: resource.attributes, kind: 'not-delivered' });
+    });
+    result.notDelivered += resources.length;
+  };
+
+  let job: ImportJob | undefined;
+  const resumedJobId = journal.submittedJob(batch.index);
+  if (resumedJobId !== undefined) job = pendingJob(resumedJobId, batch.profiles);
+  let isCounted = job !== undefined;
+  if (isCounted) result.sent += batch.profiles;
+  let cancellations = 0;
+  let invalidRounds = 0;
+
+  for (;;) {
+    if (!job) {
+      if (signal?.aborted) return giveUp('not_delivered', 'The run was stopped before this request was sent.');
+      let answer: Awaited<ReturnType<KlaviyoClient['createProfileImportJob']>>;
+      try {
+        answer = await uploads(async () => {
+          if (signal?.aborted) return undefined;
+          return options.client.createProfileImportJob(editedBody ?? (await options.readBody(batch)));
+        }).then((value) => value ?? Promise.reject(signal?.reason));
+      } catch (error) {
+        if (error instanceof AuthError) {
+          onFatal(error);
+          return giveUp('not_delivered', error.message);
+        }
+        if (signal?.aborted) return giveUp('not_delivered', 'The run was stopped before Klaviyo accepted this request.');
+        if (error instanceof KlaviyoApiError) return giveUp('not_delivered', `Klaviyo did not accept the request: ${error.message}`);
+        throw error;
+      }
+      if (answer.kind === 'invalid') {
+        const named = namedPositions(answer.errors, profileCount());
+        invalidRounds += 1;
+        if (named.size === 0 || invalidRounds > MAX_INVALID_ROUNDS) {
+          return giveUp('not_delivered', `Klaviyo refused the whole request: ${describeErrors(answer.errors)}`);
+        }
+        const body = editedBody ?? (await options.readBody(batch));
+        const resources = profileResourcesOf(body);
+        for (const [i, error] of named) {
+          const position = positions?.[i] ?? i;
+          events.onUndelivered({
+            line: batch.lines[position]!,
+            reason: `klaviyo_${error.code ?? 'invalid'}`,
+            description: scrub(error.title ?? 'Klaviyo refused this profile.'),
+            detail: error.detail ?? error.title ?? '',
+            attributes: resources[i]?.attributes,
+            kind: 'refused',
+          });
+        }
+        result.refused += named.size;
+        const next = withoutProfiles(body, options.envelope, new Set(named.keys()));
+        positions = next.kept.map((i) => positions?.[i] ?? i);
+        editedBody = next.body;
+        if (positions.length === 0) return;
+        continue;
+      }
+      job = answer.job;
+      if (!isCounted) {
+        result.sent += profileCount();
+        isCounted = true;
+      }
+      await journal.recordSubmitted(batch.index, job.id);
+      events.onAccepted?.(batch, job);
+    }
+
+    if (!options.wait) {
+      result.unconfirmed += profileCount();
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job });
+      return;
+    }
+    let final: ImportJob;
+    try {
+      final = await options.watcher.waitForFinal(job);
+    } catch (error) {
+      if (!signal?.aborted && !(error instanceof KlaviyoApiError)) throw error;
+      if (error instanceof KlaviyoApiError && error.status === 404 && resumedJobId === job.id) {
+        // A job from the earlier run that Klaviyo no longer knows (expired): send the batch again.
+        job = undefined;
+        continue;
+      }
+      result.unconfirmed += profileCount();
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job });
+      return;
+    }
+    if (final.status === 'cancelled') {
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job: final });
+      cancellations += 1;
+      if (cancellations > options.maxResubmits) {
+        return giveUp('not_delivered', `Klaviyo cancelled the import job ${cancellations} times; nothing of it was applied.`);
+      }
+      result.resubmittedJobs += 1;
+      job = undefined;
+      continue;
+    }
+    const record = await confirm(batch, final, positions, editedBody, options);
+    await journal.recordConfirmed(batch.index, record);
+    await reportConfirmed(batch, record, options, result);
+    result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job: final });
+    events.onFinished?.(batch, final);
+    return;
+  }
+}
+
+/** Reads every page of the job's import errors and ties each to its profile's position. */
+async function confirm(
+  batch: StagedBatch,
+  job: ImportJob,
+  positions: number[] | undefined,
+  editedBody: string | undefined,
+  options: DeliverOptions,
+): Promise<ConfirmedBatchRecord> {
+  if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: 0 };
+  const body = editedBody ?? (await options.readBody(batch));
+  const errors = await collectImportErrors(options.client, job, positions?.length ?? batch.profiles, () => profileResourcesOf(body));
+  const refusals = errors.named.map((refusal) => ({ ...refusal, position: positions?.[refusal.position] ?? refusal.position }));
+  return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) };
+}
+
+async function reportConfirmed(
+  batch: StagedBatch,
+  record: ConfirmedBatchRecord,
+  options: DeliverOptions,
+  result: DeliveryResult,
+): Promise<void> {
+  result.imported += record.imported;
+  result.refused += record.refusals.length + record.unexplained;
+  if (record.refusals.length === 0) return;
+  // Positions in a record are positions in the staged batch, whatever was removed before sending.
+  const resources = profileResourcesOf(await options.readBody(batch));
+  for (const refusal of record.refusals) {
+    options.events.onUndelivered({
+      line: batch.lines[refusal.position]!,
+      reason: refusal.reason,
+      description: refusal.description,
+      detail: refusal.detail,
+      attributes: resources[refusal.position]?.attributes,
+      kind: 'refused',
+    });
+  }
+}
+
+async function replayConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions, result: DeliveryResult): Promise<void> {
+  result.sent += batch.profiles;
+  await reportConfirmed(batch, record, options, result);
+  result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: batch.profiles, job: { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported } });
+}
+
+function pendingJob(id: string, profiles: number): ImportJob {
+  return { id, status: 'queued', totalCount: profiles, completedCount: 0, failedCount: 0 };
+}
+
+/** Profiles (by position in the request) that a 400's pointers name, with the first error for each. */
+function namedPositions(errors: readonly ApiErrorObject[], profileCount: number): Map<number, ApiErrorObject> {
+  const named = new Map<number, ApiErrorObject>();
+  for (const error of errors) {
+    const index = profileIndexFromPointer(error.pointer);
+    if (index !== undefined && index < profileCount && !named.has(index)) named.set(index, error);
+  }
+  return named;
+}
+
+function describeErrors(errors: readonly ApiErrorObject[]): string {
+  const first = errors[0];
+  return scrub(first?.detail ?? first?.title ?? 'no detail given');
+}

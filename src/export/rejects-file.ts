@@ -1,0 +1,76 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { InputFileError } from '../errors.js';
+import { formatRejectRow, formatRejectsHeader } from '../report/rejects-csv.js';
+
+const FLUSH_BYTES = 64 * 1024;
+
+export interface RejectedRowInput {
+  line: number;
+  reason: string;
+  detail: string;
+  fields: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The --rejects file: every row that was not delivered, with its line, reason and original values.
+ * Buffered synchronous writes keep it simple and in order; the file is created up front so that a
+ * path that cannot be written fails the run before anything is read or sent.
+ */
+export class RejectsFile {
+  readonly #path: string;
+  readonly #fd: number;
+  #columns: readonly string[] = [];
+  #buffer: string[] = [];
+  #bufferedBytes = 0;
+  #rows = 0;
+  #isHeaderWritten = false;
+
+  constructor(path: string) {
+    this.#path = path;
+    try {
+      this.#fd = openSync(path, 'w');
+    } catch (error) {
+      throw new InputFileError(path, {}, `cannot write the rejects file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: error });
+    }
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** The source file's columns, known once its header is read. */
+  setColumns(columns: readonly string[]): void {
+    this.#columns = columns;
+  }
+
+  add(row: RejectedRowInput): void {
+    if (!this.#isHeaderWritten) this.#writeHeader();
+    const text = formatRejectRow(row, this.#columns);
+    this.#buffer.push(text);
+    this.#bufferedBytes += text.length;
+    this.#rows += 1;
+    if (this.#bufferedBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.#buffer.length === 0) return;
+    writeSync(this.#fd, this.#buffer.join(''));
+    this.#buffer = [];
+    this.#bufferedBytes = 0;
+  }
+
+  close(): void {
+    if (!this.#isHeaderWritten) this.#writeHeader();
+    this.flush();
+    closeSync(this.#fd);
+  }
+
+  #writeHeader(): void {
+    this.#buffer.unshift(formatRejectsHeader(this.#columns));
+    this.#isHeaderWritten = true;
+  }
+}

@@ -1,0 +1,128 @@
+import type { ProfileMapping, MappingRequest } from '../mapping/mapping-spec.js';
+import { resolveMapping } from '../mapping/mapping-spec.js';
+import { createRecordMapper, type RejectionReason } from '../mapping/map-record.js';
+import { createProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import { openSegment } from '../source/open-segment.js';
+import type { ReadSegmentOptions, SourceRecord } from '../source/source-record.js';
+import { emptyLineList, addLine, type LineList, type ReasonCount } from '../report/run-summary.js';
+import type { BatchLimits } from './batch-limits.js';
+import { BatchPlanner, type PlannedBatch } from './batch-planner.js';
+import { EmailDeduplicator } from './dedupe.js';
+import { ReasonTally } from './reason-tally.js';
+
+export type LocalRejectionReason = RejectionReason | 'duplicate';
+
+export interface RejectedRow {
+  readonly line: number;
+  readonly reason: string;
+  readonly detail: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export interface ScanOptions {
+  readonly source: ReadSegmentOptions;
+  readonly mapping: MappingRequest;
+  readonly limits: BatchLimits;
+  /** The list the batches are for: its id is part of each request body, so of its size. */
+  readonly listId: string;
+  readonly signal?: AbortSignal;
+  readonly onRejected?: (row: RejectedRow) => void;
+  /** Called for each full batch, in order; awaited, so staging applies backpressure to reading. */
+  readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
+  readonly onProgress?: (rowsRead: number) => void;
+  /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
+  readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[]) => void;
+}
+
+export interface ScanResult {
+  readonly displayName: string;
+  readonly format: string;
+  readonly columns: readonly string[];
+  readonly mapping: ProfileMapping;
+  readonly rowsRead: number;
+  readonly validProfiles: number;
+  readonly rejectedByReason: ReasonCount[];
+  readonly rejected: number;
+  readonly duplicates: LineList;
+  readonly warnings: ReasonCount[];
+  readonly exports: number;
+  readonly batches: number;
+  readonly contentDigest: string;
+  readonly readMs: number;
+}
+
+const REASON_DESCRIPTIONS: Record<RejectionReason, string> = {
+  blank_email: 'The email is blank.',
+  invalid_email: 'The email is not a valid address.',
+  profile_too_large: "The profile is larger than Klaviyo's 100 KB per-profile limit.",
+};
+
+const PROGRESS_EVERY_ROWS = 50_000;
+
+/**
+ * The single pass over a segment file: read, map, validate, dedupe and cut into batches. Throws
+ * InputFileError or UsageError when the file cannot be used as a whole; a bad row is an outcome.
+ */
+export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
+  const startedAt = performance.now();
+  const segment = await openSegment({ ...options.source, signal: options.signal });
+  const mapping = resolveMapping(segment.columns, options.mapping, segment.displayName);
+  options.onMappingResolved?.(mapping, segment.columns);
+  const mapRecord = createRecordMapper(mapping);
+  const dedupe = new EmailDeduplicator();
+  const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits);
+  const rejected = new ReasonTally();
+  const warnings = new ReasonTally();
+  const duplicates = emptyLineList();
+  const reject = (record: SourceRecord, reason: string, description: string, detail: string) => {
+    rejected.add(reason, description, record.line);
+    options.onRejected?.({ line: record.line, reason, detail, fields: record.fields });
+  };
+
+  let rowsRead = 0;
+  let validProfiles = 0;
+  for await (const record of segment.records) {
+    rowsRead += 1;
+    if (rowsRead % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(rowsRead);
+    const outcome = mapRecord(record);
+    if (outcome.kind === 'rejected') {
+      reject(record, outcome.reason, REASON_DESCRIPTIONS[outcome.reason], outcome.detail);
+      continue;
+    }
+    for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line);
+    const firstLine = dedupe.firstLineOf(outcome.dedupeKey, record.line);
+    if (firstLine !== undefined) {
+      addLine(duplicates, record.line);
+      options.onRejected?.({
+        line: record.line,
+        reason: 'duplicate',
+        detail: `Same email as line ${firstLine}, which is the one sent.`,
+        fields: record.fields,
+      });
+      continue;
+    }
+    validProfiles += 1;
+    const completed = planner.add(outcome.resource, Buffer.byteLength(outcome.resource), record.line);
+    if (completed) await options.onBatch?.(completed);
+  }
+  const last = planner.finish();
+  if (last) await options.onBatch?.(last);
+  options.onProgress?.(rowsRead);
+
+  return {
+    displayName: segment.displayName,
+    format: segment.format,
+    columns: segment.columns,
+    mapping,
+    rowsRead,
+    validProfiles,
+    rejectedByReason: rejected.toList(),
+    rejected: rejected.total,
+    duplicates,
+    warnings: warnings.toList(),
+    exports: planner.exportCount,
+    batches: planner.batchCount,
+    contentDigest: segment.contentDigest(),
+    readMs: performance.now() - startedAt,
+  };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { AuthError, KlaviyoApiError } from '../errors.js';
+import { OPERATIONS, type OperationId } from './operations.js';
+
+/** One entry of a JSON:API `errors[]`, reduced to what a person or the pipeline can act on. */
+export interface ApiErrorObject {
+  status?: string;
+  code?: string;
+  title?: string;
+  detail?: string;
+  pointer?: string;
+  parameter?: string;
+}
+
+const optionalText = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (value === null || value === undefined ? undefined : String(value)));
+
+const errorDocumentSchema = z.object({
+  errors: z.array(
+    z.object({
+      status: optionalText,
+      code: optionalText,
+      title: optionalText,
+      detail: optionalText,
+      source: z.object({ pointer: optionalText, parameter: optionalText }).nullish(),
+    }),
+  ),
+});
+
+/** Reads Klaviyo's `errors[]` from a response body; a CDN's HTML page or any non-JSON gives []. */
+export function parseApiErrors(bodyText: string): ApiErrorObject[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return [];
+  }
+  const parsed = errorDocumentSchema.safeParse(json);
+  if (!parsed.success) return [];
+  return parsed.data.errors.map(({ source, ...rest }) =>
+    dropUndefined({ ...rest, pointer: source?.pointer, parameter: source?.parameter }),
+  );
+}
+
+const PROFILE_POINTER = /^\/data\/attributes\/profiles\/data\/(\d+)(?:\/|$)/;
+
+/** '/data/attributes/profiles/data/12/attributes/email' -> 12; any other pointer -> undefined. */
+export function profileIndexFromPointer(pointer: string | undefined): number | undefined {
+  const match = pointer === undefined ? null : PROFILE_POINTER.exec(pointer);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** A request Klaviyo answered, or could not be reached for, after every retry. */
+export class KlaviyoRequestError extends KlaviyoApiError {
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  readonly errors: readonly ApiErrorObject[];
+
+  constructor(details: {
+    message: string;
+    method: string;
+    path: string;
+    status: number | undefined;
+    attempts: number;
+    errors: readonly ApiErrorObject[];
+  }) {
+    super(details.message, details.status);
+    this.method = details.method;
+    this.path = details.path;
+    this.attempts = details.attempts;
+    this.errors = details.errors;
+  }
+}
+
+export interface FailedRequest {
+  readonly operation: OperationId;
+  readonly method: string;
+  /** The path only: never the query string, never the base URL's credentials. */
+  readonly path: string;
+  readonly attempts: number;
+  readonly listId?: string;
+}
+
+/** Converts a final non-2xx answer into the error that tells the user who must act. */
+export function toResponseError(
+  request: FailedRequest,
+  status: number,
+  errors: readonly ApiErrorObject[],
+): AuthError | KlaviyoRequestError {
+  const { purpose, scopes } = OPERATIONS[request.operation];
+  if (status === 401) {
+    return new AuthError('Klaviyo refused the API key (401): check KLAVIYO_API_KEY.');
+  }
+  if (status === 403) {
+    const scopeList = scopes.join(', ');
+    return new AuthError(
+      `Klaviyo refused ${purpose} (403): the API key lacks the scope${scopes.length > 1 ? 's' : ''} ${scopeList}; create a private key with ${scopeList} and set KLAVIYO_API_KEY.`,
+    );
+  }
+  if (status === 404 && request.operation === 'get_list' && request.listId !== undefined) {
+    return new AuthError(`List ${request.listId} does not exist in this Klaviyo account.`);
+  }
+  const detail = describeErrors(errors);
+  return new KlaviyoRequestError({
+    message: `Klaviyo failed ${purpose}: ${request.method} ${request.path} answered ${status}${attemptsSuffix(request.attempts)}${detail ? `: ${detail}` : ''}.`,
+    method: request.method,
+    path: request.path,
+    status,
+    attempts: request.attempts,
+    errors,
+  });
+}
+
+/** Converts a network failure that outlasted the retries (or is not worth retrying). */
+export function toNetworkError(request: FailedRequest, code: string): KlaviyoRequestError {
+  const { purpose } = OPERATIONS[request.operation];
+  return new KlaviyoRequestError({
+    message: `Could not reach Klaviyo for ${purpose}: ${request.method} ${request.path} failed with ${code}${attemptsSuffix(request.attempts)}.`,
+    method: request.method,
+    path: request.path,
+    status: undefined,
+    attempts: request.attempts,
+    errors: [],
+  });
+}
+
+function attemptsSuffix(attempts: number): string {
+  return attempts > 1 ? ` after ${attempts} attempts` : '';
+}
+
+function describeErrors(errors: readonly ApiErrorObject[]): string {
+  return errors
+    .map((error) => error.detail ?? error.title ?? error.code)
+    .filter((text): text is string => Boolean(text))
+    .map((text) => text.replace(/\.+$/, ''))
+    .join('; ');
+}
+
+function dropUndefined(error: ApiErrorObject): ApiErrorObject {
+  return Object.fromEntries(Object.entries(error).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,175 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import { InternalError } from '../errors.js';
+import { serializeProfileResource } from '../klaviyo/profile-import-payload.js';
+import type { SourceRecord } from '../source/source-record.js';
+import { NOT_TEXT, readPropertyValue, readTextValue, type PropertyValue } from './field-value.js';
+import type { LocationFieldName, ProfileFieldName, ProfileMapping } from './mapping-spec.js';
+import { normalizePhoneNumber } from './phone-number.js';
+import {
+  MAX_PROFILE_BYTES,
+  profileAttributesSchema,
+  type ProfileAttributes,
+  type ProfileLocation,
+} from './profile-schema.js';
+
+export type RejectionReason = 'blank_email' | 'invalid_email' | 'profile_too_large';
+
+/** Something left out of a profile that was still sent. Never holds a value from the file. */
+export interface RowWarning {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export type MapOutcome =
+  | {
+      kind: 'profile';
+      line: number;
+      /** Trimmed, case as given. */
+      email: string;
+      /** Lower-cased email: Klaviyo treats addresses case-insensitively. */
+      dedupeKey: string;
+      attributes: ProfileAttributes;
+      /** `{"type":"profile","attributes":{...}}`, serialised once for batching by bytes. */
+      resource: string;
+      warnings: readonly RowWarning[];
+    }
+  | {
+      kind: 'rejected';
+      line: number;
+      reason: RejectionReason;
+      /** One sentence without personal data: it goes to CI logs. */
+      detail: string;
+    };
+
+type TextFieldName = Exclude<ProfileFieldName, 'phone_number' | 'image'>;
+
+/** One `--map`, compiled once per run so that mapping a row is a loop over plain data. */
+type CompiledField =
+  | { kind: 'text'; column: string; name: TextFieldName }
+  | { kind: 'phone'; column: string }
+  | { kind: 'image'; column: string }
+  | { kind: 'location'; column: string; name: LocationFieldName; target: string }
+  | { kind: 'property'; column: string; name: string; target: string };
+
+const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
+const imageSchema = profileAttributesSchema.shape.image;
+
+/** Compiles `mapping` once; the returned function maps one record to exactly one outcome. */
+export function createRecordMapper(mapping: ProfileMapping): (record: SourceRecord) => MapOutcome {
+  const { emailColumn, defaultCountry } = mapping;
+  const fields = mapping.fields.map(compileField);
+  const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
+  const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
+
+  return function mapRecord(record: SourceRecord): MapOutcome {
+    const { line } = record;
+    const email = readTextValue(record.fields[emailColumn]);
+    if (email === undefined) return { kind: 'rejected', line, reason: 'blank_email', detail: blankEmailDetail };
+    if (email === NOT_TEXT) return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
+
+    const built: ProfileAttributes = { email };
+    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(built, record, fields, defaultCountry);
+
+    const checked = profileAttributesSchema.safeParse(built);
+    if (!checked.success) {
+      if (checked.error.issues.some((issue) => issue.path[0] === 'email')) {
+        return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
+      }
+      // The fields were built to fit the schema; an issue here is a bug, reported without values.
+      const paths = checked.error.issues.map((issue) => `${issue.path.join('.')} (${issue.code})`).join(', ');
+      throw new InternalError(`Line ${line} mapped to a profile the schema refuses: ${paths}.`);
+    }
+
+    const attributes = checked.data;
+    const resource = serializeProfileResource(attributes);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so most rows skip counting bytes exactly.
+    if (resource.length * 3 > MAX_PROFILE_BYTES) {
+      const bytes = Buffer.byteLength(resource, 'utf8');
+      if (bytes > MAX_PROFILE_BYTES) {
+        return {
+          kind: 'rejected',
+          line,
+          reason: 'profile_too_large',
+          detail: `The profile is ${bytes} bytes as JSON; Klaviyo accepts at most ${MAX_PROFILE_BYTES} bytes per profile.`,
+        };
+      }
+    }
+    return { kind: 'profile', line, email, dedupeKey: email.toLowerCase(), attributes, resource, warnings };
+  };
+}
+
+function compileField({ target, column }: ProfileMapping['fields'][number]): CompiledField {
+  if (target === 'phone_number') return { kind: 'phone', column };
+  if (target === 'image') return { kind: 'image', column };
+  if (target.startsWith('location.')) {
+    return { kind: 'location', column, name: target.slice('location.'.length) as LocationFieldName, target };
+  }
+  if (target.startsWith('properties.')) {
+    return { kind: 'property', column, name: target.slice('properties.'.length), target };
+  }
+  return { kind: 'text', column, name: target as TextFieldName };
+}
+
+/** Writes the mapped values into `attributes`; returns the warnings for values left out. */
+function addMappedFields(
+  attributes: ProfileAttributes,
+  record: SourceRecord,
+  fields: readonly CompiledField[],
+  defaultCountry: CountryCode | undefined,
+): readonly RowWarning[] {
+  let warnings: RowWarning[] | undefined;
+  let location: ProfileLocation | undefined;
+  let properties: Record<string, PropertyValue> | undefined;
+
+  for (const field of fields) {
+    const raw = record.fields[field.column];
+    if (field.kind === 'property') {
+      const value = readPropertyValue(raw);
+      if (value !== undefined) (properties ??= {})[field.name] = value;
+      continue;
+    }
+    const text = readTextValue(raw);
+    if (text === undefined) continue;
+    const target = field.kind === 'text' || field.kind === 'location' ? field.name : field.kind;
+    if (text === NOT_TEXT) {
+      (warnings ??= []).push(notTextWarning(record.line, field.kind === 'location' ? field.target : target));
+      continue;
+    }
+    switch (field.kind) {
+      case 'text':
+        attributes[field.name] = text;
+        break;
+      case 'location':
+        (location ??= {})[field.name] = text;
+        break;
+      case 'phone': {
+        const phoneNumber = normalizePhoneNumber(text, defaultCountry);
+        if (phoneNumber === undefined) (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
+        else attributes.phone_number = phoneNumber;
+        break;
+      }
+      case 'image':
+        if (imageSchema.safeParse(text).success) attributes.image = text;
+        else (warnings ??= []).push({ line: record.line, field: 'image', message: IMAGE_WARNING });
+        break;
+    }
+  }
+  if (location !== undefined) attributes.location = location;
+  if (properties !== undefined) attributes.properties = properties;
+  return warnings ?? NO_WARNINGS;
+}
+
+const IMAGE_WARNING = 'image is not an http(s) URL and was left out.';
+
+function notTextWarning(line: number, field: string): RowWarning {
+  return { line, field, message: `${field} holds a list or an object, not text, and was left out.` };
+}
+
+function invalidPhoneWarning(line: number, defaultCountry: CountryCode | undefined): RowWarning {
+  const message =
+    defaultCountry === undefined
+      ? 'phone_number is not a valid phone number and was left out; use --default-country for national numbers.'
+      : `phone_number is not a valid phone number (national numbers are read as ${defaultCountry}) and was left out.`;
+  return { line, field: 'phone_number', message };
+}

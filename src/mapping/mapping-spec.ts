@@ -1,0 +1,141 @@
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { UsageError } from '../errors.js';
+import { findEmailColumn } from './find-email-column.js';
+import { listColumns } from './list-columns.js';
+import type { ProfileAttributes, ProfileLocation } from './profile-schema.js';
+
+export { findEmailColumn } from './find-email-column.js';
+
+export const PROFILE_FIELDS = [
+  'first_name',
+  'last_name',
+  'phone_number',
+  'external_id',
+  'organization',
+  'title',
+  'locale',
+  'image',
+] as const satisfies readonly (keyof ProfileAttributes)[];
+export const LOCATION_FIELDS = [
+  'address1',
+  'address2',
+  'city',
+  'region',
+  'zip',
+  'country',
+  'timezone',
+] as const satisfies readonly (keyof ProfileLocation)[];
+
+export type ProfileFieldName = (typeof PROFILE_FIELDS)[number];
+export type LocationFieldName = (typeof LOCATION_FIELDS)[number];
+export type MappingTarget = ProfileFieldName | `location.${LocationFieldName}` | `properties.${string}`;
+
+/** What the command line asked for, before it is checked against the file's columns. */
+export interface MappingRequest {
+  /** `--email-field <column>`; found by name when absent. */
+  emailField?: string;
+  /** Raw `--map` values: `first_name=First Name`, `location.city=City`, `properties.tier=Tier`. */
+  maps: readonly string[];
+  /** `--default-country`: ISO 3166-1 alpha-2, for phone numbers written without a country code. */
+  defaultCountry?: string;
+}
+
+export interface FieldMapping {
+  target: MappingTarget;
+  column: string;
+}
+
+/** A mapping checked against the file's columns: every column it names exists. */
+export interface ProfileMapping {
+  emailColumn: string;
+  fields: readonly FieldMapping[];
+  defaultCountry?: CountryCode;
+}
+
+const VALID_TARGETS_HINT = [
+  ...PROFILE_FIELDS,
+  ...LOCATION_FIELDS.map((field) => `location.${field}`),
+  'properties.<name>',
+].join(', ');
+
+/** Checks the request against the columns of `fileName`; throws UsageError naming what to fix. */
+export function resolveMapping(
+  columns: readonly string[],
+  request: MappingRequest,
+  fileName: string,
+): ProfileMapping {
+  const emailColumn =
+    request.emailField === undefined
+      ? findEmailColumn(columns, fileName)
+      : findColumn(columns, request.emailField, fileName, `given to --email-field`);
+
+  const fields: FieldMapping[] = [];
+  const mappedTargets = new Set<string>();
+  for (const rawMap of request.maps) {
+    const field = parseMapArgument(rawMap, columns, fileName);
+    if (mappedTargets.has(field.target)) {
+      throw new UsageError(`${field.target} is mapped twice with --map; keep one --map ${field.target}=<column>.`);
+    }
+    mappedTargets.add(field.target);
+    fields.push(field);
+  }
+
+  const defaultCountry = request.defaultCountry === undefined ? undefined : parseCountryCode(request.defaultCountry);
+  return defaultCountry === undefined ? { emailColumn, fields } : { emailColumn, fields, defaultCountry };
+}
+
+function parseMapArgument(rawMap: string, columns: readonly string[], fileName: string): FieldMapping {
+  // Split on the first '=' only: Klaviyo field names never contain one, column names may.
+  const separatorAt = rawMap.indexOf('=');
+  if (separatorAt < 0) {
+    throw new UsageError(
+      `--map "${rawMap}" has no "="; write it as <klaviyo-field>=<column>, for example --map "first_name=First Name".`,
+    );
+  }
+  const target = parseTarget(rawMap.slice(0, separatorAt).trim(), rawMap);
+  const columnName = rawMap.slice(separatorAt + 1);
+  if (columnName.trim() === '') {
+    throw new UsageError(`--map "${rawMap}" names no column; write it as ${target}=<column>.`);
+  }
+  return { target, column: findColumn(columns, columnName, fileName, `in --map "${rawMap}"`) };
+}
+
+function parseTarget(target: string, rawMap: string): MappingTarget {
+  if (target.toLowerCase() === 'email') {
+    throw new UsageError(
+      `--map "${rawMap}": the email address is not mapped with --map; name its column with --email-field.`,
+    );
+  }
+  if (isOneOf(PROFILE_FIELDS, target)) return target;
+  if (target.startsWith('location.')) {
+    const locationField = target.slice('location.'.length);
+    if (isOneOf(LOCATION_FIELDS, locationField)) return `location.${locationField}`;
+  }
+  if (target.startsWith('properties.')) {
+    const propertyName = target.slice('properties.'.length).trim();
+    if (propertyName !== '') return `properties.${propertyName}`;
+    throw new UsageError(`--map "${rawMap}" names no custom property; write it as properties.<name>=<column>.`);
+  }
+  throw new UsageError(`--map "${rawMap}": "${target}" is not a Klaviyo profile field; valid fields: ${VALID_TARGETS_HINT}.`);
+}
+
+/** The column as written; failing that, the one column equal to it once surrounding spaces are ignored. */
+function findColumn(columns: readonly string[], wanted: string, fileName: string, context: string): string {
+  if (columns.includes(wanted)) return wanted;
+  const trimmed = wanted.trim();
+  const looseMatches = columns.filter((column) => column.trim() === trimmed);
+  if (looseMatches.length === 1 && looseMatches[0] !== undefined) return looseMatches[0];
+  throw new UsageError(`Column "${wanted}" ${context} is not in ${fileName}; columns: ${listColumns(columns)}.`);
+}
+
+function parseCountryCode(rawCountry: string): CountryCode {
+  const country = rawCountry.trim().toUpperCase();
+  if (isSupportedCountry(country)) return country;
+  throw new UsageError(
+    `--default-country "${rawCountry}" is not a known country code; use an ISO 3166-1 alpha-2 code such as US, GB or DE.`,
+  );
+}
+
+function isOneOf<const T extends string>(allowed: readonly T[], value: string): value is T {
+  return (allowed as readonly string[]).includes(value);
+}

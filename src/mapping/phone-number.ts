@@ -1,0 +1,13 @@
+// The `max` metadata validates numbers against each country's exact number ranges; `min` only
+// checks lengths and would pass numbers Klaviyo then refuses in the job. Its size does not matter
+// for a CLI, and parsing only runs when phone_number is mapped.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+
+/**
+ * The number in E.164 (`+4915112345678`), or undefined when it is not a valid phone number, or is
+ * written nationally (`0151 12345678`) and no default country says which country it belongs to.
+ */
+export function normalizePhoneNumber(text: string, defaultCountry: CountryCode | undefined): string | undefined {
+  const phone = parsePhoneNumberFromString(text, defaultCountry);
+  return phone !== undefined && phone.isValid() ? phone.number : undefined;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { EMAIL_ADDRESS_PATTERN, MAX_EMAIL_ADDRESS_LENGTH } from './email-address.js';
+
+/**
+ * The profile attributes klaviyo-export sends: the one definition of what a mapped profile may hold
+ * (spec: ProfileUpsertQueryResourceObject.attributes and ProfileLocation). Objects are strict
+ * because Klaviyo refuses the whole request over one unknown attribute name.
+ *
+ * Empty strings are not allowed: Klaviyo cannot clear a field, so an empty value is left out.
+ */
+const text = z.string().min(1);
+
+/** E.164: `+`, a country code that does not start with 0, at most 15 digits in all. */
+const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+
+export const profileLocationSchema = z.strictObject({
+  address1: text.optional(),
+  address2: text.optional(),
+  city: text.optional(),
+  region: text.optional(),
+  zip: text.optional(),
+  country: text.optional(),
+  timezone: text.optional(),
+});
+
+export const profileAttributesSchema = z.strictObject({
+  email: z.email({ pattern: EMAIL_ADDRESS_PATTERN }).max(MAX_EMAIL_ADDRESS_LENGTH),
+  first_name: text.optional(),
+  last_name: text.optional(),
+  phone_number: z.string().regex(E164_PATTERN).optional(),
+  external_id: text.optional(),
+  organization: text.optional(),
+  title: text.optional(),
+  locale: text.optional(),
+  image: z.httpUrl().optional(),
+  location: profileLocationSchema.optional(),
+  // Custom properties are free-form JSON values in Klaviyo; the names must not be empty.
+  properties: z.record(z.string().min(1), z.json()).optional(),
+});
+
+export type ProfileAttributes = z.infer<typeof profileAttributesSchema>;
+export type ProfileLocation = z.infer<typeof profileLocationSchema>;
+
+/**
+ * Klaviyo's limit for one profile in a bulk import: "The maximum allowed payload size per-profile
+ * is 100KB." https://developers.klaviyo.com/en/reference/bulk_import_profiles
+ */
+export const MAX_PROFILE_BYTES = 100 * 1024;

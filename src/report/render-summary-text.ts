@@ -1,0 +1,82 @@
+import type { LineList, ReasonCount, RunSummary } from './run-summary.js';
+
+const LINES_SHOWN = 5;
+
+/** The summary a person reads at the end of a run. Counts and line numbers only. */
+export function renderSummaryText(summary: RunSummary): string {
+  const out: string[] = [];
+  const title =
+    summary.command === 'validate' || summary.dryRun
+      ? `Plan for ${summary.file}${summary.dryRun ? ' (dry run: nothing sent)' : ' (nothing sent)'}`
+      : `Push of ${summary.file} to list ${describeList(summary)}`;
+  out.push(title);
+  out.push(`  rows read            ${formatCount(summary.rows.read)}`);
+  out.push(`  valid profiles       ${formatCount(summary.rows.valid)}`);
+  out.push(`  rejected             ${formatCount(summary.rows.rejected)}`);
+  for (const reason of summary.rejectedByReason) out.push(`    ${reasonLine(reason)}`);
+  out.push(`  duplicates           ${formatCount(summary.duplicates.count)}${linesSuffix(summary.duplicates)}`);
+  for (const warning of summary.warnings) out.push(`  warning: ${warning.description} (${formatCount(warning.count)} rows${linesSuffix(warning)})`);
+  out.push(
+    `  exports / requests   ${formatCount(summary.plan.exports)} / ${formatCount(summary.plan.batches)} (at most ${formatCount(summary.plan.maxPerExport)} profiles per export, 10,000 per request)`,
+  );
+  const delivery = summary.delivery;
+  if (delivery) {
+    out.push(`  sent (accepted)      ${formatCount(delivery.sent)}`);
+    out.push(`  imported by Klaviyo  ${formatCount(delivery.imported)}`);
+    out.push(`  refused by Klaviyo   ${formatCount(delivery.refused)}`);
+    for (const reason of delivery.refusedByKlaviyo) out.push(`    ${reasonLine(reason)}`);
+    if (delivery.notDelivered.count > 0) {
+      out.push(`  not delivered        ${formatCount(delivery.notDelivered.count)}${linesSuffix(delivery.notDelivered)}`);
+    }
+    if (delivery.unconfirmed > 0) out.push(`  not yet confirmed    ${formatCount(delivery.unconfirmed)} (jobs still running at Klaviyo)`);
+    if (delivery.resumedBatches > 0) out.push(`  resumed              ${formatCount(delivery.resumedBatches)} requests confirmed by an earlier run`);
+    out.push(
+      `  requests             ${formatCount(delivery.requests)} (${formatCount(delivery.retries)} retries, ${formatCount(delivery.throttled)} throttled by Klaviyo, ${formatCount(delivery.resubmittedJobs)} cancelled jobs resubmitted)`,
+    );
+  }
+  out.push(`  elapsed              ${formatSeconds(summary.timings.totalMs)}`);
+  out.push(outcomeLine(summary));
+  return `${out.join('\n')}\n`;
+}
+
+function describeList(summary: RunSummary): string {
+  return summary.listName ? `"${summary.listName}" (${summary.listId})` : String(summary.listId);
+}
+
+function reasonLine(reason: ReasonCount): string {
+  return `${reason.reason}: ${formatCount(reason.count)}${linesSuffix(reason)} - ${reason.description}`;
+}
+
+function linesSuffix(list: LineList): string {
+  if (list.count === 0) return '';
+  const shown = list.lines.slice(0, LINES_SHOWN).join(', ');
+  const more = list.count > LINES_SHOWN ? `, ... ${formatCount(list.count - LINES_SHOWN)} more` : '';
+  return ` (line${list.count === 1 ? '' : 's'} ${shown}${more})`;
+}
+
+function outcomeLine(summary: RunSummary): string {
+  switch (summary.outcome) {
+    case 'validated':
+      return summary.rows.valid > 0 ? 'Ready: nothing was sent.' : 'No valid profile to send.';
+    case 'delivered':
+      return 'Done: every valid profile was imported into the list.';
+    case 'partially-delivered':
+      return 'Done with problems: some profiles were not imported (see the rejects file or report).';
+    case 'not-delivered':
+      return 'Failed: no profile was imported.';
+    case 'submitted':
+      return 'Submitted: Klaviyo accepted the jobs; they were not followed to their end (--no-wait).';
+    case 'interrupted':
+      return 'Interrupted: the counts above say what was and was not delivered.';
+    case 'rejected-strict':
+      return 'Failed (--strict): some rows were rejected.';
+  }
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Everything a run learned, as plain data. Every report (console text, --json, --report) renders
+ * this one object. It holds line numbers and counts, never an email address or another value.
+ */
+export const REPORT_VERSION = 1;
+
+/** Lines kept per reason in the summary; the rejects file holds every row. */
+export const MAX_LINES_PER_REASON = 1_000;
+
+export interface LineList {
+  count: number;
+  /** The first MAX_LINES_PER_REASON lines, ascending. */
+  lines: number[];
+}
+
+export interface ReasonCount extends LineList {
+  reason: string;
+  /** One sentence, no personal data (e.g. Klaviyo's title for that code). */
+  description: string;
+}
+
+export interface JobSummary {
+  batch: number;
+  export: number;
+  jobId: string;
+  status: 'queued' | 'processing' | 'complete' | 'cancelled';
+  profiles: number;
+  imported: number;
+  failed: number;
+}
+
+export interface RunSummary {
+  version: typeof REPORT_VERSION;
+  command: 'validate' | 'push';
+  dryRun: boolean;
+  file: string;
+  format: string;
+  listId: string | undefined;
+  listName: string | undefined;
+  outcome: RunOutcome;
+  rows: {
+    read: number;
+    valid: number;
+    rejected: number;
+    duplicates: number;
+  };
+  rejectedByReason: ReasonCount[];
+  duplicates: LineList;
+  warnings: ReasonCount[];
+  plan: { exports: number; batches: number; maxPerExport: number };
+  delivery: DeliverySummary | undefined;
+  timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
+}
+
+export type RunOutcome =
+  | 'validated'
+  | 'delivered'
+  | 'partially-delivered'
+  | 'not-delivered'
+  | 'submitted'
+  | 'interrupted'
+  | 'rejected-strict';
+
+export interface DeliverySummary {
+  /** Profiles in requests Klaviyo accepted (202): accepted is not imported. */
+  sent: number;
+  /** Profiles Klaviyo's finished jobs imported. */
+  imported: number;
+  /** Profiles Klaviyo refused (400 pointers and import-errors), by reason. */
+  refusedByKlaviyo: ReasonCount[];
+  refused: number;
+  /** Profiles whose batch failed for good, was cancelled too often, or was not sent (interrupted). */
+  notDelivered: LineList;
+  /** Profiles sent whose job was not followed to its end (--no-wait, or interrupted while waiting). */
+  unconfirmed: number;
+  requests: number;
+  retries: number;
+  throttled: number;
+  resubmittedJobs: number;
+  resumedBatches: number;
+  jobs: JobSummary[];
+}
+
+export function emptyLineList(): LineList {
+  return { count: 0, lines: [] };
+}
+
+export function addLine(list: LineList, line: number): void {
+  list.count += 1;
+  if (list.lines.length < MAX_LINES_PER_REASON) list.lines.push(line);
+}

@@ -1,0 +1,91 @@
+/**
+ * The Klaviyo operations the sandbox serves, with the scopes (`x-klaviyo-scopes`) and rate limits
+ * (`x-klaviyo-ratelimit`) of revision 2026-07-15's OpenAPI spec:
+ * https://github.com/klaviyo/openapi/blob/main/openapi/stable.json
+ */
+export type OperationId =
+  | 'get_accounts'
+  | 'get_lists'
+  | 'get_list'
+  | 'get_profiles_for_list'
+  | 'bulk_import_profiles'
+  | 'get_bulk_import_profiles_jobs'
+  | 'get_bulk_import_profiles_job'
+  | 'get_errors_for_bulk_import_profiles_job';
+
+export interface RateLimit {
+  /** Requests per 1-second window. */
+  burst: number;
+  /** Requests per 60-second window. */
+  steady: number;
+}
+
+export interface Operation {
+  id: OperationId;
+  method: 'GET' | 'POST';
+  /** Path segments; `:name` captures one segment. */
+  pattern: readonly string[];
+  scopes: readonly string[];
+  rateLimit: RateLimit;
+}
+
+const XS: RateLimit = { burst: 1, steady: 15 };
+const M: RateLimit = { burst: 10, steady: 150 };
+const L: RateLimit = { burst: 75, steady: 750 };
+
+function operation(id: OperationId, method: Operation['method'], path: string, scopes: string[], rateLimit: RateLimit): Operation {
+  return { id, method, pattern: path.split('/').filter(Boolean), scopes, rateLimit };
+}
+
+export const OPERATIONS: readonly Operation[] = [
+  operation('get_accounts', 'GET', '/api/accounts', ['accounts:read'], XS),
+  operation('get_lists', 'GET', '/api/lists', ['lists:read'], L),
+  operation('get_list', 'GET', '/api/lists/:id', ['lists:read'], L),
+  operation('get_profiles_for_list', 'GET', '/api/lists/:id/profiles', ['lists:read', 'profiles:read'], L),
+  operation('bulk_import_profiles', 'POST', '/api/profile-bulk-import-jobs', ['lists:write', 'profiles:write'], M),
+  operation('get_bulk_import_profiles_jobs', 'GET', '/api/profile-bulk-import-jobs', ['lists:read', 'profiles:read'], M),
+  operation('get_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id', ['lists:read', 'profiles:read'], M),
+  operation(
+    'get_errors_for_bulk_import_profiles_job',
+    'GET',
+    '/api/profile-bulk-import-jobs/:id/import-errors',
+    ['profiles:read'],
+    M,
+  ),
+];
+
+/**
+ * `GET /api/lists/{id}?additional-fields[list]=profile_count` has its own, smaller limit
+ * (spec: description of get_list). It shares the operation's name in stats.
+ */
+export const PROFILE_COUNT_RATE_LIMIT = XS;
+
+export type RouteMatch =
+  | { kind: 'operation'; operation: Operation; params: Record<string, string> }
+  | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'not-found' };
+
+function matchPattern(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i += 1) {
+    const expected = pattern[i] as string;
+    const actual = segments[i] as string;
+    if (expected.startsWith(':')) params[expected.slice(1)] = decodeURIComponent(actual);
+    else if (expected !== actual) return undefined;
+  }
+  return params;
+}
+
+/** Klaviyo accepts paths with or without a trailing slash (`/api/accounts/`). */
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const segments = pathname.split('/').filter(Boolean);
+  const allowed: string[] = [];
+  for (const candidate of OPERATIONS) {
+    const params = matchPattern(candidate.pattern, segments);
+    if (params === undefined) continue;
+    if (candidate.method === method) return { kind: 'operation', operation: candidate, params };
+    allowed.push(candidate.method);
+  }
+  return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+}

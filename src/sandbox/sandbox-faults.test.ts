@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from './sandbox-server.js';
+
+const HEADERS = {
+  Authorization: 'Klaviyo-API-Key pk_sandbox_0000000000000000000000000000',
+  revision: '2026-07-15',
+  'Content-Type': 'application/vnd.api+json',
+};
+const IMPORT_BODY = JSON.stringify({
+  data: {
+    type: 'profile-bulk-import-job',
+    attributes: { profiles: { data: [{ type: 'profile', attributes: { email: 'a@example.com' } }] } },
+    relationships: { lists: { data: [{ type: 'list', id: 'Y6nRLr' }] } },
+  },
+});
+
+const started: SandboxHandle[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
+});
+
+async function start(options: SandboxOptions): Promise<SandboxHandle> {
+  const sandbox = await startSandbox(options);
+  started.push(sandbox);
+  return sandbox;
+}
+
+async function statusesOf(url: string, count: number): Promise<(number | 'dropped')[]> {
+  const statuses: (number | 'dropped')[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const status = await fetch(`${url}/api/lists`, { headers: HEADERS }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      },
+      () => 'dropped' as const,
+    );
+    statuses.push(status);
+  }
+  return statuses;
+}
+
+describe('rate limits', () => {
+  it('throttles past the burst with 429 throttled and Retry-After, and sends RateLimit headers otherwise', async () => {
+    const { url } = await start({});
+    const first = await fetch(`${url}/api/accounts`, { headers: HEADERS });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('15');
+    expect(first.headers.get('ratelimit-remaining')).toBe('14');
+    expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+
+    const second = await fetch(`${url}/api/accounts`, { headers: HEADERS });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(second.headers.get('ratelimit-limit')).toBeNull();
+    expect(((await second.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('throttled');
+  });
+
+  it('allows 10 imports in a second and throttles the eleventh', async () => {
+    const sandbox = await start({});
+    const statuses: number[] = [];
+    for (let index = 0; index < 11; index += 1) {
+      const response = await fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array<number>(10).fill(202), 429]);
+    expect(sandbox.stats()).toMatchObject({ throttled: 1, jobsCreated: 10 });
+  });
+
+  it('throttles every request with throttleAll', async () => {
+    const { url } = await start({ faults: { throttleAll: true } });
+    const response = await fetch(`${url}/api/lists`, { headers: HEADERS });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('1');
+  });
+});
+
+describe('faults', () => {
+  it('injects the same faults for the same seed', async () => {
+    const faults = { seed: 42, serverErrorRate: 0.3, dropBeforeRate: 0.1 };
+    const first = await statusesOf((await start({ rateLimits: 'off', faults })).url, 30);
+    const second = await statusesOf((await start({ rateLimits: 'off', faults })).url, 30);
+    expect(second).toEqual(first);
+    expect(first).toContain(200);
+    expect(first).toContain('dropped');
+    expect(first.some((status) => typeof status === 'number' && status >= 500)).toBe(true);
+    const other = await statusesOf((await start({ rateLimits: 'off', faults: { ...faults, seed: 7 } })).url, 30);
+    expect(other).not.toEqual(first);
+  });
+
+  it('answers 502 as an HTML page like a CDN', async () => {
+    const sandbox = await start({ rateLimits: 'off', faults: { seed: 1, serverErrorRate: 1 } });
+    for (let index = 0; index < 20; index += 1) {
+      const response = await fetch(`${sandbox.url}/api/lists`, { headers: HEADERS });
+      if (response.status !== 502) continue;
+      expect(response.headers.get('content-type')).toContain('text/html');
+      expect(await response.text()).toContain('502 Bad Gateway');
+      return;
+    }
+    throw new Error('no 502 in 20 requests');
+  });
+
+  it('applies a dropped-after request: the job exists though no response came', async () => {
+    const sandbox = await start({ rateLimits: 'off', faults: { dropAfterRate: 1 }, jobProcessing: { queuedMs: 0, profilesPerSecond: 1e6 } });
+    await expect(fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY })).rejects.toThrow();
+    expect(sandbox.stats()).toMatchObject({ jobsCreated: 1, faultsInjected: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sandbox.listMemberEmails('Y6nRLr')).toEqual(['a@example.com']);
+  });
+
+  it('drops a dropped-before request without applying it', async () => {
+    const sandbox = await start({ rateLimits: 'off', faults: { dropBeforeRate: 1 } });
+    await expect(fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY })).rejects.toThrow();
+    expect(sandbox.stats()).toMatchObject({ jobsCreated: 0, faultsInjected: 1 });
+  });
+});
+
+describe('close', () => {
+  it('closes the server, open sockets and latency timers', async () => {
+    const countResources = (name: string) => process.getActiveResourcesInfo().filter((resource) => resource === name).length;
+    const serversBefore = countResources('TCPServerWrap');
+    const sandbox = await startSandbox({ rateLimits: 'off', faults: { latencyMs: 60_000 } });
+    const timeoutsBefore = countResources('Timeout');
+    const pending = fetch(`${sandbox.url}/api/lists`, { headers: HEADERS }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(countResources('Timeout')).toBeGreaterThan(timeoutsBefore);
+    await sandbox.close();
+    expect(await pending).toBeInstanceOf(Error);
+    expect(countResources('TCPServerWrap')).toBe(serversBefore);
+    expect(countResources('Timeout')).toBeLessThanOrEqual(timeoutsBefore);
+    await expect(fetch(`${sandbox.url}/api/lists`, { headers: HEADERS })).rejects.toThrow();
+  });
+});

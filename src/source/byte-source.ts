@@ -1,0 +1,51 @@
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { InputFileError } from '../errors.js';
+
+export const STDIN_NAME = '<stdin>';
+const READ_CHUNK_BYTES = 256 * 1024;
+
+export interface ByteSource {
+  /** The path as given, or `<stdin>`. */
+  readonly displayName: string;
+  readonly stream: Readable | NodeJS.ReadableStream;
+}
+
+/**
+ * Opens a segment file (or standard input for `-`) for streaming. Problems that exist before the
+ * first byte (missing, a directory, unreadable, empty) become one InputFileError sentence here.
+ */
+export async function openByteSource(input: string, stdin: NodeJS.ReadableStream): Promise<ByteSource> {
+  if (input === '-') return { displayName: STDIN_NAME, stream: stdin };
+  const file = await open(input, 'r').catch((error: unknown) => {
+    throw new InputFileError(input, {}, describeOpenError(error), { cause: error });
+  });
+  try {
+    const stats = await file.stat();
+    if (stats.isDirectory()) throw new InputFileError(input, {}, 'is a directory, not a file');
+    if (stats.isFile() && stats.size === 0) throw new InputFileError(input, {}, 'the file is empty');
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
+  return { displayName: input, stream: file.createReadStream({ highWaterMark: READ_CHUNK_BYTES }) };
+}
+
+function describeOpenError(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'ENOENT':
+      return 'file not found';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: the file cannot be read';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    default:
+      return `the file cannot be opened (${errorCode(error) ?? String(error)})`;
+  }
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}

@@ -1,0 +1,198 @@
+import { Readable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { InputFileError } from '../errors.js';
+import { openSegment } from './open-segment.js';
+import type { CsvDelimiter, SourceRecord } from './source-record.js';
+
+/** Serves `content` as stdin in chunks of `chunkSize` bytes, to cross every chunk boundary. */
+function stdinOf(content: string | Buffer, chunkSize = 65536): Readable {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += chunkSize) chunks.push(bytes.subarray(at, at + chunkSize));
+  return Readable.from(chunks, { objectMode: false });
+}
+
+async function readCsvText(content: string | Buffer, options: { chunkSize?: number; delimiter?: CsvDelimiter } = {}) {
+  const segment = await openSegment({
+    input: '-',
+    format: 'csv',
+    delimiter: options.delimiter,
+    stdin: stdinOf(content, options.chunkSize),
+  });
+  const records: SourceRecord[] = [];
+  for await (const record of segment.records) records.push(record);
+  return { segment, records };
+}
+
+async function csvError(content: string | Buffer, chunkSize?: number): Promise<InputFileError> {
+  const error = await readCsvText(content, { chunkSize }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InputFileError);
+  return error as InputFileError;
+}
+
+describe('CSV records', () => {
+  test('header names the fields and values stay strings exactly as written', async () => {
+    const { segment, records } = await readCsvText('email,zip,note\nann@example.com,01234, spaced \n');
+    expect(segment.columns).toEqual(['email', 'zip', 'note']);
+    expect(segment.format).toBe('csv');
+    expect(segment.displayName).toBe('<stdin>');
+    expect(records).toEqual([{ line: 2, fields: { email: 'ann@example.com', zip: '01234', note: ' spaced ' } }]);
+  });
+
+  test('quoted fields keep delimiters, doubled quotes and newlines', async () => {
+    const { records } = await readCsvText('email,note\nann@example.com,"a, ""b""\nc"\n');
+    expect(records[0]?.fields).toEqual({ email: 'ann@example.com', note: 'a, "b"\nc' });
+  });
+
+  test('a UTF-8 byte order mark is not part of the first column name', async () => {
+    const { segment } = await readCsvText('\uFEFFemail,name\nann@example.com,Ann\n');
+    expect(segment.columns).toEqual(['email', 'name']);
+  });
+
+  test('a header without rows gives no records', async () => {
+    const { segment, records } = await readCsvText('email,name\n');
+    expect(segment.columns).toEqual(['email', 'name']);
+    expect(records).toEqual([]);
+    expect(segment.contentDigest()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('blank lines and rows of only delimiters are skipped', async () => {
+    const { records } = await readCsvText('email,name\n\n,\nann@example.com,Ann\n   \n\n');
+    expect(records.map((record) => record.fields['email'])).toEqual(['ann@example.com']);
+  });
+
+  test.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])('line numbers are the line each record starts on, with quoted newlines and blank lines (%s)', async (_, eol) => {
+    const content = [
+      '',
+      'email,note',
+      'a@example.com,one',
+      '',
+      '',
+      `b@example.com,"two${eol}lines${eol}here"`,
+      'c@example.com,three',
+      `"d@example.com","x${eol}${eol}y"`,
+      ',',
+      'e@example.com,five',
+      '',
+    ].join(eol);
+    for (const chunkSize of [3, 65536]) {
+      const { records } = await readCsvText(content, { chunkSize });
+      expect(records.map((record) => [record.fields['email'], record.line])).toEqual([
+        ['a@example.com', 3],
+        ['b@example.com', 6],
+        ['c@example.com', 9],
+        ['d@example.com', 10],
+        ['e@example.com', 14],
+      ]);
+    }
+  });
+
+  test('a multi-byte character split across chunks is read intact', async () => {
+    const { records } = await readCsvText('email,name\nz@example.com,Zoë 😀 Ørsted\n', { chunkSize: 1 });
+    expect(records[0]?.fields['name']).toBe('Zoë 😀 Ørsted');
+  });
+
+  test('an empty header name becomes "column N"', async () => {
+    const { segment, records } = await readCsvText('email,,name,\na@example.com,x,Ann,\n');
+    expect(segment.columns).toEqual(['email', 'column 2', 'name', 'column 4']);
+    expect(records[0]?.fields).toEqual({ email: 'a@example.com', 'column 2': 'x', name: 'Ann', 'column 4': '' });
+  });
+});
+
+describe('CSV delimiter', () => {
+  test.each<[string, CsvDelimiter]>([
+    ['email,name,zip', ','],
+    ['email;name;zip', ';'],
+    ['email\tname\tzip', '\t'],
+    ['email|name|zip', '|'],
+    ['"last, first";email;zip', ';'],
+    ['email', ','],
+  ])('is detected from the header %j', async (header, delimiter) => {
+    const row = ['a@example.com', 'Ann', '01234'].slice(0, header.split(delimiter).length).join(delimiter);
+    const { segment, records } = await readCsvText(`${header}\n${row}\n`);
+    expect(segment.columns).toEqual(header.split(delimiter).map((name) => name.replace(/"/g, '')));
+    expect(records[0]?.fields[segment.columns[0] ?? '']).toBe(row.split(delimiter)[0]);
+  });
+
+  test('a tie between delimiters goes to the comma', async () => {
+    const { segment } = await readCsvText('a;b,c\n1;2,3\n');
+    expect(segment.columns).toEqual(['a;b', 'c']);
+  });
+
+  test('an explicit delimiter wins over detection', async () => {
+    const { segment } = await readCsvText('a;b,c;d\n1;2,3;4\n', { delimiter: ',' });
+    expect(segment.columns).toEqual(['a;b', 'c;d']);
+  });
+
+  test('is detected when the header arrives in several chunks', async () => {
+    const { segment } = await readCsvText('email;first_name;last_name\nx;y;z\n', { chunkSize: 2 });
+    expect(segment.columns).toEqual(['email', 'first_name', 'last_name']);
+  });
+});
+
+describe('CSV errors name the line and say what is wrong', () => {
+  test('a row with the wrong number of fields', async () => {
+    const error = await csvError('a,b,c,d\n1,2,3,4\n\n"x\ny",2,3,4\n1,2,3,4,5\n');
+    expect(error.message).toBe('<stdin>, line 6: this row has 5 fields but the header has 4');
+    expect(error.line).toBe(6);
+  });
+
+  test('a duplicate header name', async () => {
+    const error = await csvError('id,email,name,phone,email\n');
+    expect(error.message).toBe('<stdin>, line 1: column "email" appears twice in the header (columns 2 and 5)');
+  });
+
+  test('an unclosed quote names the line where it opened', async () => {
+    const error = await csvError('email,note\na@example.com,fine\n\nb@example.com,"never closed\nmore\nlines\n');
+    expect(error.line).toBe(4);
+    expect(error.message).toContain('never closed');
+  });
+
+  test('a quote inside an unquoted value', async () => {
+    const error = await csvError('email,title\na@example.com,fine\nb@example.com,5" screen\n');
+    expect(error.line).toBe(3);
+    expect(error.column).toBe(2);
+    expect(error.message).toContain('column 2 ("title") has a quote inside a value');
+  });
+
+  test('text after a closing quote', async () => {
+    const error = await csvError('email,title\n"a@example.com"x,fine\n');
+    expect(error.line).toBe(2);
+    expect(error.message).toContain('closing quote is followed by other characters');
+  });
+
+  test('invalid UTF-8 names the line and byte column', async () => {
+    const latin1 = Buffer.concat([Buffer.from('email,name\na@example.com,Zo'), Buffer.from([0xeb]), Buffer.from('\n')]);
+    for (const chunkSize of [1, 65536]) {
+      const error = await csvError(latin1, chunkSize);
+      expect(error.message).toBe('<stdin>, line 2, column 17: is not valid UTF-8 (byte 0xEB); save the file as UTF-8');
+    }
+  });
+
+  test('a binary file', async () => {
+    const error = await csvError(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08]));
+    expect(error.message).toContain('looks like a binary file, not CSV');
+  });
+
+  test('an empty input', async () => {
+    const error = await csvError('');
+    expect(error.message).toBe('<stdin>: the file is empty');
+  });
+
+  test('an input of only blank lines', async () => {
+    const error = await csvError('\n\r\n\n');
+    expect(error.message).toContain('no header line');
+  });
+
+  test('a row too long to be a real row (an unclosed quote swallowing the file)', async () => {
+    const error = await csvError(`email,note\na@example.com,"${'x'.repeat(1_100_000)}\n`);
+    expect(error.line).toBe(2);
+    expect(error.message).toContain('longer than 1,000,000 characters');
+  });
+});

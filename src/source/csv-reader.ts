@@ -1,0 +1,85 @@
+import { Readable } from 'node:stream';
+import { CsvError } from 'csv-parse';
+import { InputFileError } from '../errors.js';
+import { describeCsvError } from './csv-error-messages.js';
+import { CsvRecordParser, MAX_CSV_RECORD_CHARS } from './csv-record-parser.js';
+import { detectDelimiter, findHeaderLine } from './delimiter-detection.js';
+import type { FormatReader, FormatReaderOptions } from './format-reader.js';
+import type { CsvDelimiter, SourceRecord } from './source-record.js';
+
+/** The header line must appear within this many bytes for delimiter detection. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export interface CsvReaderOptions extends FormatReaderOptions {
+  readonly delimiter?: CsvDelimiter;
+}
+
+/**
+ * Reads CSV with csv-parse: the header names the fields, values stay strings exactly as written,
+ * blank rows (and rows of only delimiters) are skipped, and each record carries the line it starts on.
+ */
+export function readCsv(chunks: AsyncIterable<Buffer>, options: CsvReaderOptions): FormatReader {
+  const columns: string[] = [];
+  return { columns, batches: readCsvBatches(chunks, options, columns) };
+}
+
+async function* readCsvBatches(
+  chunks: AsyncIterable<Buffer>,
+  options: CsvReaderOptions,
+  columns: string[],
+): AsyncGenerator<readonly SourceRecord[], void, undefined> {
+  const { displayName } = options;
+  const iterator = chunks[Symbol.asyncIterator]();
+  const head = await readHeaderBytes(iterator);
+  const delimiter = options.delimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
+  const parser = new CsvRecordParser(displayName, delimiter);
+  const source = Readable.from(prefixedChunks(head.chunks, iterator), { objectMode: false });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  try {
+    for await (const batch of parser) {
+      if (columns.length === 0 && parser.header !== undefined) columns.push(...parser.header);
+      yield batch as SourceRecord[];
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const problem = describeCsvError(
+      error,
+      { ...parser.locateError(error), header: parser.header },
+      MAX_CSV_RECORD_CHARS,
+    );
+    throw new InputFileError(displayName, problem, problem.reason, { cause: error });
+  } finally {
+    parser.destroy();
+    source.destroy();
+  }
+  if (parser.header === undefined) {
+    throw new InputFileError(displayName, {}, 'the file has no header line (it holds only blank lines)');
+  }
+  if (columns.length === 0) columns.push(...parser.header);
+}
+
+/** Reads chunks until they hold the whole header line (or the file ends). */
+async function readHeaderBytes(iterator: AsyncIterator<Buffer>): Promise<{ chunks: Buffer[]; bytes: Buffer }> {
+  const chunks: Buffer[] = [];
+  let bytes: Buffer = Buffer.alloc(0);
+  while (bytes.length < MAX_HEADER_BYTES) {
+    const next = await iterator.next();
+    if (next.done === true) break;
+    chunks.push(next.value);
+    bytes = chunks.length === 1 ? next.value : Buffer.concat(chunks);
+    if (bytes.subarray(0, 3).equals(UTF8_BOM)) bytes = bytes.subarray(3);
+    if (findHeaderLine(bytes) !== undefined) break;
+  }
+  return { chunks, bytes };
+}
+
+async function* prefixedChunks(head: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* head;
+  try {
+    for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}

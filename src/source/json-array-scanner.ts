@@ -1,0 +1,249 @@
+import { InputFileError } from '../errors.js';
+import { MAX_JSON_RECORD_BYTES } from './json-values.js';
+
+const LF = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+const EXPECTED_ROOT = 'expected a JSON array of objects or {"profiles": [...]}';
+
+type State =
+  | 'root'
+  | 'arrayFirst'
+  | 'arrayElement'
+  | 'arrayNext'
+  | 'wrapperKey'
+  | 'wrapperFirstKey'
+  | 'wrapperColon'
+  | 'wrapperValue'
+  | 'wrapperNext'
+  | 'after';
+
+/** The bytes of one top-level array element, and the line its first byte stands on. */
+export interface ScannedElement {
+  readonly bytes: Buffer;
+  readonly line: number;
+}
+
+/**
+ * Finds the extent of each element of the top-level array (`[...]` or `{"profiles": [...]}`)
+ * in a byte stream fed chunk by chunk, without parsing the elements: it tracks strings, escapes
+ * and bracket depth across chunk boundaries so that each element can be handed to JSON.parse alone.
+ * Works on bytes: every structural character is ASCII, and UTF-8 never reuses ASCII byte values.
+ */
+export class JsonArrayScanner {
+  private state: State = 'root';
+  private line = 1;
+  private isFirstByte = true;
+  private hasProfiles = false;
+  private inWrapper = false;
+  /** Value being scanned (an element, a wrapper key, or a wrapper value that is skipped). */
+  private value: ValueScanner | undefined;
+  private valueLine = 1;
+  private valueParts: Buffer[] = [];
+  private valueBytes = 0;
+  private wrapperKey = '';
+
+  constructor(private readonly displayName: string) {}
+
+  /** Scans a chunk; returns the elements that end in it. */
+  feed(chunk: Buffer): ScannedElement[] {
+    const elements: ScannedElement[] = [];
+    let index = 0;
+    if (this.isFirstByte && chunk.length > 0) {
+      this.isFirstByte = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) index = 3;
+    }
+    let valueStart = this.value === undefined ? -1 : 0;
+    for (; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      if (this.value !== undefined) {
+        const consumed = this.value.step(byte);
+        if (byte === LF) this.line++;
+        if (consumed === 'more') continue;
+        // 'done' consumed this byte; 'before' ended the value just before it.
+        const end = consumed === 'done' ? index + 1 : index;
+        const bytes = this.takeValue(chunk.subarray(valueStart, end));
+        valueStart = -1;
+        this.finishValue(bytes, elements);
+        if (consumed === 'done') continue;
+        if (byte === LF) this.line--;
+      }
+      if (byte === LF) {
+        this.line++;
+        continue;
+      }
+      if (byte === 0x20 || byte === 0x09 || byte === 0x0d) continue;
+      if (this.startsValue(byte)) valueStart = index;
+    }
+    if (this.value !== undefined && valueStart !== -1) this.keepValuePart(chunk.subarray(valueStart));
+    return elements;
+  }
+
+  /** Called at the end of the file: anything but a closed root is a truncated or empty file. */
+  end(): void {
+    if (this.state === 'after') {
+      if (this.inWrapper && !this.hasProfiles) this.fail(1, 'the object has no "profiles" array; ' + EXPECTED_ROOT);
+      return;
+    }
+    if (this.state === 'root') this.fail(this.line, 'the file holds no JSON; ' + EXPECTED_ROOT);
+    if (this.value !== undefined && this.state === 'arrayElement') {
+      this.fail(this.valueLine, 'the file ends inside this element (is it truncated?)');
+    }
+    this.fail(this.line, 'the file ends before the JSON array is closed (is it truncated?)');
+  }
+
+  /** Handles a structural byte outside any value; returns true when it starts a value. */
+  private startsValue(byte: number): boolean {
+    switch (this.state) {
+      case 'root':
+        if (byte === OPEN_BRACKET) this.state = 'arrayFirst';
+        else if (byte === OPEN_BRACE) {
+          this.inWrapper = true;
+          this.state = 'wrapperFirstKey';
+        } else this.fail(this.line, EXPECTED_ROOT);
+        return false;
+      case 'arrayFirst':
+        if (byte === CLOSE_BRACKET) {
+          this.closeArray();
+          return false;
+        }
+        return this.beginValue('arrayElement', byte);
+      case 'arrayElement':
+        if (byte === CLOSE_BRACKET) this.fail(this.line, 'expected an element after ",", found "]"');
+        return this.beginValue('arrayElement', byte);
+      case 'arrayNext':
+        if (byte === COMMA) this.state = 'arrayElement';
+        else if (byte === CLOSE_BRACKET) this.closeArray();
+        else this.fail(this.line, `expected "," or "]" after an array element, found ${describeByte(byte)}`);
+        return false;
+      case 'wrapperFirstKey':
+      case 'wrapperKey':
+        if (byte === CLOSE_BRACE && this.state === 'wrapperFirstKey') this.state = 'after';
+        else if (byte === QUOTE) return this.beginValue('wrapperKey', byte);
+        else this.fail(this.line, EXPECTED_ROOT);
+        return false;
+      case 'wrapperColon':
+        if (byte === COLON) this.state = 'wrapperValue';
+        else this.fail(this.line, EXPECTED_ROOT);
+        return false;
+      case 'wrapperValue':
+        if (this.wrapperKey !== 'profiles') return this.beginValue('wrapperValue', byte);
+        if (byte !== OPEN_BRACKET) this.fail(this.line, '"profiles" must be an array of objects');
+        this.hasProfiles = true;
+        this.state = 'arrayFirst';
+        return false;
+      case 'wrapperNext':
+        if (byte === COMMA) this.state = 'wrapperKey';
+        else if (byte === CLOSE_BRACE) this.state = 'after';
+        else this.fail(this.line, EXPECTED_ROOT);
+        return false;
+      case 'after':
+        this.fail(this.line, 'unexpected content after the end of the JSON array');
+    }
+  }
+
+  private beginValue(state: State, byte: number): boolean {
+    if (byte === COMMA || byte === COLON || byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      this.fail(this.line, `expected a value, found ${describeByte(byte)}`);
+    }
+    this.state = state;
+    this.value = new ValueScanner();
+    this.valueLine = this.line;
+    this.value.step(byte);
+    return true;
+  }
+
+  private finishValue(bytes: Buffer, elements: ScannedElement[]): void {
+    this.value = undefined;
+    if (this.state === 'arrayElement') {
+      elements.push({ bytes, line: this.valueLine });
+      this.state = 'arrayNext';
+    } else if (this.state === 'wrapperKey') {
+      this.wrapperKey = JSON.parse(bytes.toString('utf8')) as string;
+      this.state = 'wrapperColon';
+    } else {
+      this.state = 'wrapperNext';
+    }
+  }
+
+  private closeArray(): void {
+    this.state = this.inWrapper ? 'wrapperNext' : 'after';
+  }
+
+  private keepValuePart(part: Buffer): void {
+    // A skipped wrapper value is not kept: only its extent matters.
+    if (this.state === 'wrapperValue') return;
+    this.valueParts.push(part);
+    this.valueBytes += part.length;
+    if (this.valueBytes > MAX_JSON_RECORD_BYTES) {
+      this.fail(this.valueLine, 'this element is larger than 16 MB; is the file really a JSON array of profiles?');
+    }
+  }
+
+  private takeValue(last: Buffer): Buffer {
+    if (this.valueParts.length === 0) return last;
+    const whole = Buffer.concat([...this.valueParts, last]);
+    this.valueParts = [];
+    this.valueBytes = 0;
+    return whole;
+  }
+
+  private fail(line: number, reason: string): never {
+    throw new InputFileError(this.displayName, { line }, reason);
+  }
+}
+
+/**
+ * Follows one JSON value byte by byte. `step` answers 'more' (the byte belongs to the value),
+ * 'done' (the byte closes it) or 'before' (the value ended just before this byte, as a number or
+ * literal does at a delimiter). Bracket kinds are not matched here: JSON.parse reports that.
+ */
+class ValueScanner {
+  private depth = 0;
+  private isInString = false;
+  private isEscaped = false;
+  private isScalar = false;
+  private hasStarted = false;
+
+  step(byte: number): 'more' | 'done' | 'before' {
+    if (!this.hasStarted) {
+      this.hasStarted = true;
+      if (byte === QUOTE) this.isInString = true;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.depth = 1;
+      else this.isScalar = true;
+      return 'more';
+    }
+    if (this.isInString) {
+      if (this.isEscaped) this.isEscaped = false;
+      else if (byte === BACKSLASH) this.isEscaped = true;
+      else if (byte === QUOTE) {
+        this.isInString = false;
+        if (this.depth === 0) return 'done';
+      }
+      return 'more';
+    }
+    if (this.isScalar) {
+      const endsScalar =
+        byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte <= 0x20 || byte === COLON;
+      return endsScalar ? 'before' : 'more';
+    }
+    if (byte === QUOTE) this.isInString = true;
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.depth++;
+    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      this.depth--;
+      if (this.depth === 0) return 'done';
+    }
+    return 'more';
+  }
+}
+
+function describeByte(byte: number): string {
+  return byte >= 0x21 && byte < 0x7f ? JSON.stringify(String.fromCharCode(byte)) : `byte 0x${byte.toString(16)}`;
+}

@@ -1,0 +1,97 @@
+import { UsageError } from '../errors.js';
+import { openByteSource } from './byte-source.js';
+import { checkChunks, ContentDigest } from './checked-chunks.js';
+import { readCsv } from './csv-reader.js';
+import { detectFormat, knownExtensions } from './detect-format.js';
+import type { FormatReader } from './format-reader.js';
+import { readJson } from './json-reader.js';
+import { readNdjson } from './ndjson-reader.js';
+import type { ReadSegmentOptions, Segment, SegmentFormat, SourceRecord } from './source-record.js';
+
+const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json: 'JSON', ndjson: 'NDJSON' };
+
+/**
+ * Opens a segment file (or stdin for `-`) and reads just enough to know its columns: the CSV
+ * header, or the first JSON object. The returned records stream the rest with backpressure, so
+ * memory does not grow with the file. Throws InputFileError for a file that cannot be read.
+ */
+export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const format = options.format ?? detectFormat(options.input) ?? failUnknownFormat(options.input);
+  const source = await openByteSource(options.input, options.stdin ?? process.stdin);
+  // The reason surfaces again as itself: every reader rethrows `signal.reason` once aborted.
+  const abortReading = (): void => destroyStream(source.stream, new Error('The read was aborted.'));
+  signal?.addEventListener('abort', abortReading, { once: true });
+
+  const digest = new ContentDigest();
+  const chunks = checkChunks(source, { displayName: source.displayName, formatLabel: formatLabels[format], digest });
+  const reader = startReader(format, chunks, options, source.displayName);
+  const releaseSource = (): void => {
+    signal?.removeEventListener('abort', abortReading);
+    destroyStream(source.stream);
+  };
+  let first: IteratorResult<readonly SourceRecord[], void>;
+  try {
+    first = await reader.batches.next();
+  } catch (error) {
+    releaseSource();
+    throw signal?.aborted === true ? signal.reason : error;
+  }
+  return {
+    displayName: source.displayName,
+    format,
+    columns: reader.columns,
+    records: streamRecords(first, reader, signal, releaseSource),
+    contentDigest: () => digest.value(),
+  };
+}
+
+function startReader(
+  format: SegmentFormat,
+  chunks: AsyncIterable<Buffer>,
+  options: ReadSegmentOptions,
+  displayName: string,
+): FormatReader {
+  switch (format) {
+    case 'csv':
+      return readCsv(chunks, { displayName, delimiter: options.delimiter });
+    case 'json':
+      return readJson(chunks, { displayName });
+    case 'ndjson':
+      return readNdjson(chunks, { displayName });
+  }
+}
+
+async function* streamRecords(
+  first: IteratorResult<readonly SourceRecord[], void>,
+  reader: FormatReader,
+  signal: AbortSignal | undefined,
+  releaseSource: () => void,
+): AsyncGenerator<SourceRecord, void, undefined> {
+  try {
+    if (first.done === true) return;
+    for (const record of first.value) yield record;
+    for await (const batch of reader.batches) {
+      signal?.throwIfAborted();
+      for (const record of batch) yield record;
+    }
+    signal?.throwIfAborted();
+  } catch (error) {
+    throw signal?.aborted === true ? signal.reason : error;
+  } finally {
+    await reader.batches.return();
+    releaseSource();
+  }
+}
+
+function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {
+  if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy(error);
+}
+
+function failUnknownFormat(input: string): never {
+  const what = input === '-' ? 'standard input' : JSON.stringify(input);
+  throw new UsageError(
+    `Cannot tell the format of ${what} from its name (known: ${knownExtensions.join(' ')}); pass --format csv, json or ndjson.`,
+  );
+}
