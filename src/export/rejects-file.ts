@@ -24,6 +24,7 @@ export class RejectsFile {
   #bufferedBytes = 0;
   #rows = 0;
   #isHeaderWritten = false;
+  #isClosed = false;
 
   constructor(path: string) {
     this.#path = path;
@@ -63,7 +64,10 @@ export class RejectsFile {
     this.#bufferedBytes = 0;
   }
 
+  /** Idempotent: an interrupted run closes it on its way out too. */
   close(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
     if (!this.#isHeaderWritten) this.#writeHeader();
     this.flush();
     closeSync(this.#fd);

@@ -125,6 +125,11 @@ describe('getList', () => {
 });
 
 describe('getAccount and getProfileImportJob', () => {
+  it('refuses an account page without an account', async () => {
+    nock(BASE_URL).get('/api/accounts').reply(200, { data: [] });
+    await expect(createTestClient().client.getAccount()).rejects.toBeInstanceOf(KlaviyoRequestError);
+  });
+
   it('reads the account name', async () => {
     nock(BASE_URL)
       .get('/api/accounts')

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { FaultInjector } from './faults.js';
 import { createImportJob, getImportErrors, getImportJob, getImportJobs } from './import-job-routes.js';
 import { ImportJobStore } from './import-jobs.js';
@@ -190,9 +190,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (isClosed) request.socket.destroy();
     else void answer(request, response);
   });
-  // A connection accepted while closing would otherwise outlive close().
-  server.on('connection', (socket) => {
-    if (isClosed) socket.destroy();
+  // Tracked by hand: closeAllConnections() misses a connection accepted but not yet parsed.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    if (isClosed) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -210,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         timers.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
     listMemberEmails: (listId) => {
       jobs.settleDueJobs(Date.now());

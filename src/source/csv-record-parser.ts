@@ -27,6 +27,8 @@ export class CsvRecordParser extends Parser {
       bom: true,
       delimiter,
       skip_empty_lines: true,
+      // Listed rather than discovered from the first line, so files that mix line endings still parse.
+      record_delimiter: ['\r\n', '\n', '\r'],
       // Field counts are checked here, where a row of only delimiters also counts as blank.
       relax_column_count: true,
       max_record_size: MAX_CSV_RECORD_CHARS,

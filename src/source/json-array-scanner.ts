@@ -11,6 +11,7 @@ const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const EXPECTED_ROOT = 'expected a JSON array of objects or {"profiles": [...]}';
 
 type State =
@@ -40,7 +41,7 @@ export interface ScannedElement {
 export class JsonArrayScanner {
   private state: State = 'root';
   private line = 1;
-  private isFirstByte = true;
+  private bytesScanned = 0;
   private hasProfiles = false;
   private inWrapper = false;
   /** Value being scanned (an element, a wrapper key, or a wrapper value that is skipped). */
@@ -55,11 +56,9 @@ export class JsonArrayScanner {
   /** Scans a chunk; returns the elements that end in it. */
   feed(chunk: Buffer): ScannedElement[] {
     const elements: ScannedElement[] = [];
+    const chunkOffset = this.bytesScanned;
+    this.bytesScanned += chunk.length;
     let index = 0;
-    if (this.isFirstByte && chunk.length > 0) {
-      this.isFirstByte = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) index = 3;
-    }
     let valueStart = this.value === undefined ? -1 : 0;
     for (; index < chunk.length; index++) {
       const byte = chunk[index] as number;
@@ -80,6 +79,7 @@ export class JsonArrayScanner {
         continue;
       }
       if (byte === 0x20 || byte === 0x09 || byte === 0x0d) continue;
+      if (this.state === 'root' && chunkOffset + index < 3 && byte === UTF8_BOM[chunkOffset + index]) continue;
       if (this.startsValue(byte)) valueStart = index;
     }
     if (this.value !== undefined && valueStart !== -1) this.keepValuePart(chunk.subarray(valueStart));

@@ -21,7 +21,7 @@ export interface JsonSyntaxProblem {
 
 export function describeJsonSyntaxError(error: unknown): JsonSyntaxProblem {
   const message = error instanceof Error ? error.message : String(error);
-  const withoutEcho = message.replace(/, ".*" is not valid JSON$/s, '');
+  const withoutEcho = message.replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
   const position = /in JSON at position (\d+)/.exec(withoutEcho);
   const reason = withoutEcho.replace(/ in JSON at position \d+.*$/s, '').replace(/^\w/, (first) => first.toLowerCase());
   return { reason, position: position?.[1] === undefined ? undefined : Number(position[1]) };

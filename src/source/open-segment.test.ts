@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, describe, expect, test } from 'vitest';
+import { InputFileError, InternalError, UsageError } from '../errors.js';
+import { openSegment } from './open-segment.js';
+import type { SourceRecord } from './source-record.js';
+
+const fixtures = join(import.meta.dirname, '../../test/fixtures/source');
+const scratch = mkdtempSync(join(tmpdir(), 'klaviyo-export-source-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function scratchFile(name: string, content: string | Buffer): string {
+  const path = join(scratch, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function readAll(records: AsyncIterable<SourceRecord>): Promise<SourceRecord[]> {
+  const all: SourceRecord[] = [];
+  for await (const record of records) all.push(record);
+  return all;
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function openError(options: Parameters<typeof openSegment>[0]): Promise<unknown> {
+  return openSegment(options).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe('openSegment on files', () => {
+  test.each([
+    ['semicolon-bom-crlf.csv', 'csv', ['email', 'first_name', 'zip'], [2, 4, 7]],
+    ['profiles.json', 'json', ['email', 'first_name', 'zip', 'age', 'vip', 'address'], [4, 5]],
+    ['profiles.ndjson', 'ndjson', ['email', 'first_name', 'tags'], [1, 4]],
+  ])('%s is read by its extension, and its digest is the sha256 of its bytes', async (name, format, columns, lines) => {
+    const path = join(fixtures, name);
+    const segment = await openSegment({ input: path });
+    expect(segment.format).toBe(format);
+    expect(segment.displayName).toBe(path);
+    const records = await readAll(segment.records);
+    expect(segment.columns).toEqual(columns);
+    expect(records.map((record) => record.line)).toEqual(lines);
+    expect(segment.contentDigest()).toBe(sha256(readFileSync(path)));
+  });
+
+  test('a file of many chunks streams every row with exact lines and digest', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => `user${index}@example.com,"Name ${index}",0${index}`);
+    const content = `email,name,zip\n${rows.join('\n')}\n`;
+    const path = scratchFile('many.csv', content);
+    const segment = await openSegment({ input: path });
+    let count = 0;
+    let last: SourceRecord | undefined;
+    for await (const record of segment.records) {
+      count++;
+      last = record;
+    }
+    expect(count).toBe(30_000);
+    expect(last).toEqual({ line: 30_001, fields: { email: 'user29999@example.com', name: 'Name 29999', zip: '029999' } });
+    expect(segment.contentDigest()).toBe(sha256(Buffer.from(content)));
+  });
+
+  test('the format option overrides the extension', async () => {
+    const path = scratchFile('export.dat', '{"email":"a@example.com"}\n');
+    const segment = await openSegment({ input: path, format: 'ndjson' });
+    expect(await readAll(segment.records)).toEqual([{ line: 1, fields: { email: 'a@example.com' } }]);
+  });
+
+  test('contentDigest before the end is a bug in the caller', async () => {
+    const segment = await openSegment({ input: join(fixtures, 'profiles.ndjson') });
+    expect(() => segment.contentDigest()).toThrow(InternalError);
+  });
+});
+
+describe('openSegment refuses what it cannot read, in one sentence', () => {
+  test('a missing file', async () => {
+    const error = await openError({ input: join(scratch, 'missing.csv') });
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toBe(`${join(scratch, 'missing.csv')}: file not found`);
+  });
+
+  test('a directory', async () => {
+    const error = await openError({ input: join(scratch, '.'), format: 'csv' });
+    expect((error as Error).message).toMatch(/: is a directory, not a file$/);
+  });
+
+  test('an empty file', async () => {
+    const error = await openError({ input: scratchFile('empty.csv', '') });
+    expect((error as Error).message).toMatch(/empty\.csv: the file is empty$/);
+  });
+
+  test('a UTF-16 file', async () => {
+    const error = await openError({ input: scratchFile('utf16.csv', Buffer.from('\uFEFFemail\n', 'utf16le')) });
+    expect((error as Error).message).toMatch(/the file is UTF-16 encoded; save it as UTF-8$/);
+  });
+
+  test.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('an unreadable file', async () => {
+    const path = scratchFile('secret.csv', 'email\n');
+    const { chmodSync } = await import('node:fs');
+    chmodSync(path, 0o000);
+    const error = await openError({ input: path });
+    expect((error as Error).message).toMatch(/permission denied/);
+  });
+
+  test('an extension that names no format', async () => {
+    const error = await openError({ input: scratchFile('segment.xlsx', 'x') });
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain('--format');
+  });
+
+  test('standard input without a format', async () => {
+    const error = await openError({ input: '-', stdin: Readable.from([]) });
+    expect(error).toBeInstanceOf(UsageError);
+  });
+});
+
+describe('stopping early', () => {
+  test('an abort stops a pending read with the signal reason and releases stdin', async () => {
+    const stdin = new PassThrough();
+    stdin.write('email\na@example.com\nb@example.com\nc@example.com\n');
+    const controller = new AbortController();
+    const segment = await openSegment({ input: '-', format: 'csv', stdin, signal: controller.signal });
+    const iterator = segment.records[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ line: 2 });
+    expect((await iterator.next()).value).toMatchObject({ line: 3 });
+    const pending = iterator.next();
+    const reason = new Error('interrupted by SIGINT');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(stdin.destroyed).toBe(true);
+  });
+
+  test('an abort while opening rejects with the signal reason', async () => {
+    const stdin = new PassThrough();
+    const controller = new AbortController();
+    const opening = openSegment({ input: '-', format: 'ndjson', stdin, signal: controller.signal });
+    const reason = new Error('deadline');
+    setTimeout(() => controller.abort(reason), 1);
+    await expect(opening).rejects.toBe(reason);
+  });
+
+  test('an already aborted signal opens nothing', async () => {
+    const reason = new Error('already');
+    await expect(openSegment({ input: join(fixtures, 'profiles.json'), signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+  });
+
+  test('a consumer that stops iterating releases the input', async () => {
+    const stdin = Readable.from([Buffer.from('{"a":1}\n{"a":2}\n'), Buffer.from('{"a":3}\n')], { objectMode: false });
+    const segment = await openSegment({ input: '-', format: 'ndjson', stdin });
+    for await (const record of segment.records) {
+      expect(record.line).toBe(1);
+      break;
+    }
+    expect(stdin.destroyed).toBe(true);
+  });
+
+  test.skipIf(!existsSync('/proc/self/fd'))('a consumer that stops iterating closes the file', async () => {
+    const path = scratchFile('close.csv', `email\n${'x@example.com\n'.repeat(100_000)}`);
+    const openFiles = (): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(join('/proc/self/fd', fd)) === path;
+        } catch {
+          return false; // the descriptor closed while we looked
+        }
+      }).length;
+    const before = openFiles();
+    const segment = await openSegment({ input: path });
+    expect(openFiles()).toBe(before + 1);
+    for await (const record of segment.records) {
+      expect(record.line).toBe(2);
+      break;
+    }
+    for (let attempt = 0; attempt < 50 && openFiles() > before; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(openFiles()).toBe(before);
+  });
+});
