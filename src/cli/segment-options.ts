@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, type BatchLimits } from '../export/batch-limits.js';
+import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../export/batch-limits.js';
 import type { MappingRequest } from '../mapping/mapping-spec.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
@@ -12,6 +12,7 @@ export interface SegmentCommandOptions {
   map?: string[];
   defaultCountry?: string;
   maxPerExport: number;
+  batchSize: number;
   rejects?: string;
   report?: string;
   strict?: boolean;
@@ -31,6 +32,11 @@ export function addSegmentOptions(command: Command): Command {
         .argParser(parsePositiveInteger(MAX_PROFILES_PER_EXPORT))
         .default(MAX_PROFILES_PER_EXPORT),
     )
+    .addOption(
+      new Option('--batch-size <n>', 'profiles per import request, at most 10,000')
+        .argParser(parsePositiveInteger(MAX_PROFILES_PER_REQUEST))
+        .default(MAX_PROFILES_PER_REQUEST),
+    )
     .option('--rejects <file.csv>', 'write every rejected row with its line, reason and original values')
     .option('--report <file.json>', 'write a machine-readable summary (no email addresses)')
     .option('--strict', 'fail (exit 2, nothing sent) when any row is rejected')
@@ -43,5 +49,5 @@ export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest
 }
 
 export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
-  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: options.maxPerExport };
+  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: options.maxPerExport, maxProfilesPerRequest: options.batchSize };
 }

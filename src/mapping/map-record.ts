@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { serializeProfileResource } from '../klaviyo/profile-import-payload.js';
 import type { SourceRecord } from '../source/source-record.js';
 import { NOT_TEXT, readPropertyValue, readTextValue, type PropertyValue } from './field-value.js';
-import type { LocationFieldName, ProfileFieldName, ProfileMapping } from './mapping-spec.js';
+import type { LocationFieldName, MappingTarget, ProfileFieldName, ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
 import {
   MAX_PROFILE_BYTES,
@@ -44,19 +44,21 @@ export type MapOutcome =
 type TextFieldName = Exclude<ProfileFieldName, 'phone_number' | 'image'>;
 
 /** One `--map`, compiled once per run so that mapping a row is a loop over plain data. */
-type CompiledField =
-  | { kind: 'text'; column: string; name: TextFieldName }
-  | { kind: 'phone'; column: string }
-  | { kind: 'image'; column: string }
-  | { kind: 'location'; column: string; name: LocationFieldName; target: string }
-  | { kind: 'property'; column: string; name: string; target: string };
+type CompiledField = { column: string; target: MappingTarget } & (
+  | { kind: 'text'; name: TextFieldName }
+  | { kind: 'phone' }
+  | { kind: 'image' }
+  | { kind: 'location'; name: LocationFieldName }
+  | { kind: 'property'; name: string }
+);
 
 const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
+
 /**
  * Each value is checked by its own part of the schema where it is built, instead of parsing the
- * finished profile: a whole-profile `safeParse` cost more per row than the rest of the mapping
- * (see the report in map-record.test.ts). What the parts do not check holds by construction:
- * text is trimmed and non-empty (readTextValue), targets are schema keys (MappingTarget), and
+ * finished profile: with the 8 fields of `npm run bench:read`, a whole-profile `safeParse` more
+ * than doubled the cost of mapping a row. What the parts do not check holds by construction:
+ * text is trimmed and non-empty (readTextValue), targets are schema keys (MappingTarget) and
  * libphonenumber returns E.164. The tests parse every kind of mapped profile with the full schema.
  */
 const emailSchema = profileAttributesSchema.shape.email;
@@ -73,9 +75,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
     const { line } = record;
     const email = readTextValue(record.fields[emailColumn]);
     if (email === undefined) return { kind: 'rejected', line, reason: 'blank_email', detail: blankEmailDetail };
-    if (email === NOT_TEXT) return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
-
-    if (!emailSchema.safeParse(email).success) {
+    if (email === NOT_TEXT || !emailSchema.safeParse(email).success) {
       return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
     }
 
@@ -99,15 +99,15 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
 }
 
 function compileField({ target, column }: ProfileMapping['fields'][number]): CompiledField {
-  if (target === 'phone_number') return { kind: 'phone', column };
-  if (target === 'image') return { kind: 'image', column };
+  if (target === 'phone_number') return { kind: 'phone', column, target };
+  if (target === 'image') return { kind: 'image', column, target };
   if (target.startsWith('location.')) {
-    return { kind: 'location', column, name: target.slice('location.'.length) as LocationFieldName, target };
+    return { kind: 'location', column, target, name: target.slice('location.'.length) as LocationFieldName };
   }
   if (target.startsWith('properties.')) {
-    return { kind: 'property', column, name: target.slice('properties.'.length), target };
+    return { kind: 'property', column, target, name: target.slice('properties.'.length) };
   }
-  return { kind: 'text', column, name: target as TextFieldName };
+  return { kind: 'text', column, target, name: target as TextFieldName };
 }
 
 /** Writes the mapped values into `attributes`; returns the warnings for values left out. */
@@ -130,9 +130,8 @@ function addMappedFields(
     }
     const text = readTextValue(raw);
     if (text === undefined) continue;
-    const target = field.kind === 'text' || field.kind === 'location' ? field.name : field.kind;
     if (text === NOT_TEXT) {
-      (warnings ??= []).push(notTextWarning(record.line, field.kind === 'location' ? field.target : target));
+      (warnings ??= []).push(notTextWarning(record.line, field.target));
       continue;
     }
     switch (field.kind) {

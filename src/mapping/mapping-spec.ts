@@ -113,8 +113,14 @@ function parseTarget(target: string, rawMap: string): MappingTarget {
   }
   if (target.startsWith('properties.')) {
     const propertyName = target.slice('properties.'.length).trim();
-    if (propertyName !== '') return `properties.${propertyName}`;
-    throw new UsageError(`--map "${rawMap}" names no custom property; write it as properties.<name>=<column>.`);
+    if (propertyName === '') {
+      throw new UsageError(`--map "${rawMap}" names no custom property; write it as properties.<name>=<column>.`);
+    }
+    // Assigning it would replace the object's prototype instead of adding a property.
+    if (propertyName === '__proto__') {
+      throw new UsageError(`--map "${rawMap}": __proto__ cannot be a custom property name; choose another name.`);
+    }
+    return `properties.${propertyName}`;
   }
   throw new UsageError(`--map "${rawMap}": "${target}" is not a Klaviyo profile field; valid fields: ${VALID_TARGETS_HINT}.`);
 }

@@ -175,9 +175,9 @@ export class ImportJobStore {
         nextRefusal += 1;
         continue;
       }
-      const key = this.#store.upsertProfile(profiles[index] as ProfileAttributes, job.endsAt);
-      if (key === undefined) continue;
-      for (const list of lists) this.#store.addMember(list, key);
+      const profile = this.#store.upsertProfile(profiles[index] as ProfileAttributes, job.endsAt);
+      if (profile === undefined) continue;
+      for (const list of lists) this.#store.addMember(list, profile);
     }
   }
 }

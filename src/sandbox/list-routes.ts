@@ -1,7 +1,7 @@
 import { invalidParameter, klaviyoTime, notFound, type ApiResponse } from './json-api.js';
 import { isApiResponse, pageLinks, parseFilter, parsePage, pickFields, sparseFields } from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest } from './route-context.js';
-import type { SandboxStore, StoredList } from './sandbox-store.js';
+import { profileId, type SandboxStore, type StoredList } from './sandbox-store.js';
 
 /** GET /api/accounts, /api/lists, /api/lists/{id}, /api/lists/{id}/profiles. */
 
@@ -111,7 +111,7 @@ export const getList: RouteHandler = (request, state) => {
   if (additional !== null && !asksForProfileCount(query)) {
     return invalidParameter('additional-fields[list]', `'${additional}' is not a valid additional field.`);
   }
-  const extra = asksForProfileCount(query) ? { profile_count: list.memberOrder.length } : {};
+  const extra = asksForProfileCount(query) ? { profile_count: list.members.length } : {};
   return ok({ data: listResource(request, list, sparseFields(query, 'list'), extra), links: { self: request.url.href } });
 };
 
@@ -121,9 +121,7 @@ export const getProfilesForList: RouteHandler = (request, state) => {
   const page = parsePage(request.url.searchParams, MEMBERS_PAGE.default, MEMBERS_PAGE.max);
   if (isApiResponse(page)) return page;
   const fields = sparseFields(request.url.searchParams, 'profile');
-  const data = list.memberOrder.slice(page.offset, page.offset + page.size).flatMap((key) => {
-    const profile = state.store.profile(key);
-    if (profile === undefined) return [];
+  const data = list.members.slice(page.offset, page.offset + page.size).map((profile) => {
     const attributes = {
       email: null,
       phone_number: null,
@@ -138,14 +136,13 @@ export const getProfilesForList: RouteHandler = (request, state) => {
       created: klaviyoTime(profile.createdAt),
       updated: klaviyoTime(profile.updatedAt),
     };
-    return [
-      {
-        type: 'profile',
-        id: profile.id,
-        attributes: pickFields(attributes, fields),
-        links: { self: apiUrl(request, `/api/profiles/${profile.id}/`) },
-      },
-    ];
+    const id = profileId(profile);
+    return {
+      type: 'profile',
+      id,
+      attributes: pickFields(attributes, fields),
+      links: { self: apiUrl(request, `/api/profiles/${id}/`) },
+    };
   });
-  return ok({ data, links: pageLinks(request.url, page, list.memberOrder.length) });
+  return ok({ data, links: pageLinks(request.url, page, list.members.length) });
 };

@@ -61,7 +61,7 @@ async function waitForJob(url: string, id: string, status: string): Promise<JobD
 
 describe('bulk profile import jobs', () => {
   it('accepts a job with 202 queued, then completes it with counts, membership and import errors', async () => {
-    const { url } = await start({ jobProcessing: { queuedMs: 40, profilesPerSecond: 100 } });
+    const { url } = await start({ jobProcessing: { queuedMs: 40, profilesPerSecond: 20 } });
     const response = await postImport(
       url,
       importBody([

@@ -190,7 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (isClosed) request.socket.destroy();
     else void answer(request, response);
   });
-  // Tracked by hand: closeAllConnections() misses a connection accepted but not yet parsed.
+  // Tracked by hand as well as closeAllConnections(), so that close() ends every socket whatever its state.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     if (isClosed) {
@@ -211,6 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (isClosed) return resolve();
         isClosed = true;
         for (const timer of timers) clearTimeout(timer);
         timers.clear();

@@ -1,19 +1,26 @@
 import type { ProfileAttributes } from './profile-validation.js';
 
 export interface StoredProfile {
-  id: string;
+  /** Formatted by `profileId`: building a string per profile costs too much in the benchmark. */
+  number: number;
   attributes: ProfileAttributes;
   createdAt: number;
   updatedAt: number;
+  /** Ids of the lists the profile belongs to. */
+  listIds: string[];
 }
 
 export interface StoredList {
   id: string;
   name: string;
   createdAt: number;
-  /** Profile keys in the order they joined; `memberKeys` makes membership checks O(1). */
-  memberOrder: string[];
-  memberKeys: Set<string>;
+  /** In the order they joined. */
+  members: StoredProfile[];
+}
+
+/** Profile ids look like Klaviyo's 26-character ULIDs and are unique within the sandbox. */
+export function profileId(profile: StoredProfile): string {
+  return `01SANDBX${profile.number.toString(32).toUpperCase().padStart(18, '0')}`;
 }
 
 /** Fields merged key by key on upsert rather than replaced. */
@@ -23,16 +30,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+type Identifier = 'email' | 'phone_number' | 'external_id';
+
 /**
  * Bulk import is an upsert keyed by identifiers: the lower-cased email, else the phone number,
  * else the external id. A null never clears a stored value (Klaviyo: "cannot clear a field by
  * sending null").
  */
-export function profileKey(attributes: ProfileAttributes): string | undefined {
+export function profileIdentifier(attributes: ProfileAttributes): { kind: Identifier; value: string } | undefined {
   const { email, phone_number: phone, external_id: externalId } = attributes;
-  if (typeof email === 'string' && email.length > 0) return `email:${email.toLowerCase()}`;
-  if (typeof phone === 'string' && phone.length > 0) return `phone:${phone}`;
-  if (typeof externalId === 'string' && externalId.length > 0) return `external:${externalId}`;
+  if (typeof email === 'string' && email.length > 0) return { kind: 'email', value: email.toLowerCase() };
+  if (typeof phone === 'string' && phone.length > 0) return { kind: 'phone_number', value: phone };
+  if (typeof externalId === 'string' && externalId.length > 0) return { kind: 'external_id', value: externalId };
   return undefined;
 }
 
@@ -51,14 +60,16 @@ function mergeAttributes(target: ProfileAttributes, update: ProfileAttributes): 
 
 /** The account's profiles and lists, in memory. */
 export class SandboxStore {
-  readonly #profiles = new Map<string, StoredProfile>();
+  readonly #profilesBy: Record<Identifier, Map<string, StoredProfile>> = {
+    email: new Map(),
+    phone_number: new Map(),
+    external_id: new Map(),
+  };
   readonly #lists = new Map<string, StoredList>();
-  #nextProfileNumber = 1;
+  #profileCount = 0;
 
   constructor(lists: readonly { id: string; name: string }[], now: number) {
-    for (const { id, name } of lists) {
-      this.#lists.set(id, { id, name, createdAt: now, memberOrder: [], memberKeys: new Set() });
-    }
+    for (const { id, name } of lists) this.#lists.set(id, { id, name, createdAt: now, members: [] });
   }
 
   lists(): StoredList[] {
@@ -69,51 +80,41 @@ export class SandboxStore {
     return this.#lists.get(id);
   }
 
-  profile(key: string): StoredProfile | undefined {
-    return this.#profiles.get(key);
-  }
-
   profileCount(): number {
-    return this.#profiles.size;
+    return this.#profileCount;
   }
 
-  /** Returns the profile's key, or undefined when it has no identifier (validation prevents that). */
-  upsertProfile(attributes: ProfileAttributes, now: number): string | undefined {
-    const key = profileKey(attributes);
-    if (key === undefined) return undefined;
-    const existing = this.#profiles.get(key);
-    if (existing === undefined) {
-      const stored: ProfileAttributes = {};
-      mergeAttributes(stored, attributes);
-      this.#profiles.set(key, { id: this.#newProfileId(), attributes: stored, createdAt: now, updatedAt: now });
-    } else {
+  /** Returns the stored profile, or undefined when it has no identifier (validation prevents that). */
+  upsertProfile(attributes: ProfileAttributes, now: number): StoredProfile | undefined {
+    const identifier = profileIdentifier(attributes);
+    if (identifier === undefined) return undefined;
+    const profiles = this.#profilesBy[identifier.kind];
+    const existing = profiles.get(identifier.value);
+    if (existing !== undefined) {
       mergeAttributes(existing.attributes, attributes);
       existing.updatedAt = now;
+      return existing;
     }
-    return key;
+    const stored: ProfileAttributes = {};
+    mergeAttributes(stored, attributes);
+    this.#profileCount += 1;
+    const profile = { number: this.#profileCount, attributes: stored, createdAt: now, updatedAt: now, listIds: [] };
+    profiles.set(identifier.value, profile);
+    return profile;
   }
 
-  addMember(list: StoredList, key: string): void {
-    if (list.memberKeys.has(key)) return;
-    list.memberKeys.add(key);
-    list.memberOrder.push(key);
+  addMember(list: StoredList, profile: StoredProfile): void {
+    if (profile.listIds.includes(list.id)) return;
+    profile.listIds.push(list.id);
+    list.members.push(profile);
   }
 
   memberEmails(listId: string): string[] {
-    const list = this.#lists.get(listId);
-    if (list === undefined) return [];
+    const members = this.#lists.get(listId)?.members ?? [];
     const emails: string[] = [];
-    for (const key of list.memberOrder) {
-      const email = this.#profiles.get(key)?.attributes.email;
-      if (typeof email === 'string') emails.push(email.toLowerCase());
+    for (const { attributes } of members) {
+      if (typeof attributes.email === 'string') emails.push(attributes.email.toLowerCase());
     }
     return emails;
-  }
-
-  /** Profile ids look like Klaviyo's (26-character ULIDs), and are unique within the sandbox. */
-  #newProfileId(): string {
-    const number = this.#nextProfileNumber;
-    this.#nextProfileNumber += 1;
-    return `01SANDBX${number.toString(32).toUpperCase().padStart(18, '0')}`;
   }
 }

@@ -14,9 +14,10 @@ export interface ByteSource {
 /**
  * Opens a segment file (or standard input for `-`) for streaming. Problems that exist before the
  * first byte (missing, a directory, unreadable, empty) become one InputFileError sentence here.
+ * `stdin` is a function so that process.stdin is only touched when it is read.
  */
-export async function openByteSource(input: string, stdin: NodeJS.ReadableStream): Promise<ByteSource> {
-  if (input === '-') return { displayName: STDIN_NAME, stream: stdin };
+export async function openByteSource(input: string, stdin: () => NodeJS.ReadableStream): Promise<ByteSource> {
+  if (input === '-') return { displayName: STDIN_NAME, stream: stdin() };
   const file = await open(input, 'r').catch((error: unknown) => {
     throw new InputFileError(input, {}, describeOpenError(error), { cause: error });
   });

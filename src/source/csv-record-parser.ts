@@ -32,7 +32,9 @@ export class CsvRecordParser extends Parser {
       // Field counts are checked here, where a row of only delimiters also counts as blank.
       relax_column_count: true,
       max_record_size: MAX_CSV_RECORD_CHARS,
-    });
+      // Handed to stream.Transform: each buffered item is a whole batch, so buffer few of them.
+      readableHighWaterMark: 2,
+    } as ConstructorParameters<typeof Parser>[0]);
     this.displayName = displayName;
   }
 

@@ -19,9 +19,15 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   const { signal } = options;
   signal?.throwIfAborted();
   const format = options.format ?? detectFormat(options.input) ?? failUnknownFormat(options.input);
-  const source = await openByteSource(options.input, options.stdin ?? process.stdin);
-  // The reason surfaces again as itself: every reader rethrows `signal.reason` once aborted.
+  const source = await openByteSource(options.input, () => options.stdin ?? process.stdin);
+  // The reading code sees this error; callers see `signal.reason`, rethrown below.
   const abortReading = (): void => destroyStream(source.stream, new Error('The read was aborted.'));
+  try {
+    signal?.throwIfAborted(); // it may have fired while the file was opening
+  } catch (reason) {
+    abortReading();
+    throw reason;
+  }
   signal?.addEventListener('abort', abortReading, { once: true });
 
   const digest = new ContentDigest();
