@@ -20,6 +20,9 @@ export interface RunOptions {
   cwd?: string;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** Sends `signal` (default SIGKILL) once a line of stderr satisfies the predicate. */
+  killWhen?: (stderrLine: string) => boolean;
+  killSignal?: NodeJS.Signals;
   /** Called once the process is started (to send it signals). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
@@ -40,7 +43,19 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let pending = '';
+    let isKillSent = false;
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (!options.killWhen || isKillSent) return;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      if (lines.some(options.killWhen)) {
+        isKillSent = true;
+        child.kill(options.killSignal ?? 'SIGKILL');
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

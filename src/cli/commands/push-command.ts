@@ -1,6 +1,5 @@
 import { ExitCode, InterruptedError, type ExitCodeValue } from '../../errors.js';
 import { BatchStager } from '../../export/batch-stager.js';
-import { MemoryJournal } from '../../export/delivery-journal.js';
 import { deliverBatches, type DeliveryResult } from '../../export/deliver-batches.js';
 import { JobWatcher } from '../../export/job-watcher.js';
 import { ReasonTally } from '../../export/reason-tally.js';
@@ -23,6 +22,9 @@ import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../
 import { runValidate } from './validate-command.js';
 import { createStopSignals } from '../stop-signals.js';
 import { DeliveryProgress } from '../delivery-progress.js';
+import { acquireRunLock } from '../../state/run-lock.js';
+import { resolve } from 'node:path';
+import { fingerprintOf, openCheckpoint } from './push-checkpoint.js';
 
 export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions {
   list: string;
@@ -35,6 +37,8 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   timeout?: number;
 }
 
+/** Relative to the working directory, so that each project's cron job has its own. */
+export const DEFAULT_STATE_DIR = '.klaviyo-export';
 /** Upload requests in flight at once; the client's rate limiter (10/s) paces them. */
 const UPLOAD_CONCURRENCY = 6;
 /** A cancelled job applied nothing; its batch is sent again up to this many times. */
@@ -60,6 +64,15 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       if (event.type === 'retry') log.event('retry', `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`, { operation: event.operation, attempt: event.attempt, reason: event.reason }, 'debug');
     },
   });
+
+  const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
+  const lock = await acquireRunLock(stateDir, options.list);
+  if (lock.tookOverFrom) {
+    const owner = lock.tookOverFrom;
+    log.event('lock-takeover', `An earlier push to list ${options.list} (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}) ended without finishing; taking over its lock.`, { pid: owner.pid, host: owner.host }, 'warn');
+  } else if (lock.replacedUnreadableLock) {
+    log.event('lock-takeover', `Replaced a damaged lock file (${lock.path}).`, { lock: lock.path }, 'warn');
+  }
 
   try {
     log.event('preflight', `Checking list ${options.list}...`, { listId: options.list });
@@ -107,6 +120,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         return ExitCode.notDelivered;
       }
 
+      const journal = await openCheckpoint(stateDir, fingerprintOf(scan, list.id, options), options, log);
       const sendStartedAt = Date.now();
       const refused = new ReasonTally();
       const notDelivered = emptyLineList();
@@ -118,7 +132,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       log.event('send', `Sending ${formatCount(scan.validProfiles)} profiles in ${formatCount(scan.batches)} requests to list ${list.id}...`, { profiles: scan.validProfiles, requests: scan.batches, listId: list.id });
       const result = await deliverBatches({
         client, batches: stager.batches, readBody: (batch) => stager.readBody(batch), envelope, watcher,
-        journal: new MemoryJournal(), wait: options.wait, concurrency: UPLOAD_CONCURRENCY, maxResubmits: MAX_RESUBMITS,
+        journal, wait: options.wait, concurrency: UPLOAD_CONCURRENCY, maxResubmits: MAX_RESUBMITS,
         signal: stops.soft,
         events: {
           onUndelivered: (profile) => {
@@ -142,6 +156,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         jobs: result.jobs.map((j) => ({ batch: j.batch, export: j.exportIndex, jobId: j.job.id, status: j.job.status, profiles: j.profiles, imported: j.job.completedCount, failed: j.job.failedCount })),
       };
       const outcome = outcomeOf(scan, result, stops.soft.aborted, options.wait);
+      // Keep the checkpoint while something can still be delivered by running the command again.
+      if (!stops.soft.aborted && result.notDelivered === 0 && (result.unconfirmed === 0 || !options.wait)) await journal.remove();
       finish(outcome, delivery, Date.now() - sendStartedAt);
       if (stops.soft.aborted) return stops.exitCode();
       return outcome === 'delivered' || outcome === 'submitted' ? ExitCode.success : ExitCode.notDelivered;
@@ -154,6 +170,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     throw error;
   } finally {
     stops.dispose();
+    await lock.release();
   }
 }
 
