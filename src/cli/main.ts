@@ -12,7 +12,8 @@ const EXIT_GRACE_MS = 3_000;
 
 /** The process boundary: the only function that sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
-  const interrupts = listenForInterrupts((name) => process.stderr.write(`\n${name} received: stopping (press Ctrl-C again to stop at once).\n`));
+  // The command reports the stop in its own log format (text or JSON lines).
+  const interrupts = listenForInterrupts();
   const env = loadEnvironment(process.cwd());
   const context: CliContext = {
     cwd: process.cwd(),

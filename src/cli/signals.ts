@@ -9,13 +9,12 @@ export interface InterruptSignals {
 }
 
 /** Turns SIGINT/SIGTERM into AbortSignals; the only place that listens to process signals. */
-export function listenForInterrupts(onFirst: (name: string) => void): InterruptSignals {
+export function listenForInterrupts(): InterruptSignals {
   const soft = new AbortController();
   const hard = new AbortController();
   const handler = (name: NodeJS.Signals) => {
     if (!soft.signal.aborted) {
-      soft.abort(new InterruptedError(`Interrupted by ${name}.`));
-      onFirst(name);
+      soft.abort(new InterruptedError(`Interrupted by ${name} (send it again to stop at once).`));
     } else {
       hard.abort(new InterruptedError(`Interrupted by a second ${name}.`));
     }

@@ -57,6 +57,14 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     quiet: Boolean(options.quiet),
   });
   const stops = createStopSignals(context, options.timeout);
+  stops.soft.addEventListener(
+    'abort',
+    () => {
+      const reason = stops.soft.reason instanceof Error ? stops.soft.reason.message : 'Stopped.';
+      log.event('stopping', `${reason} Finishing the requests in flight, then reporting.`, {}, 'warn');
+    },
+    { once: true },
+  );
   const client = connectClient(connection, {
     signal: stops.hard,
     onEvent: (event) => {
