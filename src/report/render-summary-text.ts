@@ -1,6 +1,7 @@
 import type { LineList, ReasonCount, RunSummary } from './run-summary.js';
 
 const LINES_SHOWN = 5;
+const JOB_IDS_SHOWN = 10;
 
 /** The summary a person reads at the end of a run. Counts and line numbers only. */
 export function renderSummaryText(summary: RunSummary): string {
@@ -15,7 +16,7 @@ export function renderSummaryText(summary: RunSummary): string {
   out.push(`  rejected             ${formatCount(summary.rows.rejected)}`);
   for (const reason of summary.rejectedByReason) out.push(`    ${reasonLine(reason)}`);
   out.push(`  duplicates           ${formatCount(summary.duplicates.count)}${linesSuffix(summary.duplicates)}`);
-  for (const warning of summary.warnings) out.push(`  warning: ${warning.description} (${formatCount(warning.count)} rows${linesSuffix(warning)})`);
+  for (const warning of summary.warnings) out.push(`  warning: ${warning.description} (${plural(warning.count, 'row')}${linesSuffix(warning)})`);
   out.push(
     `  exports / requests   ${formatCount(summary.plan.exports)} / ${formatCount(summary.plan.batches)} (at most ${formatCount(summary.plan.maxPerExport)} profiles per export, 10,000 per request)`,
   );
@@ -28,7 +29,12 @@ export function renderSummaryText(summary: RunSummary): string {
     if (delivery.notDelivered.count > 0) {
       out.push(`  not delivered        ${formatCount(delivery.notDelivered.count)}${linesSuffix(delivery.notDelivered)}`);
     }
-    if (delivery.unconfirmed > 0) out.push(`  not yet confirmed    ${formatCount(delivery.unconfirmed)} (jobs still running at Klaviyo)`);
+    if (delivery.unconfirmed > 0) {
+      out.push(`  not yet confirmed    ${formatCount(delivery.unconfirmed)} (jobs still running at Klaviyo)`);
+      const running = delivery.jobs.filter((job) => job.status === 'queued' || job.status === 'processing').map((job) => job.jobId);
+      const shown = running.slice(0, JOB_IDS_SHOWN).join(', ');
+      if (running.length > 0) out.push(`  job ids              ${shown}${running.length > JOB_IDS_SHOWN ? `, ... ${formatCount(running.length - JOB_IDS_SHOWN)} more (--report lists all)` : ''}`);
+    }
     if (delivery.resumedBatches > 0) out.push(`  resumed              ${formatCount(delivery.resumedBatches)} requests confirmed by an earlier run`);
     out.push(
       `  requests             ${formatCount(delivery.requests)} (${formatCount(delivery.retries)} retries, ${formatCount(delivery.throttled)} throttled by Klaviyo, ${formatCount(delivery.resubmittedJobs)} cancelled jobs resubmitted)`,
@@ -71,6 +77,10 @@ function outcomeLine(summary: RunSummary): string {
     case 'rejected-strict':
       return 'Failed (--strict): some rows were rejected.';
   }
+}
+
+export function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function formatCount(n: number): string {

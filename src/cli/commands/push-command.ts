@@ -11,7 +11,7 @@ import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import { addLine, emptyLineList, type DeliverySummary, type RunOutcome } from '../../report/run-summary.js';
-import { formatCount } from '../../report/render-summary-text.js';
+import { formatCount, plural } from '../../report/render-summary-text.js';
 import type { CliContext } from '../cli-context.js';
 import { confirmOnTerminal } from '../confirm-prompt.js';
 import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
@@ -106,7 +106,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       log.endLive();
       log.event(
         'read-done',
-        `Read ${formatCount(scan.rowsRead)} rows: ${formatCount(scan.validProfiles)} valid, ${formatCount(scan.rejected)} rejected, ${formatCount(scan.duplicates.count)} duplicates.`,
+        `Read ${plural(scan.rowsRead, 'row')}: ${formatCount(scan.validProfiles)} valid, ${formatCount(scan.rejected)} rejected, ${plural(scan.duplicates.count, 'duplicate')}.`,
         { rows: scan.rowsRead, valid: scan.validProfiles, rejected: scan.rejected, duplicates: scan.duplicates.count, batches: scan.batches },
       );
 
@@ -137,7 +137,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         client, sleep: abortableSleep, now: Date.now, signal: stops.soft,
         onPolled: (job) => log.event('job', `Job ${job.id}: ${job.status}.`, { jobId: job.id, status: job.status, completed: job.completedCount, failed: job.failedCount }, 'debug'),
       });
-      log.event('send', `Sending ${formatCount(scan.validProfiles)} profiles in ${formatCount(scan.batches)} requests to list ${list.id}...`, { profiles: scan.validProfiles, requests: scan.batches, listId: list.id });
+      log.event('send', `Sending ${plural(scan.validProfiles, 'profile')} in ${plural(scan.batches, 'request')} to list ${list.id}...`, { profiles: scan.validProfiles, requests: scan.batches, listId: list.id });
       const result = await deliverBatches({
         client, batches: stager.batches, readBody: (batch) => stager.readBody(batch), envelope, watcher,
         journal, wait: options.wait, concurrency: UPLOAD_CONCURRENCY, maxResubmits: MAX_RESUBMITS,
