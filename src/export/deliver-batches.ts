@@ -128,7 +128,13 @@ async function deliverBatch(
       try {
         answer = await uploads(async () => {
           if (signal?.aborted) return undefined;
-          return options.client.createProfileImportJob(editedBody ?? (await options.readBody(batch)));
+          const body = editedBody ?? (await options.readBody(batch));
+          if (signal?.aborted) return undefined;
+          // Raised inside the limiter, so that the next queued upload already sees the abort.
+          return options.client.createProfileImportJob(body).catch((error: unknown) => {
+            if (error instanceof AuthError) onFatal(error);
+            throw error;
+          });
         }).then((value) => value ?? Promise.reject(signal?.reason));
       } catch (error) {
         if (error instanceof AuthError) {
@@ -183,7 +189,9 @@ async function deliverBatch(
     try {
       final = await options.watcher.waitForFinal(job);
     } catch (error) {
-      if (!signal?.aborted && !(error instanceof KlaviyoApiError)) throw error;
+      if (!signal?.aborted && !(error instanceof KlaviyoApiError) && !(error instanceof AuthError)) throw error;
+      // The job was accepted: a key refused while following it leaves it unconfirmed and stops new uploads.
+      if (error instanceof AuthError) onFatal(error);
       if (error instanceof KlaviyoApiError && error.status === 404 && resumedJobId === job.id) {
         // A job from the earlier run that Klaviyo no longer knows (expired): send the batch again.
         job = undefined;
@@ -222,7 +230,14 @@ async function confirm(
 ): Promise<ConfirmedBatchRecord> {
   if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: 0 };
   const body = editedBody ?? (await options.readBody(batch));
-  const errors = await collectImportErrors(options.client, job, positions?.length ?? batch.profiles, () => profileResourcesOf(body));
+  let errors: Awaited<ReturnType<typeof collectImportErrors>>;
+  try {
+    errors = await collectImportErrors(options.client, job, positions?.length ?? batch.profiles, () => profileResourcesOf(body));
+  } catch (error) {
+    // The job's counts are final either way: its refusals are then counted without their lines.
+    if (!(error instanceof KlaviyoApiError)) throw error;
+    return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount };
+  }
   const refusals = errors.named.map((refusal) => ({ ...refusal, position: positions?.[refusal.position] ?? refusal.position }));
   return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) };
 }

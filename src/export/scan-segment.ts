@@ -102,7 +102,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
       continue;
     }
     validProfiles += 1;
-    const completed = planner.add(outcome.resource, Buffer.byteLength(outcome.resource), record.line);
+    const completed = planner.add(outcome.resource, outcome.resourceBytes, record.line);
     if (completed) await options.onBatch?.(completed);
   }
   const last = planner.finish();

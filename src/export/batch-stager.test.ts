@@ -1,0 +1,45 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProfileImportEnvelope, serializeProfileResource } from '../klaviyo/profile-import-payload.js';
+import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
+import { BatchStager } from './batch-stager.js';
+
+const envelope = createProfileImportEnvelope('LIST01');
+const resources = ['a', 'b', 'c', 'd'].map((name) => serializeProfileResource({ email: `${name}@example.com` }));
+const parents: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(parents.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('BatchStager', () => {
+  it('keeps each body in a private file, reads it back and removes everything on dispose', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'stager-test-'));
+    parents.push(parent);
+    const stager = await BatchStager.create(envelope, parent);
+    await stager.stage({ index: 0, exportIndex: 0, resources, lines: Uint32Array.from([2, 3, 5, 9]), bodyBytes: 123 });
+    const [batch] = stager.batches;
+    expect(batch).toMatchObject({ index: 0, profiles: 4, bodyBytes: 123 });
+    expect([...batch!.lines]).toEqual([2, 3, 5, 9]);
+    expect(profileResourcesOf(await stager.readBody(batch!)).map((r) => r.attributes?.email)).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com']);
+    expect((await stat(batch!.path)).mode & 0o777).toBe(0o600);
+    await stager.dispose();
+    expect(await readdir(parent)).toEqual([]);
+  });
+});
+
+describe('withoutProfiles', () => {
+  it.each([
+    { removed: [], kept: [0, 1, 2, 3] },
+    { removed: [0], kept: [1, 2, 3] },
+    { removed: [1, 3], kept: [0, 2] },
+    { removed: [0, 1, 2, 3], kept: [] },
+  ])('removes positions $removed and keeps $kept, in order, in the same envelope', ({ removed, kept }) => {
+    const body = envelope.head + resources.join(',') + envelope.tail;
+    const next = withoutProfiles(body, envelope, new Set(removed));
+    expect(next.kept).toEqual(kept);
+    expect(next.body).toBe(envelope.head + kept.map((i) => resources[i]).join(',') + envelope.tail);
+  });
+});
