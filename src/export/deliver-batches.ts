@@ -2,10 +2,10 @@ import pLimit from 'p-limit';
 import { AuthError, KlaviyoApiError } from '../errors.js';
 import { profileIndexFromPointer, type ApiErrorObject, type ImportJob, type KlaviyoClient } from '../klaviyo/klaviyo-client.js';
 import type { ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
-import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
+import { RemainingProfiles } from './remaining-profiles.js';
+import { confirm, pendingJob, replayConfirmed, reportConfirmed } from './confirm-batch.js';
 import type { StagedBatch } from './batch-stager.js';
-import type { ConfirmedBatchRecord, DeliveryJournal } from './delivery-journal.js';
-import { collectImportErrors } from './import-errors.js';
+import type { DeliveryJournal } from './delivery-journal.js';
 import type { JobWatcher } from './job-watcher.js';
 import { scrub } from './scrub.js';
 
@@ -99,16 +99,11 @@ async function deliverBatch(
     await replayConfirmed(batch, earlier, options, result);
     return;
   }
-  /** Positions (in the staged batch) of the profiles still in play, and their current body. */
-  let positions: number[] | undefined;
-  let editedBody: string | undefined;
-  const profileCount = () => positions?.length ?? batch.profiles;
+  const remaining = new RemainingProfiles(batch, options.readBody);
   const giveUp = async (reason: string, description: string) => {
-    const body = editedBody ?? (await options.readBody(batch));
-    const resources = profileResourcesOf(body);
+    const resources = await remaining.resources();
     resources.forEach((resource, i) => {
-      const position = positions?.[i] ?? i;
-      events.onUndelivered({ line: batch.lines[position]!, reason, description, detail: description, attributes: resource.attributes, kind: 'not-delivered' });
+      events.onUndelivered({ line: remaining.lineOf(i), reason, description, detail: description, attributes: resource.attributes, kind: 'not-delivered' });
     });
     result.notDelivered += resources.length;
   };
@@ -128,7 +123,7 @@ async function deliverBatch(
       try {
         answer = await uploads(async () => {
           if (signal?.aborted) return undefined;
-          const body = editedBody ?? (await options.readBody(batch));
+          const body = await remaining.body();
           if (signal?.aborted) return undefined;
           // Raised inside the limiter, so that the next queued upload already sees the abort.
           return options.client.createProfileImportJob(body).catch((error: unknown) => {
@@ -146,17 +141,15 @@ async function deliverBatch(
         throw error;
       }
       if (answer.kind === 'invalid') {
-        const named = namedPositions(answer.errors, profileCount());
+        const named = namedPositions(answer.errors, remaining.count);
         invalidRounds += 1;
         if (named.size === 0 || invalidRounds > MAX_INVALID_ROUNDS) {
           return giveUp('not_delivered', `Klaviyo refused the whole request: ${describeErrors(answer.errors)}`);
         }
-        const body = editedBody ?? (await options.readBody(batch));
-        const resources = profileResourcesOf(body);
+        const resources = await remaining.resources();
         for (const [i, error] of named) {
-          const position = positions?.[i] ?? i;
           events.onUndelivered({
-            line: batch.lines[position]!,
+            line: remaining.lineOf(i),
             reason: `klaviyo_${error.code ?? 'invalid'}`,
             description: scrub(error.title ?? 'Klaviyo refused this profile.'),
             detail: error.detail ?? error.title ?? '',
@@ -165,15 +158,13 @@ async function deliverBatch(
           });
         }
         result.refused += named.size;
-        const next = withoutProfiles(body, options.envelope, new Set(named.keys()));
-        positions = next.kept.map((i) => positions?.[i] ?? i);
-        editedBody = next.body;
-        if (positions.length === 0) return;
+        await remaining.remove(new Set(named.keys()), options.envelope);
+        if (remaining.count === 0) return;
         continue;
       }
       job = answer.job;
       if (!isCounted) {
-        result.sent += profileCount();
+        result.sent += remaining.count;
         isCounted = true;
       }
       await journal.recordSubmitted(batch.index, job.id);
@@ -181,8 +172,8 @@ async function deliverBatch(
     }
 
     if (!options.wait) {
-      result.unconfirmed += profileCount();
-      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job });
+      result.unconfirmed += remaining.count;
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
       return;
     }
     let final: ImportJob;
@@ -197,12 +188,12 @@ async function deliverBatch(
         job = undefined;
         continue;
       }
-      result.unconfirmed += profileCount();
-      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job });
+      result.unconfirmed += remaining.count;
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
       return;
     }
     if (final.status === 'cancelled') {
-      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job: final });
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job: final });
       cancellations += 1;
       if (cancellations > options.maxResubmits) {
         return giveUp('not_delivered', `Klaviyo cancelled the import job ${cancellations} times; nothing of it was applied.`);
@@ -211,68 +202,13 @@ async function deliverBatch(
       job = undefined;
       continue;
     }
-    const record = await confirm(batch, final, positions, editedBody, options);
+    const record = await confirm(final, remaining, options);
     await journal.recordConfirmed(batch.index, record);
     await reportConfirmed(batch, record, options, result);
-    result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: profileCount(), job: final });
+    result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job: final });
     events.onFinished?.(batch, final);
     return;
   }
-}
-
-/** Reads every page of the job's import errors and ties each to its profile's position. */
-async function confirm(
-  batch: StagedBatch,
-  job: ImportJob,
-  positions: number[] | undefined,
-  editedBody: string | undefined,
-  options: DeliverOptions,
-): Promise<ConfirmedBatchRecord> {
-  if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: 0 };
-  const body = editedBody ?? (await options.readBody(batch));
-  let errors: Awaited<ReturnType<typeof collectImportErrors>>;
-  try {
-    errors = await collectImportErrors(options.client, job, positions?.length ?? batch.profiles, () => profileResourcesOf(body));
-  } catch (error) {
-    // The job's counts are final either way: its refusals are then counted without their lines.
-    if (!(error instanceof KlaviyoApiError)) throw error;
-    return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount };
-  }
-  const refusals = errors.named.map((refusal) => ({ ...refusal, position: positions?.[refusal.position] ?? refusal.position }));
-  return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) };
-}
-
-async function reportConfirmed(
-  batch: StagedBatch,
-  record: ConfirmedBatchRecord,
-  options: DeliverOptions,
-  result: DeliveryResult,
-): Promise<void> {
-  result.imported += record.imported;
-  result.refused += record.refusals.length + record.unexplained;
-  if (record.refusals.length === 0) return;
-  // Positions in a record are positions in the staged batch, whatever was removed before sending.
-  const resources = profileResourcesOf(await options.readBody(batch));
-  for (const refusal of record.refusals) {
-    options.events.onUndelivered({
-      line: batch.lines[refusal.position]!,
-      reason: refusal.reason,
-      description: refusal.description,
-      detail: refusal.detail,
-      attributes: resources[refusal.position]?.attributes,
-      kind: 'refused',
-    });
-  }
-}
-
-async function replayConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions, result: DeliveryResult): Promise<void> {
-  result.sent += batch.profiles;
-  await reportConfirmed(batch, record, options, result);
-  result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: batch.profiles, job: { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported } });
-}
-
-function pendingJob(id: string, profiles: number): ImportJob {
-  return { id, status: 'queued', totalCount: profiles, completedCount: 0, failedCount: 0 };
 }
 
 /** Profiles (by position in the request) that a 400's pointers name, with the first error for each. */

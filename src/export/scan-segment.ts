@@ -81,29 +81,31 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
 
   let rowsRead = 0;
   let validProfiles = 0;
-  for await (const record of segment.records) {
-    rowsRead += 1;
-    if (rowsRead % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(rowsRead);
-    const outcome = mapRecord(record);
-    if (outcome.kind === 'rejected') {
-      reject(record, outcome.reason, REASON_DESCRIPTIONS[outcome.reason], outcome.detail);
-      continue;
+  for await (const batch of segment.recordBatches) {
+    for (const record of batch) {
+      rowsRead += 1;
+      if (rowsRead % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(rowsRead);
+      const outcome = mapRecord(record);
+      if (outcome.kind === 'rejected') {
+        reject(record, outcome.reason, REASON_DESCRIPTIONS[outcome.reason], outcome.detail);
+        continue;
+      }
+      for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line);
+      const firstLine = dedupe.firstLineOf(outcome.dedupeKey, record.line);
+      if (firstLine !== undefined) {
+        addLine(duplicates, record.line);
+        options.onRejected?.({
+          line: record.line,
+          reason: 'duplicate',
+          detail: `Same email as line ${firstLine}, which is the one sent.`,
+          fields: record.fields,
+        });
+        continue;
+      }
+      validProfiles += 1;
+      const completed = planner.add(outcome.resource, outcome.resourceBytes, record.line);
+      if (completed) await options.onBatch?.(completed);
     }
-    for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line);
-    const firstLine = dedupe.firstLineOf(outcome.dedupeKey, record.line);
-    if (firstLine !== undefined) {
-      addLine(duplicates, record.line);
-      options.onRejected?.({
-        line: record.line,
-        reason: 'duplicate',
-        detail: `Same email as line ${firstLine}, which is the one sent.`,
-        fields: record.fields,
-      });
-      continue;
-    }
-    validProfiles += 1;
-    const completed = planner.add(outcome.resource, outcome.resourceBytes, record.line);
-    if (completed) await options.onBatch?.(completed);
   }
   const last = planner.finish();
   if (last) await options.onBatch?.(last);

@@ -1,0 +1,57 @@
+import { KlaviyoApiError } from '../errors.js';
+import type { ImportJob } from '../klaviyo/klaviyo-client.js';
+import { profileResourcesOf } from './batch-contents.js';
+import type { StagedBatch } from './batch-stager.js';
+import type { DeliverOptions, DeliveryResult } from './deliver-batches.js';
+import type { ConfirmedBatchRecord } from './delivery-journal.js';
+import { collectImportErrors } from './import-errors.js';
+import type { RemainingProfiles } from './remaining-profiles.js';
+
+/** Reads every page of the job's import errors and ties each to its profile's position. */
+export async function confirm(job: ImportJob, remaining: RemainingProfiles, options: DeliverOptions): Promise<ConfirmedBatchRecord> {
+  if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: 0 };
+  const resources = await remaining.resources();
+  let errors: Awaited<ReturnType<typeof collectImportErrors>>;
+  try {
+    errors = await collectImportErrors(options.client, job, remaining.count, () => resources);
+  } catch (error) {
+    // The job's counts are final either way: its refusals are then counted without their lines.
+    if (!(error instanceof KlaviyoApiError)) throw error;
+    return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount };
+  }
+  const refusals = errors.named.map((refusal) => ({ ...refusal, position: remaining.positionOf(refusal.position) }));
+  return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) };
+}
+
+export async function reportConfirmed(
+  batch: StagedBatch,
+  record: ConfirmedBatchRecord,
+  options: DeliverOptions,
+  result: DeliveryResult,
+): Promise<void> {
+  result.imported += record.imported;
+  result.refused += record.refusals.length + record.unexplained;
+  if (record.refusals.length === 0) return;
+  // Positions in a record are positions in the staged batch, whatever was removed before sending.
+  const resources = profileResourcesOf(await options.readBody(batch));
+  for (const refusal of record.refusals) {
+    options.events.onUndelivered({
+      line: batch.lines[refusal.position]!,
+      reason: refusal.reason,
+      description: refusal.description,
+      detail: refusal.detail,
+      attributes: resources[refusal.position]?.attributes,
+      kind: 'refused',
+    });
+  }
+}
+
+export async function replayConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions, result: DeliveryResult): Promise<void> {
+  result.sent += batch.profiles;
+  await reportConfirmed(batch, record, options, result);
+  result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: batch.profiles, job: { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported } });
+}
+
+export function pendingJob(id: string, profiles: number): ImportJob {
+  return { id, status: 'queued', totalCount: profiles, completedCount: 0, failedCount: 0 };
+}

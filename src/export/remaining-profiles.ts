@@ -1,0 +1,50 @@
+import type { ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
+import type { StagedBatch } from './batch-stager.js';
+
+/**
+ * The profiles of a staged batch still to be sent: all of them, until Klaviyo refuses some of them
+ * by pointer and the request goes again without them. Knows where each profile of the current
+ * request stood in the staged batch, so that every pointer leads back to its source line.
+ */
+export class RemainingProfiles {
+  readonly #batch: StagedBatch;
+  readonly #readBody: (batch: StagedBatch) => Promise<string>;
+  /** Staged positions of the current request's profiles; undefined while nothing was removed. */
+  #positions: number[] | undefined;
+  #editedBody: string | undefined;
+
+  constructor(batch: StagedBatch, readBody: (batch: StagedBatch) => Promise<string>) {
+    this.#batch = batch;
+    this.#readBody = readBody;
+  }
+
+  get count(): number {
+    return this.#positions?.length ?? this.#batch.profiles;
+  }
+
+  /** Position in the staged batch of the current request's `index`-th profile. */
+  positionOf(index: number): number {
+    return this.#positions?.[index] ?? index;
+  }
+
+  lineOf(index: number): number {
+    return this.#batch.lines[this.positionOf(index)]!;
+  }
+
+  /** The current request body: staged on disk, or kept in memory once profiles were removed. */
+  body(): Promise<string> {
+    return this.#editedBody === undefined ? this.#readBody(this.#batch) : Promise.resolve(this.#editedBody);
+  }
+
+  async resources(): Promise<{ attributes?: Record<string, unknown> }[]> {
+    return profileResourcesOf(await this.body());
+  }
+
+  /** Drops the profiles at these indices of the current request. */
+  async remove(indices: ReadonlySet<number>, envelope: ProfileImportEnvelope): Promise<void> {
+    const next = withoutProfiles(await this.body(), envelope, indices);
+    this.#positions = next.kept.map((index) => this.positionOf(index));
+    this.#editedBody = next.body;
+  }
+}
