@@ -66,7 +66,7 @@ const PROGRESS_EVERY_ROWS = 50_000;
 export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const startedAt = performance.now();
   const segment = await openSegment({ ...options.source, signal: options.signal });
-  const mapping = resolveMapping(segment.columns, options.mapping, segment.displayName);
+  const mapping = resolveMapping(columnsToMap(segment.columns, options.mapping), options.mapping, segment.displayName);
   options.onMappingResolved?.(mapping, segment.columns);
   const mapRecord = createRecordMapper(mapping);
   const dedupe = new EmailDeduplicator();
@@ -127,4 +127,13 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     contentDigest: segment.contentDigest(),
     readMs: performance.now() - startedAt,
   };
+}
+
+/**
+ * A JSON or NDJSON file with no object has no columns, yet it is a valid, empty segment (like a
+ * CSV file with only its header): the mapping is then checked against the columns it names.
+ */
+function columnsToMap(columns: readonly string[], request: MappingRequest): readonly string[] {
+  if (columns.length > 0) return columns;
+  return [request.emailField ?? 'email', ...request.maps.map((map) => map.slice(map.indexOf('=') + 1))];
 }

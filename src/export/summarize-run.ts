@@ -7,6 +7,7 @@ export interface SummaryContext {
   listId: string | undefined;
   listName: string | undefined;
   maxPerExport: number;
+  maxPerRequest: number;
   startedAt: Date;
   totalMs: number;
   sendMs: number;
@@ -33,7 +34,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     rejectedByReason: scan.rejectedByReason,
     duplicates: scan.duplicates,
     warnings: scan.warnings,
-    plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport },
+    plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
     delivery: context.delivery,
     timings: {
       startedAt: context.startedAt.toISOString(),

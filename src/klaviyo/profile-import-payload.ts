@@ -19,9 +19,12 @@ export function createProfileImportEnvelope(listId: string): ProfileImportEnvelo
   };
 }
 
-/** One profile as a JSON:API resource object (spec: ProfileUpsertQueryResourceObject). */
+/** One profile as a JSON:API resource object (spec: ProfileUpsertQueryResourceObject): head, attributes, tail. */
+export const PROFILE_RESOURCE_HEAD = '{"type":"profile","attributes":';
+export const PROFILE_RESOURCE_TAIL = '}';
+
 export function serializeProfileResource(attributes: object): string {
-  return `{"type":"profile","attributes":${JSON.stringify(attributes)}}`;
+  return `${PROFILE_RESOURCE_HEAD}${JSON.stringify(attributes)}${PROFILE_RESOURCE_TAIL}`;
 }
 
 export function buildProfileImportBody(envelope: ProfileImportEnvelope, profileResources: readonly string[]): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../source/source-record.js';
 import { createRecordMapper, type MapOutcome } from './map-record.js';
 import { resolveMapping, type MappingRequest } from './mapping-spec.js';
-import { MAX_PROFILE_BYTES, profileAttributesSchema } from './profile-schema.js';
+import { MAX_PROFILE_BYTES, profileAttributesSchema, type ProfileAttributes } from './profile-schema.js';
 
 const EMAIL = 'Jane.Doe@Example.com';
 
@@ -12,9 +12,11 @@ function mapperFor(fields: Record<string, unknown>, request: Partial<MappingRequ
   return (line = 7) => mapRecord({ line, fields: { Email: EMAIL, ...fields } });
 }
 
+/** The outcome of a profile, with the attributes it sends read back from its resource. */
 function profileOf(outcome: MapOutcome) {
   if (outcome.kind !== 'profile') throw new Error(`expected a profile, got ${outcome.reason}`);
-  return outcome;
+  const { attributes } = JSON.parse(outcome.resource) as { attributes: ProfileAttributes };
+  return { ...outcome, attributes };
 }
 
 /** Maps one row with every column mapped to its target, e.g. { first_name: 'Ann' }. */
@@ -29,7 +31,7 @@ describe('createRecordMapper: values', () => {
     expect(outcome.resource).toBe(
       '{"type":"profile","attributes":{"email":"Jane.Doe@Example.com","first_name":"Jane","location":{"city":"Paris"},"properties":{"tier":"gold"}}}',
     );
-    expect(JSON.parse(outcome.resource)).toEqual({ type: 'profile', attributes: outcome.attributes });
+    expect(outcome.resourceBytes).toBe(Buffer.byteLength(outcome.resource));
     expect(outcome).toMatchObject({ kind: 'profile', line: 7, email: EMAIL, dedupeKey: 'jane.doe@example.com', warnings: [] });
   });
 

@@ -1,15 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import { serializeProfileResource } from '../klaviyo/profile-import-payload.js';
 import type { SourceRecord } from '../source/source-record.js';
-import { NOT_TEXT, readPropertyValue, readTextValue, type PropertyValue } from './field-value.js';
-import type { LocationFieldName, MappingTarget, ProfileFieldName, ProfileMapping } from './mapping-spec.js';
+import { NOT_TEXT, readPropertyValue, readTextValue } from './field-value.js';
+import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
-import {
-  MAX_PROFILE_BYTES,
-  profileAttributesSchema,
-  type ProfileAttributes,
-  type ProfileLocation,
-} from './profile-schema.js';
+import { jsonMemberName, orderPropertyNames, ProfileResourceWriter, type JsonMemberName } from './profile-resource-writer.js';
+import { MAX_PROFILE_BYTES, profileAttributesSchema } from './profile-schema.js';
 
 export type RejectionReason = 'blank_email' | 'invalid_email' | 'profile_too_large';
 
@@ -28,9 +23,10 @@ export type MapOutcome =
       email: string;
       /** Lower-cased email: Klaviyo treats addresses case-insensitively. */
       dedupeKey: string;
-      attributes: ProfileAttributes;
       /** `{"type":"profile","attributes":{...}}`, serialised once for batching by bytes. */
       resource: string;
+      /** UTF-8 size of `resource`. */
+      resourceBytes: number;
       warnings: readonly RowWarning[];
     }
   | {
@@ -41,16 +37,20 @@ export type MapOutcome =
       detail: string;
     };
 
-type TextFieldName = Exclude<ProfileFieldName, 'phone_number' | 'image'>;
-
 /** One `--map`, compiled once per run so that mapping a row is a loop over plain data. */
 type CompiledField = { column: string; target: MappingTarget } & (
-  | { kind: 'text'; name: TextFieldName }
-  | { kind: 'phone' }
-  | { kind: 'image' }
-  | { kind: 'location'; name: LocationFieldName }
-  | { kind: 'property'; name: string }
+  | { kind: 'text'; member: JsonMemberName }
+  | { kind: 'phone'; member: JsonMemberName }
+  | { kind: 'image'; member: JsonMemberName }
+  | { kind: 'location'; member: JsonMemberName }
 );
+
+/** Custom properties never warn, so they are mapped after the other fields, in JSON key order. */
+interface CompiledProperty {
+  column: string;
+  name: string;
+  member: JsonMemberName;
+}
 
 const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
 
@@ -67,7 +67,18 @@ const imageSchema = profileAttributesSchema.shape.image;
 /** Compiles `mapping` once; the returned function maps one record to exactly one outcome. */
 export function createRecordMapper(mapping: ProfileMapping): (record: SourceRecord) => MapOutcome {
   const { emailColumn, defaultCountry } = mapping;
-  const fields = mapping.fields.map(compileField);
+  const fields: CompiledField[] = [];
+  const properties: CompiledProperty[] = [];
+  for (const { target, column } of mapping.fields) {
+    if (target.startsWith('properties.')) {
+      const name = target.slice('properties.'.length);
+      properties.push({ column, name, member: jsonMemberName(name) });
+    } else {
+      fields.push(compileField(target, column));
+    }
+  }
+  const orderedProperties = orderPropertyNames(properties);
+  const writer = new ProfileResourceWriter();
   const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
   const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
 
@@ -79,56 +90,45 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
       return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
     }
 
-    const attributes: ProfileAttributes = { email };
-    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(attributes, record, fields, defaultCountry);
-    const resource = serializeProfileResource(attributes);
-    // A UTF-16 code unit is at most 3 UTF-8 bytes, so most rows skip counting bytes exactly.
-    if (resource.length * 3 > MAX_PROFILE_BYTES) {
-      const bytes = Buffer.byteLength(resource, 'utf8');
-      if (bytes > MAX_PROFILE_BYTES) {
-        return {
-          kind: 'rejected',
-          line,
-          reason: 'profile_too_large',
-          detail: `The profile is ${bytes} bytes as JSON; Klaviyo accepts at most ${MAX_PROFILE_BYTES} bytes per profile.`,
-        };
-      }
+    writer.start(email);
+    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry);
+    for (const property of orderedProperties) {
+      const value = readPropertyValue(record.fields[property.column]);
+      if (value !== undefined) writer.addProperty(property.member, value);
     }
-    return { kind: 'profile', line, email, dedupeKey: email.toLowerCase(), attributes, resource, warnings };
+    const resource = writer.finish();
+    const resourceBytes = writer.byteLength(resource);
+    if (resourceBytes > MAX_PROFILE_BYTES) {
+      return {
+        kind: 'rejected',
+        line,
+        reason: 'profile_too_large',
+        detail: `The profile is ${resourceBytes} bytes as JSON; Klaviyo accepts at most ${MAX_PROFILE_BYTES} bytes per profile.`,
+      };
+    }
+    return { kind: 'profile', line, email, dedupeKey: email.toLowerCase(), resource, resourceBytes, warnings };
   };
 }
 
-function compileField({ target, column }: ProfileMapping['fields'][number]): CompiledField {
-  if (target === 'phone_number') return { kind: 'phone', column, target };
-  if (target === 'image') return { kind: 'image', column, target };
+function compileField(target: MappingTarget, column: string): CompiledField {
+  if (target === 'phone_number') return { kind: 'phone', column, target, member: jsonMemberName(target) };
+  if (target === 'image') return { kind: 'image', column, target, member: jsonMemberName(target) };
   if (target.startsWith('location.')) {
-    return { kind: 'location', column, target, name: target.slice('location.'.length) as LocationFieldName };
+    return { kind: 'location', column, target, member: jsonMemberName(target.slice('location.'.length)) };
   }
-  if (target.startsWith('properties.')) {
-    return { kind: 'property', column, target, name: target.slice('properties.'.length) };
-  }
-  return { kind: 'text', column, target, name: target as TextFieldName };
+  return { kind: 'text', column, target, member: jsonMemberName(target) };
 }
 
-/** Writes the mapped values into `attributes`; returns the warnings for values left out. */
+/** Writes the mapped values of the profile fields; returns the warnings for values left out. */
 function addMappedFields(
-  attributes: ProfileAttributes,
+  writer: ProfileResourceWriter,
   record: SourceRecord,
   fields: readonly CompiledField[],
   defaultCountry: CountryCode | undefined,
 ): readonly RowWarning[] {
   let warnings: RowWarning[] | undefined;
-  let location: ProfileLocation | undefined;
-  let properties: Record<string, PropertyValue> | undefined;
-
   for (const field of fields) {
-    const raw = record.fields[field.column];
-    if (field.kind === 'property') {
-      const value = readPropertyValue(raw);
-      if (value !== undefined) (properties ??= {})[field.name] = value;
-      continue;
-    }
-    const text = readTextValue(raw);
+    const text = readTextValue(record.fields[field.column]);
     if (text === undefined) continue;
     if (text === NOT_TEXT) {
       (warnings ??= []).push(notTextWarning(record.line, field.target));
@@ -136,25 +136,23 @@ function addMappedFields(
     }
     switch (field.kind) {
       case 'text':
-        attributes[field.name] = text;
+        writer.addAttribute(field.member, text);
         break;
       case 'location':
-        (location ??= {})[field.name] = text;
+        writer.addLocation(field.member, text);
         break;
       case 'phone': {
         const phoneNumber = normalizePhoneNumber(text, defaultCountry);
         if (phoneNumber === undefined) (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
-        else attributes.phone_number = phoneNumber;
+        else writer.addAttribute(field.member, phoneNumber);
         break;
       }
       case 'image':
-        if (imageSchema.safeParse(text).success) attributes.image = text;
+        if (imageSchema.safeParse(text).success) writer.addAttribute(field.member, text);
         else (warnings ??= []).push({ line: record.line, field: 'image', message: IMAGE_WARNING });
         break;
     }
   }
-  if (location !== undefined) attributes.location = location;
-  if (properties !== undefined) attributes.properties = properties;
   return warnings ?? NO_WARNINGS;
 }
 

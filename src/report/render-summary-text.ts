@@ -18,7 +18,7 @@ export function renderSummaryText(summary: RunSummary): string {
   out.push(`  duplicates           ${formatCount(summary.duplicates.count)}${linesSuffix(summary.duplicates)}`);
   for (const warning of summary.warnings) out.push(`  warning: ${warning.description} (${plural(warning.count, 'row')}${linesSuffix(warning)})`);
   out.push(
-    `  exports / requests   ${formatCount(summary.plan.exports)} / ${formatCount(summary.plan.batches)} (at most ${formatCount(summary.plan.maxPerExport)} profiles per export, 10,000 per request)`,
+    `  exports / requests   ${formatCount(summary.plan.exports)} / ${formatCount(summary.plan.batches)} (at most ${formatCount(summary.plan.maxPerExport)} profiles per export, ${formatCount(summary.plan.maxPerRequest)} per request)`,
   );
   const delivery = summary.delivery;
   if (delivery) {

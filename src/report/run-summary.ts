@@ -47,7 +47,7 @@ export interface RunSummary {
   rejectedByReason: ReasonCount[];
   duplicates: LineList;
   warnings: ReasonCount[];
-  plan: { exports: number; batches: number; maxPerExport: number };
+  plan: { exports: number; batches: number; maxPerExport: number; maxPerRequest: number };
   delivery: DeliverySummary | undefined;
   timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
 }

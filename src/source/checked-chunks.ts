@@ -82,7 +82,7 @@ export async function* checkChunks(source: ByteSource, context: ChunkCheckContex
 
 function invalidUtf8Error(displayName: string, place: { line: number; column: number }, byte: number): InputFileError {
   const hex = byte.toString(16).toUpperCase().padStart(2, '0');
-  return new InputFileError(displayName, place, `is not valid UTF-8 (byte 0x${hex}); save the file as UTF-8`);
+  return new InputFileError(displayName, place, `the byte 0x${hex} is not valid UTF-8; save the file as UTF-8`);
 }
 
 function isUtf16ByteOrderMark(chunk: Buffer): boolean {

@@ -48,7 +48,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
     displayName: source.displayName,
     format,
     columns: reader.columns,
-    records: streamRecords(first, reader, signal, releaseSource),
+    ...streamRecords(first, reader, signal, releaseSource),
     contentDigest: () => digest.value(),
   };
 }
@@ -69,18 +69,29 @@ function startReader(
   }
 }
 
-async function* streamRecords(
+/** `records` and `recordBatches` read the same stream: a caller reads one of them. */
+function streamRecords(
   first: IteratorResult<readonly SourceRecord[], void>,
   reader: FormatReader,
   signal: AbortSignal | undefined,
   releaseSource: () => void,
-): AsyncGenerator<SourceRecord, void, undefined> {
+): Pick<Segment, 'records' | 'recordBatches'> {
+  const recordBatches = streamBatches(first, reader, signal, releaseSource);
+  return { recordBatches, records: flattenBatches(recordBatches) };
+}
+
+async function* streamBatches(
+  first: IteratorResult<readonly SourceRecord[], void>,
+  reader: FormatReader,
+  signal: AbortSignal | undefined,
+  releaseSource: () => void,
+): AsyncGenerator<readonly SourceRecord[], void, undefined> {
   try {
     if (first.done === true) return;
-    for (const record of first.value) yield record;
+    yield first.value;
     for await (const batch of reader.batches) {
       signal?.throwIfAborted();
-      for (const record of batch) yield record;
+      yield batch;
     }
     signal?.throwIfAborted();
   } catch (error) {
@@ -89,6 +100,12 @@ async function* streamRecords(
     await reader.batches.return();
     releaseSource();
   }
+}
+
+async function* flattenBatches(
+  batches: AsyncIterable<readonly SourceRecord[]>,
+): AsyncGenerator<SourceRecord, void, undefined> {
+  for await (const batch of batches) for (const record of batch) yield record;
 }
 
 function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {

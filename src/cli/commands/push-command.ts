@@ -112,7 +112,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
 
       const finish = (outcome: RunOutcome, delivery: DeliverySummary | undefined, sendMs: number) => {
         const summary = summarizeRun(scan, {
-          command: 'push', dryRun: false, listId: list.id, listName: list.name, maxPerExport: options.maxPerExport,
+          command: 'push', dryRun: false, listId: list.id, listName: list.name, maxPerExport: options.maxPerExport, maxPerRequest: options.batchSize,
           startedAt, totalMs: Date.now() - startedAt.getTime(), sendMs, outcome, delivery,
         });
         writeRunOutputs(summary, { output, reportPath: options.report, rejects });

@@ -39,6 +39,7 @@ export async function runValidate(
     listId: options.list,
     listName: undefined,
     maxPerExport: options.maxPerExport,
+    maxPerRequest: options.batchSize,
     startedAt,
     totalMs: Date.now() - startedAt.getTime(),
     sendMs: 0,
