@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const runner = join(dirname(fileURLToPath(import.meta.url)), 'run-measured.mjs');
 
-/** Runs the CLI as a child process and returns its exit code, output and own resource usage. */
-export async function runMeasured(args, { env = {}, stdout = 'pipe', stderr = 'inherit' } = {}) {
+/**
+ * Runs the CLI as a child process and returns its exit code, output and own resource usage.
+ * `nodeArgs` go to the child's node (e.g. --cpu-prof, which Node 20 refuses in NODE_OPTIONS).
+ */
+export async function runMeasured(args, { env = {}, stdout = 'pipe', stderr = 'inherit', nodeArgs = [] } = {}) {
   const usagePath = join(tmpdir(), `klaviyo-export-usage-${process.pid}-${Date.now()}.json`);
-  const child = spawn(process.execPath, [runner, usagePath, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, runner, usagePath, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', stdout, stderr],
   });

@@ -11,11 +11,40 @@ function mediumTierLimiter(time = createFakeTime()): { limiter: RateLimiter; tim
 }
 
 describe('RateLimiter (sliding-window log)', () => {
+  it('holds a slot from the start until a window after the answer, so a slow request cannot let an 11th arrive in its window', async () => {
+    const { limiter, time } = mediumTierLimiter();
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 10; i += 1) releases.push(await limiter.acquire());
+    // Answers arrive 400 ms later: the server may have counted them as late as that.
+    await time.sleep(400);
+    for (const release of releases) release();
+    const delaysBefore = time.delays.length;
+    (await limiter.acquire())();
+    expect(time.now()).toBe(1_400);
+    expect(time.delays.length).toBeGreaterThan(delaysBefore);
+  });
+
+  it('waits while every slot is held by a request in flight, and starts once one is answered', async () => {
+    const { limiter, time } = mediumTierLimiter();
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 10; i += 1) releases.push(await limiter.acquire());
+    let started = false;
+    const waiting = limiter.acquire().then((release) => {
+      started = true;
+      release();
+    });
+    await time.sleep(5_000);
+    expect(started).toBe(false);
+    releases.forEach((release) => release());
+    await waiting;
+    expect(started).toBe(true);
+  });
+
   it('lets 10 requests start in a second and makes the 11th wait for the window to slide', async () => {
     const { limiter, time } = mediumTierLimiter();
-    for (let i = 0; i < 10; i += 1) await limiter.acquire();
+    for (let i = 0; i < 10; i += 1) (await limiter.acquire())();
     expect(time.delays).toEqual([]);
-    await limiter.acquire();
+    (await limiter.acquire())();
     expect(time.delays).toEqual([1_000]);
     expect(time.now()).toBe(1_000);
   });
@@ -24,7 +53,7 @@ describe('RateLimiter (sliding-window log)', () => {
     const { limiter, time } = mediumTierLimiter();
     const startTimes: number[] = [];
     for (let i = 0; i < 151; i += 1) {
-      await limiter.acquire();
+      (await limiter.acquire())();
       startTimes.push(time.now());
     }
     expect(startTimes[149]).toBe(14_000);

@@ -11,10 +11,19 @@ export interface RateLimiterOptions {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** Releases a request's slot once its answer has arrived. */
+export type ReleaseSlot = () => void;
+
+/** How often a caller looks again while every slot of a window is held by a request in flight. */
+const IN_FLIGHT_RECHECK_MS = 25;
+
 /**
- * Paces the starts of one operation's requests: a sliding-window log, so that no window of
- * `windowMs` ever holds more than `limit` starts. Klaviyo counts in fixed windows; a sliding
- * window is never looser than that, so a normal run paces itself instead of leaning on 429s.
+ * Paces one operation's requests with a sliding-window log, so that Klaviyo never sees more than
+ * `limit` of them in any window of `windowMs`. Klaviyo counts requests when they arrive, which is
+ * some time between our start and the answer (a 2 MB body takes a while, and arrivals can come out
+ * of order): so a request holds its slot from its start until `windowMs` after its answer. Counting
+ * starts only was not enough: the 11th request could arrive in the server's window before the 1st
+ * of ours had left it. Klaviyo's windows are fixed, and a sliding one is never looser.
  *
  * `pause(ms)` holds every caller of the operation (after a 429 and its Retry-After): one shared
  * wait, not one per caller.
@@ -23,7 +32,8 @@ export class RateLimiter {
   readonly #windows: readonly SlidingWindow[];
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly #starts: number[] = [];
+  /** One entry per request: Infinity while it is in flight, then the time its answer arrived. */
+  #slots: { endedAt: number }[] = [];
   readonly #longestWindowMs: number;
   #pause: { until: number; done: Promise<void> } | undefined;
 
@@ -34,8 +44,8 @@ export class RateLimiter {
     this.#longestWindowMs = Math.max(0, ...options.windows.map((window) => window.windowMs));
   }
 
-  /** Resolves when a request may start, and counts that start. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Resolves when a request may start, holding its slot until the returned release is called. */
+  async acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const pause = this.#pause;
@@ -47,23 +57,27 @@ export class RateLimiter {
       const now = this.#now();
       const waitMs = this.waitBeforeStart(now);
       if (waitMs <= 0) {
-        this.#starts.push(now);
-        return;
+        const slot = { endedAt: Infinity };
+        this.#slots.push(slot);
+        return () => {
+          if (slot.endedAt === Infinity) slot.endedAt = this.#now();
+        };
       }
       await this.#sleep(waitMs, signal);
     }
   }
 
-  /** Milliseconds until one more start fits in every window (0 when it fits now). */
+  /** Milliseconds until one more request fits in every window (0 when it fits now). */
   waitBeforeStart(now: number): number {
-    this.#forgetStartsBefore(now - this.#longestWindowMs);
+    this.#slots = this.#slots.filter((slot) => slot.endedAt > now - this.#longestWindowMs);
     let waitMs = 0;
     for (const { limit, windowMs } of this.#windows) {
-      const startsInWindow = this.#starts.filter((start) => start > now - windowMs);
-      if (startsInWindow.length < limit) continue;
-      // The window frees a slot when its `limit`-th most recent start leaves it.
-      const blocking = startsInWindow[startsInWindow.length - limit];
-      if (blocking !== undefined) waitMs = Math.max(waitMs, blocking + windowMs - now);
+      const held = this.#slots.map((slot) => slot.endedAt).filter((endedAt) => endedAt > now - windowMs);
+      if (held.length < limit) continue;
+      // The window frees a slot when the `limit`-th most recently ended request leaves it.
+      held.sort((a, b) => a - b);
+      const blocking = held[held.length - limit]!;
+      waitMs = Math.max(waitMs, blocking === Infinity ? IN_FLIGHT_RECHECK_MS : blocking + windowMs - now);
     }
     return waitMs;
   }
@@ -76,10 +90,6 @@ export class RateLimiter {
     // A pause nobody waits for must not become an unhandled rejection; waiters see the rejection.
     done.catch(() => undefined);
     this.#pause = { until, done };
-  }
-
-  #forgetStartsBefore(cutoff: number): void {
-    while (this.#starts.length > 0 && (this.#starts[0] ?? Infinity) <= cutoff) this.#starts.shift();
   }
 }
 

@@ -41,9 +41,9 @@ export function createRequestRunner(options: RequestRunnerOptions): RunRequest {
     const { method } = OPERATIONS[operation];
     const limiter = limiters[operation];
     for (let attempt = 1; ; attempt += 1) {
-      await limiter.acquire(signal);
+      const releaseSlot = await limiter.acquire(signal);
       const startedAt = now();
-      const outcome = await transport(body === undefined ? { method, pathAndQuery } : { method, pathAndQuery, body });
+      const outcome = await transport(body === undefined ? { method, pathAndQuery } : { method, pathAndQuery, body }).finally(releaseSlot);
       const ms = now() - startedAt;
       emit(
         outcome.kind === 'response'

@@ -10,7 +10,7 @@ const LIST = 'Y6nRLr';
 const ROWS = 2000;
 const BATCH = 100;
 /** Requests in flight at once in the CLI: the most a crash can leave unrecorded. */
-const IN_FLIGHT = 6;
+const IN_FLIGHT = 4;
 
 let sandbox: SandboxHandle | undefined;
 afterEach(async () => {

@@ -40,7 +40,7 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
 /** Relative to the working directory, so that each project's cron job has its own. */
 export const DEFAULT_STATE_DIR = '.klaviyo-export';
 /** Upload requests in flight at once; the client's rate limiter (10/s) paces them. */
-const UPLOAD_CONCURRENCY = 6;
+const UPLOAD_CONCURRENCY = 4;
 /** A cancelled job applied nothing; its batch is sent again up to this many times. */
 const MAX_RESUBMITS = 3;
 
