@@ -25,3 +25,11 @@ export const EMAIL_ADDRESS_PATTERN = new RegExp(
 
 /** RFC 5321 section 4.5.3.1.3: a path is at most 256 octets including `<` and `>`. */
 export const MAX_EMAIL_ADDRESS_LENGTH = 254;
+
+/**
+ * What the profile schema's email check accepts, without zod's per-call overhead: the mapper
+ * checks one address per row. profile-schema.ts builds its email schema from the same two values.
+ */
+export function isEmailAddress(text: string): boolean {
+  return text.length <= MAX_EMAIL_ADDRESS_LENGTH && EMAIL_ADDRESS_PATTERN.test(text);
+}

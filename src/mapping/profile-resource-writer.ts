@@ -36,10 +36,10 @@ export class ProfileResourceWriter {
   private isPlainAscii = true;
 
   start(email: string): void {
+    this.isPlainAscii = true;
     this.attributes = `{"email":${this.quote(email)}`;
     this.location = '';
     this.properties = '';
-    this.isPlainAscii = true;
   }
 
   addAttribute(name: JsonMemberName, text: string): void {

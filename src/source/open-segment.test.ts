@@ -67,6 +67,19 @@ describe('openSegment on files', () => {
     expect(segment.contentDigest()).toBe(sha256(Buffer.from(content)));
   });
 
+  test('recordBatches gives the same records as records, in several batches, and the digest', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => `user${index}@example.com,"Name ${index}",0${index}`);
+    const content = `email,name,zip\n${rows.join('\n')}\n`;
+    const path = scratchFile('many-batches.csv', content);
+    const expected = await readAll((await openSegment({ input: path })).records);
+    const segment = await openSegment({ input: path });
+    const batches: (readonly SourceRecord[])[] = [];
+    for await (const batch of segment.recordBatches) batches.push(batch);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual(expected);
+    expect(segment.contentDigest()).toBe(sha256(Buffer.from(content)));
+  });
+
   test('the format option overrides the extension', async () => {
     const path = scratchFile('export.dat', '{"email":"a@example.com"}\n');
     const segment = await openSegment({ input: path, format: 'ndjson' });
