@@ -1,22 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { buildProfileImportBody, createProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
-import { BatchPlanner, type PlannedBatch } from './batch-planner.js';
+import { createProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import { profileResourcesOf } from './batch-contents.js';
+import { BatchPlanner } from './batch-planner.js';
 
 const envelope = createProfileImportEnvelope('Y6nRLr');
 
-function plan(resources: string[], limits: { maxProfilesPerRequest: number; maxRequestBytes: number; maxProfilesPerExport: number }) {
-  const planner = new BatchPlanner(envelope, limits);
-  const batches: PlannedBatch[] = [];
-  resources.forEach((resource, i) => {
-    const done = planner.add(resource, Buffer.byteLength(resource), i + 2);
-    if (done) batches.push(done);
-  });
-  const last = planner.finish();
-  if (last) batches.push(last);
+interface Limits {
+  maxProfilesPerRequest: number;
+  maxRequestBytes: number;
+  maxProfilesPerExport: number;
+}
+
+/** Plans the resources and returns each batch with a copy of its body, as the stager would keep it. */
+function plan(resources: string[], limits: Limits, writeBodies = true) {
+  const planner = new BatchPlanner(envelope, limits, { writeBodies });
+  const batches: { index: number; exportIndex: number; profiles: number; lines: number[]; bodyBytes: number; body: string | undefined }[] = [];
+  const keep = (batch: ReturnType<BatchPlanner['finish']>) => {
+    if (!batch) return;
+    batches.push({ ...batch, lines: [...batch.lines], body: batch.body?.toString('utf8') });
+  };
+  resources.forEach((resource, i) => keep(planner.add(resource, Buffer.byteLength(resource), i + 2)));
+  keep(planner.finish());
   return { batches, planner };
 }
 
-const resource = (n: number, pad = 0) => `{"type":"profile","attributes":{"email":"u${n}@example.com"${pad ? `,"title":"${'x'.repeat(pad)}"` : ''}}}`;
+const resource = (n: number, pad = '') => JSON.stringify({ type: 'profile', attributes: { email: `u${n}@example.com`, ...(pad ? { title: pad } : {}) } });
 
 describe('BatchPlanner', () => {
   it('cuts requests at the profile limit and keeps every line in order', () => {
@@ -25,23 +33,33 @@ describe('BatchPlanner', () => {
       maxRequestBytes: 5_000_000,
       maxProfilesPerExport: 100,
     });
-    expect(batches.map((b) => b.resources.length)).toEqual([10, 10, 5]);
-    expect([...batches[2]!.lines]).toEqual([22, 23, 24, 25, 26]);
+    expect(batches.map((b) => b.profiles)).toEqual([10, 10, 5]);
+    expect(batches[2]!.lines).toEqual([22, 23, 24, 25, 26]);
     expect(planner.batchCount).toBe(3);
     expect(planner.exportCount).toBe(1);
   });
 
-  it('cuts requests before the body would pass the byte limit, counting the envelope exactly', () => {
-    const resources = Array.from({ length: 7 }, (_, i) => resource(i, 300));
+  it('writes each body exactly: the envelope with the list, and the profiles in order', () => {
+    const resources = Array.from({ length: 12 }, (_, i) => resource(i, i % 2 ? 'Café "Ünïcode" 🎉' : ''));
+    const { batches } = plan(resources, { maxProfilesPerRequest: 5, maxRequestBytes: 5_000_000, maxProfilesPerExport: 100 });
+    for (const batch of batches) {
+      expect(Buffer.byteLength(batch.body!)).toBe(batch.bodyBytes);
+      const parsed = JSON.parse(batch.body!);
+      expect(parsed.data.relationships.lists.data).toEqual([{ type: 'list', id: 'Y6nRLr' }]);
+    }
+    expect(batches.flatMap((b) => profileResourcesOf(b.body!).map((r) => JSON.stringify(r)))).toEqual(resources);
+  });
+
+  it('cuts requests before the body would pass the byte limit, counting multi-byte characters', () => {
+    const resources = Array.from({ length: 7 }, (_, i) => resource(i, '€'.repeat(100)));
     const limit = 1_200;
     const { batches } = plan(resources, { maxProfilesPerRequest: 10_000, maxRequestBytes: limit, maxProfilesPerExport: 100 });
     for (const batch of batches) {
-      const body = buildProfileImportBody(envelope, batch.resources);
-      expect(Buffer.byteLength(body)).toBe(batch.bodyBytes);
+      expect(Buffer.byteLength(batch.body!)).toBe(batch.bodyBytes);
       expect(batch.bodyBytes).toBeLessThanOrEqual(limit);
     }
-    expect(batches.flatMap((b) => b.resources)).toEqual(resources);
     expect(batches.length).toBeGreaterThan(1);
+    expect(batches.reduce((n, b) => n + b.profiles, 0)).toBe(7);
   });
 
   it('starts a new export every maxProfilesPerExport profiles, never mixing two in a request', () => {
@@ -50,10 +68,19 @@ describe('BatchPlanner', () => {
       maxRequestBytes: 5_000_000,
       maxProfilesPerExport: 10,
     });
-    expect(batches.map((b) => [b.exportIndex, b.resources.length])).toEqual([
+    expect(batches.map((b) => [b.exportIndex, b.profiles])).toEqual([
       [0, 4], [0, 4], [0, 2], [1, 4], [1, 4], [1, 2], [2, 3],
     ]);
     expect(planner.exportCount).toBe(3);
+  });
+
+  it('plans the same batches without writing bodies (validate)', () => {
+    const resources = Array.from({ length: 23 }, (_, i) => resource(i));
+    const limits = { maxProfilesPerRequest: 4, maxRequestBytes: 5_000_000, maxProfilesPerExport: 10 };
+    const counted = plan(resources, limits, false).batches;
+    const written = plan(resources, limits, true).batches;
+    expect(counted.map((b) => [b.profiles, b.bodyBytes, b.lines])).toEqual(written.map((b) => [b.profiles, b.bodyBytes, b.lines]));
+    expect(counted.every((b) => b.body === undefined)).toBe(true);
   });
 
   it('plans nothing for no profiles', () => {

@@ -1,69 +1,85 @@
 import { PROFILE_RESOURCE_SEPARATOR, type ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
 import type { BatchLimits } from './batch-limits.js';
 
-/** A bulk-import request's worth of profiles, already serialised. */
+/** A bulk-import request's worth of profiles. */
 export interface PlannedBatch {
   /** 0-based, in file order across the whole run. */
   readonly index: number;
   /** 0-based export this batch belongs to. */
   readonly exportIndex: number;
-  readonly resources: readonly string[];
-  /** Source line of each profile, in the order of `resources` (Klaviyo's pointers index into it). */
+  readonly profiles: number;
+  /** Source line of each profile, in request order (Klaviyo's pointers index into it). */
   readonly lines: Uint32Array;
   /** Exact byte length of the request body. */
   readonly bodyBytes: number;
+  /**
+   * The request body, when the planner writes bodies. The planner reuses its memory: use or copy
+   * it before the next batch is completed.
+   */
+  readonly body: Buffer | undefined;
 }
+
+export interface BatchPlannerOptions {
+  /** Write each request body (push); without it only counts and sizes are kept (validate). */
+  readonly writeBodies: boolean;
+}
+
+const SEPARATOR_BYTES = Buffer.byteLength(PROFILE_RESOURCE_SEPARATOR);
 
 /**
  * Groups profiles, in file order, into exports of at most `maxProfilesPerExport` profiles and each
  * export into requests of at most `maxProfilesPerRequest` profiles and `maxRequestBytes` of body.
- * Pure: the caller decides what to do with each batch (stage it on disk, count it for a plan).
+ * Bodies are written straight into two buffers outside the JavaScript heap, used in turn (one
+ * holds the completed batch while the next fills): a million profile strings kept alive until
+ * their batch is full would cost the garbage collector seconds.
  */
 export class BatchPlanner {
   readonly #limits: BatchLimits;
-  readonly #envelopeBytes: number;
-  #resources: string[] = [];
-  #lines: number[] = [];
+  readonly #envelope: ProfileImportEnvelope;
+  readonly #tailBytes: number;
+  readonly #buffers: readonly [Buffer, Buffer] | undefined;
+  #body: Buffer | undefined;
+  readonly #lines: Uint32Array;
+  #profiles = 0;
   #bodyBytes: number;
   #batchIndex = 0;
   #exportIndex = 0;
   #profilesInExport = 0;
 
-  constructor(envelope: ProfileImportEnvelope, limits: BatchLimits) {
+  constructor(envelope: ProfileImportEnvelope, limits: BatchLimits, options: BatchPlannerOptions = { writeBodies: false }) {
     this.#limits = limits;
-    this.#envelopeBytes = Buffer.byteLength(envelope.head) + Buffer.byteLength(envelope.tail);
-    this.#bodyBytes = this.#envelopeBytes;
-  }
-
-  /** Largest profile resource that fits a request on its own. */
-  get maxResourceBytes(): number {
-    return this.#limits.maxRequestBytes - this.#envelopeBytes;
+    this.#envelope = envelope;
+    this.#tailBytes = Buffer.byteLength(envelope.tail);
+    this.#buffers = options.writeBodies ? [Buffer.allocUnsafe(limits.maxRequestBytes), Buffer.allocUnsafe(limits.maxRequestBytes)] : undefined;
+    this.#body = this.#buffers?.[0];
+    this.#lines = new Uint32Array(limits.maxProfilesPerRequest);
+    this.#bodyBytes = this.#startBody();
   }
 
   /** Adds one profile; returns the batch it completed, if any (the profile then starts the next). */
   add(resource: string, resourceBytes: number, line: number): PlannedBatch | undefined {
     let completed: PlannedBatch | undefined;
-    const separatorBytes = this.#resources.length === 0 ? 0 : PROFILE_RESOURCE_SEPARATOR.length;
-    const isRequestFull =
-      this.#resources.length >= this.#limits.maxProfilesPerRequest ||
-      this.#bodyBytes + separatorBytes + resourceBytes > this.#limits.maxRequestBytes;
-    if (this.#resources.length > 0 && (isRequestFull || this.#profilesInExport >= this.#limits.maxProfilesPerExport)) {
-      completed = this.#closeBatch();
+    if (this.#profiles > 0) {
+      const isRequestFull =
+        this.#profiles >= this.#limits.maxProfilesPerRequest ||
+        this.#bodyBytes + SEPARATOR_BYTES + resourceBytes + this.#tailBytes > this.#limits.maxRequestBytes;
+      if (isRequestFull || this.#profilesInExport >= this.#limits.maxProfilesPerExport) completed = this.#closeBatch();
     }
     if (this.#profilesInExport >= this.#limits.maxProfilesPerExport) {
       this.#exportIndex += 1;
       this.#profilesInExport = 0;
     }
-    this.#bodyBytes += (this.#resources.length === 0 ? 0 : PROFILE_RESOURCE_SEPARATOR.length) + resourceBytes;
-    this.#resources.push(resource);
-    this.#lines.push(line);
+    if (this.#profiles > 0) this.#bodyBytes = this.#write(PROFILE_RESOURCE_SEPARATOR, this.#bodyBytes, SEPARATOR_BYTES);
+    this.#bodyBytes = this.#write(resource, this.#bodyBytes, resourceBytes);
+    this.#lines[this.#profiles] = line;
+    this.#profiles += 1;
     this.#profilesInExport += 1;
     return completed;
   }
 
   /** Closes the last, partial batch. */
   finish(): PlannedBatch | undefined {
-    return this.#resources.length === 0 ? undefined : this.#closeBatch();
+    return this.#profiles === 0 ? undefined : this.#closeBatch();
   }
 
   get batchCount(): number {
@@ -71,21 +87,33 @@ export class BatchPlanner {
   }
 
   get exportCount(): number {
-    return this.#batchIndex === 0 && this.#resources.length === 0 ? 0 : this.#exportIndex + 1;
+    return this.#batchIndex === 0 && this.#profiles === 0 ? 0 : this.#exportIndex + 1;
+  }
+
+  #startBody(): number {
+    return this.#write(this.#envelope.head, 0, Buffer.byteLength(this.#envelope.head));
+  }
+
+  /** Appends text of known byte length at `offset`; returns the new length. */
+  #write(text: string, offset: number, bytes: number): number {
+    this.#body?.write(text, offset, 'utf8');
+    return offset + bytes;
   }
 
   #closeBatch(): PlannedBatch {
+    const bodyBytes = this.#write(this.#envelope.tail, this.#bodyBytes, this.#tailBytes);
     const batch: PlannedBatch = {
       index: this.#batchIndex,
       exportIndex: this.#exportIndex,
-      resources: this.#resources,
-      lines: Uint32Array.from(this.#lines),
-      bodyBytes: this.#bodyBytes,
+      profiles: this.#profiles,
+      lines: this.#lines.slice(0, this.#profiles),
+      bodyBytes,
+      body: this.#body?.subarray(0, bodyBytes),
     };
     this.#batchIndex += 1;
-    this.#resources = [];
-    this.#lines = [];
-    this.#bodyBytes = this.#envelopeBytes;
+    this.#profiles = 0;
+    this.#body = this.#buffers?.[this.#batchIndex % 2];
+    this.#bodyBytes = this.#startBody();
     return batch;
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProfileImportEnvelope, serializeProfileResource } from '../klaviyo/profile-import-payload.js';
+import { buildProfileImportBody, createProfileImportEnvelope, serializeProfileResource } from '../klaviyo/profile-import-payload.js';
 import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
 import { BatchStager } from './batch-stager.js';
 
@@ -18,8 +18,10 @@ describe('BatchStager', () => {
   it('keeps each body in a private file, reads it back and removes everything on dispose', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'stager-test-'));
     parents.push(parent);
-    const stager = await BatchStager.create(envelope, parent);
-    await stager.stage({ index: 0, exportIndex: 0, resources, lines: Uint32Array.from([2, 3, 5, 9]), bodyBytes: 123 });
+    const stager = await BatchStager.create(parent);
+    const body = Buffer.from(buildProfileImportBody(envelope, resources));
+    await stager.stage({ index: 0, exportIndex: 0, profiles: 4, lines: Uint32Array.from([2, 3, 5, 9]), bodyBytes: 123, body });
+    body.fill(0); // the planner reuses its buffer once the stage call has returned
     const [batch] = stager.batches;
     expect(batch).toMatchObject({ index: 0, profiles: 4, bodyBytes: 123 });
     expect([...batch!.lines]).toEqual([2, 3, 5, 9]);

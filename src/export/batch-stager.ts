@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProfileImportBody, type ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import { InternalError } from '../errors.js';
 import type { PlannedBatch } from './batch-planner.js';
 
 /** A batch whose request body waits on disk: parsing happens once, uploading reads it back. */
@@ -21,16 +21,14 @@ export interface StagedBatch {
  */
 export class BatchStager {
   readonly #directory: string;
-  readonly #envelope: ProfileImportEnvelope;
   readonly #batches: StagedBatch[] = [];
 
-  private constructor(directory: string, envelope: ProfileImportEnvelope) {
+  private constructor(directory: string) {
     this.#directory = directory;
-    this.#envelope = envelope;
   }
 
-  static async create(envelope: ProfileImportEnvelope, parent = tmpdir()): Promise<BatchStager> {
-    return new BatchStager(await mkdtemp(join(parent, 'klaviyo-export-')), envelope);
+  static async create(parent = tmpdir()): Promise<BatchStager> {
+    return new BatchStager(await mkdtemp(join(parent, 'klaviyo-export-')));
   }
 
   get batches(): readonly StagedBatch[] {
@@ -39,11 +37,12 @@ export class BatchStager {
 
   async stage(batch: PlannedBatch): Promise<void> {
     const path = join(this.#directory, `batch-${String(batch.index).padStart(6, '0')}.json`);
-    await writeFile(path, buildProfileImportBody(this.#envelope, batch.resources), { mode: 0o600 });
+    if (!batch.body) throw new InternalError('A batch to stage has no body: the planner was not asked to write bodies.');
+    await writeFile(path, batch.body, { mode: 0o600 });
     this.#batches.push({
       index: batch.index,
       exportIndex: batch.exportIndex,
-      profiles: batch.resources.length,
+      profiles: batch.profiles,
       bodyBytes: batch.bodyBytes,
       lines: batch.lines,
       path,

@@ -70,7 +70,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   options.onMappingResolved?.(mapping, segment.columns);
   const mapRecord = createRecordMapper(mapping);
   const dedupe = new EmailDeduplicator();
-  const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits);
+  const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, { writeBodies: options.onBatch !== undefined });
   const rejected = new ReasonTally();
   const warnings = new ReasonTally();
   const duplicates = emptyLineList();
