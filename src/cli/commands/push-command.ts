@@ -88,7 +88,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     log.event('preflight-ok', `List "${list.name}" (${list.id}) found.`, { listId: list.id });
 
     const envelope = createProfileImportEnvelope(list.id);
-    const stager = await BatchStager.create(envelope);
+    const stager = await BatchStager.create();
     const rejects = openRejectsFile(options.rejects);
     try {
       log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
