@@ -1,3 +1,4 @@
+import { AuthError } from '../errors.js';
 import type { KlaviyoClient, KlaviyoList } from '../klaviyo/klaviyo-client.js';
 
 /**
@@ -13,6 +14,11 @@ export const SCOPE_PROBE_BODY = '{"data":{"type":"profile-bulk-import-job","attr
  */
 export async function runPreflight(client: Pick<KlaviyoClient, 'getList' | 'createProfileImportJob'>, listId: string): Promise<KlaviyoList> {
   const list = await client.getList(listId);
-  await client.createProfileImportJob(SCOPE_PROBE_BODY);
+  try {
+    await client.createProfileImportJob(SCOPE_PROBE_BODY);
+  } catch (error) {
+    // Only a refused key or scope is an answer here; anything else the first real request will meet.
+    if (error instanceof AuthError) throw error;
+  }
   return list;
 }
