@@ -161,6 +161,12 @@ describe('CSV errors name the line and say what is wrong', () => {
     expect(error.message).toContain('column 2 ("title") has a quote inside a value');
   });
 
+  test('a stray quote after a quoted CRLF in the same row names its own line', async () => {
+    const error = await csvError('email,note,title\r\na@example.com,"two\r\nlines",5" screen\r\n');
+    expect(error.line).toBe(3);
+    expect(error.column).toBe(3);
+  });
+
   test('text after a closing quote', async () => {
     const error = await csvError('email,title\n"a@example.com"x,fine\n');
     expect(error.line).toBe(2);

@@ -1,8 +1,5 @@
-import { Readable } from 'node:stream';
-import { CsvError } from 'csv-parse';
 import { InputFileError } from '../errors.js';
-import { describeCsvError } from './csv-error-messages.js';
-import { CsvRecordParser, MAX_CSV_RECORD_CHARS } from './csv-record-parser.js';
+import { CsvRecordParser } from './csv-record-parser.js';
 import { detectDelimiter, findHeaderLine } from './delimiter-detection.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
 import type { CsvDelimiter, SourceRecord } from './source-record.js';
@@ -16,7 +13,7 @@ export interface CsvReaderOptions extends FormatReaderOptions {
 }
 
 /**
- * Reads CSV with csv-parse: the header names the fields, values stay strings exactly as written,
+ * Reads CSV with CsvTokenizer: the header names the fields, values stay strings exactly as written,
  * blank rows (and rows of only delimiters) are skipped, and each record carries the line it starts on.
  */
 export function readCsv(chunks: AsyncIterable<Buffer>, options: CsvReaderOptions): FormatReader {
@@ -34,30 +31,34 @@ async function* readCsvBatches(
   const head = await readHeaderBytes(iterator);
   const delimiter = options.delimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
   const parser = new CsvRecordParser(displayName, delimiter);
-  const source = Readable.from(prefixedChunks(head.chunks, iterator), { objectMode: false });
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
-  try {
-    for await (const batch of parser) {
-      if (columns.length === 0 && parser.header !== undefined) columns.push(...parser.header);
-      yield batch as SourceRecord[];
-    }
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const problem = describeCsvError(
-      error,
-      { ...parser.locateError(error), header: parser.header },
-      MAX_CSV_RECORD_CHARS,
-    );
-    throw new InputFileError(displayName, problem, problem.reason, { cause: error });
-  } finally {
-    parser.destroy();
-    source.destroy();
+  for await (const chunk of prefixedChunks(head.chunks, iterator)) {
+    yield* parseInto(columns, parser, (batch) => parser.push(chunk, batch));
   }
+  yield* parseInto(columns, parser, (batch) => parser.end(batch));
   if (parser.header === undefined) {
     throw new InputFileError(displayName, {}, 'the file has no header line (it holds only blank lines)');
   }
-  if (columns.length === 0) columns.push(...parser.header);
+}
+
+/**
+ * Runs one step of the parser and yields the records it completed, if any. On an error the rows
+ * before the faulty one are yielded first, so that they still get their outcomes.
+ */
+function* parseInto(
+  columns: string[],
+  parser: CsvRecordParser,
+  parse: (batch: SourceRecord[]) => void,
+): Generator<readonly SourceRecord[], void, undefined> {
+  const batch: SourceRecord[] = [];
+  let failure: { error: unknown } | undefined;
+  try {
+    parse(batch);
+  } catch (error) {
+    failure = { error };
+  }
+  if (columns.length === 0 && parser.header !== undefined) columns.push(...parser.header);
+  if (batch.length > 0) yield batch;
+  if (failure !== undefined) throw failure.error;
 }
 
 /** Reads chunks until they hold the whole header line (or the file ends). */
