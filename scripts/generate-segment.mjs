@@ -4,6 +4,7 @@
 // Usage: node scripts/generate-segment.mjs <rows> <out.csv> [seed]
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { mulberry32 } from '../dist/sandbox/faults.js';
 
 const FIRST = ['Ann', 'Bob', 'Chloé', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'José', 'Kai', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoë'];
 const LAST = ['Smith', 'García', "O'Brien", 'Müller', 'Nguyen', 'Kowalski', 'Rossi', 'Svensson', 'Tanaka', 'Dubois', 'Okafor', 'Cohen', 'Silva', 'Khan', 'Larsen'];
@@ -11,16 +12,6 @@ const CITIES = [['Boston', 'MA', '02108'], ['Newark', 'NJ', '07102'], ['Austin',
 const TIERS = ['gold', 'silver', 'bronze', 'vip'];
 const DOMAINS = ['example.com', 'mail.example.org', 'shop.example.net', 'example.co.uk'];
 
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function csvField(value) {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

@@ -10,6 +10,19 @@ import { addConnectionOptions } from './connection-options.js';
 import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
 
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success (push: every valid profile confirmed imported)
+  1    some profiles not delivered or refused by Klaviyo, or --timeout passed
+  2    usage or input error: nothing sent
+  3    authentication, permission or unknown list: nothing sent
+  4    another push to this list holds the lock
+  130  interrupted (Ctrl-C, SIGTERM)
+
+Environment: KLAVIYO_API_KEY (required for push, lists, check), KLAVIYO_BASE_URL,
+KLAVIYO_REVISION, KLAVIYO_EXPORT_STATE_DIR, NO_COLOR; a .env file in the working
+directory is read too.`;
+
 export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeValue) => void): Command {
   const program = new Command('klaviyo-export')
     .description('Export a customer segment (CSV, JSON or NDJSON) into a Klaviyo list.')
@@ -19,7 +32,8 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
     })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', EXIT_CODES_HELP);
 
   addSegmentOptions(
     program

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { serializeProfileResource } from '../klaviyo/profile-import-payload.js';
 import type { PropertyValue } from './field-value.js';
 import { jsonMemberName, orderPropertyNames, ProfileResourceWriter } from './profile-resource-writer.js';
+import { mulberry32 } from '../sandbox/faults.js';
 
-/** A small seeded generator, so that a failure can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TRICKY_UNITS = ['"', '\\', '\n', '\t', '\u0000', '\u001f', '\u007f', 'é', '€', '\u2028', '\ud83d\ude00', '\ud800', '\udfff', '/', '<'];
 
@@ -73,7 +63,7 @@ function writeRandomProfile(random: () => number, writer: ProfileResourceWriter)
 
 describe('ProfileResourceWriter', () => {
   it('writes exactly the bytes of JSON.stringify, and their UTF-8 size, for random profiles', () => {
-    const random = randomSource(20260715);
+    const random = mulberry32(20260715);
     const writer = new ProfileResourceWriter();
     for (let run = 0; run < 5000; run++) {
       const { resource, bytes, expected } = writeRandomProfile(random, writer);

@@ -1,6 +1,6 @@
 import type { SandboxFaults } from './sandbox-types.js';
 
-/** mulberry32: a tiny, fast, seedable PRNG; uniform in [0, 1). Good enough for fault injection. */
+/** mulberry32: a tiny, fast, seedable PRNG, uniform in [0, 1): the sandbox's faults, and the tests and benchmark files that must be replayable. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

@@ -2,6 +2,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { CsvSyntaxError, CsvTokenizer, type CsvSyntaxErrorCode } from './csv-tokenizer.js';
 import type { CsvDelimiter } from './source-record.js';
+import { mulberry32 } from '../sandbox/faults.js';
 
 interface Row {
   fields: string[];
@@ -77,17 +78,6 @@ function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
 
-/** mulberry32: a small seeded PRNG, so that a failure can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const delimiters: readonly CsvDelimiter[] = [',', ';', '\t', '|'];
 const plainPieces = ['a', 'Zoë', 'ß', '中文', '😀', ' ', 'x y', '0123', 'ann@example.com', '\u00a0', 'Ørsted'];
@@ -155,7 +145,7 @@ const allBreaks = ['\n', '\r\n', '\r'];
 
 describe('CsvTokenizer against csv-parse', () => {
   test('well-formed random files give the same rows and start lines in any chunking', () => {
-    const random = randomSource(20260715);
+    const random = mulberry32(20260715);
     let rowsCompared = 0;
     for (let run = 0; run < 3000; run++) {
       const shape = { random, delimiter: pick(random, delimiters), lineBreaks: allBreaks };
@@ -169,7 +159,7 @@ describe('CsvTokenizer against csv-parse', () => {
   });
 
   test('malformed random files fail the same way, on the same line', () => {
-    const random = randomSource(4180);
+    const random = mulberry32(4180);
     const failures = new Map<string, number>();
     for (let run = 0; run < 3000; run++) {
       // csv-parse misplaces a fault that follows a quoted CRLF in the same row, so no CRLF here.
@@ -185,7 +175,7 @@ describe('CsvTokenizer against csv-parse', () => {
   });
 
   test('malformed random files with CRLF fail the same way', () => {
-    const random = randomSource(1310);
+    const random = mulberry32(1310);
     for (let run = 0; run < 1000; run++) {
       const shape = { random, delimiter: pick(random, delimiters), lineBreaks: allBreaks };
       const bytes = Buffer.from(breakCsv(randomCsv(shape), shape));
