@@ -56,14 +56,22 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expect(run.result).toMatchObject({ sent: 3, imported: 3, notDelivered: 2 });
   });
 
-  it('gives the rest of the batch up after three answers naming profiles', async () => {
+  it('keeps removing profiles when Klaviyo names one bad profile per answer, and delivers the rest', async () => {
     const fates = new Map([[2, invalid('a')], [3, invalid('b')], [4, invalid('c')], [5, invalid('d')]]);
     const run = await runDelivery({ sizes: [6], script: { fates, namedPerInvalidAnswer: 1 } });
     expectEveryProfileAccountedFor(run);
-    expect(run.fake.posts).toHaveLength(4);
-    expect(linesOf(run.undelivered, 'refused')).toEqual([2, 3, 4]);
-    expect(linesOf(run.undelivered, 'not-delivered')).toEqual([5, 6, 7]);
-    expect(run.result).toMatchObject({ sent: 0, refused: 3, notDelivered: 3 });
+    expect(run.fake.posts).toHaveLength(5);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([2, 3, 4, 5]);
+    expect(run.result).toMatchObject({ sent: 2, imported: 2, refused: 4, notDelivered: 0 });
+  });
+
+  it('gives the rest of the batch up after 50 answers naming profiles', async () => {
+    const fates = new Map(Array.from({ length: 55 }, (_, i) => [i + 2, invalid(`p${i}`)] as const));
+    const run = await runDelivery({ sizes: [60], script: { fates, namedPerInvalidAnswer: 1 } });
+    expectEveryProfileAccountedFor(run);
+    expect(run.fake.posts).toHaveLength(51);
+    expect(linesOf(run.undelivered, 'refused')).toHaveLength(50);
+    expect(run.result).toMatchObject({ sent: 0, refused: 50, notDelivered: 10 });
   });
 
   it('refuses every profile, and sends nothing more, when each one is named', async () => {

@@ -63,8 +63,11 @@ export interface DeliveryResult {
   jobs: DeliveredJob[];
 }
 
-/** Klaviyo refused a request naming profiles this many times in a row: give the batch up. */
-const MAX_INVALID_ROUNDS = 3;
+/**
+ * Klaviyo refused a request naming profiles this many times in a row: give the batch up. Each round
+ * removes at least one profile; a server that names one bad profile per answer needs one round each.
+ */
+const MAX_INVALID_ROUNDS = 50;
 
 /**
  * Sends every staged batch and follows its job to the end. Every profile of every batch ends in

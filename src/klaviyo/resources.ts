@@ -34,7 +34,8 @@ export const importJobResponseSchema = z.object({
     id: z.string(),
     attributes: z.object({
       status: importJobStatusSchema,
-      total_count: z.number().int(),
+      // Required by the spec; tolerated when absent, as the counts that matter are the other two.
+      total_count: z.number().int().nullish(),
       completed_count: nullableCount,
       failed_count: nullableCount,
       created_at: nullableString,
@@ -116,7 +117,7 @@ export function toImportJob(response: z.infer<typeof importJobResponseSchema>): 
   return definedOnly({
     id,
     status: attributes.status,
-    totalCount: attributes.total_count,
+    totalCount: attributes.total_count ?? 0,
     completedCount: attributes.completed_count ?? 0,
     failedCount: attributes.failed_count ?? 0,
     createdAt: attributes.created_at ?? undefined,

@@ -6,7 +6,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (value === undefined) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Klaviyo sends whole seconds; a fraction (some proxies and fakes send one) is honoured too.
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
   // Only a date with letters in it: Date.parse would otherwise read "1.5" or "-3" as a year.
   if (!/[a-z]/i.test(text)) return undefined;
   const dateMs = Date.parse(text);
