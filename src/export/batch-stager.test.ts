@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,10 +15,13 @@ afterEach(async () => {
 });
 
 describe('BatchStager', () => {
-  it('keeps each body in a private file, reads it back and removes everything on dispose', async () => {
+  it('empties what a killed run left, keeps each body in a private file, reads it back and removes everything on dispose', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'stager-test-'));
     parents.push(parent);
-    const stager = await BatchStager.create(parent);
+    await mkdir(join(parent, 'staging'));
+    await writeFile(join(parent, 'staging', 'left-by-a-killed-run.json'), 'old');
+    const stager = await BatchStager.create(join(parent, 'staging'));
+    expect(await readdir(join(parent, 'staging'))).toEqual([]);
     const body = Buffer.from(buildProfileImportBody(envelope, resources));
     await stager.stage({ index: 0, exportIndex: 0, profiles: 4, lines: Uint32Array.from([2, 3, 5, 9]), bodyBytes: 123, body });
     body.fill(0); // the planner reuses its buffer once the stage call has returned

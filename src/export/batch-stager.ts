@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.js';
 import type { PlannedBatch } from './batch-planner.js';
@@ -15,9 +14,10 @@ export interface StagedBatch {
 }
 
 /**
- * Keeps request bodies in a private temporary directory while the file is read, so that memory
- * does not grow with the file and nothing is sent before the whole file has been checked.
- * The bodies hold personal data: the directory is removed when the run ends.
+ * Keeps request bodies in a private directory while the file is read, so that memory does not
+ * grow with the file and nothing is sent before the whole file has been checked. The bodies hold
+ * personal data: the directory is removed when the run ends, and one left by a killed run is
+ * emptied by the next (the caller gives each list its own directory, under the run's lock).
  */
 export class BatchStager {
   readonly #directory: string;
@@ -27,8 +27,10 @@ export class BatchStager {
     this.#directory = directory;
   }
 
-  static async create(parent = tmpdir()): Promise<BatchStager> {
-    return new BatchStager(await mkdtemp(join(parent, 'klaviyo-export-')));
+  static async create(directory: string): Promise<BatchStager> {
+    await rm(directory, { recursive: true, force: true });
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    return new BatchStager(directory);
   }
 
   get batches(): readonly StagedBatch[] {

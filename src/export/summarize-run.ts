@@ -1,4 +1,5 @@
-import { REPORT_VERSION, type DeliverySummary, type RunOutcome, type RunSummary } from '../report/run-summary.js';
+import { REPORT_VERSION, type DeliverySummary, type LineList, type ReasonCount, type RunOutcome, type RunSummary } from '../report/run-summary.js';
+import type { DeliveryResult } from './deliver-batches.js';
 import type { ScanResult } from './scan-segment.js';
 
 export interface SummaryContext {
@@ -42,5 +43,33 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
       sendMs: Math.round(context.sendMs),
       totalMs: Math.round(context.totalMs),
     },
+  };
+}
+
+export function summarizeDelivery(
+  result: DeliveryResult,
+  extra: { refusedByKlaviyo: ReasonCount[]; notDelivered: LineList; requests: { requests: number; retries: number; throttled: number } },
+): DeliverySummary {
+  return {
+    sent: result.sent,
+    imported: result.imported,
+    refusedByKlaviyo: extra.refusedByKlaviyo,
+    refused: result.refused,
+    notDelivered: extra.notDelivered,
+    unconfirmed: result.unconfirmed,
+    requests: extra.requests.requests,
+    retries: extra.requests.retries,
+    throttled: extra.requests.throttled,
+    resubmittedJobs: result.resubmittedJobs,
+    resumedBatches: result.resumedBatches,
+    jobs: result.jobs.map(({ batch, exportIndex, profiles, job }) => ({
+      batch,
+      export: exportIndex,
+      jobId: job.id,
+      status: job.status,
+      profiles,
+      imported: job.completedCount,
+      failed: job.failedCount,
+    })),
   };
 }

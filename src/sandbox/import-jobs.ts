@@ -177,7 +177,7 @@ export class ImportJobStore {
       }
       const profile = this.#store.upsertProfile(profiles[index] as ProfileAttributes, job.endsAt);
       if (profile === undefined) continue;
-      for (const list of lists) this.#store.addMember(list, profile);
+      for (const list of lists) this.#store.addMember(list, profile, job.endsAt);
     }
   }
 }

@@ -1,28 +1,33 @@
-import { invalidParameter, klaviyoTime, notFound, type ApiResponse } from './json-api.js';
-import { isApiResponse, pageLinks, parseFilter, parsePage, pickFields, sparseFields } from './query-params.js';
+import { klaviyoTime, notFound, type ApiResponse } from './json-api.js';
+import { compareTime, isApiResponse, pageLinks, parseFilter, parsePage, parseSort, pickFields, sparseFields } from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest } from './route-context.js';
-import { profileId, type SandboxStore, type StoredList } from './sandbox-store.js';
+import type { SandboxStore, StoredList } from './sandbox-store.js';
 
 /** GET /api/accounts, /api/lists, /api/lists/{id}, /api/lists/{id}/profiles. */
 
 /** Spec, get_lists: "Default: 10. Min: 1. Max: 10." */
 const LISTS_PAGE = { default: 10, max: 10 };
-/** Spec, get_profiles_for_list: "Default: 20. Min: 1. Max: 100." */
-const MEMBERS_PAGE = { default: 20, max: 100 };
-/** Spec, get_lists `filter`: allowed fields and operators (created/updated are not served). */
-const LIST_FILTERS = { name: ['any', 'equals'], id: ['any', 'equals'] } as const;
+/** Spec, get_lists `filter`: allowed fields and operators. */
+const LIST_FILTERS = { name: ['any', 'equals'], id: ['any', 'equals'], created: ['greater-than'], updated: ['greater-than'] } as const;
+/** Spec, get_lists `sort`. */
+const LIST_SORTS = ['created', 'id', 'name', 'updated'];
 
 const ACCOUNT_ID = 'SbXPk7';
 
-function apiUrl(request: RouteRequest, path: string): string {
+export function apiUrl(request: RouteRequest, path: string): string {
   return new URL(path, request.url.origin).href;
 }
 
+/** The sandbox's lists have no tags and trigger no flows: an included relationship has empty `data`. */
 function listResource(request: RouteRequest, list: StoredList, fields: Set<string> | undefined, extra: object = {}) {
   const self = apiUrl(request, `/api/lists/${list.id}/`);
+  const included = includedNames(request.url.searchParams);
   const relationshipLinks = (name: string) => ({
-    self: apiUrl(request, `/api/lists/${list.id}/relationships/${name}/`),
-    related: apiUrl(request, `/api/lists/${list.id}/${name}/`),
+    ...(included.has(name) ? { data: [] } : {}),
+    links: {
+      self: apiUrl(request, `/api/lists/${list.id}/relationships/${name}/`),
+      related: apiUrl(request, `/api/lists/${list.id}/${name}/`),
+    },
   });
   const attributes = {
     name: list.name,
@@ -36,12 +41,21 @@ function listResource(request: RouteRequest, list: StoredList, fields: Set<strin
     id: list.id,
     attributes: pickFields(attributes, fields),
     relationships: {
-      profiles: { links: relationshipLinks('profiles') },
-      tags: { links: relationshipLinks('tags') },
-      'flow-triggers': { links: relationshipLinks('flow-triggers') },
+      profiles: relationshipLinks('profiles'),
+      tags: relationshipLinks('tags'),
+      'flow-triggers': relationshipLinks('flow-triggers'),
     },
     links: { self },
   };
+}
+
+function includedNames(query: URLSearchParams): Set<string> {
+  return new Set((query.get('include') ?? '').split(',').filter(Boolean));
+}
+
+/** `include=tags,flow-triggers` (checked by query-checks.ts) adds an empty `included`. */
+function withIncluded(query: URLSearchParams, document: Record<string, unknown>): Record<string, unknown> {
+  return query.has('include') ? { ...document, included: [] } : document;
 }
 
 /** The list resource as included in other documents (`include=lists`). */
@@ -78,22 +92,33 @@ function filterLists(lists: StoredList[], filterText: string | null): StoredList
   if (filterText === null) return lists;
   const filter = parseFilter(filterText, LIST_FILTERS);
   if (isApiResponse(filter)) return filter;
+  if (filter.field === 'created' || filter.field === 'updated') return lists.filter((list) => compareTime(filter, list.createdAt));
   const values = new Set(filter.values);
   return lists.filter((list) => values.has(filter.field === 'name' ? list.name : list.id));
+}
+
+function sortLists(lists: StoredList[], field: string | undefined, isDescending: boolean): StoredList[] {
+  if (field === undefined) return lists;
+  const key = (list: StoredList): string | number => (field === 'name' ? list.name : field === 'id' ? list.id : list.createdAt);
+  const sorted = [...lists].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return isDescending ? sorted.reverse() : sorted;
 }
 
 export const getLists: RouteHandler = (request, state) => {
   const query = request.url.searchParams;
   const page = parsePage(query, LISTS_PAGE.default, LISTS_PAGE.max);
   if (isApiResponse(page)) return page;
-  const lists = filterLists(state.store.lists(), query.get('filter'));
-  if (isApiResponse(lists)) return lists;
+  const sort = parseSort(query, LIST_SORTS);
+  if (isApiResponse(sort)) return sort;
+  const filtered = filterLists(state.store.lists(), query.get('filter'));
+  if (isApiResponse(filtered)) return filtered;
+  const lists = sortLists(filtered, sort.field, sort.isDescending);
   const fields = sparseFields(query, 'list');
   const data = lists.slice(page.offset, page.offset + page.size).map((list) => listResource(request, list, fields));
-  return ok({ data, links: pageLinks(request.url, page, lists.length) });
+  return ok(withIncluded(query, { data, links: pageLinks(request.url, page, lists.length) }));
 };
 
-function findList(store: SandboxStore, id: string | undefined): StoredList | ApiResponse {
+export function findList(store: SandboxStore, id: string | undefined): StoredList | ApiResponse {
   const list = id === undefined ? undefined : store.list(id);
   return list ?? notFound(`A list with id ${id ?? ''} does not exist.`);
 }
@@ -107,42 +132,6 @@ export const getList: RouteHandler = (request, state) => {
   const list = findList(state.store, request.params.id);
   if (isApiResponse(list)) return list;
   const query = request.url.searchParams;
-  const additional = query.get('additional-fields[list]');
-  if (additional !== null && !asksForProfileCount(query)) {
-    return invalidParameter('additional-fields[list]', `'${additional}' is not a valid additional field.`);
-  }
   const extra = asksForProfileCount(query) ? { profile_count: list.members.length } : {};
-  return ok({ data: listResource(request, list, sparseFields(query, 'list'), extra), links: { self: request.url.href } });
-};
-
-export const getProfilesForList: RouteHandler = (request, state) => {
-  const list = findList(state.store, request.params.id);
-  if (isApiResponse(list)) return list;
-  const page = parsePage(request.url.searchParams, MEMBERS_PAGE.default, MEMBERS_PAGE.max);
-  if (isApiResponse(page)) return page;
-  const fields = sparseFields(request.url.searchParams, 'profile');
-  const data = list.members.slice(page.offset, page.offset + page.size).map((profile) => {
-    const attributes = {
-      email: null,
-      phone_number: null,
-      external_id: null,
-      first_name: null,
-      last_name: null,
-      organization: null,
-      locale: null,
-      title: null,
-      image: null,
-      ...profile.attributes,
-      created: klaviyoTime(profile.createdAt),
-      updated: klaviyoTime(profile.updatedAt),
-    };
-    const id = profileId(profile);
-    return {
-      type: 'profile',
-      id,
-      attributes: pickFields(attributes, fields),
-      links: { self: apiUrl(request, `/api/profiles/${id}/`) },
-    };
-  });
-  return ok({ data, links: pageLinks(request.url, page, list.members.length) });
+  return ok(withIncluded(query, { data: listResource(request, list, sparseFields(query, 'list'), extra), links: { self: request.url.href } }));
 };

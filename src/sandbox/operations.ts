@@ -20,6 +20,16 @@ export interface RateLimit {
   steady: number;
 }
 
+/**
+ * The names an operation's `fields[type]`, `additional-fields[type]` and `include` parameters accept
+ * (spec: their `enum`s). A dotted fieldset name (`location.city`) is accepted when its first part is.
+ */
+export interface QueryVocabulary {
+  fields: Readonly<Record<string, readonly string[]>>;
+  additionalFields?: Readonly<Record<string, readonly string[]>>;
+  include?: readonly string[];
+}
+
 export interface Operation {
   id: OperationId;
   method: 'GET' | 'POST';
@@ -27,31 +37,59 @@ export interface Operation {
   pattern: readonly string[];
   scopes: readonly string[];
   rateLimit: RateLimit;
+  query: QueryVocabulary;
 }
 
 const XS: RateLimit = { burst: 1, steady: 15 };
 const M: RateLimit = { burst: 10, steady: 150 };
 const L: RateLimit = { burst: 75, steady: 750 };
 
-function operation(id: OperationId, method: Operation['method'], path: string, scopes: string[], rateLimit: RateLimit): Operation {
-  return { id, method, pattern: path.split('/').filter(Boolean), scopes, rateLimit };
+const LIST_FIELDS = ['created', 'id', 'name', 'opt_in_process', 'updated'];
+const FLOW_FIELDS = ['archived', 'created', 'id', 'name', 'status', 'trigger_type', 'updated'];
+const JOB_FIELDS = ['completed_at', 'completed_count', 'created_at', 'expires_at', 'failed_count', 'id', 'started_at', 'status', 'total_count'];
+const PROFILE_FIELDS = [
+  'created', 'email', 'external_id', 'first_name', 'id', 'image', 'joined_group_at', 'last_event_date', 'last_name', 'locale',
+  'location', 'organization', 'phone_number', 'predictive_analytics', 'properties', 'subscriptions', 'title', 'updated',
+];
+const LIST_QUERY: QueryVocabulary = { fields: { list: LIST_FIELDS, flow: FLOW_FIELDS, tag: ['id', 'name'] }, include: ['flow-triggers', 'tags'] };
+const JOB_QUERY: QueryVocabulary = { fields: { 'profile-bulk-import-job': JOB_FIELDS } };
+
+function operation(
+  id: OperationId,
+  method: Operation['method'],
+  path: string,
+  scopes: string[],
+  rateLimit: RateLimit,
+  query: QueryVocabulary,
+): Operation {
+  return { id, method, pattern: path.split('/').filter(Boolean), scopes, rateLimit, query };
 }
 
 export const OPERATIONS: readonly Operation[] = [
-  operation('get_accounts', 'GET', '/api/accounts', ['accounts:read'], XS),
-  operation('get_lists', 'GET', '/api/lists', ['lists:read'], L),
-  operation('get_list', 'GET', '/api/lists/:id', ['lists:read'], L),
-  operation('get_profiles_for_list', 'GET', '/api/lists/:id/profiles', ['lists:read', 'profiles:read'], L),
-  operation('bulk_import_profiles', 'POST', '/api/profile-bulk-import-jobs', ['lists:write', 'profiles:write'], M),
-  operation('get_bulk_import_profiles_jobs', 'GET', '/api/profile-bulk-import-jobs', ['lists:read', 'profiles:read'], M),
-  operation('get_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id', ['lists:read', 'profiles:read'], M),
-  operation(
-    'get_errors_for_bulk_import_profiles_job',
-    'GET',
-    '/api/profile-bulk-import-jobs/:id/import-errors',
-    ['profiles:read'],
-    M,
-  ),
+  operation('get_accounts', 'GET', '/api/accounts', ['accounts:read'], XS, {
+    fields: {
+      account: ['contact_information', 'id', 'industry', 'locale', 'preferred_currency', 'public_api_key', 'test_account', 'timezone'],
+    },
+  }),
+  operation('get_lists', 'GET', '/api/lists', ['lists:read'], L, LIST_QUERY),
+  operation('get_list', 'GET', '/api/lists/:id', ['lists:read'], L, {
+    ...LIST_QUERY,
+    fields: { ...LIST_QUERY.fields, list: [...LIST_FIELDS, 'profile_count'] },
+    additionalFields: { list: ['profile_count'] },
+  }),
+  operation('get_profiles_for_list', 'GET', '/api/lists/:id/profiles', ['lists:read', 'profiles:read'], L, {
+    fields: { profile: PROFILE_FIELDS },
+    additionalFields: { profile: ['subscriptions', 'predictive_analytics'] },
+  }),
+  operation('bulk_import_profiles', 'POST', '/api/profile-bulk-import-jobs', ['lists:write', 'profiles:write'], M, JOB_QUERY),
+  operation('get_bulk_import_profiles_jobs', 'GET', '/api/profile-bulk-import-jobs', ['lists:read', 'profiles:read'], M, JOB_QUERY),
+  operation('get_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id', ['lists:read', 'profiles:read'], M, {
+    fields: { ...JOB_QUERY.fields, list: LIST_FIELDS },
+    include: ['lists'],
+  }),
+  operation('get_errors_for_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id/import-errors', ['profiles:read'], M, {
+    fields: { 'import-error': ['code', 'detail', 'id', 'original_payload', 'source', 'title'] },
+  }),
 ];
 
 /**

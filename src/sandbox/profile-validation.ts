@@ -54,6 +54,11 @@ const LOCATION_FIELDS: ReadonlyMap<string, FieldKind> = new Map<string, FieldKin
 ]);
 
 const RESOURCE_KEYS = new Set(['type', 'id', 'attributes', 'meta']);
+/** Spec: ProfileImportJobCreateQueryResourceObject and its `attributes` and `relationships`. */
+const JOB_KEYS = new Set(['type', 'attributes', 'relationships']);
+const JOB_ATTRIBUTE_KEYS = new Set(['profiles']);
+const JOB_RELATIONSHIP_KEYS = new Set(['lists']);
+const JOB_RESOURCE = 'profile-bulk-import-job';
 const IDENTIFIERS = ['email', 'phone_number', 'external_id'] as const;
 const PROFILES_POINTER = '/data/attributes/profiles/data';
 
@@ -138,7 +143,7 @@ function checkProfile(resource: unknown, index: number): JsonApiError | undefine
   if (resource.id !== undefined && resource.id !== null && typeof resource.id !== 'string') {
     return invalid(`'id' must be a string.`, `${pointer}/id`);
   }
-  if (resource.meta !== undefined && !isPlainObject(resource.meta)) {
+  if (resource.meta !== undefined && resource.meta !== null && !isPlainObject(resource.meta)) {
     return invalid(`'meta' must be an object.`, `${pointer}/meta`);
   }
   const attributes = resource.attributes;
@@ -160,9 +165,18 @@ function checkProfile(resource: unknown, index: number): JsonApiError | undefine
   return undefined;
 }
 
+function unknownKey(object: Record<string, unknown>, known: ReadonlySet<string>, pointer: string): JsonApiError | undefined {
+  for (const key in object) {
+    if (!known.has(key)) return notValidField(key, JOB_RESOURCE, `${pointer}/${key}`);
+  }
+  return undefined;
+}
+
 function checkListIds(relationships: unknown): { listIds: string[] } | { error: JsonApiError } {
   if (relationships === undefined) return { listIds: [] };
   if (!isPlainObject(relationships)) return { error: invalid(`'relationships' must be an object.`, '/data/relationships') };
+  const unknownRelationship = unknownKey(relationships, JOB_RELATIONSHIP_KEYS, '/data/relationships');
+  if (unknownRelationship !== undefined) return { error: unknownRelationship };
   const lists = relationships.lists;
   if (lists === undefined) return { listIds: [] };
   if (!isPlainObject(lists) || !Array.isArray(lists.data)) {
@@ -181,10 +195,12 @@ function checkListIds(relationships: unknown): { listIds: string[] } | { error: 
 export function validateImportRequest(body: unknown): ImportRequestValidation {
   if (!isPlainObject(body) || !isPlainObject(body.data)) return refuse([invalid(`'data' is required.`, '/data')]);
   const data = body.data;
-  if (data.type !== 'profile-bulk-import-job') {
+  if (data.type !== JOB_RESOURCE) {
     return refuse([invalid(`The type must be 'profile-bulk-import-job'.`, '/data/type')]);
   }
   const attributes = data.attributes;
+  const unknownTopKey = unknownKey(data, JOB_KEYS, '/data') ?? (isPlainObject(attributes) ? unknownKey(attributes, JOB_ATTRIBUTE_KEYS, '/data/attributes') : undefined);
+  if (unknownTopKey !== undefined) return refuse([unknownTopKey]);
   if (!isPlainObject(attributes) || !isPlainObject(attributes.profiles) || !Array.isArray(attributes.profiles.data)) {
     return refuse([invalid(`'profiles' must have a 'data' array.`, '/data/attributes/profiles')]);
   }

@@ -57,13 +57,36 @@ export function sparseFields(query: URLSearchParams, type: string): Set<string> 
   return text === null ? undefined : new Set(text.split(',').map((field) => field.trim()));
 }
 
+/**
+ * Keeps the attributes named in `fields`. A dotted name (`location.city`, spec: `fields[profile]`)
+ * keeps one member of an object attribute.
+ */
 export function pickFields<T extends object>(attributes: T, fields: Set<string> | undefined): Partial<T> {
   if (fields === undefined) return attributes;
-  return Object.fromEntries(Object.entries(attributes).filter(([name]) => fields.has(name))) as Partial<T>;
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) {
+    const [name = '', ...rest] = field.split('.');
+    if (!(name in attributes)) continue;
+    const value: unknown = (attributes as Record<string, unknown>)[name];
+    if (rest.length === 0 || typeof value !== 'object' || value === null) {
+      picked[name] = value;
+      continue;
+    }
+    const nested = pickFields(value, new Set([rest.join('.')]));
+    const current = picked[name];
+    picked[name] = typeof current === 'object' && current !== null ? { ...current, ...nested } : nested;
+  }
+  return picked as Partial<T>;
 }
 
+export type FilterOperator = 'equals' | 'any' | ComparisonOperator;
+type ComparisonOperator = 'greater-than' | 'greater-or-equal' | 'less-than' | 'less-or-equal';
+const COMPARISONS: ReadonlySet<string> = new Set<ComparisonOperator>(['greater-than', 'greater-or-equal', 'less-than', 'less-or-equal']);
+
 export interface Filter {
+  operator: FilterOperator;
   field: string;
+  /** Strings for `equals` and `any`; one epoch-ms number, as a string, for a comparison. */
   values: string[];
 }
 
@@ -77,8 +100,33 @@ function splitListItems(body: string): string[] {
   return body.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g) ?? [];
 }
 
+/** A datetime filter value, unquoted as in Klaviyo's examples (`greater-than(updated,2023-03-01T01:00:00Z)`) or quoted. */
+function parseDateTime(text: string): number | undefined {
+  const raw = parseQuoted(text) ?? text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw)) return undefined;
+  const epochMs = Date.parse(raw);
+  return Number.isNaN(epochMs) ? undefined : epochMs;
+}
+
+/** Whether `epochMs` passes a comparison filter. */
+export function compareTime(filter: Filter, epochMs: number): boolean {
+  const bound = Number(filter.values[0]);
+  switch (filter.operator) {
+    case 'greater-than':
+      return epochMs > bound;
+    case 'greater-or-equal':
+      return epochMs >= bound;
+    case 'less-than':
+      return epochMs < bound;
+    case 'less-or-equal':
+      return epochMs <= bound;
+    default:
+      return false;
+  }
+}
+
 /**
- * One `equals(field,"v")` or `any(field,["a","b"])`, the only operators the sandbox's routes allow.
+ * One `equals(field,"v")`, `any(field,["a","b"])` or datetime comparison (`greater-than(updated,2024-01-01T00:00:00Z)`).
  * `allowed` maps each field to its operators, as the spec lists them for the operation.
  */
 export function parseFilter(text: string, allowed: Record<string, readonly string[]>): Filter | ApiResponse {
@@ -88,13 +136,33 @@ export function parseFilter(text: string, allowed: Record<string, readonly strin
   if (!allowed[field]?.includes(operator)) {
     return invalidParameter('filter', `'${operator}' operator for the field '${field}' is not supported.`);
   }
+  if (COMPARISONS.has(operator)) {
+    const epochMs = parseDateTime(argument);
+    if (epochMs === undefined) return invalidParameter('filter', `Invalid filter provided: ${text}`);
+    return { operator: operator as ComparisonOperator, field, values: [String(epochMs)] };
+  }
   if (operator === 'equals') {
     const value = parseQuoted(argument);
     if (value === undefined) return invalidParameter('filter', `Invalid filter provided: ${text}`);
-    return { field, values: [value] };
+    return { operator, field, values: [value] };
   }
   const listMatch = /^\s*\[(.*)\]\s*$/s.exec(argument);
   if (listMatch === null) return invalidParameter('filter', `Invalid filter provided: ${text}`);
   const values = splitListItems(listMatch[1] ?? '').map((item) => parseQuoted(item) ?? '');
-  return { field, values };
+  return { operator: 'any', field, values };
+}
+
+export interface Sort {
+  /** Undefined when the request names no sort. */
+  field: string | undefined;
+  isDescending: boolean;
+}
+
+/** `sort=field` or `sort=-field`, one of the spec's values for the operation. */
+export function parseSort(query: URLSearchParams, allowed: readonly string[]): Sort | ApiResponse {
+  const sort = query.get('sort');
+  if (sort === null) return { field: undefined, isDescending: false };
+  const field = sort.replace(/^-/, '');
+  if (!allowed.includes(field)) return invalidParameter('sort', `'${sort}' is not a valid sort field.`);
+  return { field, isDescending: sort.startsWith('-') };
 }

@@ -4,9 +4,11 @@ import { FaultInjector } from './faults.js';
 import { createImportJob, getImportErrors, getImportJob, getImportJobs } from './import-job-routes.js';
 import { ImportJobStore } from './import-jobs.js';
 import { failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
-import { asksForProfileCount, getAccounts, getList, getLists, getProfilesForList } from './list-routes.js';
+import { getProfilesForList } from './list-member-routes.js';
+import { asksForProfileCount, getAccounts, getList, getLists } from './list-routes.js';
 import { matchRoute, PROFILE_COUNT_RATE_LIMIT, type Operation, type OperationId } from './operations.js';
 import { RateLimiter, rateLimitHeaders } from './rate-limiter.js';
+import { checkQueryVocabulary } from './query-checks.js';
 import { readBody } from './request-body.js';
 import { authenticate, checkContentType, checkRevision, checkScopes, throttledResponse } from './request-checks.js';
 import type { RouteHandler, SandboxState } from './route-context.js';
@@ -141,6 +143,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       rateHeaders = rateLimitHeaders(decision);
     }
+
+    const queryRefusal = checkQueryVocabulary(url.searchParams, operation.query);
+    if (queryRefusal !== undefined) return writeResponse(response, queryRefusal, rateHeaders);
 
     let body: unknown;
     if (operation.method === 'POST') {

@@ -16,6 +16,8 @@ export interface StoredList {
   createdAt: number;
   /** In the order they joined. */
   members: StoredProfile[];
+  /** When each member joined (`joined_group_at`), index for index with `members`. */
+  joinedAt: number[];
 }
 
 /** Profile ids look like Klaviyo's 26-character ULIDs and are unique within the sandbox. */
@@ -69,7 +71,7 @@ export class SandboxStore {
   #profileCount = 0;
 
   constructor(lists: readonly { id: string; name: string }[], now: number) {
-    for (const { id, name } of lists) this.#lists.set(id, { id, name, createdAt: now, members: [] });
+    for (const { id, name } of lists) this.#lists.set(id, { id, name, createdAt: now, members: [], joinedAt: [] });
   }
 
   lists(): StoredList[] {
@@ -103,10 +105,11 @@ export class SandboxStore {
     return profile;
   }
 
-  addMember(list: StoredList, profile: StoredProfile): void {
+  addMember(list: StoredList, profile: StoredProfile, now: number): void {
     if (profile.listIds.includes(list.id)) return;
     profile.listIds.push(list.id);
     list.members.push(profile);
+    list.joinedAt.push(now);
   }
 
   memberEmails(listId: string): string[] {

@@ -11,6 +11,11 @@ export function stateFilePath(stateDir: string, listId: string, suffix: string):
   return join(stateDir, `push-${fileNamePartOf(listId)}${suffix}`);
 }
 
+/** Where a push to this list stages its request bodies (personal data: emptied at the start and end of each run). */
+export function stagingDirectory(stateDir: string, listId: string): string {
+  return stateFilePath(stateDir, listId, '.staging');
+}
+
 function fileNamePartOf(listId: string): string {
   if (SAFE_LIST_ID.test(listId)) return listId;
   const readable = listId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);

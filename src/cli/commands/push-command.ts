@@ -4,7 +4,7 @@ import { deliverBatches, type DeliveryResult } from '../../export/deliver-batche
 import { JobWatcher } from '../../export/job-watcher.js';
 import { ReasonTally } from '../../export/reason-tally.js';
 import { scanSegment, type ScanResult } from '../../export/scan-segment.js';
-import { summarizeRun } from '../../export/summarize-run.js';
+import { summarizeDelivery, summarizeRun } from '../../export/summarize-run.js';
 import { runPreflight } from '../../export/preflight.js';
 import { attributesToFields } from '../../export/attributes-to-fields.js';
 import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
@@ -23,6 +23,7 @@ import { runValidate } from './validate-command.js';
 import { createStopSignals } from '../stop-signals.js';
 import { DeliveryProgress } from '../delivery-progress.js';
 import { acquireRunLock } from '../../state/run-lock.js';
+import { stagingDirectory } from '../../state/state-file-name.js';
 import { resolve } from 'node:path';
 import { fingerprintOf, openCheckpoint } from './push-checkpoint.js';
 
@@ -74,7 +75,10 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   });
 
   const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
-  const lock = await acquireRunLock(stateDir, options.list);
+  const lock = await acquireRunLock(stateDir, options.list).catch((error: unknown) => {
+    stops.dispose();
+    throw error;
+  });
   if (lock.tookOverFrom) {
     const owner = lock.tookOverFrom;
     log.event('lock-takeover', `An earlier push to list ${options.list} (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}) ended without finishing; taking over its lock.`, { pid: owner.pid, host: owner.host }, 'warn');
@@ -88,7 +92,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     log.event('preflight-ok', `List "${list.name}" (${list.id}) found.`, { listId: list.id });
 
     const envelope = createProfileImportEnvelope(list.id);
-    const stager = await BatchStager.create();
+    const stager = await BatchStager.create(stagingDirectory(stateDir, list.id));
     const rejects = openRejectsFile(options.rejects);
     try {
       log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
@@ -156,13 +160,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         },
       });
       log.endLive();
-      const stats = client.stats();
-      const delivery: DeliverySummary = {
-        sent: result.sent, imported: result.imported, refusedByKlaviyo: refused.toList(), refused: result.refused,
-        notDelivered, unconfirmed: result.unconfirmed, requests: stats.requests, retries: stats.retries, throttled: stats.throttled,
-        resubmittedJobs: result.resubmittedJobs, resumedBatches: result.resumedBatches,
-        jobs: result.jobs.map((j) => ({ batch: j.batch, export: j.exportIndex, jobId: j.job.id, status: j.job.status, profiles: j.profiles, imported: j.job.completedCount, failed: j.job.failedCount })),
-      };
+      const delivery = summarizeDelivery(result, { refusedByKlaviyo: refused.toList(), notDelivered, requests: client.stats() });
       const outcome = outcomeOf(scan, result, stops.soft.aborted, options.wait);
       // Keep the checkpoint while something can still be delivered by running the command again.
       if (!stops.soft.aborted && result.notDelivered === 0 && (result.unconfirmed === 0 || !options.wait)) await journal.remove();
@@ -198,7 +196,7 @@ async function confirmPush(
   scan: ScanResult,
   signal: AbortSignal,
 ): Promise<boolean> {
-  if (options.yes || !context.isStdinTerminal || !context.isStderrTerminal || scan.validProfiles === 0 || options.json) return true;
+  if (options.yes || !context.isStdinTerminal || !context.isStderrTerminal || scan.validProfiles === 0) return true;
   const account = await client.getAccount().then((a) => `account "${a.name}", `, () => '');
   return confirmOnTerminal(
     `About to add ${formatCount(scan.validProfiles)} profiles to ${account}list "${list.name}" (${list.id}). Continue?`,
