@@ -4,12 +4,15 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { startSandbox } from '../dist/sandbox/sandbox-server.js';
 import { DEFAULT_SANDBOX_KEY } from '../dist/sandbox/sandbox-types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIST_ID = 'Y6nRLr';
 
+const stateDir = mkdtempSync(join(tmpdir(), 'klaviyo-export-demo-'));
 const sandbox = await startSandbox({ jobProcessing: { queuedMs: 500, profilesPerSecond: 5_000 } });
 console.log(`Sandbox Klaviyo listening on ${sandbox.url} (rate limits as Klaviyo publishes them).\n`);
 const args = [
@@ -17,9 +20,9 @@ const args = [
   '--map', 'first_name=First Name', '--map', 'last_name=Last Name', '--map', 'phone_number=Phone',
   '--default-country', 'US', '--map', 'location.city=City', '--map', 'location.region=State',
   '--map', 'location.zip=ZIP', '--map', 'properties.tier=Tier', '--map', 'external_id=customer_id',
-  '--yes', '--state-dir', join(root, '.klaviyo-export-demo'),
+  '--batch-size', '1000', '--yes', '--state-dir', stateDir,
 ];
-console.log(`$ klaviyo-export push --list ${LIST_ID} examples/segment.csv --map ... --yes\n`);
+console.log(`$ klaviyo-export push --list ${LIST_ID} examples/segment.csv --map ... --batch-size 1000 --yes\n`);
 const child = spawn(process.execPath, args, {
   stdio: 'inherit',
   env: { ...process.env, KLAVIYO_BASE_URL: sandbox.url, KLAVIYO_API_KEY: DEFAULT_SANDBOX_KEY },
@@ -28,4 +31,5 @@ const code = await new Promise((resolve) => child.on('close', (status) => resolv
 const members = sandbox.listMemberEmails(LIST_ID);
 console.log(`\nThe sandbox list ${LIST_ID} now has ${members.length.toLocaleString('en-US')} members.`);
 await sandbox.close();
+rmSync(stateDir, { recursive: true, force: true });
 process.exit(code);
