@@ -42,11 +42,27 @@ export async function runCli(argv: string[], context: CliContext): Promise<ExitC
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return reportError(error, context);
+    return reportError(error, context, isJsonLogRequested(argv) ? writeJsonError : writePlainError);
   }
 }
 
-function reportError(error: unknown, context: CliContext): ExitCodeValue {
+type ErrorWriter = (context: CliContext, message: string, exitCode: ExitCodeValue) => void;
+
+const writePlainError: ErrorWriter = (context, message) => {
+  context.stderr.write(`error: ${message}\n`);
+};
+
+/** With --log-format json, stderr must stay one JSON object per line, errors included. */
+const writeJsonError: ErrorWriter = (context, message, exitCode) => {
+  context.stderr.write(`${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', event: 'error', message, exitCode })}\n`);
+};
+
+/** Read from argv itself: the error may be commander's own, before any option is parsed. */
+function isJsonLogRequested(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--log-format=json' || (arg === '--log-format' && argv[i + 1] === 'json'));
+}
+
+function reportError(error: unknown, context: CliContext, write: ErrorWriter): ExitCodeValue {
   if (error instanceof CommanderError) {
     // commander has already printed its message (help, version or a usage error).
     return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
@@ -54,12 +70,14 @@ function reportError(error: unknown, context: CliContext): ExitCodeValue {
   const interruption = context.signal.aborted ? context.signal.reason : undefined;
   const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
   if (known) {
-    context.stderr.write(`error: ${redactSecret(known.message, context.env.apiKey)}\n`);
+    write(context, redactSecret(known.message, context.env.apiKey), known.exitCode);
     return known.exitCode;
   }
   const message = redactSecret(error instanceof Error ? error.message : String(error), context.env.apiKey);
-  context.stderr.write(
-    `error: klaviyo-export stopped on an unexpected error (${message}); this is a bug, please report it with the command you ran (without the API key).\n`,
+  write(
+    context,
+    `klaviyo-export stopped on an unexpected error (${message}); this is a bug, please report it with the command you ran (without the API key).`,
+    ExitCode.internal,
   );
   return ExitCode.internal;
 }

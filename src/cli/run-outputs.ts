@@ -12,7 +12,13 @@ export function openRejectsFile(path: string | undefined): RejectsFile | undefin
 
 export function writeRunOutputs(
   summary: RunSummary,
-  outputs: { output: ConsoleOutput; reportPath: string | undefined; rejects: RejectsFile | undefined },
+  outputs: {
+    output: ConsoleOutput;
+    reportPath: string | undefined;
+    rejects: RejectsFile | undefined;
+    /** Where the note about the rejects file goes (the push sends it through its log). */
+    notify?: (message: string) => void;
+  },
 ): void {
   outputs.rejects?.close();
   if (outputs.reportPath !== undefined) {
@@ -27,6 +33,8 @@ export function writeRunOutputs(
   outputs.output.result(renderSummaryText(summary));
   outputs.output.json(summary);
   if (outputs.rejects && outputs.rejects.rows > 0) {
-    outputs.output.info(`${outputs.rejects.rows.toLocaleString('en-US')} rejected rows written to ${outputs.rejects.path}`);
+    const message = `${outputs.rejects.rows.toLocaleString('en-US')} rejected rows written to ${outputs.rejects.path}`;
+    if (outputs.notify) outputs.notify(message);
+    else outputs.output.info(message);
   }
 }

@@ -9,7 +9,10 @@ import type { RemainingProfiles } from './remaining-profiles.js';
 
 /** Reads every page of the job's import errors and ties each to its profile's position. */
 export async function confirm(job: ImportJob, remaining: RemainingProfiles, options: DeliverOptions): Promise<ConfirmedBatchRecord> {
-  if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: 0 };
+  // A finished job that accounts for fewer profiles than were sent did not import the rest: they
+  // count as refused, without lines since Klaviyo did not say which ones.
+  const unaccounted = Math.max(0, remaining.count - job.completedCount - job.failedCount);
+  if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: unaccounted };
   const resources = await remaining.resources();
   let errors: Awaited<ReturnType<typeof collectImportErrors>>;
   try {
@@ -17,10 +20,10 @@ export async function confirm(job: ImportJob, remaining: RemainingProfiles, opti
   } catch (error) {
     // The job's counts are final either way: its refusals are then counted without their lines.
     if (!(error instanceof KlaviyoApiError)) throw error;
-    return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount };
+    return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount + unaccounted };
   }
   const refusals = errors.named.map((refusal) => ({ ...refusal, position: remaining.positionOf(refusal.position) }));
-  return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) };
+  return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) + unaccounted };
 }
 
 export async function reportConfirmed(
@@ -31,6 +34,7 @@ export async function reportConfirmed(
 ): Promise<void> {
   result.imported += record.imported;
   result.refused += record.refusals.length + record.unexplained;
+  result.refusedWithoutDetail += record.unexplained;
   if (record.refusals.length === 0) return;
   // Positions in a record are positions in the staged batch, whatever was removed before sending.
   const resources = profileResourcesOf(await options.readBody(batch));

@@ -117,6 +117,13 @@ describe('deliverBatches: refusals found after the import', () => {
     expect(linesOf(run.undelivered)).toEqual([2]);
     expect(run.result).toMatchObject({ imported: 2, refused: 3 });
   });
+
+  it('counts the profiles a complete job does not account for as refused, so the run is not reported as delivered', async () => {
+    const fates = new Map<number, ProfileFate>([[4, { kind: 'dropped' }], [5, { kind: 'dropped' }]]);
+    const run = await runDelivery({ sizes: [6], script: { fates } });
+    expectEveryProfileAccountedFor(run, 2);
+    expect(run.result).toMatchObject({ sent: 6, imported: 4, refused: 2, notDelivered: 0 });
+  });
 });
 
 describe('deliverBatches: requests that fail', () => {

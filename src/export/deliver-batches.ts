@@ -25,6 +25,8 @@ export interface DeliveryEvents {
   onUndelivered(profile: UndeliveredProfile): void;
   onAccepted?(batch: StagedBatch, job: ImportJob): void;
   onFinished?(batch: StagedBatch, job: ImportJob): void;
+  /** A profile sent in a job that was not followed to its end (--no-wait, a stop, a failed poll). */
+  onUnconfirmed?(line: number): void;
 }
 
 export interface DeliverOptions {
@@ -56,6 +58,8 @@ export interface DeliveryResult {
   sent: number;
   imported: number;
   refused: number;
+  /** Of `refused`: profiles a finished job counted as failed or did not account for, without naming them. */
+  refusedWithoutDetail: number;
   notDelivered: number;
   unconfirmed: number;
   resubmittedJobs: number;
@@ -74,7 +78,7 @@ const MAX_INVALID_ROUNDS = 50;
  * exactly one bucket: imported, refused (with Klaviyo's reason), not delivered, or unconfirmed.
  */
 export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
-  const result: DeliveryResult = { sent: 0, imported: 0, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0, resumedBatches: 0, jobs: [] };
+  const result: DeliveryResult = { sent: 0, imported: 0, refused: 0, refusedWithoutDetail: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0, resumedBatches: 0, jobs: [] };
   const uploads = pLimit(options.concurrency);
   // A refused key or scope ends the run for every batch, not just the one that met it.
   const fatal = new AbortController();
@@ -175,7 +179,7 @@ async function deliverBatch(
     }
 
     if (!options.wait) {
-      result.unconfirmed += remaining.count;
+      markUnconfirmed(remaining, events, result);
       result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
       return;
     }
@@ -191,7 +195,7 @@ async function deliverBatch(
         job = undefined;
         continue;
       }
-      result.unconfirmed += remaining.count;
+      markUnconfirmed(remaining, events, result);
       result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
       return;
     }
@@ -227,4 +231,10 @@ function namedPositions(errors: readonly ApiErrorObject[], profileCount: number)
 function describeErrors(errors: readonly ApiErrorObject[]): string {
   const first = errors[0];
   return scrub(first?.detail ?? first?.title ?? 'no detail given');
+}
+
+function markUnconfirmed(remaining: RemainingProfiles, events: DeliveryEvents, result: DeliveryResult): void {
+  result.unconfirmed += remaining.count;
+  if (!events.onUnconfirmed) return;
+  for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i));
 }

@@ -24,7 +24,9 @@ export interface PostedRequest {
 /** How Klaviyo treats one profile, keyed by its source line. */
 export type ProfileFate =
   | { kind: 'invalid'; code: string; title: string }
-  | { kind: 'failed'; code: string; title: string; namedBy: 'pointer' | 'payload' | 'nobody' };
+  | { kind: 'failed'; code: string; title: string; namedBy: 'pointer' | 'payload' | 'nobody' }
+  /** Counted neither as completed nor as failed: the job silently accounts for fewer profiles. */
+  | { kind: 'dropped' };
 
 export interface FakeKlaviyoScript {
   readonly fates?: ReadonlyMap<number, ProfileFate>;
@@ -143,6 +145,7 @@ export class FakeKlaviyo {
     if (fakeJob.finalStatus !== 'complete') return;
     fakeJob.lines.forEach((line, i) => {
       const fate = this.#script.fates?.get(line);
+      if (fate?.kind === 'dropped') return;
       if (fate?.kind !== 'failed') {
         this.importedLines.push(line);
         fakeJob.job.completedCount += 1;

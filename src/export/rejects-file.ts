@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from '../errors.js';
-import { formatRejectRow, formatRejectsHeader } from '../report/rejects-csv.js';
+import { formatRejectRow, formatRejectsHeader, type RejectsLayout } from '../report/rejects-csv.js';
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -20,6 +20,9 @@ export class RejectsFile {
   readonly #path: string;
   readonly #fd: number;
   #columns: readonly string[] = [];
+  #mayColumnsGrow = false;
+  /** Fixed when the header is written. */
+  #layout: RejectsLayout | undefined;
   #buffer: string[] = [];
   #bufferedBytes = 0;
   #rows = 0;
@@ -43,14 +46,18 @@ export class RejectsFile {
     return this.#rows;
   }
 
-  /** The source file's columns, known once its header is read. */
-  setColumns(columns: readonly string[]): void {
+  /**
+   * The source file's columns, known once its header is read. A JSON source may show new keys
+   * later: those go to a last `other_fields` column, so that every row keeps the header's shape.
+   */
+  setColumns(columns: readonly string[], options: { mayGrow: boolean }): void {
     this.#columns = columns;
+    this.#mayColumnsGrow = options.mayGrow;
   }
 
   add(row: RejectedRowInput): void {
     if (!this.#isHeaderWritten) this.#writeHeader();
-    const text = formatRejectRow(row, this.#columns);
+    const text = formatRejectRow(row, this.#layout!);
     this.#buffer.push(text);
     this.#bufferedBytes += text.length;
     this.#rows += 1;
@@ -74,7 +81,8 @@ export class RejectsFile {
   }
 
   #writeHeader(): void {
-    this.#buffer.unshift(formatRejectsHeader(this.#columns));
+    this.#layout = { sourceColumns: [...this.#columns], hasOtherFields: this.#mayColumnsGrow };
+    this.#buffer.unshift(formatRejectsHeader(this.#layout));
     this.#isHeaderWritten = true;
   }
 }

@@ -1,9 +1,11 @@
 import type { ProfileMapping, MappingRequest } from '../mapping/mapping-spec.js';
 import { resolveMapping } from '../mapping/mapping-spec.js';
+import { listColumns } from '../mapping/list-columns.js';
+import { UsageError } from '../errors.js';
 import { createRecordMapper, type RejectionReason } from '../mapping/map-record.js';
 import { createProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
 import { openSegment } from '../source/open-segment.js';
-import type { ReadSegmentOptions, SourceRecord } from '../source/source-record.js';
+import type { ReadSegmentOptions, SegmentFormat, SourceRecord } from '../source/source-record.js';
 import { emptyLineList, addLine, type LineList, type ReasonCount } from '../report/run-summary.js';
 import type { BatchLimits } from './batch-limits.js';
 import { BatchPlanner, type PlannedBatch } from './batch-planner.js';
@@ -31,7 +33,7 @@ export interface ScanOptions {
   readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
   readonly onProgress?: (rowsRead: number) => void;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
-  readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[]) => void;
+  readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
 
 export interface ScanResult {
@@ -66,8 +68,8 @@ const PROGRESS_EVERY_ROWS = 50_000;
 export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const startedAt = performance.now();
   const segment = await openSegment({ ...options.source, signal: options.signal });
-  const mapping = resolveMapping(columnsToMap(segment.columns, options.mapping), options.mapping, segment.displayName);
-  options.onMappingResolved?.(mapping, segment.columns);
+  const mapping = resolveMapping(columnsToMap(segment.columns, options.mapping, segment.format), options.mapping, segment.displayName);
+  options.onMappingResolved?.(mapping, segment.columns, segment.format);
   const mapRecord = createRecordMapper(mapping);
   const dedupe = new EmailDeduplicator();
   const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, { writeBodies: options.onBatch !== undefined });
@@ -107,6 +109,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
       if (completed) await options.onBatch?.(completed);
     }
   }
+  if (segment.format !== 'csv' && rowsRead > 0) checkMappedColumnsAppeared(mapping, segment.columns, segment.displayName);
   const last = planner.finish();
   if (last) await options.onBatch?.(last);
   options.onProgress?.(rowsRead);
@@ -130,10 +133,28 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
 }
 
 /**
- * A JSON or NDJSON file with no object has no columns, yet it is a valid, empty segment (like a
- * CSV file with only its header): the mapping is then checked against the columns it names.
+ * JSON objects need not share their keys (exports often leave out null ones), so a JSON or NDJSON
+ * file's columns are only known once it has been read: the mapping is checked against the keys of
+ * the first objects plus the columns it names, and what it names must have appeared somewhere by
+ * the end of the file (checked before anything is sent).
  */
-function columnsToMap(columns: readonly string[], request: MappingRequest): readonly string[] {
-  if (columns.length > 0) return columns;
-  return [request.emailField ?? 'email', ...request.maps.map((map) => map.slice(map.indexOf('=') + 1))];
+function columnsToMap(columns: readonly string[], request: MappingRequest, format: SegmentFormat): readonly string[] {
+  if (format === 'csv') return columns;
+  // A file with no object at all is a valid, empty segment, like a CSV file with only its header.
+  const emailColumn = columns.length === 0 && request.emailField === undefined ? ['email'] : [];
+  return [...new Set([...columns, ...emailColumn, ...requestedColumns(request)])];
+}
+
+function requestedColumns(request: MappingRequest): string[] {
+  const mapped = request.maps.filter((map) => map.includes('=')).map((map) => map.slice(map.indexOf('=') + 1));
+  return request.emailField === undefined ? mapped : [request.emailField, ...mapped];
+}
+
+function checkMappedColumnsAppeared(mapping: ProfileMapping, columns: readonly string[], displayName: string): void {
+  const seen = new Set(columns);
+  for (const column of [mapping.emailColumn, ...mapping.fields.map((field) => field.column)]) {
+    if (!seen.has(column)) {
+      throw new UsageError(`Column "${column}" does not appear in any object of ${displayName}; keys found: ${listColumns(columns)}.`);
+    }
+  }
 }

@@ -48,15 +48,22 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
 
 export function summarizeDelivery(
   result: DeliveryResult,
-  extra: { refusedByKlaviyo: ReasonCount[]; notDelivered: LineList; requests: { requests: number; retries: number; throttled: number } },
+  extra: {
+    refusedByKlaviyo: ReasonCount[];
+    notDelivered: LineList;
+    unconfirmed: LineList;
+    requests: { requests: number; retries: number; throttled: number };
+  },
 ): DeliverySummary {
   return {
     sent: result.sent,
     imported: result.imported,
     refusedByKlaviyo: extra.refusedByKlaviyo,
     refused: result.refused,
+    refusedWithoutDetail: result.refusedWithoutDetail,
     notDelivered: extra.notDelivered,
     unconfirmed: result.unconfirmed,
+    unconfirmedLines: extra.unconfirmed,
     requests: extra.requests.requests,
     retries: extra.requests.retries,
     throttled: extra.requests.throttled,

@@ -92,12 +92,12 @@ export function toResponseError(
 ): AuthError | KlaviyoRequestError {
   const { purpose, scopes } = OPERATIONS[request.operation];
   if (status === 401) {
-    return new AuthError('Klaviyo refused the API key (401): check KLAVIYO_API_KEY.');
+    return new AuthError('Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.');
   }
   if (status === 403) {
     const scopeList = scopes.join(', ');
     return new AuthError(
-      `Klaviyo refused ${purpose} (403): the API key lacks the scope${scopes.length > 1 ? 's' : ''} ${scopeList}; create a private key with ${scopeList} and set KLAVIYO_API_KEY.`,
+      `Klaviyo refused ${purpose} (403): the API key lacks the scope${scopes.length > 1 ? 's' : ''} ${scopeList}; create a private key with ${scopeList} and set KLAVIYO_API_KEY (or --api-key) to it.`,
     );
   }
   if (status === 404 && request.operation === 'get_list' && request.listId !== undefined) {

@@ -109,7 +109,7 @@ describe('createProfileImportJob', () => {
 
 describe('getList', () => {
   it.each([
-    [401, 'Klaviyo refused the API key (401): check KLAVIYO_API_KEY.'],
+    [401, 'Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.'],
     [403, /^Klaviyo refused reading the list \(403\): the API key lacks the scope lists:read/],
     [404, 'List Xy12 does not exist in this Klaviyo account.'],
   ])('turns %i into an AuthError that says what to fix', async (status, message) => {

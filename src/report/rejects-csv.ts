@@ -1,18 +1,39 @@
-/** Pure rendering of the rejects file: `line,reason,detail,<the file's own columns...>`. */
+/**
+ * Pure rendering of the rejects file: `line,reason,detail,<the file's own columns...>`, and for
+ * JSON sources a last `other_fields` column holding, as JSON, the keys that first appeared after
+ * the header was written (JSON objects need not share their keys).
+ */
 
 export const REJECTS_FIXED_COLUMNS = ['line', 'reason', 'detail'] as const;
+export const OTHER_FIELDS_COLUMN = 'other_fields';
 
-export function formatRejectsHeader(sourceColumns: readonly string[]): string {
-  return formatCsvRow([...REJECTS_FIXED_COLUMNS, ...sourceColumns]);
+export interface RejectsLayout {
+  readonly sourceColumns: readonly string[];
+  readonly hasOtherFields: boolean;
+}
+
+export function formatRejectsHeader(layout: RejectsLayout): string {
+  return formatCsvRow([...REJECTS_FIXED_COLUMNS, ...layout.sourceColumns, ...(layout.hasOtherFields ? [OTHER_FIELDS_COLUMN] : [])]);
 }
 
 export function formatRejectRow(
   row: { line: number; reason: string; detail: string; fields: Readonly<Record<string, unknown>> },
-  sourceColumns: readonly string[],
+  layout: RejectsLayout,
 ): string {
   const values: string[] = [String(row.line), row.reason, row.detail];
-  for (const column of sourceColumns) values.push(formatValue(row.fields[column]));
+  for (const column of layout.sourceColumns) values.push(formatValue(row.fields[column]));
+  if (layout.hasOtherFields) values.push(formatOtherFields(row.fields, layout.sourceColumns));
   return formatCsvRow(values);
+}
+
+function formatOtherFields(fields: Readonly<Record<string, unknown>>, known: readonly string[]): string {
+  let others: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || known.includes(key)) continue;
+    others ??= {};
+    others[key] = value;
+  }
+  return others === undefined ? '' : JSON.stringify(others);
 }
 
 function formatValue(value: unknown): string {

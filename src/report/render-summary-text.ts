@@ -26,11 +26,14 @@ export function renderSummaryText(summary: RunSummary): string {
     out.push(`  imported by Klaviyo  ${formatCount(delivery.imported)}`);
     out.push(`  refused by Klaviyo   ${formatCount(delivery.refused)}`);
     for (const reason of delivery.refusedByKlaviyo) out.push(`    ${reasonLine(reason)}`);
+    if (delivery.refusedWithoutDetail > 0) {
+      out.push(`    without detail: ${formatCount(delivery.refusedWithoutDetail)} - Klaviyo's jobs counted them as failed or left them out without saying which rows`);
+    }
     if (delivery.notDelivered.count > 0) {
       out.push(`  not delivered        ${formatCount(delivery.notDelivered.count)}${linesSuffix(delivery.notDelivered)}`);
     }
     if (delivery.unconfirmed > 0) {
-      out.push(`  not yet confirmed    ${formatCount(delivery.unconfirmed)} (jobs still running at Klaviyo)`);
+      out.push(`  not yet confirmed    ${formatCount(delivery.unconfirmed)}${linesSuffix(delivery.unconfirmedLines)} (jobs still running at Klaviyo)`);
       const running = delivery.jobs.filter((job) => job.status === 'queued' || job.status === 'processing').map((job) => job.jobId);
       const shown = running.slice(0, JOB_IDS_SHOWN).join(', ');
       if (running.length > 0) out.push(`  job ids              ${shown}${running.length > JOB_IDS_SHOWN ? `, ... ${formatCount(running.length - JOB_IDS_SHOWN)} more (--report lists all)` : ''}`);
@@ -62,6 +65,10 @@ function linesSuffix(list: LineList): string {
 
 function outcomeLine(summary: RunSummary): string {
   switch (summary.outcome) {
+    case 'declined':
+      return 'Cancelled at the prompt: nothing was sent.';
+    case 'nothing-to-send':
+      return 'Failed: no row of the file holds a valid profile; nothing was sent.';
     case 'validated':
       return summary.rows.valid > 0 ? 'Ready: nothing was sent.' : 'No valid profile to send.';
     case 'delivered':

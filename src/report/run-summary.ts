@@ -54,6 +54,8 @@ export interface RunSummary {
 
 export type RunOutcome =
   | 'validated'
+  | 'declined'
+  | 'nothing-to-send'
   | 'delivered'
   | 'partially-delivered'
   | 'not-delivered'
@@ -69,10 +71,13 @@ export interface DeliverySummary {
   /** Profiles Klaviyo refused (400 pointers and import-errors), by reason. */
   refusedByKlaviyo: ReasonCount[];
   refused: number;
+  /** Of `refused`: profiles Klaviyo's finished jobs failed or did not account for without naming them. */
+  refusedWithoutDetail: number;
   /** Profiles whose batch failed for good, was cancelled too often, or was not sent (interrupted). */
   notDelivered: LineList;
   /** Profiles sent whose job was not followed to its end (--no-wait, or interrupted while waiting). */
   unconfirmed: number;
+  unconfirmedLines: LineList;
   requests: number;
   retries: number;
   throttled: number;

@@ -38,7 +38,7 @@ export async function openCheckpoint(
   if (loaded.kind === 'resumable') {
     log.event(
       'checkpoint-resume',
-      `Resuming an interrupted push: ${loaded.confirmed} requests already confirmed, ${loaded.submitted} jobs to follow up (${path}).`,
+      `Resuming the earlier, unfinished push of this file to this list: ${loaded.confirmed} requests already confirmed, ${loaded.submitted} jobs to follow up (${path}).`,
       { checkpoint: path, confirmed: loaded.confirmed, submitted: loaded.submitted },
       'warn',
     );

@@ -10,14 +10,16 @@ import { attributesToFields } from '../../export/attributes-to-fields.js';
 import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
-import { addLine, emptyLineList, type DeliverySummary, type RunOutcome } from '../../report/run-summary.js';
+import { addLine, emptyLineList, type DeliverySummary, type RunOutcome, type RunSummary } from '../../report/run-summary.js';
+import type { StagedBatch } from '../../export/batch-stager.js';
+import type { DeliveryJournal } from '../../export/delivery-journal.js';
 import { formatCount, plural } from '../../report/render-summary-text.js';
 import type { CliContext } from '../cli-context.js';
 import { confirmOnTerminal } from '../confirm-prompt.js';
 import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { ConsoleOutput } from '../console-output.js';
 import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
-import { RunLog, type LogFormat } from '../run-log.js';
+import { RunLog, type LogFields, type LogFormat } from '../run-log.js';
 import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 import { runValidate } from './validate-command.js';
 import { createStopSignals } from '../stop-signals.js';
@@ -102,7 +104,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         limits: batchLimitsOf(options),
         listId: list.id,
         signal: stops.soft,
-        onMappingResolved: (_mapping, columns) => rejects?.setColumns(columns),
+        onMappingResolved: (_mapping, columns, format) => rejects?.setColumns(columns, { mayGrow: format !== 'csv' }),
         onRejected: (row) => rejects?.add(row),
         onBatch: (batch) => stager.stage(batch),
         onProgress: (rows) => log.live(`reading: ${formatCount(rows)} rows`),
@@ -119,16 +121,23 @@ export async function runPush(context: CliContext, file: string, options: PushCo
           command: 'push', dryRun: false, listId: list.id, listName: list.name, maxPerExport: options.maxPerExport, maxPerRequest: options.batchSize,
           startedAt, totalMs: Date.now() - startedAt.getTime(), sendMs, outcome, delivery,
         });
-        writeRunOutputs(summary, { output, reportPath: options.report, rejects });
+        writeRunOutputs(summary, {
+          output, reportPath: options.report, rejects,
+          notify: (message) => log.event('rejects-written', message, { rows: rejects?.rows ?? 0 }),
+        });
+        log.event('done', `Outcome: ${outcome}.`, doneFields(summary), 'debug');
       };
 
       if (options.strict && scan.rejected > 0) {
         finish('rejected-strict', undefined, 0);
         return ExitCode.usage;
       }
+      if (scan.rowsRead > 0 && scan.validProfiles === 0) {
+        finish('nothing-to-send', undefined, 0);
+        return ExitCode.notDelivered;
+      }
       if (!(await confirmPush(context, options, client, list, scan, stops.soft))) {
-        log.event('declined', 'Nothing was sent.', {}, 'warn');
-        finish('not-delivered', undefined, 0);
+        finish('declined', undefined, 0);
         return ExitCode.notDelivered;
       }
 
@@ -136,12 +145,14 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       const sendStartedAt = Date.now();
       const refused = new ReasonTally();
       const notDelivered = emptyLineList();
+      const unconfirmed = emptyLineList();
       const progress = new DeliveryProgress(log, scan.validProfiles, () => Date.now());
       const watcher = new JobWatcher({
         client, sleep: abortableSleep, now: Date.now, signal: stops.soft,
         onPolled: (job) => log.event('job', `Job ${job.id}: ${job.status}.`, { jobId: job.id, status: job.status, completed: job.completedCount, failed: job.failedCount }, 'debug'),
       });
-      log.event('send', `Sending ${plural(scan.validProfiles, 'profile')} in ${plural(scan.batches, 'request')} to list ${list.id}...`, { profiles: scan.validProfiles, requests: scan.batches, listId: list.id });
+      const work = remainingWork(stager.batches, journal);
+      log.event('send', describeWork(work, list.id), { profiles: work.profilesToSend, requests: work.requestsToSend, jobsToFollow: work.jobsToFollow, listId: list.id });
       const result = await deliverBatches({
         client, batches: stager.batches, readBody: (batch) => stager.readBody(batch), envelope, watcher,
         journal, wait: options.wait, concurrency: UPLOAD_CONCURRENCY, maxResubmits: MAX_RESUBMITS,
@@ -157,10 +168,11 @@ export async function runPush(context: CliContext, file: string, options: PushCo
             log.event('accepted', `Request ${batch.index + 1}/${scan.batches} accepted as job ${job.id}.`, { batch: batch.index, jobId: job.id, profiles: batch.profiles }, 'debug');
           },
           onFinished: (_batch, job) => progress.confirmed(job.completedCount),
+          onUnconfirmed: (line) => addLine(unconfirmed, line),
         },
       });
       log.endLive();
-      const delivery = summarizeDelivery(result, { refusedByKlaviyo: refused.toList(), notDelivered, requests: client.stats() });
+      const delivery = summarizeDelivery(result, { refusedByKlaviyo: refused.toList(), notDelivered, unconfirmed, requests: client.stats() });
       const outcome = outcomeOf(scan, result, stops.soft.aborted, options.wait);
       // Keep the checkpoint while something can still be delivered by running the command again.
       if (!stops.soft.aborted && result.notDelivered === 0 && (result.unconfirmed === 0 || !options.wait)) await journal.remove();
@@ -204,4 +216,54 @@ async function confirmPush(
     context.stderr,
     signal,
   );
+}
+
+interface RemainingWork {
+  requestsToSend: number;
+  profilesToSend: number;
+  jobsToFollow: number;
+  requestsConfirmed: number;
+}
+
+/** What is left to do, once an earlier run's checkpoint is taken into account. */
+function remainingWork(batches: readonly StagedBatch[], journal: DeliveryJournal): RemainingWork {
+  const work: RemainingWork = { requestsToSend: 0, profilesToSend: 0, jobsToFollow: 0, requestsConfirmed: 0 };
+  for (const batch of batches) {
+    if (journal.confirmedBatch(batch.index)) work.requestsConfirmed += 1;
+    else if (journal.submittedJob(batch.index) !== undefined) work.jobsToFollow += 1;
+    else {
+      work.requestsToSend += 1;
+      work.profilesToSend += batch.profiles;
+    }
+  }
+  return work;
+}
+
+function describeWork(work: RemainingWork, listId: string): string {
+  const sending = `Sending ${plural(work.profilesToSend, 'profile')} in ${plural(work.requestsToSend, 'request')} to list ${listId}`;
+  const earlier: string[] = [];
+  if (work.jobsToFollow > 0) earlier.push(`following up ${plural(work.jobsToFollow, 'job')} accepted earlier`);
+  if (work.requestsConfirmed > 0) earlier.push(`${plural(work.requestsConfirmed, 'request')} already confirmed`);
+  return `${sending}${earlier.length > 0 ? ` (${earlier.join(', ')})` : ''}...`;
+}
+
+/** The counts a log shipper wants from the final event: no personal data. */
+function doneFields(summary: RunSummary): LogFields {
+  const delivery = summary.delivery;
+  return {
+    outcome: summary.outcome,
+    rows: summary.rows.read,
+    valid: summary.rows.valid,
+    rejected: summary.rows.rejected,
+    duplicates: summary.rows.duplicates,
+    sent: delivery?.sent,
+    imported: delivery?.imported,
+    refused: delivery?.refused,
+    notDelivered: delivery?.notDelivered.count,
+    unconfirmed: delivery?.unconfirmed,
+    requests: delivery?.requests,
+    retries: delivery?.retries,
+    throttled: delivery?.throttled,
+    elapsedMs: summary.timings.totalMs,
+  };
 }

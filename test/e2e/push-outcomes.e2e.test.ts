@@ -1,0 +1,89 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { makeTempDir, runCli } from '../helpers/run-cli.js';
+
+const KEY = 'pk_e2e_outcomes_0123456789abcdef';
+const LIST = 'Y6nRLr';
+
+let sandbox: SandboxHandle | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function push(file: string, args: string[] = []) {
+  sandbox ??= await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 } });
+  return runCli(['push', '--list', LIST, '--yes', '--state-dir', makeTempDir(), file, ...args], {
+    env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },
+  });
+}
+
+function writeFile(name: string, text: string): string {
+  const file = join(makeTempDir(), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('push outcomes a cron job must not mistake for success', () => {
+  it('exits 1 when no row of a non-empty file is valid, sending nothing', async () => {
+    const file = writeFile('nulls.csv', 'email,name\nNULL,Ann\nnot-an-email,Bob\n,Cy\n');
+    const result = await push(file, ['--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).outcome).toBe('nothing-to-send');
+    expect(sandbox!.stats().jobsCreated).toBe(0);
+  });
+
+  it('exits 0 for a file with a header and no row: nothing to do', async () => {
+    const file = writeFile('empty.csv', 'email,name\n');
+    const result = await push(file, ['--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows.read).toBe(0);
+  });
+});
+
+describe('JSON sources whose objects do not share their keys', () => {
+  it('maps a key that first appears late in the file, and keeps the rejects file rectangular', async () => {
+    const lines = [
+      '{"email":"bad-1"}',
+      // Enough objects (~400 KB) that the reader has handed on the first ones before it meets "city".
+      ...Array.from({ length: 12_000 }, (_, i) => JSON.stringify({ email: `user-number-${i}@example.com` })),
+      '{"email":"late@example.com","city":"Paris"}',
+      '{"email":"bad-2","city":"Lyon","tier":"gold"}',
+    ];
+    const file = writeFile('late.ndjson', `${lines.join('\n')}\n`);
+    const rejects = join(makeTempDir(), 'rejects.csv');
+    const result = await push(file, ['--map', 'location.city=city', '--rejects', rejects, '--json']);
+    expect(result.code).toBe(0);
+    const rows = parse(readFileSync(rejects, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(['line', 'reason', 'detail', 'email', 'other_fields']);
+    expect(rows.map((row) => row.line)).toEqual(['1', '12003']);
+    expect(JSON.parse(rows[1]!.other_fields!)).toEqual({ city: 'Lyon', tier: 'gold' });
+  });
+
+  it('refuses, before sending anything, a mapped key that no object holds', async () => {
+    const file = writeFile('s.ndjson', '{"email":"a@example.com"}\n{"email":"b@example.com"}\n');
+    const result = await push(file, ['--map', 'location.city=cty']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"cty" does not appear in any object of .*s\.ndjson/);
+    expect(sandbox!.stats().jobsCreated).toBe(0);
+  });
+});
+
+describe('--log-format json', () => {
+  it('keeps stderr one JSON object per line even for an error, and ends a run with a done event', async () => {
+    const bad = writeFile('s.csv', 'email,name\na@example.com,Ann\n');
+    const failed = await push(bad, ['--log-format', 'json', '--map', 'phone_number=Nope']);
+    expect(failed.code).toBe(2);
+    const errorEvents = failed.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(errorEvents.at(-1)).toMatchObject({ level: 'error', event: 'error', exitCode: 2 });
+
+    const ok = await push(bad, ['--log-format', 'json', '-q']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('');
+    const events = ok.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.at(-1)).toMatchObject({ event: 'done', outcome: 'delivered', imported: 1, rows: 1 });
+  });
+});
