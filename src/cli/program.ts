@@ -13,10 +13,12 @@ import { addSegmentOptions } from './segment-options.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success (push: every valid profile confirmed imported)
-  1    some profiles not delivered or refused by Klaviyo, or --timeout passed
+  1    some profiles not delivered or refused by Klaviyo, no valid row, confirmation
+       declined, or --timeout passed
   2    usage or input error: nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
+  70   internal error (a bug: please report it)
   130  interrupted (Ctrl-C, SIGTERM)
 
 Environment: KLAVIYO_API_KEY (required for push, lists, check), KLAVIYO_BASE_URL,
@@ -39,7 +41,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     program
       .command('validate')
       .description('read, map and validate a segment file and print the plan; sends nothing')
-      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input (with --format)')
       .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
@@ -48,7 +50,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       program
         .command('push')
         .description('deliver every valid profile of a segment file to a Klaviyo list')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input (with --format)')
         .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
     ),
   )
