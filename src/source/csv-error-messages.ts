@@ -12,20 +12,23 @@ export function describeCsvSyntaxError(
   header: readonly string[] | undefined,
   maxRecordChars: number,
 ): CsvProblem {
-  const { line, fieldIndex } = error;
-  const column = fieldIndex === undefined ? undefined : fieldIndex + 1;
-  const named = fieldIndex === undefined ? 'a field' : describeColumn(fieldIndex, header);
+  const { line, column, fieldIndex } = error;
+  const named = fieldIndex === undefined ? 'a field' : describeField(fieldIndex, header);
   switch (error.code) {
     case 'QUOTE_NOT_CLOSED':
       return {
         line,
         reason: 'a quoted field that starts in this row is never closed (the file ends inside the quotes)',
       };
-    case 'RECORD_TOO_LONG':
+    case 'RECORD_TOO_LONG': {
+      const tooLong = `the row that starts here is longer than ${maxRecordChars.toLocaleString('en-US')} characters`;
       return {
         line,
-        reason: `the row that starts here is longer than ${maxRecordChars.toLocaleString('en-US')} characters; a quote is probably not closed`,
+        reason: error.isInsideQuotes
+          ? `${tooLong}; a quote that opens in it is probably not closed`
+          : `${tooLong}; is the file really CSV?`,
       };
+    }
     case 'QUOTE_IN_UNQUOTED_FIELD':
       return {
         line,
@@ -41,7 +44,8 @@ export function describeCsvSyntaxError(
   }
 }
 
-function describeColumn(index: number, header: readonly string[] | undefined): string {
+/** `field 2 ("name")`: "column" means the character position that InputFileError puts before the message. */
+function describeField(index: number, header: readonly string[] | undefined): string {
   const name = header?.[index];
-  return name === undefined ? `column ${index + 1}` : `column ${index + 1} (${JSON.stringify(name)})`;
+  return name === undefined ? `field ${index + 1}` : `field ${index + 1} (${JSON.stringify(name)})`;
 }

@@ -105,6 +105,86 @@ describe('CSV records', () => {
   });
 });
 
+describe('CSV files from the real world', () => {
+  test.each([
+    ['rows that end with a delimiter', 'email,name\na@example.com,Ann,\nb@example.com,Bob,,\n'],
+    ['a trailing delimiter on some rows only', 'email,name\na@example.com,Ann\nb@example.com,Bob,\n'],
+  ])('%s: the empty extra fields are ignored', async (_, content) => {
+    const { segment, records } = await readCsvText(content);
+    expect(segment.columns).toEqual(['email', 'name']);
+    expect(records).toEqual([
+      { line: 2, fields: { email: 'a@example.com', name: 'Ann' } },
+      { line: 3, fields: { email: 'b@example.com', name: 'Bob' } },
+    ]);
+  });
+
+  test.each([
+    ['an extra field that is not empty', 'email,name\na@example.com,Ann,\nb@example.com,Bob,x\n', 'this row has 3 fields but the header has 2'],
+    ['an extra quoted field that is not empty', 'email,name\n\nb@example.com,Bob,,"x"\n', 'this row has 4 fields but the header has 2'],
+    ['fewer fields than the header', 'email,name,zip\na@example.com,Ann,\nb@example.com,Bob\n', 'this row has 2 fields but the header has 3'],
+  ])('%s is still an error', async (_, content, reason) => {
+    const error = await csvError(content);
+    expect(error.message).toBe(`<stdin>, line 3: ${reason}`);
+  });
+
+  test.each([
+    ['an Excel sep=; line', 'sep=;\r\nEmail;First Name\r\na@example.com;Ann, the first\r\n'],
+    ['after a byte order mark', '\uFEFFsep=;\r\nEmail;First Name\r\na@example.com;Ann, the first\r\n'],
+    ['in capitals, with LF', 'SEP=;\nEmail;First Name\na@example.com;Ann, the first\n'],
+  ])('%s sets the delimiter and is skipped; lines stay physical', async (_, content) => {
+    for (const chunkSize of [1, 4, 65536]) {
+      const { segment, records } = await readCsvText(content, { chunkSize });
+      expect(segment.columns).toEqual(['Email', 'First Name']);
+      expect(records).toEqual([{ line: 3, fields: { Email: 'a@example.com', 'First Name': 'Ann, the first' } }]);
+    }
+  });
+
+  test.each<[string, CsvDelimiter]>([
+    ['sep=\t', '\t'],
+    ['sep=|', '|'],
+    ['sep=,', ','],
+  ])('%j names its delimiter', async (line, delimiter) => {
+    const value = 'a,b;c|d\te'.replace(delimiter, ' ');
+    const { segment, records } = await readCsvText(`${line}\nemail${delimiter}note\na@example.com${delimiter}${value}\n`);
+    expect(segment.columns).toEqual(['email', 'note']);
+    expect(records).toEqual([{ line: 3, fields: { email: 'a@example.com', note: value } }]);
+  });
+
+  test('--delimiter wins over a sep= line, which is still skipped', async () => {
+    const { segment, records } = await readCsvText('sep=;\nemail,name\na@example.com,Ann\n', { delimiter: ',' });
+    expect(segment.columns).toEqual(['email', 'name']);
+    expect(records).toEqual([{ line: 3, fields: { email: 'a@example.com', name: 'Ann' } }]);
+  });
+
+  test('a first line that only looks like sep= is the header', async () => {
+    const { segment } = await readCsvText('sep=;x,email\n1,a@example.com\n');
+    expect(segment.columns).toEqual(['sep=;x', 'email']);
+  });
+
+  test('a sep= line without a header', async () => {
+    const error = await csvError('sep=;\r\n');
+    expect(error.message).toContain('no header line');
+  });
+
+  test('whitespace-only lines before the header are skipped, and do not hide its delimiter', async () => {
+    for (const chunkSize of [1, 65536]) {
+      const { segment, records } = await readCsvText('   \n\t\r\n\nemail;name\na@example.com;Ann\n', { chunkSize });
+      expect(segment.columns).toEqual(['email', 'name']);
+      expect(records).toEqual([{ line: 5, fields: { email: 'a@example.com', name: 'Ann' } }]);
+    }
+  });
+
+  test('a tab-delimited file may start with a line of tabs and spaces', async () => {
+    const { segment } = await readCsvText('\t \t\nemail\tname\na@example.com\tAnn\n');
+    expect(segment.columns).toEqual(['email', 'name']);
+  });
+
+  test('a file of blank and whitespace-only lines has no header', async () => {
+    const error = await csvError('\n\n\r\n   \n');
+    expect(error.message).toBe('<stdin>: the file has no header line (it holds only blank lines)');
+  });
+});
+
 describe('CSV delimiter', () => {
   test.each<[string, CsvDelimiter]>([
     ['email,name,zip', ','],
@@ -156,21 +236,19 @@ describe('CSV errors name the line and say what is wrong', () => {
 
   test('a quote inside an unquoted value', async () => {
     const error = await csvError('email,title\na@example.com,fine\nb@example.com,5" screen\n');
-    expect(error.line).toBe(3);
-    expect(error.column).toBe(2);
-    expect(error.message).toContain('column 2 ("title") has a quote inside a value');
+    expect(error.message).toMatch(/^<stdin>, line 3, column 16: field 2 \("title"\) has a quote inside a value/);
   });
 
   test('a stray quote after a quoted CRLF in the same row names its own line', async () => {
     const error = await csvError('email,note,title\r\na@example.com,"two\r\nlines",5" screen\r\n');
     expect(error.line).toBe(3);
-    expect(error.column).toBe(3);
+    expect(error.column).toBe(9);
+    expect(error.message).toContain('field 3 ("title")');
   });
 
   test('text after a closing quote', async () => {
     const error = await csvError('email,title\n"a@example.com"x,fine\n');
-    expect(error.line).toBe(2);
-    expect(error.message).toContain('closing quote is followed by other characters');
+    expect(error.message).toMatch(/^<stdin>, line 2, column 16: in field 1 \("email"\), a closing quote is followed by other characters/);
   });
 
   test('invalid UTF-8 names the line and byte column', async () => {
@@ -199,6 +277,13 @@ describe('CSV errors name the line and say what is wrong', () => {
   test('a row too long to be a real row (an unclosed quote swallowing the file)', async () => {
     const error = await csvError(`email,note\na@example.com,"${'x'.repeat(1_100_000)}\n`);
     expect(error.line).toBe(2);
-    expect(error.message).toContain('longer than 1,000,000 characters');
+    expect(error.message).toContain('longer than 1,000,000 characters; a quote that opens in it is probably not closed');
+  });
+
+  test('a row too long without any quote does not blame a quote', async () => {
+    for (const chunkSize of [65536, 2_000_000]) {
+      const error = await csvError(`email,note\na@example.com,${'x'.repeat(1_100_000)}\n`, chunkSize);
+      expect(error.message).toBe('<stdin>, line 2: the row that starts here is longer than 1,000,000 characters; is the file really CSV?');
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { InputFileError } from '../errors.js';
 import { CsvRecordParser } from './csv-record-parser.js';
-import { detectDelimiter, findHeaderLine } from './delimiter-detection.js';
+import { detectDelimiter, findHeaderLine, readSeparatorLine } from './delimiter-detection.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
 import type { CsvDelimiter, SourceRecord } from './source-record.js';
 
@@ -15,6 +15,7 @@ export interface CsvReaderOptions extends FormatReaderOptions {
 /**
  * Reads CSV with CsvTokenizer: the header names the fields, values stay strings exactly as written,
  * blank rows (and rows of only delimiters) are skipped, and each record carries the line it starts on.
+ * An Excel `sep=;` first line sets the delimiter (unless one is given) and is skipped.
  */
 export function readCsv(chunks: AsyncIterable<Buffer>, options: CsvReaderOptions): FormatReader {
   const columns: string[] = [];
@@ -29,8 +30,12 @@ async function* readCsvBatches(
   const { displayName } = options;
   const iterator = chunks[Symbol.asyncIterator]();
   const head = await readHeaderBytes(iterator);
-  const delimiter = options.delimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
-  const parser = new CsvRecordParser(displayName, delimiter);
+  const separatorLineDelimiter = readSeparatorLine(head.bytes);
+  const delimiter =
+    options.delimiter ?? separatorLineDelimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
+  const parser = new CsvRecordParser(displayName, delimiter, {
+    hasSeparatorLine: separatorLineDelimiter !== undefined,
+  });
   for await (const chunk of prefixedChunks(head.chunks, iterator)) {
     yield* parseInto(columns, parser, (batch) => parser.push(chunk, batch));
   }

@@ -7,35 +7,48 @@ import type { CsvDelimiter, SourceRecord } from './source-record.js';
 /** Guards memory against an unclosed quote or a wrong delimiter swallowing the rest of the file. */
 export const MAX_CSV_RECORD_CHARS = 1_000_000;
 
+export interface CsvRecordParserOptions {
+  /** Line 1 is an Excel `sep=;` line, which names the delimiter and is not the header. */
+  readonly hasSeparatorLine?: boolean;
+  readonly maxRecordChars?: number;
+}
+
 /**
  * Turns CSV bytes into SourceRecords: the first row names the fields, blank rows (and rows of only
- * delimiters) are skipped, and every other row must have as many fields as the header.
+ * delimiters) are skipped, and every other row must have as many fields as the header, or more
+ * when the extra ones are empty (exports that end every row with a delimiter).
  * Records are appended to the caller's batch, so that those read before an error are kept.
  */
 export class CsvRecordParser {
   /** The header, once its row has been parsed. */
   header: string[] | undefined;
   private readonly displayName: string;
+  private readonly delimiter: CsvDelimiter;
+  private readonly hasSeparatorLine: boolean;
   private readonly tokenizer: CsvTokenizer;
   private readonly maxRecordChars: number;
   private batch: SourceRecord[] = [];
   private readonly addRow = (row: string[], line: number): void => {
     const header = this.header;
     if (header === undefined) {
+      if (line === 1 && this.hasSeparatorLine) return;
+      if (isWhitespaceLine(row, this.delimiter)) return;
       this.header = nameHeaderColumns(row, this.displayName, line);
       return;
     }
     if (row.length !== header.length) {
       if (isBlankRow(row, header.length)) return;
-      throw new InputFileError(
-        this.displayName,
-        { line },
-        `this row has ${row.length} fields but the header has ${header.length}`,
-      );
+      if (!hasOnlyEmptyExtraFields(row, header.length)) {
+        throw new InputFileError(
+          this.displayName,
+          { line },
+          `this row has ${row.length} fields but the header has ${header.length}`,
+        );
+      }
     }
     const fields: Record<string, string> = {};
     let isBlank = true;
-    for (let index = 0; index < row.length; index++) {
+    for (let index = 0; index < header.length; index++) {
       const value = row[index] as string;
       if (value !== '') isBlank = false;
       fields[header[index] as string] = value;
@@ -43,10 +56,12 @@ export class CsvRecordParser {
     if (!isBlank) this.batch.push({ line, fields });
   };
 
-  constructor(displayName: string, delimiter: CsvDelimiter, maxRecordChars = MAX_CSV_RECORD_CHARS) {
+  constructor(displayName: string, delimiter: CsvDelimiter, options: CsvRecordParserOptions = {}) {
     this.displayName = displayName;
-    this.maxRecordChars = maxRecordChars;
-    this.tokenizer = new CsvTokenizer(delimiter, maxRecordChars);
+    this.delimiter = delimiter;
+    this.hasSeparatorLine = options.hasSeparatorLine ?? false;
+    this.maxRecordChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
+    this.tokenizer = new CsvTokenizer(delimiter, this.maxRecordChars);
   }
 
   /** Appends the records that `chunk` completes to `batch`. Throws InputFileError. */
@@ -77,4 +92,17 @@ function isBlankRow(row: readonly string[], headerLength: number): boolean {
   if (row.length === 1 && headerLength > 1) return (row[0] ?? '').trim() === '';
   for (const value of row) if (value !== '') return false;
   return true;
+}
+
+/** More fields than the header, the extra ones all empty: `a@x.com,Ann,` under `email,name`. */
+function hasOnlyEmptyExtraFields(row: readonly string[], headerLength: number): boolean {
+  if (row.length < headerLength) return false;
+  for (let index = headerLength; index < row.length; index++) if (row[index] !== '') return false;
+  return true;
+}
+
+/** A line of spaces (or tabs) only, which is skipped before the header like an empty line. */
+function isWhitespaceLine(row: readonly string[], delimiter: CsvDelimiter): boolean {
+  if (row.length > 1 && delimiter !== '\t') return false;
+  return row.every((value) => value.trim() === '');
 }

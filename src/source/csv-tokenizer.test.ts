@@ -229,6 +229,28 @@ describe('CsvTokenizer', () => {
     }
   });
 
+  test.each([
+    ['an unquoted line', 'email,note\na,12345678901\n', false],
+    ['a complete row with a quoted field', 'email,note\n"a",1234567890123\n', false],
+    ['a row inside an open quote', 'email,note\na,"123456789012345', true],
+    ['a row whose quotes are closed so far', 'email,note\n"a","b",123456789012345', false],
+  ])('a row too long says whether it is inside an open quote: %s', (_, text, isInsideQuotes) => {
+    for (const size of [1, 7, 1 << 20]) {
+      const tokenizer = new CsvTokenizer(',', 12);
+      const read = (): void => {
+        for (let at = 0; at < text.length; at += size) tokenizer.push(Buffer.from(text.slice(at, at + size)), () => {});
+        tokenizer.end(() => {});
+      };
+      expect(read).toThrow(expect.objectContaining({ code: 'RECORD_TOO_LONG', isInsideQuotes }));
+    }
+  });
+
+  test('a quote error gives the byte column of the faulty character on its line', () => {
+    const tokenizer = new CsvTokenizer(',', 100);
+    const read = (): void => tokenizer.push(Buffer.from('x\n"Zoë\nØ",ab"c\n'), () => {});
+    expect(read).toThrow(expect.objectContaining({ code: 'QUOTE_IN_UNQUOTED_FIELD', line: 3, fieldIndex: 1, column: 7 }));
+  });
+
   test('a row at the limit is read', () => {
     expect(tokenize(Buffer.from('a,1234567890\n"a",12345678'), ',', whole, 12)).toEqual({
       rows: [

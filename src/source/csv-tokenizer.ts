@@ -17,13 +17,23 @@ export class CsvSyntaxError extends Error {
   readonly line: number;
   /** 0-based index of the faulty field, for the two quote errors. */
   readonly fieldIndex: number | undefined;
+  /** 1-based byte column of the faulty character on `line`, for the two quote errors. */
+  readonly column: number | undefined;
+  /** RECORD_TOO_LONG: whether the record was inside an open quote when the limit was passed. */
+  readonly isInsideQuotes: boolean;
 
-  constructor(code: CsvSyntaxErrorCode, line: number, fieldIndex?: number) {
+  constructor(
+    code: CsvSyntaxErrorCode,
+    line: number,
+    details: { fieldIndex?: number; column?: number; isInsideQuotes?: boolean } = {},
+  ) {
     super(`${code} at line ${line}`);
     this.name = 'CsvSyntaxError';
     this.code = code;
     this.line = line;
-    this.fieldIndex = fieldIndex;
+    this.fieldIndex = details.fieldIndex;
+    this.column = details.column;
+    this.isInsideQuotes = details.isInsideQuotes ?? false;
   }
 }
 
@@ -58,7 +68,9 @@ export class CsvTokenizer {
   push(chunk: Uint8Array, onRow: CsvRowSink): void {
     const text = this.decoder.decode(chunk, { stream: true });
     this.scan(this.pending.length === 0 ? text : this.pending + text, false, onRow);
-    if (this.pending.length > this.maxRecordChars) throw new CsvSyntaxError('RECORD_TOO_LONG', this.line);
+    if (this.pending.length > this.maxRecordChars) {
+      throw new CsvSyntaxError('RECORD_TOO_LONG', this.line, { isInsideQuotes: endsInsideQuotes(this.pending) });
+    }
   }
 
   /** Emits the last record, if the input does not end with a line break. Throws CsvSyntaxError. */
@@ -156,7 +168,10 @@ export class CsvTokenizer {
           }
           position = quote + 1;
           if (position < length && code !== delimiterCode && code !== CR && code !== LF) {
-            throw new CsvSyntaxError('TEXT_AFTER_CLOSING_QUOTE', line, fields.length);
+            throw new CsvSyntaxError('TEXT_AFTER_CLOSING_QUOTE', line, {
+              fieldIndex: fields.length,
+              column: byteColumn(text, start, position),
+            });
           }
           break;
         }
@@ -165,7 +180,12 @@ export class CsvTokenizer {
         const fieldStart = position;
         code = text.charCodeAt(position);
         while (position < length && code !== delimiterCode && code !== CR && code !== LF) {
-          if (code === QUOTE) throw new CsvSyntaxError('QUOTE_IN_UNQUOTED_FIELD', line, fields.length);
+          if (code === QUOTE) {
+            throw new CsvSyntaxError('QUOTE_IN_UNQUOTED_FIELD', line, {
+              fieldIndex: fields.length,
+              column: byteColumn(text, start, position),
+            });
+          }
           code = text.charCodeAt(++position);
         }
         if (position === length && !isFinal) return undefined;
@@ -202,4 +222,30 @@ function countLineBreaks(text: string, from: number, to: number): number {
     else if (code === CR && text.charCodeAt(index + 1) !== LF) count++;
   }
   return count;
+}
+
+/**
+ * Whether an unfinished record ends inside an open quote. The tokenizer has already refused any
+ * quote outside a quoted field, so every quote opens, closes or doubles one: an odd count is open.
+ */
+function endsInsideQuotes(record: string): boolean {
+  let quotes = 0;
+  for (let at = record.indexOf('"'); at !== -1; at = record.indexOf('"', at + 1)) quotes++;
+  return quotes % 2 === 1;
+}
+
+/**
+ * 1-based byte column of `text[position]` on its physical line; `recordStart` starts a line, as
+ * every record does. Bytes, so that it agrees with the column of an invalid UTF-8 byte.
+ */
+function byteColumn(text: string, recordStart: number, position: number): number {
+  let lineStart = recordStart;
+  for (let at = position - 1; at >= recordStart; at--) {
+    const code = text.charCodeAt(at);
+    if (code === LF || code === CR) {
+      lineStart = at + 1;
+      break;
+    }
+  }
+  return Buffer.byteLength(text.slice(lineStart, position), 'utf8') + 1;
 }

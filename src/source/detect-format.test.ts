@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { detectDelimiter, findHeaderLine } from './delimiter-detection.js';
+import { detectDelimiter, findHeaderLine, readSeparatorLine } from './delimiter-detection.js';
 import { detectFormat } from './detect-format.js';
 
 test.each([
@@ -36,6 +36,21 @@ test.each([
   ['"multi\nline",b\n1,2', '"multi\nline",b'],
   ['a,b', undefined],
   ['"open\n', undefined],
+  ['  \n\t\r\n\ta;b\n', '\ta;b'],
+  ['   \n', undefined],
 ])('findHeaderLine(%j) is %j', (bytes, line) => {
   expect(findHeaderLine(Buffer.from(bytes))?.toString()).toBe(line);
+});
+
+test.each([
+  ['sep=;\r\nemail;name', ';'],
+  ['sep=\t\n', '\t'],
+  ['Sep=|', '|'],
+  ['sep=,\r', ','],
+  ['sep=:\n', undefined],
+  ['sep=;;\n', undefined],
+  ['sep=', undefined],
+  ['email,sep\n', undefined],
+])('readSeparatorLine(%j) is %j', (bytes, delimiter) => {
+  expect(readSeparatorLine(Buffer.from(bytes))).toBe(delimiter);
 });

@@ -13,6 +13,7 @@ const CLOSE_BRACE = 0x7d;
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const EXPECTED_ROOT = 'expected a JSON array of objects or {"profiles": [...]}';
+const USE_NDJSON = 'use --format ndjson or rename it .ndjson';
 
 type State =
   | 'root'
@@ -89,7 +90,9 @@ export class JsonArrayScanner {
   /** Called at the end of the file: anything but a closed root is a truncated or empty file. */
   end(): void {
     if (this.state === 'after') {
-      if (this.inWrapper && !this.hasProfiles) this.fail(1, 'the object has no "profiles" array; ' + EXPECTED_ROOT);
+      if (this.inWrapper && !this.hasProfiles) {
+        this.fail(1, `the object has no "profiles" array; ${EXPECTED_ROOT} (for one object per line, NDJSON, ${USE_NDJSON})`);
+      }
       return;
     }
     if (this.state === 'root') this.fail(this.line, 'the file holds no JSON; ' + EXPECTED_ROOT);
@@ -145,6 +148,13 @@ export class JsonArrayScanner {
         else this.fail(this.line, EXPECTED_ROOT);
         return false;
       case 'after':
+        // Objects one after another are NDJSON read as JSON: the first one looked like a wrapper.
+        if (byte === OPEN_BRACE || (this.inWrapper && !this.hasProfiles)) {
+          this.fail(
+            this.line,
+            `a second top-level JSON value starts here: the file looks like NDJSON (one object per line); ${USE_NDJSON}`,
+          );
+        }
         this.fail(this.line, 'unexpected content after the end of the JSON array');
     }
   }

@@ -78,7 +78,10 @@ describe('JSON errors', () => {
   test.each([
     ['"just a string"', '<stdin>, line 1: expected a JSON array of objects or {"profiles": [...]}'],
     ['email,name\n', '<stdin>, line 1: expected a JSON array of objects or {"profiles": [...]}'],
-    ['{"data": []}', '<stdin>, line 1: the object has no "profiles" array; expected a JSON array of objects or {"profiles": [...]}'],
+    ['{"data": []}', '<stdin>, line 1: the object has no "profiles" array; expected a JSON array of objects or {"profiles": [...]} (for one object per line, NDJSON, use --format ndjson or rename it .ndjson)'],
+    ['{"email":"a@x.com"}\n{"email":"b@x.com"}\n', '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson'],
+    ['{"email":"a@x.com"}\n\n"x"', '<stdin>, line 3: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson'],
+    ['[{"a": 1}]\n{"a": 2}', '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson'],
     ['{"profiles": {"email": "a@example.com"}}', '<stdin>, line 1: "profiles" must be an array of objects'],
     ['[{"email": "a@example.com"},\n{"email": "b@example.com"},\n\n 42]', '<stdin>, line 4: element 3 of the array is a number, not an object'],
     ['[{"a": 1}, ["x"]]', '<stdin>, line 1: element 2 of the array is an array, not an object'],
@@ -139,5 +142,20 @@ describe('NDJSON', () => {
   ])('%j is refused', async (content, message) => {
     const error = await readError(content, 'ndjson');
     expect(error.message).toBe(message);
+  });
+});
+
+describe('large integers', () => {
+  test.each<[SegmentFormat, string]>([
+    ['json', '[{"email":"ann@example.com","id":12345678901234567890,"n":42}]'],
+    ['ndjson', '{"email":"ann@example.com","id":12345678901234567890,"n":42}\n'],
+  ])('%s: an id beyond 2^53 reaches the record as its exact digits', async (format, content) => {
+    const { records } = await readText(content, format);
+    expect(records[0]?.fields).toEqual({ email: 'ann@example.com', id: '12345678901234567890', n: 42 });
+  });
+
+  test('a malformed NDJSON line with a large integer names the column as written', async () => {
+    const error = await readError('{"id":12345678901234567890,}\n', 'ndjson');
+    expect(error.message).toBe('<stdin>, line 1, column 28: this line is not valid JSON: expected double-quoted property name');
   });
 });

@@ -1,4 +1,5 @@
 import { InputFileError } from '../errors.js';
+import { parseJsonExact } from './exact-json.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
 import { JsonArrayScanner, type ScannedElement } from './json-array-scanner.js';
 import { ColumnCollector, describeJsonSyntaxError, describeJsonType, isJsonObject, locateInText } from './json-values.js';
@@ -38,7 +39,7 @@ function parseElement(element: ScannedElement, index: number, displayName: strin
   const ordinal = `element ${index + 1} of the array`;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text);
   } catch (error) {
     const problem = describeJsonSyntaxError(error);
     const place = problem.position === undefined ? undefined : locateInText(text, problem.position);

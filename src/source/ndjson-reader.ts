@@ -1,4 +1,5 @@
 import { InputFileError } from '../errors.js';
+import { parseJsonExact } from './exact-json.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
 import {
   ColumnCollector,
@@ -64,7 +65,7 @@ function parseNdjsonLine(text: string, line: number, displayName: string): Sourc
   const json = line === 1 && text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = parseJsonExact(json);
   } catch (error) {
     // Blank lines are rare, so they are recognised only once JSON.parse has refused them.
     if (json.trim() === '') return undefined;

@@ -8,7 +8,10 @@ export interface SourceRecord {
   readonly line: number;
   /** JSON: 0-based index of the element in the array; absent for CSV and NDJSON. */
   readonly index?: number;
-  /** Column name -> raw value. CSV values are strings; JSON values are whatever the file held. */
+  /**
+   * Column name -> raw value. CSV values are strings; JSON values are whatever the file held,
+   * except integers beyond Number.MAX_SAFE_INTEGER, which are strings of their exact digits.
+   */
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
