@@ -107,7 +107,7 @@ describe('createRecordMapper: phone numbers', () => {
     ['garbage', 'call me maybe', undefined],
     ['too short', '+49 1234', undefined],
     ['an unknown country code', '+999 123456789', undefined],
-    ['garbage with a default country', 'n/a', 'GB'],
+    ['garbage with a default country', 'no phone', 'GB'],
   ])('leaves out %s with a warning and still sends the email', (_case, phone, defaultCountry) => {
     const outcome = mapValues({ phone_number: phone, first_name: 'Jane' }, defaultCountry === undefined ? {} : { defaultCountry });
     expect(outcome.attributes).toEqual({ email: EMAIL, first_name: 'Jane' });

@@ -1,7 +1,15 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { SourceRecord } from '../source/source-record.js';
 import { isEmailAddress } from './email-address.js';
-import { NOT_TEXT, readPropertyValue, readTextValue } from './field-value.js';
+import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
+import {
+  isNoValueMarker,
+  noValueMarkersFor,
+  NOT_TEXT,
+  readPropertyValue,
+  readTextValue,
+  type NoValueMarkers,
+} from './field-value.js';
 import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileResourceWriter, type JsonMemberName } from './profile-resource-writer.js';
@@ -39,7 +47,7 @@ export type MapOutcome =
     };
 
 /** One `--map`, compiled once per run so that mapping a row is a loop over plain data. */
-type CompiledField = { column: string; target: MappingTarget } & (
+type CompiledField = { column: string; target: MappingTarget; noValueMarkers: NoValueMarkers } & (
   | { kind: 'text'; member: JsonMemberName }
   | { kind: 'phone'; member: JsonMemberName }
   | { kind: 'image'; member: JsonMemberName }
@@ -81,14 +89,29 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
   const orderedProperties = orderPropertyNames(properties);
   const writer = new ProfileResourceWriter();
   const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
+  const noValueEmailDetail = `The email column "${emailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
   const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
+  const invalidEmailDetails = new Map<EmailFlaw, string>();
+  const invalidEmailDetailFor = (flaw: EmailFlaw): string => {
+    let detail = invalidEmailDetails.get(flaw);
+    if (detail === undefined) {
+      detail = `The email column "${emailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
+      invalidEmailDetails.set(flaw, detail);
+    }
+    return detail;
+  };
 
   return function mapRecord(record: SourceRecord): MapOutcome {
     const { line } = record;
     const email = readTextValue(record.fields[emailColumn]);
     if (email === undefined) return { kind: 'rejected', line, reason: 'blank_email', detail: blankEmailDetail };
-    if (email === NOT_TEXT || !isEmailAddress(email)) {
-      return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
+    if (email === NOT_TEXT) return { kind: 'rejected', line, reason: 'invalid_email', detail: invalidEmailDetail };
+    if (!isEmailAddress(email)) {
+      // Only rows already rejected pay for telling why.
+      if (isNoValueMarker(email)) return { kind: 'rejected', line, reason: 'blank_email', detail: noValueEmailDetail };
+      const flaw = findEmailFlaw(email);
+      const detail = flaw === undefined ? invalidEmailDetail : invalidEmailDetailFor(flaw);
+      return { kind: 'rejected', line, reason: 'invalid_email', detail };
     }
 
     writer.start(email);
@@ -112,12 +135,14 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
 }
 
 function compileField(target: MappingTarget, column: string): CompiledField {
-  if (target === 'phone_number') return { kind: 'phone', column, target, member: jsonMemberName(target) };
-  if (target === 'image') return { kind: 'image', column, target, member: jsonMemberName(target) };
+  const noValueMarkers = noValueMarkersFor(target);
+  if (target === 'phone_number') return { kind: 'phone', column, target, noValueMarkers, member: jsonMemberName(target) };
+  if (target === 'image') return { kind: 'image', column, target, noValueMarkers, member: jsonMemberName(target) };
   if (target.startsWith('location.')) {
-    return { kind: 'location', column, target, member: jsonMemberName(target.slice('location.'.length)) };
+    const member = jsonMemberName(target.slice('location.'.length));
+    return { kind: 'location', column, target, noValueMarkers, member };
   }
-  return { kind: 'text', column, target, member: jsonMemberName(target) };
+  return { kind: 'text', column, target, noValueMarkers, member: jsonMemberName(target) };
 }
 
 /** Writes the mapped values of the profile fields; returns the warnings for values left out. */
@@ -135,6 +160,7 @@ function addMappedFields(
       (warnings ??= []).push(notTextWarning(record.line, field.target));
       continue;
     }
+    if (isNoValueMarker(text, field.noValueMarkers)) continue;
     switch (field.kind) {
       case 'text':
         writer.addAttribute(field.member, text);
@@ -144,8 +170,14 @@ function addMappedFields(
         break;
       case 'phone': {
         const phoneNumber = normalizePhoneNumber(text, defaultCountry);
-        if (phoneNumber === undefined) (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
-        else writer.addAttribute(field.member, phoneNumber);
+        if (phoneNumber === undefined) {
+          (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
+          break;
+        }
+        writer.addAttribute(field.member, phoneNumber.e164);
+        if (phoneNumber.hadExtension) {
+          (warnings ??= []).push({ line: record.line, field: 'phone_number', message: PHONE_EXTENSION_WARNING });
+        }
         break;
       }
       case 'image':
@@ -158,6 +190,8 @@ function addMappedFields(
 }
 
 const IMAGE_WARNING = 'image is not an http(s) URL and was left out.';
+const PHONE_EXTENSION_WARNING =
+  'phone_number had an extension, which Klaviyo cannot store; the number was sent without it.';
 
 function notTextWarning(line: number, field: string): RowWarning {
   return { line, field, message: `${field} holds a list or an object, not text, and was left out.` };

@@ -143,3 +143,59 @@ describe('resolveMapping', () => {
     );
   });
 });
+
+describe('resolveMapping: a first line that is data, not a header', () => {
+  const refusal =
+    'The first line of x.csv looks like data (a column name is an email address), not a header: add a header line such as `email` as the first line.';
+
+  it.each([
+    ['a plain list of emails', ['ann@example.com'], {}],
+    ['the same with --email-field naming the address', ['ann@example.com'], { emailField: 'ann@example.com' }],
+    ['a data row with other columns', ['Ann', 'ann@example.com', 'Lee'], {}],
+    ['a data row even with a real email column beside it', ['email', 'bob@example.com'], { emailField: 'email' }],
+    ['an address that is not quite valid', ['ann@exämple.de'], {}],
+  ])('refuses %s, without echoing the address', (_case, columns, request) => {
+    const error = usageErrorOf(() => resolveMapping(columns, { maps: [], ...request }, 'x.csv'));
+    expect(error.message).toBe(refusal);
+  });
+
+  it.each([['@handle'], ['Contact @ work'], ['Twitter@']])('accepts a column name with a lone @: %j', (column) => {
+    expect(resolveMapping(['email', column], { maps: [] }, 'x.csv').emailColumn).toBe('email');
+  });
+});
+
+describe('resolveMapping: column names ignore case as a last resort', () => {
+  const resolve = (columns: string[], request: Partial<MappingRequest>) =>
+    resolveMapping(columns, { maps: [], ...request }, 'segment.csv');
+
+  it('takes the one column that matches once case is ignored', () => {
+    expect(resolve(['E-mail', 'Name'], { emailField: 'e-mail' }).emailColumn).toBe('E-mail');
+    expect(resolve(['email', 'Name'], { maps: ['first_name=name'] }).fields).toEqual([{ target: 'first_name', column: 'Name' }]);
+    expect(resolve(['email', ' Name '], { maps: ['first_name=NAME'] }).fields).toEqual([{ target: 'first_name', column: ' Name ' }]);
+  });
+
+  it('prefers an exact match over a case-insensitive one', () => {
+    expect(resolve(['email', 'Name', 'name'], { maps: ['first_name=name'] }).fields).toEqual([
+      { target: 'first_name', column: 'name' },
+    ]);
+  });
+
+  it('refuses to guess between several case-insensitive matches, naming them', () => {
+    const error = usageErrorOf(() => resolve(['email', 'Name', 'NAME'], { maps: ['first_name=name'] }));
+    expect(error.message).toBe(
+      'Column "name" in --map "first_name=name" matches several columns when case and surrounding spaces are ignored ("Name", "NAME"); write one of them exactly.',
+    );
+  });
+
+  it('refuses to guess between several columns that differ only in surrounding spaces', () => {
+    const error = usageErrorOf(() => resolve(['Email ', ' Email'], { emailField: 'Email' }));
+    expect(error.message).toMatch(/matches several columns when surrounding spaces are ignored \("Email ", " Email"\)/);
+  });
+});
+
+describe('listColumns in messages', () => {
+  it('masks anything email-like among the columns it lists', () => {
+    const error = usageErrorOf(() => findEmailColumn(['id', 'Ann <ann@example.com>'], 'segment.csv'));
+    expect(error.message).toBe('No email column found in segment.csv; columns: id, Ann <<email address>>. Name it with --email-field.');
+  });
+});

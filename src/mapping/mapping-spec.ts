@@ -1,5 +1,6 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { UsageError } from '../errors.js';
+import { containsEmailAddress } from './email-like-text.js';
 import { findEmailColumn } from './find-email-column.js';
 import { listColumns } from './list-columns.js';
 import type { ProfileAttributes, ProfileLocation } from './profile-schema.js';
@@ -64,6 +65,7 @@ export function resolveMapping(
   request: MappingRequest,
   fileName: string,
 ): ProfileMapping {
+  refuseDataAsHeader(columns, fileName);
   const emailColumn =
     request.emailField === undefined
       ? findEmailColumn(columns, fileName)
@@ -125,13 +127,43 @@ function parseTarget(target: string, rawMap: string): MappingTarget {
   throw new UsageError(`--map "${rawMap}": "${target}" is not a Klaviyo profile field; valid fields: ${VALID_TARGETS_HINT}.`);
 }
 
-/** The column as written; failing that, the one column equal to it once surrounding spaces are ignored. */
+/**
+ * A file without a header line has its first row taken for the column names. When that row holds
+ * an email address, naming it with --email-field would make it the header and lose the row
+ * silently, and listing it would print personal data; so refuse, without echoing the column.
+ */
+function refuseDataAsHeader(columns: readonly string[], fileName: string): void {
+  if (columns.some(containsEmailAddress)) {
+    throw new UsageError(
+      `The first line of ${fileName} looks like data (a column name is an email address), not a header: ` +
+        'add a header line such as `email` as the first line.',
+    );
+  }
+}
+
+/**
+ * The column as written; failing that, the one column equal to it once surrounding spaces are
+ * ignored; failing that, the one equal to it once case is ignored too (`e-mail` for `E-mail`), as
+ * auto-detection does. Several equally good matches are an error naming them.
+ */
 function findColumn(columns: readonly string[], wanted: string, fileName: string, context: string): string {
   if (columns.includes(wanted)) return wanted;
   const trimmed = wanted.trim();
-  const looseMatches = columns.filter((column) => column.trim() === trimmed);
-  if (looseMatches.length === 1 && looseMatches[0] !== undefined) return looseMatches[0];
+  const trimmedMatches = columns.filter((column) => column.trim() === trimmed);
+  if (trimmedMatches.length > 0) return onlyMatch(trimmedMatches, wanted, context, 'surrounding spaces are');
+  const folded = trimmed.toLowerCase();
+  const caseMatches = columns.filter((column) => column.trim().toLowerCase() === folded);
+  if (caseMatches.length > 0) return onlyMatch(caseMatches, wanted, context, 'case and surrounding spaces are');
   throw new UsageError(`Column "${wanted}" ${context} is not in ${fileName}; columns: ${listColumns(columns)}.`);
+}
+
+function onlyMatch(matches: readonly string[], wanted: string, context: string, ignored: string): string {
+  const [only, ...others] = matches;
+  if (only !== undefined && others.length === 0) return only;
+  const quoted = matches.map((column) => `"${column}"`);
+  throw new UsageError(
+    `Column "${wanted}" ${context} matches several columns when ${ignored} ignored (${listColumns(quoted)}); write one of them exactly.`,
+  );
 }
 
 function parseCountryCode(rawCountry: string): CountryCode {
