@@ -142,7 +142,14 @@ function columnsToMap(columns: readonly string[], request: MappingRequest, forma
   if (format === 'csv') return columns;
   // A file with no object at all is a valid, empty segment, like a CSV file with only its header.
   const emailColumn = columns.length === 0 && request.emailField === undefined ? ['email'] : [];
-  return [...new Set([...columns, ...emailColumn, ...requestedColumns(request)])];
+  // A requested name that matches a key already seen (ignoring case and spaces) is left to resolve to that key.
+  const known = new Set(columns.map(looseName));
+  const unseen = requestedColumns(request).filter((column) => !known.has(looseName(column)));
+  return [...new Set([...columns, ...emailColumn, ...unseen])];
+}
+
+function looseName(column: string): string {
+  return column.trim().toLowerCase();
 }
 
 function requestedColumns(request: MappingRequest): string[] {
