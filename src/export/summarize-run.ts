@@ -23,8 +23,8 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     dryRun: context.dryRun,
     file: scan.displayName,
     format: scan.format,
-    listId: context.listId,
-    listName: context.listName,
+    listId: context.listId ?? null,
+    listName: context.listName ?? null,
     outcome: context.outcome,
     rows: {
       read: scan.rowsRead,
@@ -36,7 +36,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     duplicates: scan.duplicates,
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
-    delivery: context.delivery,
+    delivery: context.delivery ?? null,
     timings: {
       startedAt: context.startedAt.toISOString(),
       readMs: Math.round(scan.readMs),

@@ -35,8 +35,9 @@ export interface RunSummary {
   dryRun: boolean;
   file: string;
   format: string;
-  listId: string | undefined;
-  listName: string | undefined;
+  /** null for validate without --list; the JSON report keeps every key, so its shape never changes. */
+  listId: string | null;
+  listName: string | null;
   outcome: RunOutcome;
   rows: {
     read: number;
@@ -48,7 +49,8 @@ export interface RunSummary {
   duplicates: LineList;
   warnings: ReasonCount[];
   plan: { exports: number; batches: number; maxPerExport: number; maxPerRequest: number };
-  delivery: DeliverySummary | undefined;
+  /** null when nothing was sent (validate, --dry-run, --strict, declined). */
+  delivery: DeliverySummary | null;
   timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
 }
 
