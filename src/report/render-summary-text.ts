@@ -57,10 +57,10 @@ function reasonLine(reason: ReasonCount): string {
 }
 
 function linesSuffix(list: LineList): string {
-  if (list.count === 0) return '';
-  const shown = list.lines.slice(0, LINES_SHOWN).join(', ');
-  const more = list.count > LINES_SHOWN ? `, ... ${formatCount(list.count - LINES_SHOWN)} more` : '';
-  return ` (line${list.count === 1 ? '' : 's'} ${shown}${more})`;
+  if (list.count === 0 || list.lines.length === 0) return '';
+  const shown = list.lines.slice(0, LINES_SHOWN);
+  const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
+  return ` (line${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
 }
 
 function outcomeLine(summary: RunSummary): string {
