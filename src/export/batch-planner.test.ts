@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
 import { profileResourcesOf } from './batch-contents.js';
 import { BatchPlanner } from './batch-planner.js';
+import { profileResourceBytes } from './profile-size.js';
 
 const envelope = createProfileImportEnvelope('Y6nRLr');
 
@@ -11,24 +12,25 @@ interface Limits {
   maxProfilesPerExport: number;
 }
 
-/** Plans the resources and returns each batch with a copy of its body, as the stager would keep it. */
-function plan(resources: string[], limits: Limits, writeBodies = true) {
+/** Plans the profiles' attributes JSON and returns each batch with a copy of its body, as the stager would keep it. */
+function plan(profiles: string[], limits: Limits, writeBodies = true) {
   const planner = new BatchPlanner(envelope, limits, { writeBodies });
   const batches: { index: number; exportIndex: number; profiles: number; lines: number[]; bodyBytes: number; body: string | undefined }[] = [];
   const keep = (batch: ReturnType<BatchPlanner['finish']>) => {
     if (!batch) return;
     batches.push({ ...batch, lines: [...batch.lines], body: batch.body?.toString('utf8') });
   };
-  resources.forEach((resource, i) => keep(planner.add(resource, Buffer.byteLength(resource), i + 2)));
+  profiles.forEach((json, i) => keep(planner.add(json, profileResourceBytes(Buffer.byteLength(json)), i + 2)));
   keep(planner.finish());
   return { batches, planner };
 }
 
-const resource = (n: number, pad = '') => JSON.stringify({ type: 'profile', attributes: { email: `u${n}@example.com`, ...(pad ? { title: pad } : {}) } });
+const attributes = (n: number, pad = '') => ({ email: `u${n}@example.com`, ...(pad ? { title: pad } : {}) });
+const profile = (n: number, pad = '') => JSON.stringify(attributes(n, pad));
 
 describe('BatchPlanner', () => {
   it('cuts requests at the profile limit and keeps every line in order', () => {
-    const { batches, planner } = plan(Array.from({ length: 25 }, (_, i) => resource(i)), {
+    const { batches, planner } = plan(Array.from({ length: 25 }, (_, i) => profile(i)), {
       maxProfilesPerRequest: 10,
       maxRequestBytes: 5_000_000,
       maxProfilesPerExport: 100,
@@ -40,20 +42,25 @@ describe('BatchPlanner', () => {
   });
 
   it('writes each body exactly: the envelope with the list, and the profiles in order', () => {
-    const resources = Array.from({ length: 12 }, (_, i) => resource(i, i % 2 ? 'Café "Ünïcode" 🎉' : ''));
-    const { batches } = plan(resources, { maxProfilesPerRequest: 5, maxRequestBytes: 5_000_000, maxProfilesPerExport: 100 });
+    const profiles = Array.from({ length: 12 }, (_, i) => profile(i, i % 2 ? 'Café "Ünïcode" 🎉' : ''));
+    const { batches } = plan(profiles, { maxProfilesPerRequest: 5, maxRequestBytes: 5_000_000, maxProfilesPerExport: 100 });
     for (const batch of batches) {
       expect(Buffer.byteLength(batch.body!)).toBe(batch.bodyBytes);
       const parsed = JSON.parse(batch.body!);
       expect(parsed.data.relationships.lists.data).toEqual([{ type: 'list', id: 'Y6nRLr' }]);
     }
+    const resources = profiles.map((_, i) => JSON.stringify({ type: 'profile', attributes: attributes(i, i % 2 ? 'Café "Ünïcode" 🎉' : '') }));
     expect(batches.flatMap((b) => profileResourcesOf(b.body!).map((r) => JSON.stringify(r)))).toEqual(resources);
+    expect(batches[0]!.body).toBe(
+      `{"data":{"type":"profile-bulk-import-job","attributes":{"profiles":{"data":[${resources.slice(0, 5).join(',')}]}},` +
+        '"relationships":{"lists":{"data":[{"type":"list","id":"Y6nRLr"}]}}}}',
+    );
   });
 
   it('cuts requests before the body would pass the byte limit, counting multi-byte characters', () => {
-    const resources = Array.from({ length: 7 }, (_, i) => resource(i, '€'.repeat(100)));
+    const profiles = Array.from({ length: 7 }, (_, i) => profile(i, '€'.repeat(100)));
     const limit = 1_200;
-    const { batches } = plan(resources, { maxProfilesPerRequest: 10_000, maxRequestBytes: limit, maxProfilesPerExport: 100 });
+    const { batches } = plan(profiles, { maxProfilesPerRequest: 10_000, maxRequestBytes: limit, maxProfilesPerExport: 100 });
     for (const batch of batches) {
       expect(Buffer.byteLength(batch.body!)).toBe(batch.bodyBytes);
       expect(batch.bodyBytes).toBeLessThanOrEqual(limit);
@@ -63,7 +70,7 @@ describe('BatchPlanner', () => {
   });
 
   it('starts a new export every maxProfilesPerExport profiles, never mixing two in a request', () => {
-    const { batches, planner } = plan(Array.from({ length: 23 }, (_, i) => resource(i)), {
+    const { batches, planner } = plan(Array.from({ length: 23 }, (_, i) => profile(i)), {
       maxProfilesPerRequest: 4,
       maxRequestBytes: 5_000_000,
       maxProfilesPerExport: 10,
@@ -75,10 +82,10 @@ describe('BatchPlanner', () => {
   });
 
   it('plans the same batches without writing bodies (validate)', () => {
-    const resources = Array.from({ length: 23 }, (_, i) => resource(i));
+    const profiles = Array.from({ length: 23 }, (_, i) => profile(i));
     const limits = { maxProfilesPerRequest: 4, maxRequestBytes: 5_000_000, maxProfilesPerExport: 10 };
-    const counted = plan(resources, limits, false).batches;
-    const written = plan(resources, limits, true).batches;
+    const counted = plan(profiles, limits, false).batches;
+    const written = plan(profiles, limits, true).batches;
     expect(counted.map((b) => [b.profiles, b.bodyBytes, b.lines])).toEqual(written.map((b) => [b.profiles, b.bodyBytes, b.lines]));
     expect(counted.every((b) => b.body === undefined)).toBe(true);
   });

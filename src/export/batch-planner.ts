@@ -1,5 +1,11 @@
-import { PROFILE_RESOURCE_SEPARATOR, type ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import {
+  PROFILE_RESOURCE_HEAD,
+  PROFILE_RESOURCE_SEPARATOR,
+  PROFILE_RESOURCE_TAIL,
+  type ProfileImportEnvelope,
+} from '../klaviyo/profile-import-payload.js';
 import type { BatchLimits } from './batch-limits.js';
+import { PROFILE_RESOURCE_HEAD_BYTES, PROFILE_RESOURCE_TAIL_BYTES } from './profile-size.js';
 
 /** A bulk-import request's worth of profiles. */
 export interface PlannedBatch {
@@ -56,8 +62,11 @@ export class BatchPlanner {
     this.#bodyBytes = this.#startBody();
   }
 
-  /** Adds one profile; returns the batch it completed, if any (the profile then starts the next). */
-  add(resource: string, resourceBytes: number, line: number): PlannedBatch | undefined {
+  /**
+   * Adds one profile, its attributes JSON wrapped as a resource object of `resourceBytes` (see
+   * profileResourceBytes); returns the batch it completed, if any (the profile then starts the next).
+   */
+  add(attributesJson: string, resourceBytes: number, line: number): PlannedBatch | undefined {
     let completed: PlannedBatch | undefined;
     if (this.#profiles > 0) {
       const isRequestFull =
@@ -70,7 +79,9 @@ export class BatchPlanner {
       this.#profilesInExport = 0;
     }
     if (this.#profiles > 0) this.#bodyBytes = this.#write(PROFILE_RESOURCE_SEPARATOR, this.#bodyBytes, SEPARATOR_BYTES);
-    this.#bodyBytes = this.#write(resource, this.#bodyBytes, resourceBytes);
+    const attributesAt = this.#write(PROFILE_RESOURCE_HEAD, this.#bodyBytes, PROFILE_RESOURCE_HEAD_BYTES);
+    const tailAt = this.#write(attributesJson, attributesAt, resourceBytes - PROFILE_RESOURCE_HEAD_BYTES - PROFILE_RESOURCE_TAIL_BYTES);
+    this.#bodyBytes = this.#write(PROFILE_RESOURCE_TAIL, tailAt, PROFILE_RESOURCE_TAIL_BYTES);
     this.#lines[this.#profiles] = line;
     this.#profiles += 1;
     this.#profilesInExport += 1;

@@ -10,9 +10,11 @@ import { emptyLineList, addLine, type LineList, type ReasonCount } from '../repo
 import type { BatchLimits } from './batch-limits.js';
 import { BatchPlanner, type PlannedBatch } from './batch-planner.js';
 import { EmailDeduplicator } from './dedupe.js';
+import { profileResourceBytes, profileTooLargeDetail } from './profile-size.js';
 import { ReasonTally } from './reason-tally.js';
 
-export type LocalRejectionReason = RejectionReason | 'duplicate';
+/** Why a row is not sent, found before sending: mapping's reasons, then the export's own. */
+export type LocalRejectionReason = RejectionReason | 'profile_too_large' | 'duplicate';
 
 export interface RejectedRow {
   readonly line: number;
@@ -53,7 +55,7 @@ export interface ScanResult {
   readonly readMs: number;
 }
 
-const REASON_DESCRIPTIONS: Record<RejectionReason, string> = {
+const REASON_DESCRIPTIONS: Record<Exclude<LocalRejectionReason, 'duplicate'>, string> = {
   blank_email: 'The email is blank.',
   invalid_email: 'The email is not a valid address.',
   profile_too_large: "The profile is larger than Klaviyo's 100 KB per-profile limit.",
@@ -76,8 +78,8 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const rejected = new ReasonTally();
   const warnings = new ReasonTally();
   const duplicates = emptyLineList();
-  const reject = (record: SourceRecord, reason: string, description: string, detail: string) => {
-    rejected.add(reason, description, record.line);
+  const reject = (record: SourceRecord, reason: keyof typeof REASON_DESCRIPTIONS, detail: string) => {
+    rejected.add(reason, REASON_DESCRIPTIONS[reason], record.line);
     options.onRejected?.({ line: record.line, reason, detail, fields: record.fields });
   };
 
@@ -89,7 +91,13 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
       if (rowsRead % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(rowsRead);
       const outcome = mapRecord(record);
       if (outcome.kind === 'rejected') {
-        reject(record, outcome.reason, REASON_DESCRIPTIONS[outcome.reason], outcome.detail);
+        reject(record, outcome.reason, outcome.detail);
+        continue;
+      }
+      const resourceBytes = profileResourceBytes(outcome.attributesBytes);
+      const tooLargeDetail = profileTooLargeDetail(resourceBytes);
+      if (tooLargeDetail !== undefined) {
+        reject(record, 'profile_too_large', tooLargeDetail);
         continue;
       }
       for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line);
@@ -105,7 +113,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       validProfiles += 1;
-      const completed = planner.add(outcome.resource, outcome.resourceBytes, record.line);
+      const completed = planner.add(outcome.attributesJson, resourceBytes, record.line);
       if (completed) await options.onBatch?.(completed);
     }
   }

@@ -15,7 +15,7 @@ function mapRow(fields: Record<string, unknown>, maps: string[] = [], defaultCou
 
 function attributesOf(outcome: MapOutcome): ProfileAttributes {
   if (outcome.kind !== 'profile') throw new Error(`expected a profile, got ${outcome.reason}`);
-  return (JSON.parse(outcome.resource) as { attributes: ProfileAttributes }).attributes;
+  return JSON.parse(outcome.attributesJson) as ProfileAttributes;
 }
 
 describe('no-value markers', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../source/source-record.js';
 import { createRecordMapper, type MapOutcome } from './map-record.js';
 import { resolveMapping, type MappingRequest } from './mapping-spec.js';
-import { MAX_PROFILE_BYTES, profileAttributesSchema, type ProfileAttributes } from './profile-schema.js';
+import { profileAttributesSchema, type ProfileAttributes } from './profile-schema.js';
 
 const EMAIL = 'Jane.Doe@Example.com';
 
@@ -12,10 +12,10 @@ function mapperFor(fields: Record<string, unknown>, request: Partial<MappingRequ
   return (line = 7) => mapRecord({ line, fields: { Email: EMAIL, ...fields } });
 }
 
-/** The outcome of a profile, with the attributes it sends read back from its resource. */
+/** The outcome of a profile, with the attributes it sends read back from its JSON. */
 function profileOf(outcome: MapOutcome) {
   if (outcome.kind !== 'profile') throw new Error(`expected a profile, got ${outcome.reason}`);
-  const { attributes } = JSON.parse(outcome.resource) as { attributes: ProfileAttributes };
+  const attributes = JSON.parse(outcome.attributesJson) as ProfileAttributes;
   return { ...outcome, attributes };
 }
 
@@ -26,12 +26,12 @@ function mapValues(values: Record<string, unknown>, request: Partial<MappingRequ
 }
 
 describe('createRecordMapper: values', () => {
-  it('builds the resource as {"type":"profile","attributes":{...}}', () => {
-    const outcome = mapValues({ first_name: 'Jane', 'location.city': 'Paris', 'properties.tier': 'gold' });
-    expect(outcome.resource).toBe(
-      '{"type":"profile","attributes":{"email":"Jane.Doe@Example.com","first_name":"Jane","location":{"city":"Paris"},"properties":{"tier":"gold"}}}',
+  it('writes the attributes as JSON, with their UTF-8 size', () => {
+    const outcome = mapValues({ first_name: 'Zoë', 'location.city': 'Paris', 'properties.tier': 'gold' });
+    expect(outcome.attributesJson).toBe(
+      '{"email":"Jane.Doe@Example.com","first_name":"Zoë","location":{"city":"Paris"},"properties":{"tier":"gold"}}',
     );
-    expect(outcome.resourceBytes).toBe(Buffer.byteLength(outcome.resource));
+    expect(outcome.attributesBytes).toBe(Buffer.byteLength(outcome.attributesJson));
     expect(outcome).toMatchObject({ kind: 'profile', line: 7, email: EMAIL, dedupeKey: 'jane.doe@example.com', warnings: [] });
   });
 
@@ -128,29 +128,6 @@ describe('createRecordMapper: phone numbers', () => {
 });
 
 describe('createRecordMapper: rejections', () => {
-  const mapNotes = (notes: string) => mapperFor({ Notes: notes }, { maps: ['properties.notes=Notes'] })(9);
-  const overheadBytes = Buffer.byteLength(profileOf(mapNotes('x')).resource) - 1;
-
-  it('sends a profile of exactly 100,000 bytes', () => {
-    const outcome = profileOf(mapNotes('x'.repeat(MAX_PROFILE_BYTES - overheadBytes)));
-    expect(Buffer.byteLength(outcome.resource)).toBe(MAX_PROFILE_BYTES);
-  });
-
-  it('rejects a profile one byte over 100,000 bytes, with its size', () => {
-    expect(mapNotes('x'.repeat(MAX_PROFILE_BYTES - overheadBytes + 1))).toEqual({
-      kind: 'rejected',
-      line: 9,
-      reason: 'profile_too_large',
-      detail: 'The profile is 100001 bytes as JSON; Klaviyo accepts at most 100000 bytes per profile.',
-    });
-  });
-
-  it('counts UTF-8 bytes, not characters', () => {
-    // '€' is 3 bytes: 33,000 of them fit (99,000 bytes), 33,400 (100,200 bytes) do not.
-    expect(mapNotes('€'.repeat(33_000)).kind).toBe('profile');
-    expect(mapNotes('€'.repeat(33_400))).toMatchObject({ kind: 'rejected', reason: 'profile_too_large' });
-  });
-
   it('names the email column in the detail of an email rejection', () => {
     const mapRecord = createRecordMapper({ emailColumn: 'E-Mail', fields: [] });
     expect(mapRecord({ line: 3, fields: { 'E-Mail': ' ' } })).toEqual({
@@ -174,18 +151,16 @@ describe('createRecordMapper: rejections', () => {
       'segment.csv',
     );
     const mapRecord = createRecordMapper(mapping);
-    const secretValues = ['secret.person', 'SECRET.PERSON', '555', 'secret-photo', 'Secretname', 'secretnotes'];
+    const secretValues = ['secret.person', 'SECRET.PERSON', '555', 'secret-photo', 'Secretname'];
     const records: SourceRecord[] = [
       { line: 2, fields: { Email: 'secret.person@example.com', Phone: '555 0100', Photo: 'secret-photo', Name: ['Secretname'] } },
       { line: 3, fields: { Email: 'SECRET.PERSON@@example.com', Phone: '555', Name: 'Secretname' } },
-      { line: 4, fields: { Email: 'secret.person@example.com', Notes: 'secretnotes'.repeat(10_000) } },
       { line: 5, fields: { Email: 'secret.person example.com' } },
     ];
     const outcomes = records.map(mapRecord);
     expect(outcomes.map((outcome) => (outcome.kind === 'profile' ? outcome.warnings.length : outcome.reason))).toEqual([
       3,
       'invalid_email',
-      'profile_too_large',
       'invalid_email',
     ]);
     const messages = outcomes.flatMap((outcome) =>

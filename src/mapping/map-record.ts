@@ -12,10 +12,11 @@ import {
 } from './field-value.js';
 import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
-import { jsonMemberName, orderPropertyNames, ProfileResourceWriter, type JsonMemberName } from './profile-resource-writer.js';
-import { MAX_PROFILE_BYTES, profileAttributesSchema } from './profile-schema.js';
+import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
+import { profileAttributesSchema } from './profile-schema.js';
 
-export type RejectionReason = 'blank_email' | 'invalid_email' | 'profile_too_large';
+/** Why mapping refused a row. The export adds its own reasons (size, duplicates). */
+export type RejectionReason = 'blank_email' | 'invalid_email';
 
 /** Something left out of a profile that was still sent. Never holds a value from the file. */
 export interface RowWarning {
@@ -32,10 +33,10 @@ export type MapOutcome =
       email: string;
       /** Lower-cased email: Klaviyo treats addresses case-insensitively. */
       dedupeKey: string;
-      /** `{"type":"profile","attributes":{...}}`, serialised once for batching by bytes. */
-      resource: string;
-      /** UTF-8 size of `resource`. */
-      resourceBytes: number;
+      /** The profile attributes as JSON, `{"email":...}`, serialised once for batching by bytes. */
+      attributesJson: string;
+      /** UTF-8 size of `attributesJson`. */
+      attributesBytes: number;
       warnings: readonly RowWarning[];
     }
   | {
@@ -87,7 +88,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
     }
   }
   const orderedProperties = orderPropertyNames(properties);
-  const writer = new ProfileResourceWriter();
+  const writer = new ProfileAttributesWriter();
   const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
   const noValueEmailDetail = `The email column "${emailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
   const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
@@ -120,17 +121,9 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
       const value = readPropertyValue(record.fields[property.column]);
       if (value !== undefined) writer.addProperty(property.member, value);
     }
-    const resource = writer.finish();
-    const resourceBytes = writer.byteLength(resource);
-    if (resourceBytes > MAX_PROFILE_BYTES) {
-      return {
-        kind: 'rejected',
-        line,
-        reason: 'profile_too_large',
-        detail: `The profile is ${resourceBytes} bytes as JSON; Klaviyo accepts at most ${MAX_PROFILE_BYTES} bytes per profile.`,
-      };
-    }
-    return { kind: 'profile', line, email, dedupeKey: email.toLowerCase(), resource, resourceBytes, warnings };
+    const attributesJson = writer.finish();
+    const attributesBytes = writer.byteLength(attributesJson);
+    return { kind: 'profile', line, email, dedupeKey: email.toLowerCase(), attributesJson, attributesBytes, warnings };
   };
 }
 
@@ -147,7 +140,7 @@ function compileField(target: MappingTarget, column: string): CompiledField {
 
 /** Writes the mapped values of the profile fields; returns the warnings for values left out. */
 function addMappedFields(
-  writer: ProfileResourceWriter,
+  writer: ProfileAttributesWriter,
   record: SourceRecord,
   fields: readonly CompiledField[],
   defaultCountry: CountryCode | undefined,

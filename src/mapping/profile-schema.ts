@@ -49,10 +49,3 @@ export const profileAttributesSchema = z.strictObject({
 
 export type ProfileAttributes = z.infer<typeof profileAttributesSchema>;
 export type ProfileLocation = z.infer<typeof profileLocationSchema>;
-
-/**
- * Klaviyo's limit for one profile in a bulk import: "The maximum allowed payload size per-profile
- * is 100KB." https://developers.klaviyo.com/en/reference/bulk_import_profiles
- * Counted as 100,000 bytes, the stricter reading, so that Klaviyo never refuses what we accept.
- */
-export const MAX_PROFILE_BYTES = 100_000;

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { serializeProfileResource } from '../klaviyo/profile-import-payload.js';
 import type { PropertyValue } from './field-value.js';
-import { jsonMemberName, orderPropertyNames, ProfileResourceWriter } from './profile-resource-writer.js';
+import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter } from './profile-attributes-writer.js';
 import { mulberry32 } from '../sandbox/faults.js';
-
 
 const TRICKY_UNITS = ['"', '\\', '\n', '\t', '\u0000', '\u001f', '\u007f', 'é', '€', '\u2028', '\ud83d\ude00', '\ud800', '\udfff', '/', '<'];
 
@@ -31,7 +29,7 @@ function randomPropertyValue(random: () => number): PropertyValue {
 }
 
 /** Writes one random profile both ways: through the writer and as an object for JSON.stringify. */
-function writeRandomProfile(random: () => number, writer: ProfileResourceWriter) {
+function writeRandomProfile(random: () => number, writer: ProfileAttributesWriter) {
   const attributes: Record<string, unknown> = { email: randomText(random) };
   const location: Record<string, string> = {};
   const properties: Record<string, PropertyValue> = {};
@@ -57,36 +55,34 @@ function writeRandomProfile(random: () => number, writer: ProfileResourceWriter)
   // Built in the mapper's order: location and properties are added last.
   if (Object.keys(location).length > 0) attributes['location'] = location;
   if (Object.keys(properties).length > 0) attributes['properties'] = properties;
-  const resource = writer.finish();
-  return { resource, bytes: writer.byteLength(resource), expected: serializeProfileResource(attributes) };
+  const json = writer.finish();
+  return { json, bytes: writer.byteLength(json), expected: JSON.stringify(attributes) };
 }
 
-describe('ProfileResourceWriter', () => {
+describe('ProfileAttributesWriter', () => {
   it('writes exactly the bytes of JSON.stringify, and their UTF-8 size, for random profiles', () => {
     const random = mulberry32(20260715);
-    const writer = new ProfileResourceWriter();
+    const writer = new ProfileAttributesWriter();
     for (let run = 0; run < 5000; run++) {
-      const { resource, bytes, expected } = writeRandomProfile(random, writer);
-      expect(resource).toBe(expected);
+      const { json, bytes, expected } = writeRandomProfile(random, writer);
+      expect(json).toBe(expected);
       expect(bytes).toBe(Buffer.byteLength(expected, 'utf8'));
     }
   });
 
   it('writes plain ASCII without escaping and counts one byte per character', () => {
-    const writer = new ProfileResourceWriter();
+    const writer = new ProfileAttributesWriter();
     writer.start('jane@example.com');
     writer.addAttribute(jsonMemberName('first_name'), 'Jane');
     writer.addLocation(jsonMemberName('city'), 'Paris');
     writer.addProperty(jsonMemberName('tier'), 'gold');
-    const resource = writer.finish();
-    expect(resource).toBe(
-      '{"type":"profile","attributes":{"email":"jane@example.com","first_name":"Jane","location":{"city":"Paris"},"properties":{"tier":"gold"}}}',
-    );
-    expect(writer.byteLength(resource)).toBe(resource.length);
+    const json = writer.finish();
+    expect(json).toBe('{"email":"jane@example.com","first_name":"Jane","location":{"city":"Paris"},"properties":{"tier":"gold"}}');
+    expect(writer.byteLength(json)).toBe(json.length);
   });
 
   it('counts the UTF-8 bytes of a multibyte value, a multibyte name and a non-text property', () => {
-    const writer = new ProfileResourceWriter();
+    const writer = new ProfileAttributesWriter();
     for (const write of [
       () => writer.addAttribute(jsonMemberName('first_name'), 'Zoë'),
       () => writer.addProperty(jsonMemberName('größe'), 'L'),
@@ -94,8 +90,8 @@ describe('ProfileResourceWriter', () => {
     ]) {
       writer.start('jane@example.com');
       write();
-      const resource = writer.finish();
-      expect(writer.byteLength(resource)).toBe(Buffer.byteLength(resource, 'utf8'));
+      const json = writer.finish();
+      expect(writer.byteLength(json)).toBe(Buffer.byteLength(json, 'utf8'));
     }
   });
 });

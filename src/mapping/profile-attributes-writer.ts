@@ -1,4 +1,3 @@
-import { PROFILE_RESOURCE_HEAD, PROFILE_RESOURCE_TAIL } from '../klaviyo/profile-import-payload.js';
 import type { PropertyValue } from './field-value.js';
 
 /**
@@ -18,18 +17,18 @@ export function jsonMemberName(name: string): JsonMemberName {
 }
 
 /**
- * Writes one profile resource, `{"type":"profile","attributes":{...}}`, without building the
- * attributes object first. The bytes are exactly those of serializeProfileResource on the object
- * the same calls would build (members in call order, `location` and `properties` last), as long as
- * property names arrive in JSON.stringify's key order: see orderPropertyNames. With the fields of
- * `npm run bench:read`, JSON.stringify of the whole object was the largest cost of mapping a row.
+ * Writes one profile's attributes as JSON, `{"email":...}`, without building the attributes object
+ * first. The text is exactly JSON.stringify of the object the same calls would build (members in
+ * call order, `location` and `properties` last), as long as property names arrive in
+ * JSON.stringify's key order: see orderPropertyNames. With the fields of `npm run bench:read`,
+ * JSON.stringify of the whole object was the largest cost of mapping a row.
  *
  * It also knows the UTF-8 size for free when every character written is plain ASCII, which is the
- * common case; the batch planner needs that size for every profile.
+ * common case; the export needs that size for every profile.
  *
  * One writer serves one row at a time: `start`, the `add` calls, then `finish`.
  */
-export class ProfileResourceWriter {
+export class ProfileAttributesWriter {
   private attributes = '';
   private location = '';
   private properties = '';
@@ -61,21 +60,21 @@ export class ProfileResourceWriter {
     this.properties += `${this.properties === '' ? '' : ','}${this.name(name)}${json}`;
   }
 
-  /** The finished resource; read `byteLength` before the next `start`. */
+  /** The finished attributes JSON; read `byteLength` before the next `start`. */
   finish(): string {
-    let attributes = this.attributes;
-    if (this.location !== '') attributes += `,"location":{${this.location}}`;
-    if (this.properties !== '') attributes += `,"properties":{${this.properties}}`;
-    const resource = `${PROFILE_RESOURCE_HEAD}${attributes}}${PROFILE_RESOURCE_TAIL}`;
+    let json = this.attributes;
+    if (this.location !== '') json += `,"location":{${this.location}}`;
+    if (this.properties !== '') json += `,"properties":{${this.properties}}`;
+    json += '}';
     // Reading a character makes V8 flatten the concatenation into one string. Left as a tree of
-    // its pieces, each resource held by a batch took half as much memory again and more GC time.
-    resource.charCodeAt(0);
-    return resource;
+    // its pieces, each profile held by a batch took half as much memory again and more GC time.
+    json.charCodeAt(0);
+    return json;
   }
 
-  /** UTF-8 size of `resource`, the string `finish` just returned. */
-  byteLength(resource: string): number {
-    return this.isPlainAscii ? resource.length : Buffer.byteLength(resource, 'utf8');
+  /** UTF-8 size of `json`, the string `finish` just returned. */
+  byteLength(json: string): number {
+    return this.isPlainAscii ? json.length : Buffer.byteLength(json, 'utf8');
   }
 
   private name(name: JsonMemberName): string {
