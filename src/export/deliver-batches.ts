@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { AuthError, KlaviyoApiError } from '../errors.js';
 import { profileIndexFromPointer, type ApiErrorObject, type ImportJob, type KlaviyoClient } from '../klaviyo/klaviyo-client.js';
 import type { ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
+import type { RequestBody } from './batch-contents.js';
 import { RemainingProfiles } from './remaining-profiles.js';
 import { confirm, pendingJob, replayConfirmed, reportConfirmed } from './confirm-batch.js';
 import type { StagedBatch } from './batch-stager.js';
@@ -32,7 +33,7 @@ export interface DeliveryEvents {
 export interface DeliverOptions {
   readonly client: Pick<KlaviyoClient, 'createProfileImportJob' | 'listImportErrors'>;
   readonly batches: readonly StagedBatch[];
-  readonly readBody: (batch: StagedBatch) => Promise<string>;
+  readonly readBody: (batch: StagedBatch) => Promise<RequestBody>;
   readonly envelope: ProfileImportEnvelope;
   readonly watcher: JobWatcher;
   readonly journal: DeliveryJournal;

@@ -79,7 +79,7 @@ export class FakeKlaviyo {
       try {
         await (this.#script.postGate?.() ?? Promise.resolve());
         const lines = profileResourcesOf(body).map((resource) => lineOfEmail(String(resource.attributes?.email)));
-        const request: PostedRequest = { number: this.posts.length + 1, lines, body };
+        const request: PostedRequest = { number: this.posts.length + 1, lines, body: typeof body === 'string' ? body : Buffer.from(body).toString('utf8') };
         this.posts.push(request);
         const scripted = this.#script.onPost?.(request);
         if (scripted instanceof Error) throw scripted;

@@ -1,5 +1,5 @@
 import type { ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
-import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
+import { profileResourcesOf, withoutProfiles, type RequestBody } from './batch-contents.js';
 import type { StagedBatch } from './batch-stager.js';
 
 /**
@@ -9,12 +9,12 @@ import type { StagedBatch } from './batch-stager.js';
  */
 export class RemainingProfiles {
   readonly #batch: StagedBatch;
-  readonly #readBody: (batch: StagedBatch) => Promise<string>;
+  readonly #readBody: (batch: StagedBatch) => Promise<RequestBody>;
   /** Staged positions of the current request's profiles; undefined while nothing was removed. */
   #positions: number[] | undefined;
   #editedBody: string | undefined;
 
-  constructor(batch: StagedBatch, readBody: (batch: StagedBatch) => Promise<string>) {
+  constructor(batch: StagedBatch, readBody: (batch: StagedBatch) => Promise<RequestBody>) {
     this.#batch = batch;
     this.#readBody = readBody;
   }
@@ -33,7 +33,7 @@ export class RemainingProfiles {
   }
 
   /** The current request body: staged on disk, or kept in memory once profiles were removed. */
-  body(): Promise<string> {
+  body(): Promise<RequestBody> {
     return this.#editedBody === undefined ? this.#readBody(this.#batch) : Promise.resolve(this.#editedBody);
   }
 

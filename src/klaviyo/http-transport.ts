@@ -16,7 +16,8 @@ export interface HttpRequest {
   /** Path and query, relative to the base URL: '/api/lists?page%5Bsize%5D=10'. */
   readonly pathAndQuery: string;
   /** Sent byte for byte. */
-  readonly body?: string;
+  /** Bytes as staged (no copy to a string and back), or text. */
+  readonly body?: string | Uint8Array;
 }
 
 /** Any answer from the server, whatever its status; the body is text because a CDN error page is HTML. */

@@ -59,7 +59,7 @@ export interface KlaviyoClient {
   getList(listId: string): Promise<KlaviyoList>;
   /** Every list (or those named exactly `filter.name`), following the `links.next` cursor. */
   listLists(filter?: { name?: string }): AsyncIterable<KlaviyoList>;
-  createProfileImportJob(body: string): Promise<CreateImportJobResult>;
+  createProfileImportJob(body: string | Uint8Array): Promise<CreateImportJobResult>;
   getProfileImportJob(jobId: string): Promise<ImportJob>;
   /** Every import error of the job, over every page. */
   listImportErrors(jobId: string): AsyncIterable<ImportErrorItem>;

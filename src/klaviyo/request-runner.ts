@@ -20,7 +20,7 @@ export interface RequestRunnerOptions {
 export interface OperationRequest {
   readonly operation: OperationId;
   readonly pathAndQuery: string;
-  readonly body?: string;
+  readonly body?: string | Uint8Array;
 }
 
 export interface FinalResponse extends HttpResponse {

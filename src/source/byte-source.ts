@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { InputFileError } from '../errors.js';
 
 export const STDIN_NAME = '<stdin>';
-const READ_CHUNK_BYTES = 256 * 1024;
+const READ_CHUNK_BYTES = 64 * 1024;
 
 export interface ByteSource {
   /** The path as given, or `<stdin>`. */
