@@ -12,6 +12,13 @@ const EXIT_GRACE_MS = 3_000;
 
 /** The process boundary: the only function that sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // `klaviyo-export validate f.csv --json | head` closes the pipe early: that is the reader's
+  // choice, not a crash to report with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   // The command reports the stop in its own log format (text or JSON lines).
   const interrupts = listenForInterrupts();
   const env = loadEnvironment(process.cwd());
