@@ -1,6 +1,6 @@
 import { ExitCode, InterruptedError, type ExitCodeValue } from '../../errors.js';
 import { BatchStager } from '../../export/batch-stager.js';
-import { deliverBatches, type DeliveryResult } from '../../export/deliver-batches.js';
+import { deliverBatches } from '../../export/deliver-batches.js';
 import { JobWatcher } from '../../export/job-watcher.js';
 import { ReasonTally } from '../../export/reason-tally.js';
 import { scanSegment, type ScanResult } from '../../export/scan-segment.js';
@@ -10,16 +10,14 @@ import { attributesToFields } from '../../export/attributes-to-fields.js';
 import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
-import { addLine, emptyLineList, type DeliverySummary, type RunOutcome, type RunSummary } from '../../report/run-summary.js';
-import type { StagedBatch } from '../../export/batch-stager.js';
-import type { DeliveryJournal } from '../../export/delivery-journal.js';
+import { addLine, emptyLineList, type DeliverySummary, type RunOutcome } from '../../report/run-summary.js';
 import { formatCount, plural } from '../../report/render-summary-text.js';
 import type { CliContext } from '../cli-context.js';
 import { confirmOnTerminal } from '../confirm-prompt.js';
 import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { ConsoleOutput } from '../console-output.js';
 import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
-import { RunLog, type LogFields, type LogFormat } from '../run-log.js';
+import { RunLog, type LogFormat } from '../run-log.js';
 import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 import { runValidate } from './validate-command.js';
 import { createStopSignals } from '../stop-signals.js';
@@ -28,6 +26,7 @@ import { acquireRunLock } from '../../state/run-lock.js';
 import { stagingDirectory } from '../../state/state-file-name.js';
 import { resolve } from 'node:path';
 import { fingerprintOf, openCheckpoint } from './push-checkpoint.js';
+import { describeWork, doneFields, outcomeOf, remainingWork } from './push-outcome.js';
 
 export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions {
   list: string;
@@ -192,13 +191,6 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   }
 }
 
-function outcomeOf(scan: ScanResult, result: DeliveryResult, isInterrupted: boolean, isWaiting: boolean): RunOutcome {
-  if (isInterrupted) return 'interrupted';
-  if (!isWaiting) return result.notDelivered + result.refused === 0 ? 'submitted' : 'partially-delivered';
-  if (result.refused === 0 && result.notDelivered === 0 && result.unconfirmed === 0) return 'delivered';
-  return result.imported === 0 && scan.validProfiles > 0 ? 'not-delivered' : 'partially-delivered';
-}
-
 /** Writing to the wrong list is the costly mistake: on a terminal, say what will happen and ask. */
 async function confirmPush(
   context: CliContext,
@@ -216,54 +208,4 @@ async function confirmPush(
     context.stderr,
     signal,
   );
-}
-
-interface RemainingWork {
-  requestsToSend: number;
-  profilesToSend: number;
-  jobsToFollow: number;
-  requestsConfirmed: number;
-}
-
-/** What is left to do, once an earlier run's checkpoint is taken into account. */
-function remainingWork(batches: readonly StagedBatch[], journal: DeliveryJournal): RemainingWork {
-  const work: RemainingWork = { requestsToSend: 0, profilesToSend: 0, jobsToFollow: 0, requestsConfirmed: 0 };
-  for (const batch of batches) {
-    if (journal.confirmedBatch(batch.index)) work.requestsConfirmed += 1;
-    else if (journal.submittedJob(batch.index) !== undefined) work.jobsToFollow += 1;
-    else {
-      work.requestsToSend += 1;
-      work.profilesToSend += batch.profiles;
-    }
-  }
-  return work;
-}
-
-function describeWork(work: RemainingWork, listId: string): string {
-  const sending = `Sending ${plural(work.profilesToSend, 'profile')} in ${plural(work.requestsToSend, 'request')} to list ${listId}`;
-  const earlier: string[] = [];
-  if (work.jobsToFollow > 0) earlier.push(`following up ${plural(work.jobsToFollow, 'job')} accepted earlier`);
-  if (work.requestsConfirmed > 0) earlier.push(`${plural(work.requestsConfirmed, 'request')} already confirmed`);
-  return `${sending}${earlier.length > 0 ? ` (${earlier.join(', ')})` : ''}...`;
-}
-
-/** The counts a log shipper wants from the final event: no personal data. */
-function doneFields(summary: RunSummary): LogFields {
-  const delivery = summary.delivery;
-  return {
-    outcome: summary.outcome,
-    rows: summary.rows.read,
-    valid: summary.rows.valid,
-    rejected: summary.rows.rejected,
-    duplicates: summary.rows.duplicates,
-    sent: delivery?.sent,
-    imported: delivery?.imported,
-    refused: delivery?.refused,
-    notDelivered: delivery?.notDelivered.count,
-    unconfirmed: delivery?.unconfirmed,
-    requests: delivery?.requests,
-    retries: delivery?.retries,
-    throttled: delivery?.throttled,
-    elapsedMs: summary.timings.totalMs,
-  };
 }
