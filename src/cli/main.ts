@@ -3,6 +3,7 @@ import { loadEnvironment } from '../config/load-environment.js';
 import { redactSecret } from '../config/secret.js';
 import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
+import { REPORT_VERSION } from '../report/run-summary.js';
 import { buildProgram } from './program.js';
 import { listenForInterrupts } from './signals.js';
 import { VERSION } from './version.js';
@@ -49,42 +50,52 @@ export async function runCli(argv: string[], context: CliContext): Promise<ExitC
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return reportError(error, context, isJsonLogRequested(argv) ? writeJsonError : writePlainError);
+    const failure = describeFailure(error, context);
+    if (failure === undefined) return ExitCode.success;
+    // commander has already printed its own usage errors on stderr.
+    if (!failure.isPrintedByCommander) writeFailureLog(context, failure, isJsonLogRequested(argv));
+    // With --json, stdout always holds one JSON object, a failed run's included (`jq` needs one).
+    if (argv.includes('--json')) writeFailureResult(context, failure);
+    return failure.exitCode;
   }
 }
 
-type ErrorWriter = (context: CliContext, message: string, exitCode: ExitCodeValue) => void;
+interface Failure {
+  message: string;
+  exitCode: ExitCodeValue;
+  isPrintedByCommander: boolean;
+}
 
-const writePlainError: ErrorWriter = (context, message) => {
-  context.stderr.write(`error: ${message}\n`);
-};
+/** One sentence and an exit code for whatever stopped the run; undefined for --help and --version. */
+function describeFailure(error: unknown, context: CliContext): Failure | undefined {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? undefined : { message: error.message.replace(/^error: /, ''), exitCode: ExitCode.usage, isPrintedByCommander: true };
+  }
+  const interruption = context.signal.aborted ? context.signal.reason : undefined;
+  const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
+  if (known) return { message: redactSecret(known.message, context.env.apiKey), exitCode: known.exitCode, isPrintedByCommander: false };
+  const detail = redactSecret(error instanceof Error ? error.message : String(error), context.env.apiKey);
+  return {
+    message: `klaviyo-export stopped on an unexpected error (${detail}); this is a bug, please report it with the command you ran (without the API key).`,
+    exitCode: ExitCode.internal,
+    isPrintedByCommander: false,
+  };
+}
 
 /** With --log-format json, stderr must stay one JSON object per line, errors included. */
-const writeJsonError: ErrorWriter = (context, message, exitCode) => {
-  context.stderr.write(`${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', event: 'error', message, exitCode })}\n`);
-};
+function writeFailureLog(context: CliContext, failure: Failure, isJson: boolean): void {
+  const { message, exitCode } = failure;
+  context.stderr.write(
+    isJson ? `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', event: 'error', message, exitCode })}\n` : `error: ${message}\n`,
+  );
+}
+
+function writeFailureResult(context: CliContext, failure: Failure): void {
+  const result = { version: REPORT_VERSION, outcome: 'failed', exitCode: failure.exitCode, error: failure.message };
+  context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
 
 /** Read from argv itself: the error may be commander's own, before any option is parsed. */
 function isJsonLogRequested(argv: readonly string[]): boolean {
   return argv.some((arg, i) => arg === '--log-format=json' || (arg === '--log-format' && argv[i + 1] === 'json'));
-}
-
-function reportError(error: unknown, context: CliContext, write: ErrorWriter): ExitCodeValue {
-  if (error instanceof CommanderError) {
-    // commander has already printed its message (help, version or a usage error).
-    return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
-  }
-  const interruption = context.signal.aborted ? context.signal.reason : undefined;
-  const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
-  if (known) {
-    write(context, redactSecret(known.message, context.env.apiKey), known.exitCode);
-    return known.exitCode;
-  }
-  const message = redactSecret(error instanceof Error ? error.message : String(error), context.env.apiKey);
-  write(
-    context,
-    `klaviyo-export stopped on an unexpected error (${message}); this is a bug, please report it with the command you ran (without the API key).`,
-    ExitCode.internal,
-  );
-  return ExitCode.internal;
 }

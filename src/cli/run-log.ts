@@ -36,6 +36,12 @@ export class RunLog {
     this.#stderr.write(`${level === 'info' ? '' : `${level === 'warn' ? 'warning' : 'error'}: `}${message}\n`);
   }
 
+  /** An event for log shippers only (json format); a person reads the summary instead. */
+  record(event: string, fields: LogFields, level: 'debug' | 'info' | 'warn' | 'error' = 'info'): void {
+    if (this.#format !== 'json') return;
+    this.#stderr.write(`${JSON.stringify({ timestamp: this.#now().toISOString(), level, event, ...fields })}\n`);
+  }
+
   /** A live status line, only on a terminal; ignored elsewhere (events carry the milestones). */
   live(text: string): void {
     if (!this.#isLive) return;

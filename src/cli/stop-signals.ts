@@ -11,6 +11,8 @@ export interface StopSignals {
   readonly hard: AbortSignal;
   /** 130 for a signal, 1 for the deadline (CI reads it as "not everything delivered"). */
   exitCode(): ExitCodeValue;
+  /** Why the run was asked to stop, if it was. */
+  stopReason(): 'signal' | 'deadline' | undefined;
   dispose(): void;
 }
 
@@ -36,6 +38,7 @@ export function createStopSignals(context: CliContext, timeoutMs: number | undef
     soft,
     hard,
     exitCode: () => (deadline.signal.aborted && !context.signal.aborted ? ExitCode.notDelivered : ExitCode.interrupted),
+    stopReason: () => (context.signal.aborted ? 'signal' : deadline.signal.aborted ? 'deadline' : undefined),
     dispose: () => timers.forEach(clearTimeout),
   };
 }

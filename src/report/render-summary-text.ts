@@ -78,7 +78,9 @@ function outcomeLine(summary: RunSummary): string {
     case 'not-delivered':
       return 'Failed: no profile was imported.';
     case 'submitted':
-      return 'Submitted: Klaviyo accepted the jobs; they were not followed to their end (--no-wait).';
+      return 'Submitted: Klaviyo accepted the jobs; run the same command again without --no-wait to follow them to their end.';
+    case 'deadline':
+      return 'Stopped: the --timeout deadline passed; the counts above say what was and was not delivered.';
     case 'interrupted':
       return 'Interrupted: the counts above say what was and was not delivered.';
     case 'rejected-strict':

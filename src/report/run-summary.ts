@@ -63,6 +63,7 @@ export type RunOutcome =
   | 'not-delivered'
   | 'submitted'
   | 'interrupted'
+  | 'deadline'
   | 'rejected-strict';
 
 export interface DeliverySummary {

@@ -62,7 +62,7 @@ describe('stopping a push', () => {
     });
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout);
-    expect(summary.outcome).toBe('interrupted');
+    expect(summary.outcome).toBe('deadline');
     expect(summary.delivery.notDelivered.count).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/timeout/i);
   }, 90_000);

@@ -124,7 +124,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
           output, reportPath: options.report, rejects,
           notify: (message) => log.event('rejects-written', message, { rows: rejects?.rows ?? 0 }),
         });
-        log.event('done', `Outcome: ${outcome}.`, doneFields(summary), 'debug');
+        log.record('done', doneFields(summary), outcome === 'delivered' || outcome === 'submitted' ? 'info' : 'warn');
       };
 
       if (options.strict && scan.rejected > 0) {
@@ -172,9 +172,10 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       });
       log.endLive();
       const delivery = summarizeDelivery(result, { refusedByKlaviyo: refused.toList(), notDelivered, unconfirmed, requests: client.stats() });
-      const outcome = outcomeOf(scan, result, stops.soft.aborted, options.wait);
-      // Keep the checkpoint while something can still be delivered by running the command again.
-      if (!stops.soft.aborted && result.notDelivered === 0 && (result.unconfirmed === 0 || !options.wait)) await journal.remove();
+      const outcome = outcomeOf(scan, result, stops.stopReason(), options.wait);
+      // Keep the checkpoint while running the command again can still deliver or confirm something
+      // (after --no-wait, the next run follows the jobs up instead of sending them again).
+      if (!stops.soft.aborted && result.notDelivered === 0 && result.unconfirmed === 0) await journal.remove();
       finish(outcome, delivery, Date.now() - sendStartedAt);
       if (stops.soft.aborted) return stops.exitCode();
       return outcome === 'delivered' || outcome === 'submitted' ? ExitCode.success : ExitCode.notDelivered;

@@ -8,8 +8,9 @@ import type { LogFields } from '../run-log.js';
 
 /** How a push names what it did and what is left: pure helpers of the push command. */
 
-export function outcomeOf(scan: ScanResult, result: DeliveryResult, isInterrupted: boolean, isWaiting: boolean): RunOutcome {
-  if (isInterrupted) return 'interrupted';
+export function outcomeOf(scan: ScanResult, result: DeliveryResult, stop: 'signal' | 'deadline' | undefined, isWaiting: boolean): RunOutcome {
+  if (stop === 'deadline') return 'deadline';
+  if (stop === 'signal') return 'interrupted';
   if (!isWaiting) return result.notDelivered + result.refused === 0 ? 'submitted' : 'partially-delivered';
   if (result.refused === 0 && result.notDelivered === 0 && result.unconfirmed === 0) return 'delivered';
   return result.imported === 0 && scan.validProfiles > 0 ? 'not-delivered' : 'partially-delivered';
