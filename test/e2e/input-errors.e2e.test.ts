@@ -132,12 +132,14 @@ describe('input errors: exit 2 with one sentence naming the file (and line), no 
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('with --json, a file error still leaves stdout empty (no half-written JSON)', async () => {
+  it('with --json, a file error gives one JSON object on stdout naming the failure (no half-written plan)', async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'quotes.csv'), 'email,name\na@example.com,"Ann\n');
     const result = await runCli(['validate', 'quotes.csv', '--json'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    const failure = JSON.parse(result.stdout);
+    expect(failure).toMatchObject({ version: 1, outcome: 'failed', exitCode: 2 });
+    expect(failure.error).toMatch(/quotes\.csv, line 2/);
     expect(result.stderr).toMatch(/quotes\.csv, line 2/);
   });
 
