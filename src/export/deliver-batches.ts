@@ -27,7 +27,7 @@ export interface DeliveryEvents {
   onAccepted?(batch: StagedBatch, job: ImportJob): void;
   onFinished?(batch: StagedBatch, job: ImportJob): void;
   /** A profile sent in a job that was not followed to its end (--no-wait, a stop, a failed poll). */
-  onUnconfirmed?(line: number): void;
+  onUnconfirmed?(line: number, jobId: string): void;
 }
 
 export interface DeliverOptions {
@@ -180,7 +180,7 @@ async function deliverBatch(
     }
 
     if (!options.wait) {
-      markUnconfirmed(remaining, events, result);
+      markUnconfirmed(remaining, job.id, events, result);
       result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
       return;
     }
@@ -196,7 +196,7 @@ async function deliverBatch(
         job = undefined;
         continue;
       }
-      markUnconfirmed(remaining, events, result);
+      markUnconfirmed(remaining, job.id, events, result);
       result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
       return;
     }
@@ -234,8 +234,8 @@ function describeErrors(errors: readonly ApiErrorObject[]): string {
   return scrub(first?.detail ?? first?.title ?? 'no detail given');
 }
 
-function markUnconfirmed(remaining: RemainingProfiles, events: DeliveryEvents, result: DeliveryResult): void {
+function markUnconfirmed(remaining: RemainingProfiles, jobId: string, events: DeliveryEvents, result: DeliveryResult): void {
   result.unconfirmed += remaining.count;
   if (!events.onUnconfirmed) return;
-  for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i));
+  for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i), jobId);
 }

@@ -61,9 +61,9 @@ export function summarizeDelivery(
     refusedByKlaviyo: extra.refusedByKlaviyo,
     refused: result.refused,
     refusedWithoutDetail: result.refusedWithoutDetail,
-    notDelivered: extra.notDelivered,
+    notDelivered: sortedLines(extra.notDelivered),
     unconfirmed: result.unconfirmed,
-    unconfirmedLines: extra.unconfirmed,
+    unconfirmedLines: sortedLines(extra.unconfirmed),
     requests: extra.requests.requests,
     retries: extra.requests.retries,
     throttled: extra.requests.throttled,
@@ -79,4 +79,9 @@ export function summarizeDelivery(
       failed: job.failedCount,
     })),
   };
+}
+
+/** Batches finish out of order: a person reads the lines best in file order. */
+function sortedLines(list: LineList): LineList {
+  return { count: list.count, lines: [...list.lines].sort((a, b) => a - b) };
 }

@@ -167,7 +167,11 @@ export async function runPush(context: CliContext, file: string, options: PushCo
             log.event('accepted', `Request ${batch.index + 1}/${scan.batches} accepted as job ${job.id}.`, { batch: batch.index, jobId: job.id, profiles: batch.profiles }, 'debug');
           },
           onFinished: (_batch, job) => progress.confirmed(job.completedCount),
-          onUnconfirmed: (line) => addLine(unconfirmed, line),
+          onUnconfirmed: (line, jobId) => {
+            addLine(unconfirmed, line);
+            // Its values are in the file at that line: parsing every request body back would cost more than it tells.
+            rejects?.add({ line, reason: 'unconfirmed', detail: `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`, fields: {} });
+          },
         },
       });
       log.endLive();
