@@ -21,6 +21,15 @@ describe('EmailDeduplicator', () => {
     expect(found).toBe(n);
   });
 
+  it('never takes two different emails for one another, even when their hashes collide', () => {
+    // "Aa" and "BB" hash alike under many simple string hashes; a table with 2 slots makes every key collide.
+    const dedupe = new EmailDeduplicator(2);
+    // The last two have the same bytes, once as Latin-1 (â, 0x82, ¬) and once as UTF-8 (€).
+    const keys = ['aa@x.io', 'bb@x.io', 'Aa@x.io', 'BB@x.io', 'x', 'y', 'é@x.io', 'e@x.io', '\u00e2\u0082\u00ac', '\u20ac'];
+    keys.forEach((key, i) => expect(dedupe.firstLineOf(key, i + 1)).toBeUndefined());
+    keys.forEach((key, i) => expect(dedupe.firstLineOf(key, 100 + i)).toBe(i + 1));
+  });
+
   it('tells apart keys that differ only by swapped characters or length', () => {
     const dedupe = new EmailDeduplicator();
     const keys = ['ab@x.io', 'ba@x.io', 'ab@x.i', 'ab@x.ioo', 'a@bx.io', '', 'é@x.io', 'e@x.io'];
