@@ -16,6 +16,8 @@ export interface PlannedBatch {
   readonly profiles: number;
   /** Source line of each profile, in request order (Klaviyo's pointers index into it). */
   readonly lines: Uint32Array;
+  /** JSON files: the 0-based array element of each profile, in request order. */
+  readonly elements?: Uint32Array;
   /** Exact byte length of the request body. */
   readonly bodyBytes: number;
   /**
@@ -46,6 +48,8 @@ export class BatchPlanner {
   readonly #buffers: readonly [Buffer, Buffer] | undefined;
   #body: Buffer | undefined;
   readonly #lines: Uint32Array;
+  readonly #elements: Uint32Array;
+  #hasElements = false;
   #profiles = 0;
   #bodyBytes: number;
   #batchIndex = 0;
@@ -59,6 +63,7 @@ export class BatchPlanner {
     this.#buffers = options.writeBodies ? [Buffer.allocUnsafe(limits.maxRequestBytes), Buffer.allocUnsafe(limits.maxRequestBytes)] : undefined;
     this.#body = this.#buffers?.[0];
     this.#lines = new Uint32Array(limits.maxProfilesPerRequest);
+    this.#elements = new Uint32Array(limits.maxProfilesPerRequest);
     this.#bodyBytes = this.#startBody();
   }
 
@@ -66,7 +71,7 @@ export class BatchPlanner {
    * Adds one profile, its attributes JSON wrapped as a resource object of `resourceBytes` (see
    * profileResourceBytes); returns the batch it completed, if any (the profile then starts the next).
    */
-  add(attributesJson: string, resourceBytes: number, line: number): PlannedBatch | undefined {
+  add(attributesJson: string, resourceBytes: number, line: number, element?: number): PlannedBatch | undefined {
     let completed: PlannedBatch | undefined;
     if (this.#profiles > 0) {
       const isRequestFull =
@@ -83,6 +88,10 @@ export class BatchPlanner {
     const tailAt = this.#write(attributesJson, attributesAt, resourceBytes - PROFILE_RESOURCE_HEAD_BYTES - PROFILE_RESOURCE_TAIL_BYTES);
     this.#bodyBytes = this.#write(PROFILE_RESOURCE_TAIL, tailAt, PROFILE_RESOURCE_TAIL_BYTES);
     this.#lines[this.#profiles] = line;
+    if (element !== undefined) {
+      this.#elements[this.#profiles] = element;
+      this.#hasElements = true;
+    }
     this.#profiles += 1;
     this.#profilesInExport += 1;
     return completed;
@@ -118,6 +127,7 @@ export class BatchPlanner {
       exportIndex: this.#exportIndex,
       profiles: this.#profiles,
       lines: this.#lines.slice(0, this.#profiles),
+      ...(this.#hasElements ? { elements: this.#elements.slice(0, this.#profiles) } : {}),
       bodyBytes,
       body: this.#body?.subarray(0, bodyBytes),
     };

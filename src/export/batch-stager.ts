@@ -10,6 +10,8 @@ export interface StagedBatch {
   readonly profiles: number;
   readonly bodyBytes: number;
   readonly lines: Uint32Array;
+  /** JSON files: the 0-based array element of each profile. */
+  readonly elements?: Uint32Array;
   readonly path: string;
 }
 
@@ -47,6 +49,7 @@ export class BatchStager {
       profiles: batch.profiles,
       bodyBytes: batch.bodyBytes,
       lines: batch.lines,
+      ...(batch.elements ? { elements: batch.elements } : {}),
       path,
     });
   }

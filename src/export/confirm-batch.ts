@@ -41,6 +41,7 @@ export async function reportConfirmed(
   for (const refusal of record.refusals) {
     options.events.onUndelivered({
       line: batch.lines[refusal.position]!,
+      element: batch.elements?.[refusal.position],
       reason: refusal.reason,
       description: refusal.description,
       detail: refusal.detail,

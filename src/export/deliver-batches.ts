@@ -13,6 +13,8 @@ import { scrub } from './scrub.js';
 /** One profile that did not make it, for the rejects file and the report. */
 export interface UndeliveredProfile {
   readonly line: number;
+  /** JSON files: the 0-based array element. */
+  readonly element?: number;
   readonly reason: string;
   /** Generic, no personal data: goes to the console and the report. */
   readonly description: string;
@@ -27,7 +29,7 @@ export interface DeliveryEvents {
   onAccepted?(batch: StagedBatch, job: ImportJob): void;
   onFinished?(batch: StagedBatch, job: ImportJob): void;
   /** A profile sent in a job that was not followed to its end (--no-wait, a stop, a failed poll). */
-  onUnconfirmed?(line: number, jobId: string): void;
+  onUnconfirmed?(line: number, jobId: string, element: number | undefined): void;
 }
 
 export interface DeliverOptions {
@@ -111,7 +113,15 @@ async function deliverBatch(
   const giveUp = async (reason: string, description: string) => {
     const resources = await remaining.resources();
     resources.forEach((resource, i) => {
-      events.onUndelivered({ line: remaining.lineOf(i), reason, description, detail: description, attributes: resource.attributes, kind: 'not-delivered' });
+      events.onUndelivered({
+        line: remaining.lineOf(i),
+        element: remaining.elementOf(i),
+        reason,
+        description,
+        detail: description,
+        attributes: resource.attributes,
+        kind: 'not-delivered',
+      });
     });
     result.notDelivered += resources.length;
   };
@@ -158,6 +168,7 @@ async function deliverBatch(
         for (const [i, error] of named) {
           events.onUndelivered({
             line: remaining.lineOf(i),
+            element: remaining.elementOf(i),
             reason: `klaviyo_${error.code ?? 'invalid'}`,
             description: scrub(error.title ?? 'Klaviyo refused this profile.'),
             detail: error.detail ?? error.title ?? '',
@@ -237,5 +248,5 @@ function describeErrors(errors: readonly ApiErrorObject[]): string {
 function markUnconfirmed(remaining: RemainingProfiles, jobId: string, events: DeliveryEvents, result: DeliveryResult): void {
   result.unconfirmed += remaining.count;
   if (!events.onUnconfirmed) return;
-  for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i), jobId);
+  for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i), jobId, remaining.elementOf(i));
 }

@@ -4,13 +4,13 @@ import { addLine, type ReasonCount } from '../report/run-summary.js';
 export class ReasonTally {
   readonly #byReason = new Map<string, ReasonCount>();
 
-  add(reason: string, description: string, line: number): void {
+  add(reason: string, description: string, line: number, element?: number): void {
     let entry = this.#byReason.get(reason);
     if (!entry) {
       entry = { reason, description, count: 0, lines: [] };
       this.#byReason.set(reason, entry);
     }
-    addLine(entry, line);
+    addLine(entry, line, element);
   }
 
   get total(): number {
@@ -20,6 +20,11 @@ export class ReasonTally {
   }
 
   toList(): ReasonCount[] {
-    return [...this.#byReason.values()].map((entry) => ({ ...entry, lines: [...entry.lines].sort((a, b) => a - b) }));
+    const ascending = (a: number, b: number) => a - b;
+    return [...this.#byReason.values()].map((entry) => ({
+      ...entry,
+      lines: [...entry.lines].sort(ascending),
+      ...(entry.elements ? { elements: [...entry.elements].sort(ascending) } : {}),
+    }));
   }
 }

@@ -6,6 +6,7 @@ const FLUSH_BYTES = 64 * 1024;
 
 export interface RejectedRowInput {
   line: number;
+  index?: number;
   reason: string;
   detail: string;
   fields: Readonly<Record<string, unknown>>;
@@ -21,6 +22,7 @@ export class RejectsFile {
   readonly #fd: number;
   #columns: readonly string[] = [];
   #mayColumnsGrow = false;
+  #hasElement = false;
   /** Fixed when the header is written. */
   #layout: RejectsLayout | undefined;
   #buffer: string[] = [];
@@ -50,9 +52,10 @@ export class RejectsFile {
    * The source file's columns, known once its header is read. A JSON source may show new keys
    * later: those go to a last `other_fields` column, so that every row keeps the header's shape.
    */
-  setColumns(columns: readonly string[], options: { mayGrow: boolean }): void {
+  setColumns(columns: readonly string[], options: { mayGrow: boolean; hasElement?: boolean }): void {
     this.#columns = columns;
     this.#mayColumnsGrow = options.mayGrow;
+    this.#hasElement = options.hasElement ?? false;
   }
 
   add(row: RejectedRowInput): void {
@@ -81,7 +84,7 @@ export class RejectsFile {
   }
 
   #writeHeader(): void {
-    this.#layout = { sourceColumns: [...this.#columns], hasOtherFields: this.#mayColumnsGrow };
+    this.#layout = { sourceColumns: [...this.#columns], hasOtherFields: this.#mayColumnsGrow, hasElement: this.#hasElement };
     this.#buffer.unshift(formatRejectsHeader(this.#layout));
     this.#isHeaderWritten = true;
   }

@@ -32,6 +32,11 @@ export class RemainingProfiles {
     return this.#batch.lines[this.positionOf(index)]!;
   }
 
+  /** JSON files: the array element of the current request's `index`-th profile. */
+  elementOf(index: number): number | undefined {
+    return this.#batch.elements?.[this.positionOf(index)];
+  }
+
   /** The current request body: staged on disk, or kept in memory once profiles were removed. */
   body(): Promise<RequestBody> {
     return this.#editedBody === undefined ? this.#readBody(this.#batch) : Promise.resolve(this.#editedBody);

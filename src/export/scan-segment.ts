@@ -18,6 +18,8 @@ export type LocalRejectionReason = RejectionReason | 'profile_too_large' | 'dupl
 
 export interface RejectedRow {
   readonly line: number;
+  /** JSON only: the 0-based element of the array. */
+  readonly index?: number;
   readonly reason: string;
   readonly detail: string;
   readonly fields: Readonly<Record<string, unknown>>;
@@ -79,8 +81,8 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const warnings = new ReasonTally();
   const duplicates = emptyLineList();
   const reject = (record: SourceRecord, reason: keyof typeof REASON_DESCRIPTIONS, detail: string) => {
-    rejected.add(reason, REASON_DESCRIPTIONS[reason], record.line);
-    options.onRejected?.({ line: record.line, reason, detail, fields: record.fields });
+    rejected.add(reason, REASON_DESCRIPTIONS[reason], record.line, record.index);
+    options.onRejected?.({ line: record.line, index: record.index, reason, detail, fields: record.fields });
   };
 
   let rowsRead = 0;
@@ -100,20 +102,22 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         reject(record, 'profile_too_large', tooLargeDetail);
         continue;
       }
-      for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line);
-      const firstLine = dedupe.firstLineOf(outcome.dedupeKey, record.line);
-      if (firstLine !== undefined) {
-        addLine(duplicates, record.line);
+      for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line, record.index);
+      // A JSON file may hold every object on one line: there, the element says where the first one is.
+      const first = dedupe.firstLineOf(outcome.dedupeKey, record.index === undefined ? record.line : record.index + 1);
+      if (first !== undefined) {
+        addLine(duplicates, record.line, record.index);
         options.onRejected?.({
           line: record.line,
+          index: record.index,
           reason: 'duplicate',
-          detail: `Same email as line ${firstLine}, which is the one sent.`,
+          detail: `Same email as ${record.index === undefined ? `line ${first}` : `element ${first - 1}`}, which is the one sent.`,
           fields: record.fields,
         });
         continue;
       }
       validProfiles += 1;
-      const completed = planner.add(outcome.attributesJson, resourceBytes, record.line);
+      const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
       if (completed) await options.onBatch?.(completed);
     }
   }

@@ -83,5 +83,6 @@ export function summarizeDelivery(
 
 /** Batches finish out of order: a person reads the lines best in file order. */
 function sortedLines(list: LineList): LineList {
-  return { count: list.count, lines: [...list.lines].sort((a, b) => a - b) };
+  const ascending = (a: number, b: number) => a - b;
+  return { count: list.count, lines: [...list.lines].sort(ascending), ...(list.elements ? { elements: [...list.elements].sort(ascending) } : {}) };
 }

@@ -10,17 +10,20 @@ export const OTHER_FIELDS_COLUMN = 'other_fields';
 export interface RejectsLayout {
   readonly sourceColumns: readonly string[];
   readonly hasOtherFields: boolean;
+  /** JSON files: an `element` column (0-based index in the array) after `line`. */
+  readonly hasElement?: boolean;
 }
 
 export function formatRejectsHeader(layout: RejectsLayout): string {
-  return formatCsvRow([...REJECTS_FIXED_COLUMNS, ...layout.sourceColumns, ...(layout.hasOtherFields ? [OTHER_FIELDS_COLUMN] : [])]);
+  const fixed = layout.hasElement ? ['line', 'element', 'reason', 'detail'] : REJECTS_FIXED_COLUMNS;
+  return formatCsvRow([...fixed, ...layout.sourceColumns, ...(layout.hasOtherFields ? [OTHER_FIELDS_COLUMN] : [])]);
 }
 
 export function formatRejectRow(
-  row: { line: number; reason: string; detail: string; fields: Readonly<Record<string, unknown>> },
+  row: { line: number; index?: number; reason: string; detail: string; fields: Readonly<Record<string, unknown>> },
   layout: RejectsLayout,
 ): string {
-  const values: string[] = [String(row.line), row.reason, row.detail];
+  const values: string[] = layout.hasElement ? [String(row.line), row.index === undefined ? '' : String(row.index), row.reason, row.detail] : [String(row.line), row.reason, row.detail];
   for (const column of layout.sourceColumns) values.push(formatValue(row.fields[column]));
   if (layout.hasOtherFields) values.push(formatOtherFields(row.fields, layout.sourceColumns));
   return formatCsvRow(values);

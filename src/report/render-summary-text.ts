@@ -58,9 +58,11 @@ function reasonLine(reason: ReasonCount): string {
 
 function linesSuffix(list: LineList): string {
   if (list.count === 0 || list.lines.length === 0) return '';
-  const shown = list.lines.slice(0, LINES_SHOWN);
+  // A JSON file may hold every element on one line: its elements (0-based) say more.
+  const [noun, positions] = list.elements ? ['element', list.elements] : ['line', list.lines];
+  const shown = positions.slice(0, LINES_SHOWN);
   const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
-  return ` (line${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
+  return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
 }
 
 function outcomeLine(summary: RunSummary): string {

@@ -11,6 +11,8 @@ export interface LineList {
   count: number;
   /** The first MAX_LINES_PER_REASON lines, ascending. */
   lines: number[];
+  /** JSON files only: the 0-based array elements of the same rows (one line may hold them all). */
+  elements?: number[];
 }
 
 export interface ReasonCount extends LineList {
@@ -93,7 +95,9 @@ export function emptyLineList(): LineList {
   return { count: 0, lines: [] };
 }
 
-export function addLine(list: LineList, line: number): void {
+export function addLine(list: LineList, line: number, element?: number): void {
   list.count += 1;
-  if (list.lines.length < MAX_LINES_PER_REASON) list.lines.push(line);
+  if (list.lines.length >= MAX_LINES_PER_REASON) return;
+  list.lines.push(line);
+  if (element !== undefined) (list.elements ??= []).push(element);
 }

@@ -72,6 +72,28 @@ describe('JSON sources whose objects do not share their keys', () => {
   });
 });
 
+describe('a JSON file on one line (minified)', () => {
+  it('names every rejected row by its array element, before sending and after Klaviyo refused it', async () => {
+    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 }, faults: { refuseEmailPattern: /^refused@/ } });
+    const objects = [{ email: 'a@example.com' }, { email: 'nope' }, { email: 'refused@example.com' }, { email: 'A@example.com' }, { email: 'b@example.com' }];
+    const file = writeFile('min.json', JSON.stringify(objects));
+    const rejects = join(makeTempDir(), 'rejects.csv');
+    const result = await push(file, ['--rejects', rejects, '--json']);
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.rejectedByReason[0].elements).toEqual([1]);
+    expect(summary.duplicates.elements).toEqual([3]);
+    expect(summary.delivery.refusedByKlaviyo[0].elements).toEqual([2]);
+    const rows = parse(readFileSync(rejects, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => [row.line, row.element, row.reason.replace(/^klaviyo_.*/, 'klaviyo')])).toEqual([
+      ['1', '1', 'invalid_email'],
+      ['1', '3', 'duplicate'],
+      ['1', '2', 'klaviyo'],
+    ]);
+    expect(rows[1]!.detail).toMatch(/element 0/);
+  });
+});
+
 describe('--log-format json', () => {
   it('keeps stderr one JSON object per line even for an error, and ends a run with a done event', async () => {
     const bad = writeFile('s.csv', 'email,name\na@example.com,Ann\n');

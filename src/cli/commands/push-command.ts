@@ -103,7 +103,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         limits: batchLimitsOf(options),
         listId: list.id,
         signal: stops.soft,
-        onMappingResolved: (_mapping, columns, format) => rejects?.setColumns(columns, { mayGrow: format !== 'csv' }),
+        onMappingResolved: (_mapping, columns, format) => rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
         onRejected: (row) => rejects?.add(row),
         onBatch: (batch) => stager.stage(batch),
         onProgress: (rows) => log.live(`reading: ${formatCount(rows)} rows`),
@@ -158,19 +158,20 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         signal: stops.soft,
         events: {
           onUndelivered: (profile) => {
-            if (profile.kind === 'refused') refused.add(profile.reason, profile.description, profile.line);
-            else addLine(notDelivered, profile.line);
-            rejects?.add({ line: profile.line, reason: profile.reason, detail: profile.detail, fields: attributesToFields(profile.attributes, scan.mapping) });
+            if (profile.kind === 'refused') refused.add(profile.reason, profile.description, profile.line, profile.element);
+            else addLine(notDelivered, profile.line, profile.element);
+            const fields = attributesToFields(profile.attributes, scan.mapping);
+            rejects?.add({ line: profile.line, index: profile.element, reason: profile.reason, detail: profile.detail, fields });
           },
           onAccepted: (batch, job) => {
             progress.accepted(batch.profiles);
             log.event('accepted', `Request ${batch.index + 1}/${scan.batches} accepted as job ${job.id}.`, { batch: batch.index, jobId: job.id, profiles: batch.profiles }, 'debug');
           },
           onFinished: (_batch, job) => progress.confirmed(job.completedCount),
-          onUnconfirmed: (line, jobId) => {
-            addLine(unconfirmed, line);
+          onUnconfirmed: (line, jobId, element) => {
+            addLine(unconfirmed, line, element);
             // Its values are in the file at that line: parsing every request body back would cost more than it tells.
-            rejects?.add({ line, reason: 'unconfirmed', detail: `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`, fields: {} });
+            rejects?.add({ line, index: element, reason: 'unconfirmed', detail: `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`, fields: {} });
           },
         },
       });
