@@ -85,7 +85,7 @@ describe('a JSON file on one line (minified)', () => {
     expect(summary.duplicates.elements).toEqual([3]);
     expect(summary.delivery.refusedByKlaviyo[0].elements).toEqual([2]);
     const rows = parse(readFileSync(rejects, 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(rows.map((row) => [row.line, row.element, row.reason.replace(/^klaviyo_.*/, 'klaviyo')])).toEqual([
+    expect(rows.map((row) => [row.line, row.element, String(row.reason).replace(/^klaviyo_.*/, 'klaviyo')])).toEqual([
       ['1', '1', 'invalid_email'],
       ['1', '3', 'duplicate'],
       ['1', '2', 'klaviyo'],
