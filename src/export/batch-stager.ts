@@ -31,7 +31,8 @@ export class BatchStager {
 
   static async create(directory: string): Promise<BatchStager> {
     await rm(directory, { recursive: true, force: true });
-    await mkdir(directory, { recursive: true, mode: 0o700 });
+    // Its parent, the state directory, exists: the run holds its lock there.
+    await mkdir(directory, { mode: 0o700 });
     return new BatchStager(directory);
   }
 

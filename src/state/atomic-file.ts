@@ -1,12 +1,40 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
 import { dirname } from 'node:path';
 
 /** State files may name lists and jobs: only the user may read them. */
 export const STATE_DIR_MODE = 0o700;
 export const STATE_FILE_MODE = 0o600;
 
+/**
+ * Creates the state directory and its missing parents, one level at a time: Node's own recursive
+ * mkdir never returns on some paths (it spins on /proc/...), and a cron job must fail, not hang.
+ * A directory that cannot be made is one sentence, exit 2.
+ */
 export async function ensureStateDir(stateDir: string): Promise<void> {
-  await mkdir(stateDir, { recursive: true, mode: STATE_DIR_MODE });
+  try {
+    await makeDirectory(stateDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`Cannot create the state directory ${stateDir} (${code}); choose a writable --state-dir.`, { cause: error });
+  }
+}
+
+async function makeDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { mode: STATE_DIR_MODE });
+  } catch (error) {
+    if (isErrorCode(error, 'EEXIST')) {
+      if ((await stat(directory)).isDirectory()) return;
+      throw error;
+    }
+    const parent = dirname(directory);
+    if (!isErrorCode(error, 'ENOENT') || parent === directory) throw error;
+    await makeDirectory(parent);
+    await mkdir(directory, { mode: STATE_DIR_MODE }).catch((retryError: unknown) => {
+      if (!isErrorCode(retryError, 'EEXIST')) throw retryError;
+    });
+  }
 }
 
 /** Writes `<path>.<tag>.tmp` (tag: the pid) in the same directory, flushes it to disk and returns its path. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode, LockedError } from '../errors.js';
+import { ExitCode, LockedError, UsageError } from '../errors.js';
 import { acquireRunLock, runLockPath, type RunLockOptions } from './run-lock.js';
 
 const LIST = 'XyZ123';
@@ -120,4 +120,12 @@ describe('RunLock.release', () => {
     await rm(lock.path);
     await expect(lock.release()).resolves.toBeUndefined();
   });
+});
+
+describe('a state directory that cannot be made', () => {
+  it('fails with one sentence (exit 2) instead of hanging', async () => {
+    const error = await acquireRunLock('/proc/klaviyo-export-test/state', 'Y6nRLr').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(/Cannot create the state directory \/proc\/klaviyo-export-test\/state/);
+  }, 5_000);
 });
