@@ -41,7 +41,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     program
       .command('validate')
       .description('read, map and validate a segment file and print the plan; sends nothing')
-      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input (with --format)')
+      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
       .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
@@ -50,7 +50,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       program
         .command('push')
         .description('deliver every valid profile of a segment file to a Klaviyo list')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input (with --format)')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
         .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
     ),
   )

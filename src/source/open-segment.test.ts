@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
 import { InputFileError, InternalError, UsageError } from '../errors.js';
 import { openSegment } from './open-segment.js';
-import type { SourceRecord } from './source-record.js';
+import type { SegmentFormat, SourceRecord } from './source-record.js';
 
 const fixtures = join(import.meta.dirname, '../../test/fixtures/source');
 const scratch = mkdtempSync(join(tmpdir(), 'klaviyo-export-source-'));
@@ -128,9 +128,26 @@ describe('openSegment refuses what it cannot read, in one sentence', () => {
     expect((error as Error).message).toContain('--format');
   });
 
-  test('standard input without a format', async () => {
+  test('standard input without a format: its first bytes tell it, and none of them is lost', async () => {
+    const cases: [string, SegmentFormat, number][] = [
+      ['email\na@example.com\nb@example.com\n', 'csv', 2],
+      ['\uFEFF  [{"email":"a@example.com"}]', 'json', 1],
+      ['{ "profiles": [{"email":"a@example.com"},{"email":"b@example.com"}] }', 'json', 2],
+      ['{"email":"a@example.com"}\n{"email":"b@example.com"}\n', 'ndjson', 2],
+    ];
+    for (const [text, format, count] of cases) {
+      const segment = await openSegment({ input: '-', stdin: Readable.from([Buffer.from(text.slice(0, 3)), Buffer.from(text.slice(3))]) });
+      expect(segment.format).toBe(format);
+      const records = [];
+      for await (const record of segment.records) records.push(record);
+      expect(records).toHaveLength(count);
+      expect(segment.contentDigest()).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+  });
+
+  test('empty standard input', async () => {
     const error = await openError({ input: '-', stdin: Readable.from([]) });
-    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toBeInstanceOf(InputFileError);
   });
 });
 

@@ -3,6 +3,7 @@ import { openByteSource } from './byte-source.js';
 import { checkChunks, ContentDigest } from './checked-chunks.js';
 import { readCsv } from './csv-reader.js';
 import { detectFormat, knownExtensions } from './detect-format.js';
+import { sniffStreamFormat } from './sniff-format.js';
 import type { FormatReader } from './format-reader.js';
 import { readJson } from './json-reader.js';
 import { readNdjson } from './ndjson-reader.js';
@@ -18,8 +19,12 @@ const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json
 export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
   const { signal } = options;
   signal?.throwIfAborted();
-  const format = options.format ?? detectFormat(options.input) ?? failUnknownFormat(options.input);
-  const source = await openByteSource(options.input, () => options.stdin ?? process.stdin);
+  const namedFormat = options.format ?? (options.input === '-' ? undefined : (detectFormat(options.input) ?? failUnknownFormat(options.input)));
+  const opened = await openByteSource(options.input, () => options.stdin ?? process.stdin);
+  // Standard input has no name to tell its format by: its first bytes tell it.
+  const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal) : undefined;
+  const format = namedFormat ?? sniffed!.format;
+  const source = sniffed ? { ...opened, stream: sniffed.stream } : opened;
   // The reading code sees this error; callers see `signal.reason`, rethrown below.
   const abortReading = (): void => destroyStream(source.stream, new Error('The read was aborted.'));
   try {
@@ -112,9 +117,21 @@ function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {
   if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy(error);
 }
 
+/** Waiting for standard input's first bytes must end on Ctrl-C too. */
+async function sniffWithAbort(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined) {
+  const abort = (): void => destroyStream(stream, new Error('The read was aborted.'));
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await sniffStreamFormat(stream);
+  } catch (error) {
+    throw signal?.aborted === true ? signal.reason : error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
 function failUnknownFormat(input: string): never {
-  const what = input === '-' ? 'standard input' : JSON.stringify(input);
   throw new UsageError(
-    `Cannot tell the format of ${what} from its name (known: ${knownExtensions.join(' ')}); pass --format csv, json or ndjson.`,
+    `Cannot tell the format of ${JSON.stringify(input)} from its name (known: ${knownExtensions.join(' ')}); pass --format csv, json or ndjson.`,
   );
 }

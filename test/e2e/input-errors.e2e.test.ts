@@ -143,9 +143,11 @@ describe('input errors: exit 2 with one sentence naming the file (and line), no 
     expect(result.stderr).toMatch(/quotes\.csv, line 2/);
   });
 
-  it('standard input without --format asks for --format', async () => {
-    const result = await runCli(['validate', '-'], { input: 'email\na@example.com\n' });
-    expect(result.code).toBe(2);
-    expect(errorLines(result.stderr)[0]).toMatch(/standard input.*--format/);
+  it('standard input without --format is read as what its first bytes say it is', async () => {
+    const csv = await runCli(['validate', '-', '--json'], { input: 'email\na@example.com\n' });
+    expect(csv.code).toBe(0);
+    expect(JSON.parse(csv.stdout)).toMatchObject({ format: 'csv', rows: { read: 1, valid: 1 } });
+    const ndjson = await runCli(['validate', '-', '--json'], { input: '{"email":"a@example.com"}\n{"email":"b@example.com"}\n' });
+    expect(JSON.parse(ndjson.stdout)).toMatchObject({ format: 'ndjson', rows: { read: 2, valid: 2 } });
   });
 });

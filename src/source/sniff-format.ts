@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import type { SegmentFormat } from './source-record.js';
+
+/** How much of standard input is looked at to tell its format. */
+const SNIFF_BYTES = 4096;
+
+/**
+ * Tells the format of standard input, which has no name to tell it by, from its first bytes:
+ * `[` is a JSON array, `{"profiles":` the JSON wrapper, any other `{` NDJSON, anything else CSV.
+ * Returns the format and a stream that gives the bytes looked at, then the rest: the reader sees
+ * the input whole.
+ */
+export async function sniffStreamFormat(stream: NodeJS.ReadableStream): Promise<{ format: SegmentFormat; stream: Readable }> {
+  const readable = stream as Readable;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  // Read until the first meaningful characters are in (a chunk may hold only a BOM or blanks).
+  while (bytes < SNIFF_BYTES && !isDecided(Buffer.concat(chunks))) {
+    const chunk = await readNextChunk(readable);
+    if (chunk === undefined) break;
+    chunks.push(chunk);
+    bytes += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  return { format: formatOfContent(head), stream: Readable.from(prepend(head, readable), { objectMode: false }) };
+}
+
+async function* prepend(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  if (rest.readableEnded) return;
+  for await (const chunk of rest) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+}
+
+/** Enough is read once the text, past blanks, holds more than `{"profiles":` would need. */
+function isDecided(head: Buffer): boolean {
+  return leadingText(head).length >= 32;
+}
+
+function leadingText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SNIFF_BYTES))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+}
+
+export function formatOfContent(bytes: Uint8Array): SegmentFormat {
+  const text = leadingText(bytes);
+  if (text.startsWith('[')) return 'json';
+  if (/^\{\s*"profiles"\s*:/.test(text)) return 'json';
+  if (text.startsWith('{')) return 'ndjson';
+  return 'csv';
+}
+
+function readNextChunk(stream: Readable): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      stream.off('readable', tryRead);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const tryRead = () => {
+      const chunk: unknown = stream.read();
+      if (chunk === null) return;
+      cleanup();
+      resolve(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(undefined);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    stream.on('readable', tryRead);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    tryRead();
+  });
+}
