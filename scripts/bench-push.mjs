@@ -51,10 +51,30 @@ try {
   console.log(`Pushing ${count(rows)} rows (${fmt(sizeMb)} MB) to list ${LIST_ID} on the sandbox at ${sandbox.url}...`);
   result = await runMeasured(
     [
-      'push', '--list', LIST_ID, '--yes', '--json', file, '--state-dir', stateDir,
-      '--map', 'first_name=First Name', '--map', 'last_name=Last Name', '--map', 'location.city=City',
-      '--map', 'location.region=State', '--map', 'location.zip=ZIP', '--map', 'properties.tier=Tier',
-      '--map', 'external_id=customer_id', '--map', 'properties.signup_date=Signup Date',
+      'push',
+      '--list',
+      LIST_ID,
+      '--yes',
+      '--json',
+      file,
+      '--state-dir',
+      stateDir,
+      '--map',
+      'first_name=First Name',
+      '--map',
+      'last_name=Last Name',
+      '--map',
+      'location.city=City',
+      '--map',
+      'location.region=State',
+      '--map',
+      'location.zip=ZIP',
+      '--map',
+      'properties.tier=Tier',
+      '--map',
+      'external_id=customer_id',
+      '--map',
+      'properties.signup_date=Signup Date',
     ],
     {
       env: { KLAVIYO_BASE_URL: sandbox.url, KLAVIYO_API_KEY: DEFAULT_SANDBOX_KEY },
@@ -78,7 +98,9 @@ try {
 const delivery = summary.delivery ?? { requests: 0, retries: 0, throttled: 0, imported: 0 };
 const comparison = compareMembers(members, expectedEmails);
 const sandboxRequests = Object.values(sandboxStats.requests).reduce((sum, n) => sum + n, 0);
-const requestsByOperation = Object.entries(sandboxStats.requests).map(([operation, n]) => `${operation} ${count(n)}`).join(', ');
+const requestsByOperation = Object.entries(sandboxStats.requests)
+  .map(([operation, n]) => `${operation} ${count(n)}`)
+  .join(', ');
 const verdict = (isMet) => (isMet ? 'PASS' : 'FAIL');
 const checks = {
   wall: result.wallSeconds < TARGETS.wallSeconds,
@@ -89,20 +111,30 @@ const checks = {
 };
 
 console.log(`push exit code   ${result.code} (outcome ${summary.outcome})`);
-console.log(`rows read        ${count(summary.rows.read)} (valid ${count(summary.rows.valid)}, rejected ${count(summary.rows.rejected)}, duplicates ${count(summary.rows.duplicates)})`);
-console.log(`timings          read ${fmt(summary.timings.readMs / 1000, 2)} s, send ${fmt(summary.timings.sendMs / 1000, 2)} s (as the CLI measured them)`);
+console.log(
+  `rows read        ${count(summary.rows.read)} (valid ${count(summary.rows.valid)}, rejected ${count(summary.rows.rejected)}, duplicates ${count(summary.rows.duplicates)})`,
+);
+console.log(
+  `timings          read ${fmt(summary.timings.readMs / 1000, 2)} s, send ${fmt(summary.timings.sendMs / 1000, 2)} s (as the CLI measured them)`,
+);
 console.log(`wall             ${fmt(result.wallSeconds, 2)} s  (target < ${TARGETS.wallSeconds} s) ${verdict(checks.wall)}`);
 console.log(`CPU (user+sys)   ${fmt(result.cpuSeconds, 2)} s  (target < ${TARGETS.cpuSeconds} s) ${verdict(checks.cpu)}`);
 console.log(`peak RSS         ${fmt(result.peakRssMb, 0)} MB  (target < ${TARGETS.peakRssMb} MB) ${verdict(checks.rss)}`);
 console.log(`profiles/s       ${count(Math.round(summary.rows.valid / result.wallSeconds))} (valid profiles over wall time)`);
 console.log(`requests         CLI ${count(delivery.requests)}; sandbox ${count(sandboxRequests)} (${requestsByOperation})`);
-console.log(`429s             CLI ${count(delivery.throttled)}, sandbox ${count(sandboxStats.throttled)}  (target 0) ${verdict(checks.throttled)}`);
+console.log(
+  `429s             CLI ${count(delivery.throttled)}, sandbox ${count(sandboxStats.throttled)}  (target 0) ${verdict(checks.throttled)}`,
+);
 console.log(`retries          ${count(delivery.retries)}`);
-console.log(`jobs             ${count(sandboxStats.jobsCreated)} created, ${count(sandboxStats.jobsCancelled)} cancelled; ${count(delivery.imported)} profiles imported`);
+console.log(
+  `jobs             ${count(sandboxStats.jobsCreated)} created, ${count(sandboxStats.jobsCancelled)} cancelled; ${count(delivery.imported)} profiles imported`,
+);
 console.log(
   `list members     ${count(comparison.memberCount)} of ${count(expectedEmails.size)} expected; missing ${count(comparison.missing)}, extra ${count(comparison.extra)}, repeated ${count(comparison.repeated)} ${verdict(checks.members)}`,
 );
 if (isProfiling) console.log(`CPU profile      written to ${profileDir} (open in Chrome DevTools, Performance tab)`);
-const failed = Object.entries(checks).filter(([, isMet]) => !isMet).map(([name]) => name);
+const failed = Object.entries(checks)
+  .filter(([, isMet]) => !isMet)
+  .map(([name]) => name);
 console.log(failed.length === 0 ? 'PASS: every target met.' : `FAIL: ${failed.join(', ')}.`);
 process.exit(checks.members ? 0 : 1);

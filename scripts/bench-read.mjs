@@ -20,17 +20,34 @@ if (!existsSync(file)) {
 const sizeMb = statSync(file).size / 1e6;
 console.log(`Measuring validate on ${rows.toLocaleString('en-US')} rows (${fmt(sizeMb)} MB)...`);
 const result = await runMeasured([
-  'validate', file, '--json',
-  '--map', 'first_name=First Name', '--map', 'last_name=Last Name', '--map', 'location.city=City',
-  '--map', 'location.region=State', '--map', 'location.zip=ZIP', '--map', 'properties.tier=Tier',
-  '--map', 'external_id=customer_id', '--map', 'properties.signup_date=Signup Date',
+  'validate',
+  file,
+  '--json',
+  '--map',
+  'first_name=First Name',
+  '--map',
+  'last_name=Last Name',
+  '--map',
+  'location.city=City',
+  '--map',
+  'location.region=State',
+  '--map',
+  'location.zip=ZIP',
+  '--map',
+  'properties.tier=Tier',
+  '--map',
+  'external_id=customer_id',
+  '--map',
+  'properties.signup_date=Signup Date',
 ]);
 if (result.code !== 0) {
   console.error(`validate exited ${result.code}`);
   process.exit(1);
 }
 const summary = JSON.parse(result.stdout);
-console.log(`rows read        ${summary.rows.read.toLocaleString('en-US')} (valid ${summary.rows.valid.toLocaleString('en-US')}, rejected ${summary.rows.rejected.toLocaleString('en-US')}, duplicates ${summary.rows.duplicates.toLocaleString('en-US')})`);
+console.log(
+  `rows read        ${summary.rows.read.toLocaleString('en-US')} (valid ${summary.rows.valid.toLocaleString('en-US')}, rejected ${summary.rows.rejected.toLocaleString('en-US')}, duplicates ${summary.rows.duplicates.toLocaleString('en-US')})`,
+);
 console.log(`wall             ${fmt(result.wallSeconds, 2)} s`);
 console.log(`rows/s           ${Math.round(summary.rows.read / result.wallSeconds).toLocaleString('en-US')}`);
 console.log(`CPU (user+sys)   ${fmt(result.cpuSeconds, 2)} s  (target < 8 s)`);

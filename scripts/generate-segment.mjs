@@ -6,12 +6,60 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mulberry32 } from '../dist/sandbox/faults.js';
 
-const FIRST = ['Ann', 'Bob', 'Chloé', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'José', 'Kai', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoë'];
-const LAST = ['Smith', 'García', "O'Brien", 'Müller', 'Nguyen', 'Kowalski', 'Rossi', 'Svensson', 'Tanaka', 'Dubois', 'Okafor', 'Cohen', 'Silva', 'Khan', 'Larsen'];
-const CITIES = [['Boston', 'MA', '02108'], ['Newark', 'NJ', '07102'], ['Austin', 'TX', '73301'], ['Portland', 'OR', '97201'], ['Denver', 'CO', '80202'], ['Chicago', 'IL', '60601']];
+const FIRST = [
+  'Ann',
+  'Bob',
+  'Chloé',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'José',
+  'Kai',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Yara',
+  'Zoë',
+];
+const LAST = [
+  'Smith',
+  'García',
+  "O'Brien",
+  'Müller',
+  'Nguyen',
+  'Kowalski',
+  'Rossi',
+  'Svensson',
+  'Tanaka',
+  'Dubois',
+  'Okafor',
+  'Cohen',
+  'Silva',
+  'Khan',
+  'Larsen',
+];
+const CITIES = [
+  ['Boston', 'MA', '02108'],
+  ['Newark', 'NJ', '07102'],
+  ['Austin', 'TX', '73301'],
+  ['Portland', 'OR', '97201'],
+  ['Denver', 'CO', '80202'],
+  ['Chicago', 'IL', '60601'],
+];
 const TIERS = ['gold', 'silver', 'bronze', 'vip'];
 const DOMAINS = ['example.com', 'mail.example.org', 'shop.example.net', 'example.co.uk'];
-
 
 function csvField(value) {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -30,11 +78,22 @@ export async function generateSegment(rows, outPath, seed = 42, { collectExpecte
     const last = pick(LAST);
     const [city, state, zip] = pick(CITIES);
     const roll = random();
-    let email = `${first}.${last}.${i}@${pick(DOMAINS)}`.toLowerCase().normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/'/g, '');
-    if (roll < 0.01) email = `${first.toLowerCase()}${i}.example.com`; // invalid: no @
-    else if (roll < 0.015) email = ''; // blank
+    let email = `${first}.${last}.${i}@${pick(DOMAINS)}`
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/'/g, '');
+    if (roll < 0.01)
+      email = `${first.toLowerCase()}${i}.example.com`; // invalid: no @
+    else if (roll < 0.015)
+      email = ''; // blank
     else if (roll < 0.035 && recent.length > 0) email = `  ${pick(recent).toUpperCase()}  `; // duplicate of a recent row, other case
-    const phone = random() < 0.5 ? `+1617555${String(1000 + (i % 9000)).padStart(4, '0')}` : random() < 0.5 ? `(617) 555-${String(i % 10000).padStart(4, '0')}` : '';
+    const phone =
+      random() < 0.5
+        ? `+1617555${String(1000 + (i % 9000)).padStart(4, '0')}`
+        : random() < 0.5
+          ? `(617) 555-${String(i % 10000).padStart(4, '0')}`
+          : '';
     const date = `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
     buffer += [String(100000 + i), email, first, last, phone, city, state, zip, pick(TIERS), date].map(csvField).join(',') + '\n';
     if (expected && email.includes('@')) expected.add(email.trim().toLowerCase());

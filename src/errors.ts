@@ -36,12 +36,7 @@ export class InputFileError extends ExportError {
   readonly line: number | undefined;
   readonly column: number | undefined;
 
-  constructor(
-    file: string,
-    location: { line?: number; column?: number },
-    reason: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(file: string, location: { line?: number; column?: number }, reason: string, options?: { cause?: unknown }) {
     const where = [
       file,
       location.line === undefined ? undefined : `line ${location.line}`,

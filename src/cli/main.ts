@@ -69,9 +69,11 @@ interface Failure {
 /** One sentence and an exit code for whatever stopped the run; undefined for --help and --version. */
 function describeFailure(error: unknown, context: CliContext): Failure | undefined {
   if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? undefined : { message: error.message.replace(/^error: /, ''), exitCode: ExitCode.usage, isPrintedByCommander: true };
+    return error.exitCode === 0
+      ? undefined
+      : { message: error.message.replace(/^error: /, ''), exitCode: ExitCode.usage, isPrintedByCommander: true };
   }
-  const interruption = context.signal.aborted ? context.signal.reason : undefined;
+  const interruption: unknown = context.signal.aborted ? context.signal.reason : undefined;
   const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
   if (known) return { message: redactSecret(known.message, context.env.apiKey), exitCode: known.exitCode, isPrintedByCommander: false };
   const detail = redactSecret(error instanceof Error ? error.message : String(error), context.env.apiKey);
@@ -86,7 +88,9 @@ function describeFailure(error: unknown, context: CliContext): Failure | undefin
 function writeFailureLog(context: CliContext, failure: Failure, isJson: boolean): void {
   const { message, exitCode } = failure;
   context.stderr.write(
-    isJson ? `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', event: 'error', message, exitCode })}\n` : `error: ${message}\n`,
+    isJson
+      ? `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', event: 'error', message, exitCode })}\n`
+      : `error: ${message}\n`,
   );
 }
 

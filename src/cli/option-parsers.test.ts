@@ -4,7 +4,12 @@ import { parseDelimiter, parseDuration, parseFormat, parsePositiveInteger } from
 
 describe('option parsers', () => {
   it.each([
-    ['90', 90_000], ['90s', 90_000], ['15m', 900_000], ['1h30m', 5_400_000], ['500ms', 500], ['1.5s', 1500],
+    ['90', 90_000],
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['1h30m', 5_400_000],
+    ['500ms', 500],
+    ['1.5s', 1500],
   ])('parses the duration %s', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });

@@ -11,10 +11,15 @@ export function parseFormat(value: string): SegmentFormat {
 }
 
 const DELIMITERS: Record<string, CsvDelimiter> = {
-  ',': ',', comma: ',',
-  ';': ';', semicolon: ';',
-  '\t': '\t', '\\t': '\t', tab: '\t',
-  '|': '|', pipe: '|',
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  '\t': '\t',
+  '\\t': '\t',
+  tab: '\t',
+  '|': '|',
+  pipe: '|',
 };
 
 export function parseDelimiter(value: string): CsvDelimiter {

@@ -59,7 +59,11 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--no-wait', 'submit the import jobs and report their ids without waiting for them')
     .option('--state-dir <dir>', 'where the checkpoint and lock live (default: .klaviyo-export in the working directory)')
     .option('--restart', 'ignore an earlier checkpoint and send everything again')
-    .addOption(new Option('--log-format <format>', 'text, or json for log shippers (one object per line on stderr)').argParser(parseLogFormat).default('text'))
+    .addOption(
+      new Option('--log-format <format>', 'text, or json for log shippers (one object per line on stderr)')
+        .argParser(parseLogFormat)
+        .default('text'),
+    )
     .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
     .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
 

@@ -25,7 +25,11 @@ export function addSegmentOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
     .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
-    .option('--map <field=column>', 'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)', collect)
+    .option(
+      '--map <field=column>',
+      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
+      collect,
+    )
     .option('--default-country <code>', 'ISO country for phone numbers written without +country code, e.g. US')
     .addOption(
       new Option('--max-per-export <n>', 'profiles per export, at most 100,000')

@@ -15,7 +15,8 @@ interface Limits {
 /** Plans the profiles' attributes JSON and returns each batch with a copy of its body, as the stager would keep it. */
 function plan(profiles: string[], limits: Limits, writeBodies = true) {
   const planner = new BatchPlanner(envelope, limits, { writeBodies });
-  const batches: { index: number; exportIndex: number; profiles: number; lines: number[]; bodyBytes: number; body: string | undefined }[] = [];
+  const batches: { index: number; exportIndex: number; profiles: number; lines: number[]; bodyBytes: number; body: string | undefined }[] =
+    [];
   const keep = (batch: ReturnType<BatchPlanner['finish']>) => {
     if (!batch) return;
     batches.push({ ...batch, lines: [...batch.lines], body: batch.body?.toString('utf8') });
@@ -30,11 +31,14 @@ const profile = (n: number, pad = '') => JSON.stringify(attributes(n, pad));
 
 describe('BatchPlanner', () => {
   it('cuts requests at the profile limit and keeps every line in order', () => {
-    const { batches, planner } = plan(Array.from({ length: 25 }, (_, i) => profile(i)), {
-      maxProfilesPerRequest: 10,
-      maxRequestBytes: 5_000_000,
-      maxProfilesPerExport: 100,
-    });
+    const { batches, planner } = plan(
+      Array.from({ length: 25 }, (_, i) => profile(i)),
+      {
+        maxProfilesPerRequest: 10,
+        maxRequestBytes: 5_000_000,
+        maxProfilesPerExport: 100,
+      },
+    );
     expect(batches.map((b) => b.profiles)).toEqual([10, 10, 5]);
     expect(batches[2]!.lines).toEqual([22, 23, 24, 25, 26]);
     expect(planner.batchCount).toBe(3);
@@ -49,7 +53,9 @@ describe('BatchPlanner', () => {
       const parsed = JSON.parse(batch.body!);
       expect(parsed.data.relationships.lists.data).toEqual([{ type: 'list', id: 'Y6nRLr' }]);
     }
-    const resources = profiles.map((_, i) => JSON.stringify({ type: 'profile', attributes: attributes(i, i % 2 ? 'Café "Ünïcode" 🎉' : '') }));
+    const resources = profiles.map((_, i) =>
+      JSON.stringify({ type: 'profile', attributes: attributes(i, i % 2 ? 'Café "Ünïcode" 🎉' : '') }),
+    );
     expect(batches.flatMap((b) => profileResourcesOf(b.body!).map((r) => JSON.stringify(r)))).toEqual(resources);
     expect(batches[0]!.body).toBe(
       `{"data":{"type":"profile-bulk-import-job","attributes":{"profiles":{"data":[${resources.slice(0, 5).join(',')}]}},` +
@@ -70,13 +76,22 @@ describe('BatchPlanner', () => {
   });
 
   it('starts a new export every maxProfilesPerExport profiles, never mixing two in a request', () => {
-    const { batches, planner } = plan(Array.from({ length: 23 }, (_, i) => profile(i)), {
-      maxProfilesPerRequest: 4,
-      maxRequestBytes: 5_000_000,
-      maxProfilesPerExport: 10,
-    });
+    const { batches, planner } = plan(
+      Array.from({ length: 23 }, (_, i) => profile(i)),
+      {
+        maxProfilesPerRequest: 4,
+        maxRequestBytes: 5_000_000,
+        maxProfilesPerExport: 10,
+      },
+    );
     expect(batches.map((b) => [b.exportIndex, b.profiles])).toEqual([
-      [0, 4], [0, 4], [0, 2], [1, 4], [1, 4], [1, 2], [2, 3],
+      [0, 4],
+      [0, 4],
+      [0, 2],
+      [1, 4],
+      [1, 4],
+      [1, 2],
+      [2, 3],
     ]);
     expect(planner.exportCount).toBe(3);
   });

@@ -60,7 +60,9 @@ export class BatchPlanner {
     this.#limits = limits;
     this.#envelope = envelope;
     this.#tailBytes = Buffer.byteLength(envelope.tail);
-    this.#buffers = options.writeBodies ? [Buffer.allocUnsafe(limits.maxRequestBytes), Buffer.allocUnsafe(limits.maxRequestBytes)] : undefined;
+    this.#buffers = options.writeBodies
+      ? [Buffer.allocUnsafe(limits.maxRequestBytes), Buffer.allocUnsafe(limits.maxRequestBytes)]
+      : undefined;
     this.#body = this.#buffers?.[0];
     this.#lines = new Uint32Array(limits.maxProfilesPerRequest);
     this.#elements = new Uint32Array(limits.maxProfilesPerRequest);

@@ -28,7 +28,12 @@ describe('BatchStager', () => {
     const [batch] = stager.batches;
     expect(batch).toMatchObject({ index: 0, profiles: 4, bodyBytes: 123 });
     expect([...batch!.lines]).toEqual([2, 3, 5, 9]);
-    expect(profileResourcesOf(await stager.readBody(batch!)).map((r) => r.attributes?.email)).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com']);
+    expect(profileResourcesOf(await stager.readBody(batch!)).map((r) => r.attributes?.email)).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com',
+      'd@example.com',
+    ]);
     expect((await stat(batch!.path)).mode & 0o777).toBe(0o600);
     await stager.dispose();
     expect(await readdir(parent)).toEqual([]);

@@ -23,7 +23,12 @@ export async function confirm(job: ImportJob, remaining: RemainingProfiles, opti
     return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount + unaccounted };
   }
   const refusals = errors.named.map((refusal) => ({ ...refusal, position: remaining.positionOf(refusal.position) }));
-  return { jobId: job.id, imported: job.completedCount, refusals, unexplained: Math.max(0, job.failedCount - refusals.length) + unaccounted };
+  return {
+    jobId: job.id,
+    imported: job.completedCount,
+    refusals,
+    unexplained: Math.max(0, job.failedCount - refusals.length) + unaccounted,
+  };
 }
 
 export async function reportConfirmed(
@@ -51,10 +56,20 @@ export async function reportConfirmed(
   }
 }
 
-export async function replayConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions, result: DeliveryResult): Promise<void> {
+export async function replayConfirmed(
+  batch: StagedBatch,
+  record: ConfirmedBatchRecord,
+  options: DeliverOptions,
+  result: DeliveryResult,
+): Promise<void> {
   result.sent += batch.profiles;
   await reportConfirmed(batch, record, options, result);
-  result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: batch.profiles, job: { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported } });
+  result.jobs.push({
+    batch: batch.index,
+    exportIndex: batch.exportIndex,
+    profiles: batch.profiles,
+    job: { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported },
+  });
 }
 
 export function pendingJob(id: string, profiles: number): ImportJob {

@@ -20,7 +20,10 @@ describe('deliverBatches: stopping', () => {
       sizes: [2, 2, 2],
       concurrency: 1,
       signal: controller.signal,
-      script: { onPost: (request) => (request.number === 2 ? (controller.abort(new InterruptedError()), undefined) : undefined), pollsBeforeFinal: 100 },
+      script: {
+        onPost: (request) => (request.number === 2 ? (controller.abort(new InterruptedError()), undefined) : undefined),
+        pollsBeforeFinal: 100,
+      },
     });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(2);
@@ -61,7 +64,9 @@ describe('deliverBatches: resuming from a journal', () => {
     expect(run.result.imported + run.result.refused + run.result.notDelivered + run.result.unconfirmed).toBe(5);
     expect(run.fake.posts.map((p) => p.lines)).toEqual([[5, 6]]);
     expect(run.result).toMatchObject({ sent: 5, imported: 3, refused: 2, resumedBatches: 1 });
-    expect(run.undelivered).toEqual([expect.objectContaining({ line: 3, kind: 'refused', reason: 'klaviyo_duplicate_profile', attributes: { email: 'p3@example.com' } })]);
+    expect(run.undelivered).toEqual([
+      expect.objectContaining({ line: 3, kind: 'refused', reason: 'klaviyo_duplicate_profile', attributes: { email: 'p3@example.com' } }),
+    ]);
   });
 
   it('follows a job submitted by the earlier run instead of sending its batch again', async () => {

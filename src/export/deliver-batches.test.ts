@@ -4,14 +4,23 @@ import { profileResourcesOf } from './batch-contents.js';
 import { emailOfLine, expectEveryProfileAccountedFor, linesOf, runDelivery, type ProfileFate } from './delivery-fakes.test-support.js';
 
 const invalid = (title: string): ProfileFate => ({ kind: 'invalid', code: 'invalid_email', title });
-const failed = (namedBy: 'pointer' | 'payload' | 'nobody'): ProfileFate => ({ kind: 'failed', code: 'duplicate_profile', title: 'Duplicate profile', namedBy });
+const failed = (namedBy: 'pointer' | 'payload' | 'nobody'): ProfileFate => ({
+  kind: 'failed',
+  code: 'duplicate_profile',
+  title: 'Duplicate profile',
+  namedBy,
+});
 
 describe('deliverBatches: a clean run', () => {
   it('imports every profile of every batch and follows each job to its end', async () => {
     const run = await runDelivery({ sizes: [3, 3, 2] });
     expectEveryProfileAccountedFor(run);
     expect(run.result).toMatchObject({ sent: 8, imported: 8, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0 });
-    expect(run.result.jobs.map((j) => [j.batch, j.job.status]).sort()).toEqual([[0, 'complete'], [1, 'complete'], [2, 'complete']]);
+    expect(run.result.jobs.map((j) => [j.batch, j.job.status]).sort()).toEqual([
+      [0, 'complete'],
+      [1, 'complete'],
+      [2, 'complete'],
+    ]);
   });
 });
 
@@ -21,9 +30,18 @@ describe('deliverBatches: a 400 that names profiles', () => {
     const run = await runDelivery({ sizes: [4], script: { fates } });
     expectEveryProfileAccountedFor(run);
     expect(run.undelivered).toEqual([
-      expect.objectContaining({ line: 3, kind: 'refused', reason: 'klaviyo_invalid_email', description: 'Invalid email address', attributes: { email: emailOfLine(3) } }),
+      expect.objectContaining({
+        line: 3,
+        kind: 'refused',
+        reason: 'klaviyo_invalid_email',
+        description: 'Invalid email address',
+        attributes: { email: emailOfLine(3) },
+      }),
     ]);
-    expect(run.fake.posts.map((p) => p.lines)).toEqual([[2, 3, 4, 5], [2, 4, 5]]);
+    expect(run.fake.posts.map((p) => p.lines)).toEqual([
+      [2, 3, 4, 5],
+      [2, 4, 5],
+    ]);
     const resent = profileResourcesOf(run.fake.posts[1]!.body).map((r) => r.attributes?.email);
     expect(resent).toEqual([emailOfLine(2), emailOfLine(4), emailOfLine(5)]);
     expect(run.fake.posts[1]!.body).toContain('"relationships":{"lists":{"data":[{"type":"list","id":"LIST01"}]}}');
@@ -32,7 +50,11 @@ describe('deliverBatches: a 400 that names profiles', () => {
 
   it('maps pointers back to the right source lines after two rounds of removal', async () => {
     // Klaviyo names one profile per answer: line 4 (index 2), then line 6 (index 3 of the shorter request).
-    const fates = new Map([[4, invalid('first')], [6, invalid('second')], [8, failed('pointer')]]);
+    const fates = new Map([
+      [4, invalid('first')],
+      [6, invalid('second')],
+      [8, failed('pointer')],
+    ]);
     const run = await runDelivery({ sizes: [7], script: { fates, namedPerInvalidAnswer: 1 } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts.map((p) => p.lines)).toEqual([
@@ -40,7 +62,11 @@ describe('deliverBatches: a 400 that names profiles', () => {
       [2, 3, 5, 6, 7, 8],
       [2, 3, 5, 7, 8],
     ]);
-    expect(run.undelivered.map((p) => [p.line, p.description])).toEqual([[4, 'first'], [6, 'second'], [8, 'Duplicate profile']]);
+    expect(run.undelivered.map((p) => [p.line, p.description])).toEqual([
+      [4, 'first'],
+      [6, 'second'],
+      [8, 'Duplicate profile'],
+    ]);
     expect(run.result).toMatchObject({ sent: 5, imported: 4, refused: 3 });
   });
 
@@ -48,7 +74,10 @@ describe('deliverBatches: a 400 that names profiles', () => {
     const run = await runDelivery({
       sizes: [2, 3],
       concurrency: 1,
-      script: { onPost: (request) => (request.number === 1 ? { kind: 'invalid', errors: [{ title: 'Bad', detail: 'Malformed request for x@y.com' }] } : undefined) },
+      script: {
+        onPost: (request) =>
+          request.number === 1 ? { kind: 'invalid', errors: [{ title: 'Bad', detail: 'Malformed request for x@y.com' }] } : undefined,
+      },
     });
     expectEveryProfileAccountedFor(run);
     expect(linesOf(run.undelivered, 'not-delivered')).toEqual([2, 3]);
@@ -57,7 +86,12 @@ describe('deliverBatches: a 400 that names profiles', () => {
   });
 
   it('keeps removing profiles when Klaviyo names one bad profile per answer, and delivers the rest', async () => {
-    const fates = new Map([[2, invalid('a')], [3, invalid('b')], [4, invalid('c')], [5, invalid('d')]]);
+    const fates = new Map([
+      [2, invalid('a')],
+      [3, invalid('b')],
+      [4, invalid('c')],
+      [5, invalid('d')],
+    ]);
     const run = await runDelivery({ sizes: [6], script: { fates, namedPerInvalidAnswer: 1 } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(5);
@@ -75,7 +109,10 @@ describe('deliverBatches: a 400 that names profiles', () => {
   });
 
   it('refuses every profile, and sends nothing more, when each one is named', async () => {
-    const fates = new Map([[2, invalid('a')], [3, invalid('b')]]);
+    const fates = new Map([
+      [2, invalid('a')],
+      [3, invalid('b')],
+    ]);
     const run = await runDelivery({ sizes: [2], script: { fates } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(1);
@@ -85,7 +122,11 @@ describe('deliverBatches: a 400 that names profiles', () => {
 
 describe('deliverBatches: cancelled jobs', () => {
   it('resubmits a cancelled batch and counts the resubmission', async () => {
-    const run = await runDelivery({ sizes: [2, 2], concurrency: 1, script: { finalStatus: (r) => (r.number === 1 ? 'cancelled' : 'complete') } });
+    const run = await runDelivery({
+      sizes: [2, 2],
+      concurrency: 1,
+      script: { finalStatus: (r) => (r.number === 1 ? 'cancelled' : 'complete') },
+    });
     expectEveryProfileAccountedFor(run);
     expect(run.result).toMatchObject({ sent: 4, imported: 4, resubmittedJobs: 1 });
     expect(run.fake.posts.filter((p) => p.lines[0] === 2)).toHaveLength(2);
@@ -102,16 +143,29 @@ describe('deliverBatches: cancelled jobs', () => {
 
 describe('deliverBatches: refusals found after the import', () => {
   it('names refusals by pointer and by original_payload email over several pages', async () => {
-    const fates = new Map([[3, failed('pointer')], [5, failed('payload')], [6, failed('pointer')], [8, failed('payload')]]);
+    const fates = new Map([
+      [3, failed('pointer')],
+      [5, failed('payload')],
+      [6, failed('pointer')],
+      [8, failed('payload')],
+    ]);
     const withFates = await runDelivery({ sizes: [8], script: { fates } });
     expectEveryProfileAccountedFor(withFates);
     expect(linesOf(withFates.undelivered, 'refused')).toEqual([3, 5, 6, 8]);
-    expect(withFates.undelivered[0]).toMatchObject({ reason: 'klaviyo_duplicate_profile', description: 'Duplicate profile', attributes: { email: emailOfLine(3) } });
+    expect(withFates.undelivered[0]).toMatchObject({
+      reason: 'klaviyo_duplicate_profile',
+      description: 'Duplicate profile',
+      attributes: { email: emailOfLine(3) },
+    });
     expect(withFates.result).toMatchObject({ sent: 8, imported: 4, refused: 4 });
   });
 
   it('counts failures Klaviyo does not list as refused, without lines', async () => {
-    const fates = new Map([[2, failed('pointer')], [3, failed('nobody')], [4, failed('nobody')]]);
+    const fates = new Map([
+      [2, failed('pointer')],
+      [3, failed('nobody')],
+      [4, failed('nobody')],
+    ]);
     const run = await runDelivery({ sizes: [5], script: { fates } });
     expectEveryProfileAccountedFor(run, 2);
     expect(linesOf(run.undelivered)).toEqual([2]);
@@ -119,7 +173,10 @@ describe('deliverBatches: refusals found after the import', () => {
   });
 
   it('counts the profiles a complete job does not account for as refused, so the run is not reported as delivered', async () => {
-    const fates = new Map<number, ProfileFate>([[4, { kind: 'dropped' }], [5, { kind: 'dropped' }]]);
+    const fates = new Map<number, ProfileFate>([
+      [4, { kind: 'dropped' }],
+      [5, { kind: 'dropped' }],
+    ]);
     const run = await runDelivery({ sizes: [6], script: { fates } });
     expectEveryProfileAccountedFor(run, 2);
     expect(run.result).toMatchObject({ sent: 6, imported: 4, refused: 2, notDelivered: 0 });
@@ -161,7 +218,11 @@ describe('deliverBatches: requests that fail', () => {
   it('leaves a job unconfirmed, without throwing, when polling meets a refused key', async () => {
     const run = await runDelivery({
       sizes: [2],
-      script: { onPoll: () => { throw new AuthError('Klaviyo refused the API key (401).'); } },
+      script: {
+        onPoll: () => {
+          throw new AuthError('Klaviyo refused the API key (401).');
+        },
+      },
     });
     expectEveryProfileAccountedFor(run);
     expect(run.result).toMatchObject({ sent: 2, unconfirmed: 2 });
@@ -169,7 +230,10 @@ describe('deliverBatches: requests that fail', () => {
 
   it('counts a completed job as refused without lines when its import errors cannot be read', async () => {
     const fates = new Map([[2, failed('pointer')]]);
-    const run = await runDelivery({ sizes: [3], script: { fates, importErrorsFailure: new KlaviyoApiError('GET import-errors answered 500.', 500) } });
+    const run = await runDelivery({
+      sizes: [3],
+      script: { fates, importErrorsFailure: new KlaviyoApiError('GET import-errors answered 500.', 500) },
+    });
     expectEveryProfileAccountedFor(run, 1);
     expect(run.result).toMatchObject({ imported: 2, refused: 1 });
   });

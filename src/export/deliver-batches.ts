@@ -81,7 +81,17 @@ const MAX_INVALID_ROUNDS = 50;
  * exactly one bucket: imported, refused (with Klaviyo's reason), not delivered, or unconfirmed.
  */
 export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
-  const result: DeliveryResult = { sent: 0, imported: 0, refused: 0, refusedWithoutDetail: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0, resumedBatches: 0, jobs: [] };
+  const result: DeliveryResult = {
+    sent: 0,
+    imported: 0,
+    refused: 0,
+    refusedWithoutDetail: 0,
+    notDelivered: 0,
+    unconfirmed: 0,
+    resubmittedJobs: 0,
+    resumedBatches: 0,
+    jobs: [],
+  };
   const uploads = pLimit(options.concurrency);
   // A refused key or scope ends the run for every batch, not just the one that met it.
   const fatal = new AbortController();

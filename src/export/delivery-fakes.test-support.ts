@@ -79,7 +79,11 @@ export class FakeKlaviyo {
       try {
         await (this.#script.postGate?.() ?? Promise.resolve());
         const lines = profileResourcesOf(body).map((resource) => lineOfEmail(String(resource.attributes?.email)));
-        const request: PostedRequest = { number: this.posts.length + 1, lines, body: typeof body === 'string' ? body : Buffer.from(body).toString('utf8') };
+        const request: PostedRequest = {
+          number: this.posts.length + 1,
+          lines,
+          body: typeof body === 'string' ? body : Buffer.from(body).toString('utf8'),
+        };
         this.posts.push(request);
         const scripted = this.#script.onPost?.(request);
         if (scripted instanceof Error) throw scripted;
@@ -165,7 +169,10 @@ export function stageInMemory(sizes: readonly number[]): { batches: StagedBatch[
   let line = 2;
   const batches = sizes.map((size, index): StagedBatch => {
     const lines = Uint32Array.from({ length: size }, () => line++);
-    const body = buildProfileImportBody(envelope, [...lines].map((l) => serializeProfileResource({ email: emailOfLine(l) })));
+    const body = buildProfileImportBody(
+      envelope,
+      [...lines].map((l) => serializeProfileResource({ email: emailOfLine(l) })),
+    );
     const path = `memory:${index}`;
     bodies.set(path, body);
     return { index, exportIndex: 0, profiles: size, bodyBytes: Buffer.byteLength(body), lines, path };
@@ -230,4 +237,7 @@ export function expectEveryProfileAccountedFor(run: DeliveryRun, unexplained = 0
 }
 
 export const linesOf = (profiles: readonly UndeliveredProfile[], kind?: UndeliveredProfile['kind']): number[] =>
-  profiles.filter((p) => kind === undefined || p.kind === kind).map((p) => p.line).sort((a, b) => a - b);
+  profiles
+    .filter((p) => kind === undefined || p.kind === kind)
+    .map((p) => p.line)
+    .sort((a, b) => a - b);

@@ -3,7 +3,12 @@ export interface ConfirmedBatchRecord {
   readonly jobId: string;
   readonly imported: number;
   /** Profiles Klaviyo refused, by their 0-based position in the staged batch. */
-  readonly refusals: readonly { readonly position: number; readonly reason: string; readonly description: string; readonly detail: string }[];
+  readonly refusals: readonly {
+    readonly position: number;
+    readonly reason: string;
+    readonly description: string;
+    readonly detail: string;
+  }[];
   /** Refused profiles Klaviyo did not name (failed_count beyond the import errors it listed). */
   readonly unexplained: number;
 }
@@ -31,12 +36,14 @@ export class MemoryJournal implements DeliveryJournal {
     return this.#submitted.get(batchIndex);
   }
 
-  async recordSubmitted(batchIndex: number, jobId: string): Promise<void> {
+  recordSubmitted(batchIndex: number, jobId: string): Promise<void> {
     this.#submitted.set(batchIndex, jobId);
+    return Promise.resolve();
   }
 
-  async recordConfirmed(batchIndex: number, record: ConfirmedBatchRecord): Promise<void> {
+  recordConfirmed(batchIndex: number, record: ConfirmedBatchRecord): Promise<void> {
     this.#submitted.delete(batchIndex);
     this.#confirmed.set(batchIndex, record);
+    return Promise.resolve();
   }
 }

@@ -16,12 +16,28 @@ function clientListing(errors: ImportErrorItem[]) {
 describe('collectImportErrors', () => {
   it.each([
     { name: 'a profile pointer', error: { pointer: '/data/attributes/profiles/data/2/attributes/email' }, position: 2 },
-    { name: 'the resource email of original_payload', error: { originalPayload: { type: 'profile', attributes: { email: 'B@Example.com' } } }, position: 1 },
+    {
+      name: 'the resource email of original_payload',
+      error: { originalPayload: { type: 'profile', attributes: { email: 'B@Example.com' } } },
+      position: 1,
+    },
     { name: 'a bare original_payload', error: { originalPayload: { email: 'd@example.com' } }, position: 3 },
-    { name: 'the payload when the pointer is out of range', error: { pointer: '/data/attributes/profiles/data/9', originalPayload: { email: 'a@example.com' } }, position: 0 },
+    {
+      name: 'the payload when the pointer is out of range',
+      error: { pointer: '/data/attributes/profiles/data/9', originalPayload: { email: 'a@example.com' } },
+      position: 0,
+    },
   ])('names the profile by $name', async ({ error, position }) => {
-    const result = await collectImportErrors(clientListing([{ id: 'e1', code: 'invalid', title: 'Bad x@y.com', ...error }]), job, 4, () => profiles);
-    expect(result).toEqual({ named: [{ position, reason: 'klaviyo_invalid', description: 'Bad <email>', detail: 'Bad x@y.com' }], unnamed: 0 });
+    const result = await collectImportErrors(
+      clientListing([{ id: 'e1', code: 'invalid', title: 'Bad x@y.com', ...error }]),
+      job,
+      4,
+      () => profiles,
+    );
+    expect(result).toEqual({
+      named: [{ position, reason: 'klaviyo_invalid', description: 'Bad <email>', detail: 'Bad x@y.com' }],
+      unnamed: 0,
+    });
   });
 
   it('counts errors that name nobody, or a profile already named, as unnamed', async () => {

@@ -75,7 +75,10 @@ describe('JobWatcher', () => {
       onPolled: () => controller.abort(stop),
     });
     const results = await Promise.allSettled([watcher.waitForFinal(queued('a')), watcher.waitForFinal(queued('b'))]);
-    expect(results).toEqual([{ status: 'rejected', reason: stop }, { status: 'rejected', reason: stop }]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: stop },
+      { status: 'rejected', reason: stop },
+    ]);
     expect(api.polls).toHaveLength(1);
     expect(watcher.pending).toBe(0);
     await expect(watcher.waitForFinal(queued('c'))).rejects.toBe(stop);

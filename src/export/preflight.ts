@@ -12,7 +12,10 @@ export const SCOPE_PROBE_BODY = '{"data":{"type":"profile-bulk-import-job","attr
  * Before any profile is sent: the key works, the list exists, and the key may import profiles into
  * lists. Throws AuthError (exit 3) otherwise.
  */
-export async function runPreflight(client: Pick<KlaviyoClient, 'getList' | 'createProfileImportJob'>, listId: string): Promise<KlaviyoList> {
+export async function runPreflight(
+  client: Pick<KlaviyoClient, 'getList' | 'createProfileImportJob'>,
+  listId: string,
+): Promise<KlaviyoList> {
   const list = await client.getList(listId);
   try {
     await client.createProfileImportJob(SCOPE_PROBE_BODY);

@@ -36,7 +36,9 @@ export class RejectsFile {
     try {
       this.#fd = openSync(path, 'w');
     } catch (error) {
-      throw new InputFileError(path, {}, `cannot write the rejects file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: error });
+      throw new InputFileError(path, {}, `cannot write the rejects file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+        cause: error,
+      });
     }
   }
 

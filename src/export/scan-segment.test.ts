@@ -52,11 +52,24 @@ describe('scanSegment: profile size', () => {
     ]);
     expect(result.validProfiles).toBe(1);
     expect(result.rejectedByReason).toEqual([
-      { reason: 'profile_too_large', description: "The profile is larger than Klaviyo's 100 KB per-profile limit.", count: 2, lines: [2, 4] },
+      {
+        reason: 'profile_too_large',
+        description: "The profile is larger than Klaviyo's 100 KB per-profile limit.",
+        count: 2,
+        lines: [2, 4],
+      },
     ]);
     expect(rejectedRows.map(({ line, reason, detail }) => ({ line, reason, detail }))).toEqual([
-      { line: 2, reason: 'profile_too_large', detail: 'The profile is 100001 bytes as JSON; Klaviyo accepts at most 100000 bytes per profile.' },
-      { line: 4, reason: 'profile_too_large', detail: 'The profile is 100283 bytes as JSON; Klaviyo accepts at most 100000 bytes per profile.' },
+      {
+        line: 2,
+        reason: 'profile_too_large',
+        detail: 'The profile is 100001 bytes as JSON; Klaviyo accepts at most 100000 bytes per profile.',
+      },
+      {
+        line: 4,
+        reason: 'profile_too_large',
+        detail: 'The profile is 100283 bytes as JSON; Klaviyo accepts at most 100000 bytes per profile.',
+      },
     ]);
   });
 

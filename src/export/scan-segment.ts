@@ -76,7 +76,9 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   options.onMappingResolved?.(mapping, segment.columns, segment.format);
   const mapRecord = createRecordMapper(mapping);
   const dedupe = new EmailDeduplicator();
-  const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, { writeBodies: options.onBatch !== undefined });
+  const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, {
+    writeBodies: options.onBatch !== undefined,
+  });
   const rejected = new ReasonTally();
   const warnings = new ReasonTally();
   const duplicates = emptyLineList();

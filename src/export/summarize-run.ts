@@ -1,4 +1,11 @@
-import { REPORT_VERSION, type DeliverySummary, type LineList, type ReasonCount, type RunOutcome, type RunSummary } from '../report/run-summary.js';
+import {
+  REPORT_VERSION,
+  type DeliverySummary,
+  type LineList,
+  type ReasonCount,
+  type RunOutcome,
+  type RunSummary,
+} from '../report/run-summary.js';
 import type { DeliveryResult } from './deliver-batches.js';
 import type { ScanResult } from './scan-segment.js';
 
@@ -84,5 +91,9 @@ export function summarizeDelivery(
 /** Batches finish out of order: a person reads the lines best in file order. */
 function sortedLines(list: LineList): LineList {
   const ascending = (a: number, b: number) => a - b;
-  return { count: list.count, lines: [...list.lines].sort(ascending), ...(list.elements ? { elements: [...list.elements].sort(ascending) } : {}) };
+  return {
+    count: list.count,
+    lines: [...list.lines].sort(ascending),
+    ...(list.elements ? { elements: [...list.elements].sort(ascending) } : {}),
+  };
 }

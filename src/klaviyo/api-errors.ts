@@ -92,7 +92,9 @@ export function toResponseError(
 ): AuthError | KlaviyoRequestError {
   const { purpose, scopes } = OPERATIONS[request.operation];
   if (status === 401) {
-    return new AuthError('Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.');
+    return new AuthError(
+      'Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.',
+    );
   }
   if (status === 403) {
     const scopeList = scopes.join(', ');

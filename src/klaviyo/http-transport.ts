@@ -76,7 +76,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         },
         signal: options.signal,
       });
-      const retryAfter = response.headers['retry-after'];
+      const retryAfter: unknown = response.headers['retry-after'];
       return {
         kind: 'response',
         status: response.status,

@@ -32,7 +32,12 @@ describe('retries', () => {
   });
 
   it('holds every caller of the operation during one shared Retry-After', async () => {
-    const scope = nock(BASE_URL).get(JOB_PATH).reply(429, '', { 'Retry-After': '3' }).get(JOB_PATH).times(2).reply(200, jobDocument('job-1'));
+    const scope = nock(BASE_URL)
+      .get(JOB_PATH)
+      .reply(429, '', { 'Retry-After': '3' })
+      .get(JOB_PATH)
+      .times(2)
+      .reply(200, jobDocument('job-1'));
     const requested: number[] = [];
     let endWait = (): void => undefined;
     const sleep = (ms: number): Promise<void> => {
@@ -69,7 +74,13 @@ describe('retries', () => {
     await expect(client.getProfileImportJob('job-1')).resolves.toMatchObject({ id: 'job-1' });
 
     expect(time.delays).toEqual([250]); // random 0.5 × 500 ms
-    expect(events).toContainEqual({ type: 'retry', operation: 'get_bulk_import_profiles_job', attempt: 1, delayMs: 250, reason: `HTTP ${status}` });
+    expect(events).toContainEqual({
+      type: 'retry',
+      operation: 'get_bulk_import_profiles_job',
+      attempt: 1,
+      delayMs: 250,
+      reason: `HTTP ${status}`,
+    });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -135,7 +146,13 @@ describe('pacing', () => {
 
 describe('the API key never leaks', () => {
   const failures: Array<[string, () => void]> = [
-    ['a 401', () => nock(BASE_URL).get(JOB_PATH).reply(401, { errors: [{ detail: `bad key ${API_KEY}` }] })],
+    [
+      'a 401',
+      () =>
+        nock(BASE_URL)
+          .get(JOB_PATH)
+          .reply(401, { errors: [{ detail: `bad key ${API_KEY}` }] }),
+    ],
     ['an exhausted 500', () => nock(BASE_URL).get(JOB_PATH).times(2).reply(500, `<html>${API_KEY}</html>`)],
     ['a network error', () => nock(BASE_URL).get(JOB_PATH).times(2).replyWithError(networkError('ECONNRESET', 'read ECONNRESET'))],
     ['an unknown network error', () => nock(BASE_URL).get(JOB_PATH).replyWithError('boom')],

@@ -100,7 +100,9 @@ describe('createProfileImportJob', () => {
   });
 
   it('names the scopes the push needs when the key lacks them', async () => {
-    nock(BASE_URL).post('/api/profile-bulk-import-jobs').reply(403, { errors: [{ status: 403, code: 'permission_denied' }] });
+    nock(BASE_URL)
+      .post('/api/profile-bulk-import-jobs')
+      .reply(403, { errors: [{ status: 403, code: 'permission_denied' }] });
     const { client } = createTestClient();
 
     await expect(client.createProfileImportJob(IMPORT_BODY)).rejects.toThrow(/lists:write, profiles:write/);
@@ -113,7 +115,9 @@ describe('getList', () => {
     [403, /^Klaviyo refused reading the list \(403\): the API key lacks the scope lists:read/],
     [404, 'List Xy12 does not exist in this Klaviyo account.'],
   ])('turns %i into an AuthError that says what to fix', async (status, message) => {
-    nock(BASE_URL).get('/api/lists/Xy12').reply(status, { errors: [{ status, code: 'x', detail: 'refused' }] });
+    nock(BASE_URL)
+      .get('/api/lists/Xy12')
+      .reply(status, { errors: [{ status, code: 'x', detail: 'refused' }] });
     const { client } = createTestClient();
 
     const error = await client.getList('Xy12').catch((caught: unknown) => caught);
@@ -151,7 +155,9 @@ describe('getAccount and getProfileImportJob', () => {
   });
 
   it('refuses an answer it cannot read with a Klaviyo API error', async () => {
-    nock(BASE_URL).get('/api/profile-bulk-import-jobs/job-9').reply(200, { data: { id: 'job-9', attributes: { status: 'failed' } } });
+    nock(BASE_URL)
+      .get('/api/profile-bulk-import-jobs/job-9')
+      .reply(200, { data: { id: 'job-9', attributes: { status: 'failed' } } });
     await expect(createTestClient().client.getProfileImportJob('job-9')).rejects.toThrow(
       /GET \/api\/profile-bulk-import-jobs\/job-9 with 200 and a body this client cannot read/,
     );

@@ -50,9 +50,7 @@ export interface KlaviyoClientOptions {
   onEvent?: (event: ClientEvent) => void;
 }
 
-export type CreateImportJobResult =
-  | { kind: 'accepted'; job: ImportJob }
-  | { kind: 'invalid'; errors: ApiErrorObject[] };
+export type CreateImportJobResult = { kind: 'accepted'; job: ImportJob } | { kind: 'invalid'; errors: ApiErrorObject[] };
 
 export interface KlaviyoClient {
   getAccount(): Promise<KlaviyoAccount>;
@@ -136,7 +134,7 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
     async *listLists(filter = {}) {
       const query = new URLSearchParams({ 'page[size]': String(LISTS_PAGE_SIZE) });
       if (filter.name !== undefined) query.set('filter', `equals(name,${JSON.stringify(filter.name)})`);
-      for await (const page of paginate('get_lists', `/api/lists?${query}`, listPageSchema)) {
+      for await (const page of paginate('get_lists', `/api/lists?${query.toString()}`, listPageSchema)) {
         yield* page.data.map(toKlaviyoList);
       }
     },
@@ -160,7 +158,7 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
 
     async *listImportErrors(jobId) {
       const query = new URLSearchParams({ 'page[size]': String(IMPORT_ERRORS_PAGE_SIZE) });
-      const first = `/api/profile-bulk-import-jobs/${encodeURIComponent(jobId)}/import-errors?${query}`;
+      const first = `/api/profile-bulk-import-jobs/${encodeURIComponent(jobId)}/import-errors?${query.toString()}`;
       for await (const page of paginate('get_errors_for_bulk_import_profiles_job', first, importErrorPageSchema)) {
         yield* toImportErrorItems(page);
       }
@@ -195,12 +193,7 @@ function responseError(operation: OperationId, pathAndQuery: string, response: F
   return toResponseError(listId === undefined ? request : { ...request, listId }, response.status, parseApiErrors(response.bodyText));
 }
 
-function parseBody<S extends z.ZodType>(
-  operation: OperationId,
-  pathAndQuery: string,
-  response: FinalResponse,
-  schema: S,
-): z.infer<S> {
+function parseBody<S extends z.ZodType>(operation: OperationId, pathAndQuery: string, response: FinalResponse, schema: S): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(response.bodyText);

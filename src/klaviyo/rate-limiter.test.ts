@@ -60,7 +60,9 @@ describe('RateLimiter (sliding-window log)', () => {
     expect(startTimes[150]).toBe(60_000);
     // Never more than 150 starts in any 60 s window, nor more than 10 in any 1 s.
     for (const [index, start] of startTimes.entries()) {
-      expect(startTimes.filter((other) => other >= start && other < start + MINUTE_MS).length, `window at #${index}`).toBeLessThanOrEqual(150);
+      expect(startTimes.filter((other) => other >= start && other < start + MINUTE_MS).length, `window at #${index}`).toBeLessThanOrEqual(
+        150,
+      );
       expect(startTimes.filter((other) => other >= start && other < start + SECOND_MS).length).toBeLessThanOrEqual(10);
     }
   });

@@ -94,9 +94,9 @@ export interface ImportErrorItem {
 
 /** Copies only the keys whose value is present, so results carry no `key: undefined`. */
 function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, entry]) => entry !== undefined && entry !== null),
-  ) as { [K in keyof T]: Exclude<T[K], null> };
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined && entry !== null)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
 }
 
 export function toKlaviyoList(resource: z.infer<typeof listResourceSchema>): KlaviyoList {

@@ -45,19 +45,13 @@ export type RequestFailure =
   | { readonly kind: 'network'; readonly code: string };
 
 export type RetryDecision =
-  | { readonly retry: false }
-  | { readonly retry: true; readonly delayMs: number; readonly reason: string; readonly isThrottled: boolean };
+  { readonly retry: false } | { readonly retry: true; readonly delayMs: number; readonly reason: string; readonly isThrottled: boolean };
 
 /**
  * `retriesSoFar` counts the retries already made for this request (0 after the first attempt).
  * `random` returns a number in [0, 1).
  */
-export function decideRetry(
-  failure: RequestFailure,
-  retriesSoFar: number,
-  policy: RetryPolicy,
-  random: () => number,
-): RetryDecision {
+export function decideRetry(failure: RequestFailure, retriesSoFar: number, policy: RetryPolicy, random: () => number): RetryDecision {
   if (retriesSoFar >= policy.maxRetries) return { retry: false };
   const backoffMs = Math.floor(random() * Math.min(policy.capDelayMs, policy.baseDelayMs * 2 ** retriesSoFar));
 

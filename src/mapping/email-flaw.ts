@@ -15,8 +15,7 @@ export type EmailFlaw =
 
 /** What to do about each flaw, written to follow "does not hold a valid email address: ". */
 export const EMAIL_FLAW_HINTS: Readonly<Record<EmailFlaw, string>> = {
-  invisible_character:
-    'it contains an invisible character (zero-width space or joiner, byte order mark or non-breaking space); remove it',
+  invisible_character: 'it contains an invisible character (zero-width space or joiner, byte order mark or non-breaking space); remove it',
   full_width_at: 'it uses a full-width ＠ instead of @',
   mailto_prefix: 'it starts with "mailto:"; keep only the address',
   display_name: 'it has a display name or angle brackets (Name <address>); keep only the address',

@@ -2,19 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { containsEmailAddress, maskEmailAddresses } from './email-like-text.js';
 
 describe('containsEmailAddress', () => {
-  it.each(['ann@example.com', ' Ann@Example.COM ', 'ann@exämple.de', 'Ann <ann@example.com>', 'mailto:ann@example.com', 'ann@example.com;'])(
-    'sees an address in %j',
-    (text) => {
-      expect(containsEmailAddress(text)).toBe(true);
-    },
-  );
+  it.each([
+    'ann@example.com',
+    ' Ann@Example.COM ',
+    'ann@exämple.de',
+    'Ann <ann@example.com>',
+    'mailto:ann@example.com',
+    'ann@example.com;',
+  ])('sees an address in %j', (text) => {
+    expect(containsEmailAddress(text)).toBe(true);
+  });
 
-  it.each(['email', 'E-mail', 'Email Address', '@handle', 'twitter@', 'Contact @ work', 'ann@localhost', ''])(
-    'sees none in %j',
-    (text) => {
-      expect(containsEmailAddress(text)).toBe(false);
-    },
-  );
+  it.each(['email', 'E-mail', 'Email Address', '@handle', 'twitter@', 'Contact @ work', 'ann@localhost', ''])('sees none in %j', (text) => {
+    expect(containsEmailAddress(text)).toBe(false);
+  });
 
   it('answers the same when called twice (no state left in the pattern)', () => {
     expect([containsEmailAddress('a@b.co'), containsEmailAddress('a@b.co')]).toEqual([true, true]);

@@ -14,14 +14,10 @@ export function findEmailColumn(columns: readonly string[], fileName = 'the segm
   const candidates = columns.filter(looksLikeEmailColumn);
   const [only, ...others] = candidates;
   if (only === undefined) {
-    throw new UsageError(
-      `No email column found in ${fileName}; columns: ${listColumns(columns)}. Name it with --email-field.`,
-    );
+    throw new UsageError(`No email column found in ${fileName}; columns: ${listColumns(columns)}. Name it with --email-field.`);
   }
   if (others.length > 0) {
-    throw new UsageError(
-      `Several columns look like an email (${candidates.join(', ')}) in ${fileName}; choose one with --email-field.`,
-    );
+    throw new UsageError(`Several columns look like an email (${candidates.join(', ')}) in ${fileName}; choose one with --email-field.`);
   }
   return only;
 }

@@ -36,10 +36,15 @@ describe('no-value markers', () => {
   });
 
   it('leaves out profile and location fields that hold a marker, without a warning', () => {
-    const outcome = mapRow(
-      { First: 'NULL', Last: 'n/a', Phone: 'N/A', Photo: 'none', City: '#N/A', Zip: '-', Title: 'NA' },
-      ['first_name=First', 'last_name=Last', 'phone_number=Phone', 'image=Photo', 'location.city=City', 'location.zip=Zip', 'title=Title'],
-    );
+    const outcome = mapRow({ First: 'NULL', Last: 'n/a', Phone: 'N/A', Photo: 'none', City: '#N/A', Zip: '-', Title: 'NA' }, [
+      'first_name=First',
+      'last_name=Last',
+      'phone_number=Phone',
+      'image=Photo',
+      'location.city=City',
+      'location.zip=Zip',
+      'title=Title',
+    ]);
     expect(attributesOf(outcome)).toEqual({ email: EMAIL });
     expect(outcome).toMatchObject({ warnings: [] });
   });
@@ -91,7 +96,10 @@ describe('invalid email details', () => {
     ['Ann Lee <ann@example.com>', 'it has a display name or angle brackets (Name <address>); keep only the address'],
     ['ann@example.com; bob@example.com', 'it holds more than one address; put one address per row'],
     ['mailto:ann@example.com', 'it starts with "mailto:"; keep only the address'],
-    ['ann\u200B@example.com', 'it contains an invisible character (zero-width space or joiner, byte order mark or non-breaking space); remove it'],
+    [
+      'ann\u200B@example.com',
+      'it contains an invisible character (zero-width space or joiner, byte order mark or non-breaking space); remove it',
+    ],
     ['ann@exämple.de', 'its domain has non-ASCII characters; write the domain in punycode (xn--...)'],
     ['ann\uFF20example.com', 'it uses a full-width ＠ instead of @'],
     ['ann.example.com', 'it has no @'],

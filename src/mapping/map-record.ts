@@ -2,14 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { SourceRecord } from '../source/source-record.js';
 import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
-import {
-  isNoValueMarker,
-  noValueMarkersFor,
-  NOT_TEXT,
-  readPropertyValue,
-  readTextValue,
-  type NoValueMarkers,
-} from './field-value.js';
+import { isNoValueMarker, noValueMarkersFor, NOT_TEXT, readPropertyValue, readTextValue, type NoValueMarkers } from './field-value.js';
 import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
@@ -183,8 +176,7 @@ function addMappedFields(
 }
 
 const IMAGE_WARNING = 'image is not an http(s) URL and was left out.';
-const PHONE_EXTENSION_WARNING =
-  'phone_number had an extension, which Klaviyo cannot store; the number was sent without it.';
+const PHONE_EXTENSION_WARNING = 'phone_number had an extension, which Klaviyo cannot store; the number was sent without it.';
 
 function notTextWarning(line: number, field: string): RowWarning {
   return { line, field, message: `${field} holds a list or an object, not text, and was left out.` };

@@ -14,20 +14,12 @@ function usageErrorOf(run: () => unknown): UsageError {
 }
 
 describe('findEmailColumn', () => {
-  it.each([
-    'email',
-    'Email',
-    'EMAIL',
-    'EmailAddress',
-    'e-mail',
-    'E-Mail',
-    'email_address',
-    'Email Address',
-    'e_mail',
-    ' email ',
-  ])('finds %j among other columns', (column) => {
-    expect(findEmailColumn(['id', 'First Name', column, 'emails_sent'], 'segment.csv')).toBe(column);
-  });
+  it.each(['email', 'Email', 'EMAIL', 'EmailAddress', 'e-mail', 'E-Mail', 'email_address', 'Email Address', 'e_mail', ' email '])(
+    'finds %j among other columns',
+    (column) => {
+      expect(findEmailColumn(['id', 'First Name', column, 'emails_sent'], 'segment.csv')).toBe(column);
+    },
+  );
 
   it.each(['emails', 'email2', 'mail', 'work_email', 'Email Opt In'])('does not take %j for an email column', (column) => {
     expect(() => findEmailColumn([column], 'segment.csv')).toThrow(UsageError);
@@ -51,9 +43,7 @@ describe('findEmailColumn', () => {
 
   it('refuses to guess between several email-like columns', () => {
     const error = usageErrorOf(() => findEmailColumn(['Email', 'name', 'email_address'], 'segment.csv'));
-    expect(error.message).toBe(
-      'Several columns look like an email (Email, email_address) in segment.csv; choose one with --email-field.',
-    );
+    expect(error.message).toBe('Several columns look like an email (Email, email_address) in segment.csv; choose one with --email-field.');
   });
 });
 
@@ -108,7 +98,10 @@ describe('resolveMapping', () => {
     ['properties.=Tier', /names no custom property/],
     ['properties.  =Tier', /names no custom property/],
     ['properties.__proto__=Tier', /__proto__ cannot be a custom property name/],
-    ['firstname=First Name', /"firstname" is not a Klaviyo profile field; valid fields: first_name, last_name, .*location\.city.*properties\.<name>\./],
+    [
+      'firstname=First Name',
+      /"firstname" is not a Klaviyo profile field; valid fields: first_name, last_name, .*location\.city.*properties\.<name>\./,
+    ],
     ['location.latitude=City', /"location.latitude" is not a Klaviyo profile field/],
     ['location=City', /"location" is not a Klaviyo profile field/],
     ['first_name=Given Name', /Column "Given Name" in --map "first_name=Given Name" is not in segment.csv; columns: Email, /],
@@ -165,8 +158,7 @@ describe('resolveMapping: a first line that is data, not a header', () => {
 });
 
 describe('resolveMapping: column names ignore case as a last resort', () => {
-  const resolve = (columns: string[], request: Partial<MappingRequest>) =>
-    resolveMapping(columns, { maps: [], ...request }, 'segment.csv');
+  const resolve = (columns: string[], request: Partial<MappingRequest>) => resolveMapping(columns, { maps: [], ...request }, 'segment.csv');
 
   it('takes the one column that matches once case is ignored', () => {
     expect(resolve(['E-mail', 'Name'], { emailField: 'e-mail' }).emailColumn).toBe('E-mail');
@@ -175,9 +167,7 @@ describe('resolveMapping: column names ignore case as a last resort', () => {
   });
 
   it('prefers an exact match over a case-insensitive one', () => {
-    expect(resolve(['email', 'Name', 'name'], { maps: ['first_name=name'] }).fields).toEqual([
-      { target: 'first_name', column: 'name' },
-    ]);
+    expect(resolve(['email', 'Name', 'name'], { maps: ['first_name=name'] }).fields).toEqual([{ target: 'first_name', column: 'name' }]);
   });
 
   it('refuses to guess between several case-insensitive matches, naming them', () => {

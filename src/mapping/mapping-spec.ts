@@ -53,18 +53,10 @@ export interface ProfileMapping {
   defaultCountry?: CountryCode;
 }
 
-const VALID_TARGETS_HINT = [
-  ...PROFILE_FIELDS,
-  ...LOCATION_FIELDS.map((field) => `location.${field}`),
-  'properties.<name>',
-].join(', ');
+const VALID_TARGETS_HINT = [...PROFILE_FIELDS, ...LOCATION_FIELDS.map((field) => `location.${field}`), 'properties.<name>'].join(', ');
 
 /** Checks the request against the columns of `fileName`; throws UsageError naming what to fix. */
-export function resolveMapping(
-  columns: readonly string[],
-  request: MappingRequest,
-  fileName: string,
-): ProfileMapping {
+export function resolveMapping(columns: readonly string[], request: MappingRequest, fileName: string): ProfileMapping {
   refuseDataAsHeader(columns, fileName);
   const emailColumn =
     request.emailField === undefined
@@ -90,9 +82,7 @@ function parseMapArgument(rawMap: string, columns: readonly string[], fileName: 
   // Split on the first '=' only: Klaviyo field names never contain one, column names may.
   const separatorAt = rawMap.indexOf('=');
   if (separatorAt < 0) {
-    throw new UsageError(
-      `--map "${rawMap}" has no "="; write it as <klaviyo-field>=<column>, for example --map "first_name=First Name".`,
-    );
+    throw new UsageError(`--map "${rawMap}" has no "="; write it as <klaviyo-field>=<column>, for example --map "first_name=First Name".`);
   }
   const target = parseTarget(rawMap.slice(0, separatorAt).trim(), rawMap);
   const columnName = rawMap.slice(separatorAt + 1);
@@ -104,9 +94,7 @@ function parseMapArgument(rawMap: string, columns: readonly string[], fileName: 
 
 function parseTarget(target: string, rawMap: string): MappingTarget {
   if (target.toLowerCase() === 'email') {
-    throw new UsageError(
-      `--map "${rawMap}": the email address is not mapped with --map; name its column with --email-field.`,
-    );
+    throw new UsageError(`--map "${rawMap}": the email address is not mapped with --map; name its column with --email-field.`);
   }
   if (isOneOf(PROFILE_FIELDS, target)) return target;
   if (target.startsWith('location.')) {

@@ -14,10 +14,7 @@ export interface NormalizedPhoneNumber {
  * The number in E.164, or undefined when it is not a valid phone number, or is written nationally
  * (`0151 12345678`) and no default country says which country it belongs to.
  */
-export function normalizePhoneNumber(
-  text: string,
-  defaultCountry: CountryCode | undefined,
-): NormalizedPhoneNumber | undefined {
+export function normalizePhoneNumber(text: string, defaultCountry: CountryCode | undefined): NormalizedPhoneNumber | undefined {
   const phone = parsePhoneNumberFromString(text, defaultCountry);
   if (phone === undefined || !phone.isValid()) return undefined;
   return { e164: phone.number, hadExtension: phone.ext !== undefined };

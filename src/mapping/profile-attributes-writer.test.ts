@@ -3,7 +3,23 @@ import type { PropertyValue } from './field-value.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter } from './profile-attributes-writer.js';
 import { mulberry32 } from '../sandbox/faults.js';
 
-const TRICKY_UNITS = ['"', '\\', '\n', '\t', '\u0000', '\u001f', '\u007f', 'é', '€', '\u2028', '\ud83d\ude00', '\ud800', '\udfff', '/', '<'];
+const TRICKY_UNITS = [
+  '"',
+  '\\',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u001f',
+  '\u007f',
+  'é',
+  '€',
+  '\u2028',
+  '\ud83d\ude00',
+  '\ud800',
+  '\udfff',
+  '/',
+  '<',
+];
 
 function randomText(random: () => number, maxLength = 12): string {
   let text = '';

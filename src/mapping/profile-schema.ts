@@ -13,13 +13,7 @@ const text = z.string().min(1);
 /** E.164: `+`, a country code that does not start with 0, at most 15 digits in all. */
 const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
-const propertyValueSchema = z.union([
-  z.string().min(1),
-  z.number(),
-  z.boolean(),
-  z.array(z.unknown()),
-  z.record(z.string(), z.unknown()),
-]);
+const propertyValueSchema = z.union([z.string().min(1), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 
 export const profileLocationSchema = z.strictObject({
   address1: text.optional(),

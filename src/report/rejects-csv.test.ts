@@ -11,9 +11,12 @@ describe('rejects CSV', () => {
   it('writes the fixed columns, then the source columns in order, JSON for nested values', () => {
     const layout = { sourceColumns: ['Email', 'Tags', 'Zip'], hasOtherFields: false };
     expect(formatRejectsHeader(layout)).toBe('line,reason,detail,Email,Tags,Zip\n');
-    expect(formatRejectRow({ line: 7, reason: 'invalid_email', detail: 'The email is invalid.', fields: { Email: 'x', Tags: ['a', 'b'], Zip: 2134 } }, layout)).toBe(
-      '7,invalid_email,The email is invalid.,x,"[""a"",""b""]",2134\n',
-    );
+    expect(
+      formatRejectRow(
+        { line: 7, reason: 'invalid_email', detail: 'The email is invalid.', fields: { Email: 'x', Tags: ['a', 'b'], Zip: 2134 } },
+        layout,
+      ),
+    ).toBe('7,invalid_email,The email is invalid.,x,"[""a"",""b""]",2134\n');
   });
 
   it('puts keys the header does not know into other_fields, so every row has the header’s shape', () => {

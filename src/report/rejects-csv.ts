@@ -23,7 +23,9 @@ export function formatRejectRow(
   row: { line: number; index?: number; reason: string; detail: string; fields: Readonly<Record<string, unknown>> },
   layout: RejectsLayout,
 ): string {
-  const values: string[] = layout.hasElement ? [String(row.line), row.index === undefined ? '' : String(row.index), row.reason, row.detail] : [String(row.line), row.reason, row.detail];
+  const values: string[] = layout.hasElement
+    ? [String(row.line), row.index === undefined ? '' : String(row.index), row.reason, row.detail]
+    : [String(row.line), row.reason, row.detail];
   for (const column of layout.sourceColumns) values.push(formatValue(row.fields[column]));
   if (layout.hasOtherFields) values.push(formatOtherFields(row.fields, layout.sourceColumns));
   return formatCsvRow(values);
@@ -42,8 +44,8 @@ function formatOtherFields(fields: Readonly<Record<string, unknown>>, known: rea
 function formatValue(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;

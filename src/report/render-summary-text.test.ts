@@ -13,7 +13,9 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     listName: 'Newsletter',
     outcome: 'partially-delivered',
     rows: { read: 12_345, valid: 12_000, rejected: 300, duplicates: 45 },
-    rejectedByReason: [{ reason: 'invalid_email', description: 'The email is not a valid address.', count: 300, lines: [2, 5, 9, 11, 14, 20] }],
+    rejectedByReason: [
+      { reason: 'invalid_email', description: 'The email is not a valid address.', count: 300, lines: [2, 5, 9, 11, 14, 20] },
+    ],
     duplicates: { count: 45, lines: [30] },
     warnings: [],
     plan: { exports: 1, batches: 2, maxPerExport: 100_000, maxPerRequest: 10_000 },
@@ -56,7 +58,9 @@ describe('renderSummaryText', () => {
     expect(renderSummaryText(summary({ outcome: 'delivered' }))).toMatch(/Done: every valid profile was imported/);
     expect(renderSummaryText(summary({ outcome: 'interrupted' }))).toMatch(/Interrupted/);
     expect(renderSummaryText(summary({ outcome: 'declined', delivery: null }))).toMatch(/Cancelled at the prompt: nothing was sent/);
-    expect(renderSummaryText(summary({ command: 'validate', outcome: 'validated', delivery: null }))).toMatch(/Plan for segment.csv \(nothing sent\)[\s\S]*Ready: nothing was sent/);
+    expect(renderSummaryText(summary({ command: 'validate', outcome: 'validated', delivery: null }))).toMatch(
+      /Plan for segment.csv \(nothing sent\)[\s\S]*Ready: nothing was sent/,
+    );
   });
 
   it('lists the jobs still running when they were not followed to the end', () => {

@@ -16,7 +16,8 @@ export function renderSummaryText(summary: RunSummary): string {
   out.push(`  rejected             ${formatCount(summary.rows.rejected)}`);
   for (const reason of summary.rejectedByReason) out.push(`    ${reasonLine(reason)}`);
   out.push(`  duplicates           ${formatCount(summary.duplicates.count)}${linesSuffix(summary.duplicates)}`);
-  for (const warning of summary.warnings) out.push(`  warning: ${warning.description} (${plural(warning.count, 'row')}${linesSuffix(warning)})`);
+  for (const warning of summary.warnings)
+    out.push(`  warning: ${warning.description} (${plural(warning.count, 'row')}${linesSuffix(warning)})`);
   out.push(
     `  exports / requests   ${formatCount(summary.plan.exports)} / ${formatCount(summary.plan.batches)} (at most ${formatCount(summary.plan.maxPerExport)} profiles per export, ${formatCount(summary.plan.maxPerRequest)} per request)`,
   );
@@ -27,18 +28,26 @@ export function renderSummaryText(summary: RunSummary): string {
     out.push(`  refused by Klaviyo   ${formatCount(delivery.refused)}`);
     for (const reason of delivery.refusedByKlaviyo) out.push(`    ${reasonLine(reason)}`);
     if (delivery.refusedWithoutDetail > 0) {
-      out.push(`    without detail: ${formatCount(delivery.refusedWithoutDetail)} - Klaviyo's jobs counted them as failed or left them out without saying which rows`);
+      out.push(
+        `    without detail: ${formatCount(delivery.refusedWithoutDetail)} - Klaviyo's jobs counted them as failed or left them out without saying which rows`,
+      );
     }
     if (delivery.notDelivered.count > 0) {
       out.push(`  not delivered        ${formatCount(delivery.notDelivered.count)}${linesSuffix(delivery.notDelivered)}`);
     }
     if (delivery.unconfirmed > 0) {
-      out.push(`  not yet confirmed    ${formatCount(delivery.unconfirmed)}${linesSuffix(delivery.unconfirmedLines)} (jobs still running at Klaviyo)`);
+      out.push(
+        `  not yet confirmed    ${formatCount(delivery.unconfirmed)}${linesSuffix(delivery.unconfirmedLines)} (jobs still running at Klaviyo)`,
+      );
       const running = delivery.jobs.filter((job) => job.status === 'queued' || job.status === 'processing').map((job) => job.jobId);
       const shown = running.slice(0, JOB_IDS_SHOWN).join(', ');
-      if (running.length > 0) out.push(`  job ids              ${shown}${running.length > JOB_IDS_SHOWN ? `, ... ${formatCount(running.length - JOB_IDS_SHOWN)} more (--report lists all)` : ''}`);
+      if (running.length > 0)
+        out.push(
+          `  job ids              ${shown}${running.length > JOB_IDS_SHOWN ? `, ... ${formatCount(running.length - JOB_IDS_SHOWN)} more (--report lists all)` : ''}`,
+        );
     }
-    if (delivery.resumedBatches > 0) out.push(`  resumed              ${formatCount(delivery.resumedBatches)} requests confirmed by an earlier run`);
+    if (delivery.resumedBatches > 0)
+      out.push(`  resumed              ${formatCount(delivery.resumedBatches)} requests confirmed by an earlier run`);
     out.push(
       `  requests             ${formatCount(delivery.requests)} (${formatCount(delivery.retries)} retries, ${formatCount(delivery.throttled)} throttled by Klaviyo, ${formatCount(delivery.resubmittedJobs)} cancelled jobs resubmitted)`,
     );

@@ -13,10 +13,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 export type RequestFault =
-  | { kind: 'none' }
-  | { kind: 'server-error'; status: 500 | 502 | 503 }
-  | { kind: 'drop-before' }
-  | { kind: 'drop-after' };
+  { kind: 'none' } | { kind: 'server-error'; status: 500 | 502 | 503 } | { kind: 'drop-before' } | { kind: 'drop-after' };
 
 export interface RequestFaultPlan {
   fault: RequestFault;

@@ -26,13 +26,7 @@ export interface JsonApiError {
   source: ErrorSource;
 }
 
-export function jsonApiError(
-  status: number,
-  code: string,
-  title: string,
-  detail: string,
-  source: ErrorSource = {},
-): JsonApiError {
+export function jsonApiError(status: number, code: string, title: string, detail: string, source: ErrorSource = {}): JsonApiError {
   return { id: randomUUID(), status: String(status), code, title, detail, source };
 }
 

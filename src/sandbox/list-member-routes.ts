@@ -1,6 +1,16 @@
 import { klaviyoTime } from './json-api.js';
 import { apiUrl, findList } from './list-routes.js';
-import { compareTime, isApiResponse, pageLinks, parseFilter, parsePage, parseSort, pickFields, sparseFields, type Filter } from './query-params.js';
+import {
+  compareTime,
+  isApiResponse,
+  pageLinks,
+  parseFilter,
+  parsePage,
+  parseSort,
+  pickFields,
+  sparseFields,
+  type Filter,
+} from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest } from './route-context.js';
 import { profileId, type StoredList, type StoredProfile } from './sandbox-store.js';
 

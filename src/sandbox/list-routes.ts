@@ -133,5 +133,7 @@ export const getList: RouteHandler = (request, state) => {
   if (isApiResponse(list)) return list;
   const query = request.url.searchParams;
   const extra = asksForProfileCount(query) ? { profile_count: list.members.length } : {};
-  return ok(withIncluded(query, { data: listResource(request, list, sparseFields(query, 'list'), extra), links: { self: request.url.href } }));
+  return ok(
+    withIncluded(query, { data: listResource(request, list, sparseFields(query, 'list'), extra), links: { self: request.url.href } }),
+  );
 };

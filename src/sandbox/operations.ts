@@ -46,12 +46,41 @@ const L: RateLimit = { burst: 75, steady: 750 };
 
 const LIST_FIELDS = ['created', 'id', 'name', 'opt_in_process', 'updated'];
 const FLOW_FIELDS = ['archived', 'created', 'id', 'name', 'status', 'trigger_type', 'updated'];
-const JOB_FIELDS = ['completed_at', 'completed_count', 'created_at', 'expires_at', 'failed_count', 'id', 'started_at', 'status', 'total_count'];
-const PROFILE_FIELDS = [
-  'created', 'email', 'external_id', 'first_name', 'id', 'image', 'joined_group_at', 'last_event_date', 'last_name', 'locale',
-  'location', 'organization', 'phone_number', 'predictive_analytics', 'properties', 'subscriptions', 'title', 'updated',
+const JOB_FIELDS = [
+  'completed_at',
+  'completed_count',
+  'created_at',
+  'expires_at',
+  'failed_count',
+  'id',
+  'started_at',
+  'status',
+  'total_count',
 ];
-const LIST_QUERY: QueryVocabulary = { fields: { list: LIST_FIELDS, flow: FLOW_FIELDS, tag: ['id', 'name'] }, include: ['flow-triggers', 'tags'] };
+const PROFILE_FIELDS = [
+  'created',
+  'email',
+  'external_id',
+  'first_name',
+  'id',
+  'image',
+  'joined_group_at',
+  'last_event_date',
+  'last_name',
+  'locale',
+  'location',
+  'organization',
+  'phone_number',
+  'predictive_analytics',
+  'properties',
+  'subscriptions',
+  'title',
+  'updated',
+];
+const LIST_QUERY: QueryVocabulary = {
+  fields: { list: LIST_FIELDS, flow: FLOW_FIELDS, tag: ['id', 'name'] },
+  include: ['flow-triggers', 'tags'],
+};
 const JOB_QUERY: QueryVocabulary = { fields: { 'profile-bulk-import-job': JOB_FIELDS } };
 
 function operation(

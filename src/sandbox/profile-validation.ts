@@ -199,7 +199,9 @@ export function validateImportRequest(body: unknown): ImportRequestValidation {
     return refuse([invalid(`The type must be 'profile-bulk-import-job'.`, '/data/type')]);
   }
   const attributes = data.attributes;
-  const unknownTopKey = unknownKey(data, JOB_KEYS, '/data') ?? (isPlainObject(attributes) ? unknownKey(attributes, JOB_ATTRIBUTE_KEYS, '/data/attributes') : undefined);
+  const unknownTopKey =
+    unknownKey(data, JOB_KEYS, '/data') ??
+    (isPlainObject(attributes) ? unknownKey(attributes, JOB_ATTRIBUTE_KEYS, '/data/attributes') : undefined);
   if (unknownTopKey !== undefined) return refuse([unknownTopKey]);
   if (!isPlainObject(attributes) || !isPlainObject(attributes.profiles) || !Array.isArray(attributes.profiles.data)) {
     return refuse([invalid(`'profiles' must have a 'data' array.`, '/data/attributes/profiles')]);

@@ -116,7 +116,9 @@ describe('sandbox authentication and request checks', () => {
     const response = await fetch(`${sandbox.url}/api/accounts/`, { headers: headers() });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(JSON_API);
-    const body = (await response.json()) as { data: { type: string; attributes: { contact_information: { organization_name: string } } }[] };
+    const body = (await response.json()) as {
+      data: { type: string; attributes: { contact_information: { organization_name: string } } }[];
+    };
     expect(body.data[0]?.type).toBe('account');
     expect(body.data[0]?.attributes.contact_information.organization_name).toBe('Acme Shop');
   });

@@ -101,8 +101,14 @@ describe('faults', () => {
   });
 
   it('applies a dropped-after request: the job exists though no response came', async () => {
-    const sandbox = await start({ rateLimits: 'off', faults: { dropAfterRate: 1 }, jobProcessing: { queuedMs: 0, profilesPerSecond: 1e6 } });
-    await expect(fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY })).rejects.toThrow();
+    const sandbox = await start({
+      rateLimits: 'off',
+      faults: { dropAfterRate: 1 },
+      jobProcessing: { queuedMs: 0, profilesPerSecond: 1e6 },
+    });
+    await expect(
+      fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY }),
+    ).rejects.toThrow();
     expect(sandbox.stats()).toMatchObject({ jobsCreated: 1, faultsInjected: 1 });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(sandbox.listMemberEmails('Y6nRLr')).toEqual(['a@example.com']);
@@ -110,7 +116,9 @@ describe('faults', () => {
 
   it('drops a dropped-before request without applying it', async () => {
     const sandbox = await start({ rateLimits: 'off', faults: { dropBeforeRate: 1 } });
-    await expect(fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY })).rejects.toThrow();
+    await expect(
+      fetch(`${sandbox.url}/api/profile-bulk-import-jobs`, { method: 'POST', headers: HEADERS, body: IMPORT_BODY }),
+    ).rejects.toThrow();
     expect(sandbox.stats()).toMatchObject({ jobsCreated: 0, faultsInjected: 1 });
   });
 });

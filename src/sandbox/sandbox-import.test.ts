@@ -86,7 +86,9 @@ describe('bulk profile import jobs', () => {
     expect(sandbox?.listMemberEmails('Y6nRLr')).toEqual(['ana@example.com', 'cy@example.com']);
     expect(sandbox?.profileCount()).toBe(2);
 
-    const errors = (await (await fetch(`${url}/api/profile-bulk-import-jobs/${created.data.id}/import-errors`, { headers: HEADERS })).json()) as {
+    const errors = (await (
+      await fetch(`${url}/api/profile-bulk-import-jobs/${created.data.id}/import-errors`, { headers: HEADERS })
+    ).json()) as {
       data: { type: string; attributes: { code: string; source: { pointer: string }; original_payload: { email: string } } }[];
     };
     expect(errors.data.map((error) => error.attributes.source.pointer)).toEqual([
@@ -152,7 +154,10 @@ describe('bulk profile import jobs', () => {
 
   it('answers 413 to a body over 5 MB', async () => {
     const { url } = await start();
-    const profiles = Array.from({ length: 60 }, (_, index) => ({ email: `p${index}@example.com`, properties: { blob: 'x'.repeat(90_000) } }));
+    const profiles = Array.from({ length: 60 }, (_, index) => ({
+      email: `p${index}@example.com`,
+      properties: { blob: 'x'.repeat(90_000) },
+    }));
     const response = await postImport(url, importBody(profiles));
     expect(response.status).toBe(413);
     expect(sandbox?.stats().jobsCreated).toBe(0);
@@ -160,7 +165,10 @@ describe('bulk profile import jobs', () => {
 
   it('refuses one profile over 100 KB with its pointer', async () => {
     const { url } = await start();
-    const response = await postImport(url, importBody([{ email: 'a@example.com' }, { email: 'b@example.com', properties: { blob: 'x'.repeat(100_001) } }]));
+    const response = await postImport(
+      url,
+      importBody([{ email: 'a@example.com' }, { email: 'b@example.com', properties: { blob: 'x'.repeat(100_001) } }]),
+    );
     expect(response.status).toBe(400);
     expect(((await response.json()) as ErrorsDocument).errors[0]?.source.pointer).toBe('/data/attributes/profiles/data/1');
   });
@@ -192,9 +200,13 @@ describe('bulk profile import jobs', () => {
 
   it('upserts by lower-cased email, later values winning, and lists jobs filtered by status', async () => {
     const { url } = await start();
-    const first = (await (await postImport(url, importBody([{ email: 'A@x.com', first_name: 'Old', last_name: 'Kept' }]))).json()) as JobDocument;
+    const first = (await (
+      await postImport(url, importBody([{ email: 'A@x.com', first_name: 'Old', last_name: 'Kept' }]))
+    ).json()) as JobDocument;
     await waitForJob(url, first.data.id, 'complete');
-    const second = (await (await postImport(url, importBody([{ email: 'a@X.com', first_name: 'New', last_name: null }]))).json()) as JobDocument;
+    const second = (await (
+      await postImport(url, importBody([{ email: 'a@X.com', first_name: 'New', last_name: null }]))
+    ).json()) as JobDocument;
     await waitForJob(url, second.data.id, 'complete');
     expect(sandbox?.profileCount()).toBe(1);
     const members = (await (await fetch(`${url}/api/lists/Y6nRLr/profiles`, { headers: HEADERS })).json()) as {
@@ -202,11 +214,15 @@ describe('bulk profile import jobs', () => {
     };
     expect(members.data[0]?.attributes).toMatchObject({ first_name: 'New', last_name: 'Kept' });
 
-    const listed = (await (await fetch(`${url}/api/profile-bulk-import-jobs?filter=equals(status,"complete")`, { headers: HEADERS })).json()) as {
+    const listed = (await (
+      await fetch(`${url}/api/profile-bulk-import-jobs?filter=equals(status,"complete")`, { headers: HEADERS })
+    ).json()) as {
       data: { id: string }[];
     };
     expect(listed.data.map((job) => job.id).sort()).toEqual([first.data.id, second.data.id].sort());
-    const none = (await (await fetch(`${url}/api/profile-bulk-import-jobs?filter=any(status,["queued","cancelled"])`, { headers: HEADERS })).json()) as {
+    const none = (await (
+      await fetch(`${url}/api/profile-bulk-import-jobs?filter=any(status,["queued","cancelled"])`, { headers: HEADERS })
+    ).json()) as {
       data: unknown[];
     };
     expect(none.data).toEqual([]);

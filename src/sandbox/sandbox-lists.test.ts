@@ -56,7 +56,9 @@ describe('lists', () => {
 
   it('filters lists by name and id, and applies sparse fieldsets', async () => {
     sandbox = await startSandbox({ rateLimits: 'off', lists: manyLists });
-    const byName = await getJson<ListsPage>(`${sandbox.url}/api/lists?filter=${encodeURIComponent('equals(name,"List 17")')}&fields[list]=name`);
+    const byName = await getJson<ListsPage>(
+      `${sandbox.url}/api/lists?filter=${encodeURIComponent('equals(name,"List 17")')}&fields[list]=name`,
+    );
     expect(byName.data.map((list) => list.id)).toEqual(['L00017']);
     expect(byName.data[0]?.attributes).toEqual({ name: 'List 17' });
 

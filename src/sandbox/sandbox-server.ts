@@ -104,9 +104,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (route.kind === 'not-found') return writeResponse(response, notFound());
     if (route.kind === 'method-not-allowed') {
       const method = request.method ?? '';
-      return writeResponse(response, failWith(405, 'method_not_allowed', `Method "${method}" not allowed.`, `Method "${method}" not allowed.`), {
-        Allow: route.allowed.join(', '),
-      });
+      return writeResponse(
+        response,
+        failWith(405, 'method_not_allowed', `Method "${method}" not allowed.`, `Method "${method}" not allowed.`),
+        {
+          Allow: route.allowed.join(', '),
+        },
+      );
     }
     const { operation, params } = route;
     counters.requests[operation.id] = (counters.requests[operation.id] ?? 0) + 1;

@@ -64,7 +64,9 @@ const profile = (attributes: object) => ({ type: 'profile', attributes });
 describe('sandbox against the spec', () => {
   it('gives list members every schema attribute, joined_group_at included, never the _kx it was sent', async () => {
     const url = await start();
-    await importAndWait(url, [profile({ email: 'ana@example.com', _kx: 'secret', location: { city: 'Lyon' }, properties: { tier: 'gold' } })]);
+    await importAndWait(url, [
+      profile({ email: 'ana@example.com', _kx: 'secret', location: { city: 'Lyon' }, properties: { tier: 'gold' } }),
+    ]);
     const { body } = await get<{ data: Member[] }>(`${url}/api/lists/Y6nRLr/profiles`);
     const member = body.data[0];
     expect(member?.attributes).toMatchObject({
@@ -94,7 +96,9 @@ describe('sandbox against the spec', () => {
     expect(await emailsOf('fields[profile]=email,location.city')).toHaveLength(3);
     const { body: sparse } = await get<{ data: Member[] }>(`${url}/api/lists/Y6nRLr/profiles?fields[profile]=email,location.city`);
     expect(sparse.data[0]?.attributes).toEqual({ email: 'a@example.com', location: { city: null } });
-    const joined = (await get<{ data: Member[] }>(`${url}/api/lists/Y6nRLr/profiles`)).body.data.map((m) => String(m.attributes.joined_group_at));
+    const joined = (await get<{ data: Member[] }>(`${url}/api/lists/Y6nRLr/profiles`)).body.data.map((m) =>
+      String(m.attributes.joined_group_at),
+    );
     const since = encodeURIComponent(`greater-than(joined_group_at,${joined[2] ?? ''})`);
     expect(await emailsOf(`filter=${since}`)).toEqual([]);
     const until = encodeURIComponent(`less-than(joined_group_at,${joined[2] ?? ''})`);
@@ -113,7 +117,9 @@ describe('sandbox against the spec', () => {
     expect(await names(`filter=${encodeURIComponent('greater-than(updated,2999-01-01T00:00:00Z)')}`)).toEqual([]);
     expect((await get<ErrorsDocument>(`${url}/api/lists?sort=size`)).body.errors[0]?.source.parameter).toBe('sort');
 
-    const included = await get<{ data: { relationships: { tags: { data: unknown[] } } }; included: unknown[] }>(`${url}/api/lists/Y6nRLr?include=tags`);
+    const included = await get<{ data: { relationships: { tags: { data: unknown[] } } }; included: unknown[] }>(
+      `${url}/api/lists/Y6nRLr?include=tags`,
+    );
     expect(included.status).toBe(200);
     expect(included.body.included).toEqual([]);
     expect(included.body.data.relationships.tags.data).toEqual([]);

@@ -7,11 +7,7 @@ export interface CsvProblem {
 }
 
 /** One sentence for each way a CSV file can be malformed. */
-export function describeCsvSyntaxError(
-  error: CsvSyntaxError,
-  header: readonly string[] | undefined,
-  maxRecordChars: number,
-): CsvProblem {
+export function describeCsvSyntaxError(error: CsvSyntaxError, header: readonly string[] | undefined, maxRecordChars: number): CsvProblem {
   const { line, column, fieldIndex } = error;
   const named = fieldIndex === undefined ? 'a field' : describeField(fieldIndex, header);
   switch (error.code) {

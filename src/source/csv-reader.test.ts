@@ -119,9 +119,17 @@ describe('CSV files from the real world', () => {
   });
 
   test.each([
-    ['an extra field that is not empty', 'email,name\na@example.com,Ann,\nb@example.com,Bob,x\n', 'this row has 3 fields but the header has 2'],
+    [
+      'an extra field that is not empty',
+      'email,name\na@example.com,Ann,\nb@example.com,Bob,x\n',
+      'this row has 3 fields but the header has 2',
+    ],
     ['an extra quoted field that is not empty', 'email,name\n\nb@example.com,Bob,,"x"\n', 'this row has 4 fields but the header has 2'],
-    ['fewer fields than the header', 'email,name,zip\na@example.com,Ann,\nb@example.com,Bob\n', 'this row has 2 fields but the header has 3'],
+    [
+      'fewer fields than the header',
+      'email,name,zip\na@example.com,Ann,\nb@example.com,Bob\n',
+      'this row has 2 fields but the header has 3',
+    ],
   ])('%s is still an error', async (_, content, reason) => {
     const error = await csvError(content);
     expect(error.message).toBe(`<stdin>, line 3: ${reason}`);

@@ -31,8 +31,7 @@ async function* readCsvBatches(
   const iterator = chunks[Symbol.asyncIterator]();
   const head = await readHeaderBytes(iterator);
   const separatorLineDelimiter = readSeparatorLine(head.bytes);
-  const delimiter =
-    options.delimiter ?? separatorLineDelimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
+  const delimiter = options.delimiter ?? separatorLineDelimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
   const parser = new CsvRecordParser(displayName, delimiter, {
     hasSeparatorLine: separatorLineDelimiter !== undefined,
   });

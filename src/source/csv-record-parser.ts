@@ -39,11 +39,7 @@ export class CsvRecordParser {
     if (row.length !== header.length) {
       if (isBlankRow(row, header.length)) return;
       if (!hasOnlyEmptyExtraFields(row, header.length)) {
-        throw new InputFileError(
-          this.displayName,
-          { line },
-          `this row has ${row.length} fields but the header has ${header.length}`,
-        );
+        throw new InputFileError(this.displayName, { line }, `this row has ${row.length} fields but the header has ${header.length}`);
       }
     }
     const fields: Record<string, string> = {};

@@ -16,7 +16,7 @@ function tokenize(bytes: Buffer, delimiter: CsvDelimiter, chunkSizes: () => numb
   const rows: Row[] = [];
   const onRow = (fields: string[], line: number): void => void rows.push({ fields, line });
   try {
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const size = chunkSizes();
       tokenizer.push(bytes.subarray(at, at + size), onRow);
       at += size;
@@ -65,10 +65,7 @@ function tokenizeWithCsvParse(bytes: Buffer, delimiter: CsvDelimiter): Outcome {
     if (!(error instanceof CsvError)) throw error;
     const code = csvParseCodes[error.code] ?? error.code;
     const fields = error as unknown as { lines: number; empty_lines: number; column: number };
-    const line =
-      code === 'QUOTE_NOT_CLOSED'
-        ? previousEnd + 1 + (fields.empty_lines - previousEmptyLines)
-        : fields.lines - doubleCounted;
+    const line = code === 'QUOTE_NOT_CLOSED' ? previousEnd + 1 + (fields.empty_lines - previousEmptyLines) : fields.lines - doubleCounted;
     return { error: { code, line, fieldIndex: code === 'QUOTE_NOT_CLOSED' ? undefined : fields.column } };
   }
   return { rows };
@@ -77,7 +74,6 @@ function tokenizeWithCsvParse(bytes: Buffer, delimiter: CsvDelimiter): Outcome {
 function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
-
 
 const delimiters: readonly CsvDelimiter[] = [',', ';', '\t', '|'];
 const plainPieces = ['a', 'Zoë', 'ß', '中文', '😀', ' ', 'x y', '0123', 'ann@example.com', '\u00a0', 'Ørsted'];
@@ -192,23 +188,39 @@ describe('CsvTokenizer', () => {
   const whole = () => 1 << 20;
 
   test.each<[string, string, Row[]]>([
-    ['a CRLF split across chunks ends one line', 'a,b\r\nc,d\r\n', [
-      { fields: ['a', 'b'], line: 1 },
-      { fields: ['c', 'd'], line: 2 },
-    ]],
-    ['a quoted CRLF counts as one line', '"x\r\ny",1\r\nz,2', [
-      { fields: ['x\r\ny', '1'], line: 1 },
-      { fields: ['z', '2'], line: 3 },
-    ]],
-    ['a lone CR ends a line', 'a\rb\r\rc', [
-      { fields: ['a'], line: 1 },
-      { fields: ['b'], line: 2 },
-      { fields: ['c'], line: 4 },
-    ]],
-    ['an empty quoted field is a row, an empty line is not', '""\n\n,\n', [
-      { fields: [''], line: 1 },
-      { fields: ['', ''], line: 3 },
-    ]],
+    [
+      'a CRLF split across chunks ends one line',
+      'a,b\r\nc,d\r\n',
+      [
+        { fields: ['a', 'b'], line: 1 },
+        { fields: ['c', 'd'], line: 2 },
+      ],
+    ],
+    [
+      'a quoted CRLF counts as one line',
+      '"x\r\ny",1\r\nz,2',
+      [
+        { fields: ['x\r\ny', '1'], line: 1 },
+        { fields: ['z', '2'], line: 3 },
+      ],
+    ],
+    [
+      'a lone CR ends a line',
+      'a\rb\r\rc',
+      [
+        { fields: ['a'], line: 1 },
+        { fields: ['b'], line: 2 },
+        { fields: ['c'], line: 4 },
+      ],
+    ],
+    [
+      'an empty quoted field is a row, an empty line is not',
+      '""\n\n,\n',
+      [
+        { fields: [''], line: 1 },
+        { fields: ['', ''], line: 3 },
+      ],
+    ],
   ])('%s', (_, text, rows) => {
     for (const size of [1, 2, 1 << 20]) expect(tokenize(Buffer.from(text), ',', () => size)).toEqual({ rows });
   });

@@ -4,11 +4,7 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-export type CsvSyntaxErrorCode =
-  | 'QUOTE_NOT_CLOSED'
-  | 'RECORD_TOO_LONG'
-  | 'QUOTE_IN_UNQUOTED_FIELD'
-  | 'TEXT_AFTER_CLOSING_QUOTE';
+export type CsvSyntaxErrorCode = 'QUOTE_NOT_CLOSED' | 'RECORD_TOO_LONG' | 'QUOTE_IN_UNQUOTED_FIELD' | 'TEXT_AFTER_CLOSING_QUOTE';
 
 /** A malformed CSV; the reader turns it into an InputFileError sentence. */
 export class CsvSyntaxError extends Error {
@@ -22,11 +18,7 @@ export class CsvSyntaxError extends Error {
   /** RECORD_TOO_LONG: whether the record was inside an open quote when the limit was passed. */
   readonly isInsideQuotes: boolean;
 
-  constructor(
-    code: CsvSyntaxErrorCode,
-    line: number,
-    details: { fieldIndex?: number; column?: number; isInsideQuotes?: boolean } = {},
-  ) {
+  constructor(code: CsvSyntaxErrorCode, line: number, details: { fieldIndex?: number; column?: number; isInsideQuotes?: boolean } = {}) {
     super(`${code} at line ${line}`);
     this.name = 'CsvSyntaxError';
     this.code = code;

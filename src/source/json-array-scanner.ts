@@ -240,8 +240,7 @@ class ValueScanner {
       return 'more';
     }
     if (this.isScalar) {
-      const endsScalar =
-        byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte <= 0x20 || byte === COLON;
+      const endsScalar = byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte <= 0x20 || byte === COLON;
       return endsScalar ? 'before' : 'more';
     }
     if (byte === QUOTE) this.isInString = true;

@@ -62,7 +62,8 @@ describe('JSON arrays', () => {
   });
 
   test('a {"profiles": [...]} wrapper, with other keys skipped', async () => {
-    const content = '{"meta": {"note": "a ] and } in a string", "list": [1, {"x": 2}]}, "count": 1,\n "profiles": [\n{"email": "a@example.com"}\n], "tail": "z"}';
+    const content =
+      '{"meta": {"note": "a ] and } in a string", "list": [1, {"x": 2}]}, "count": 1,\n "profiles": [\n{"email": "a@example.com"}\n], "tail": "z"}';
     const { records } = await readText(content, 'json', 5);
     expect(records).toEqual([{ line: 3, index: 0, fields: { email: 'a@example.com' } }]);
   });
@@ -78,12 +79,27 @@ describe('JSON errors', () => {
   test.each([
     ['"just a string"', '<stdin>, line 1: expected a JSON array of objects or {"profiles": [...]}'],
     ['email,name\n', '<stdin>, line 1: expected a JSON array of objects or {"profiles": [...]}'],
-    ['{"data": []}', '<stdin>, line 1: the object has no "profiles" array; expected a JSON array of objects or {"profiles": [...]} (for one object per line, NDJSON, use --format ndjson or rename it .ndjson)'],
-    ['{"email":"a@x.com"}\n{"email":"b@x.com"}\n', '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson'],
-    ['{"email":"a@x.com"}\n\n"x"', '<stdin>, line 3: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson'],
-    ['[{"a": 1}]\n{"a": 2}', '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson'],
+    [
+      '{"data": []}',
+      '<stdin>, line 1: the object has no "profiles" array; expected a JSON array of objects or {"profiles": [...]} (for one object per line, NDJSON, use --format ndjson or rename it .ndjson)',
+    ],
+    [
+      '{"email":"a@x.com"}\n{"email":"b@x.com"}\n',
+      '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson',
+    ],
+    [
+      '{"email":"a@x.com"}\n\n"x"',
+      '<stdin>, line 3: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson',
+    ],
+    [
+      '[{"a": 1}]\n{"a": 2}',
+      '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson',
+    ],
     ['{"profiles": {"email": "a@example.com"}}', '<stdin>, line 1: "profiles" must be an array of objects'],
-    ['[{"email": "a@example.com"},\n{"email": "b@example.com"},\n\n 42]', '<stdin>, line 4: element 3 of the array is a number, not an object'],
+    [
+      '[{"email": "a@example.com"},\n{"email": "b@example.com"},\n\n 42]',
+      '<stdin>, line 4: element 3 of the array is a number, not an object',
+    ],
     ['[{"a": 1}, ["x"]]', '<stdin>, line 1: element 2 of the array is an array, not an object'],
     ['[{"a": 1},]', '<stdin>, line 1: expected an element after ",", found "]"'],
     ['[{"a": 1}] x', '<stdin>, line 1: unexpected content after the end of the JSON array'],

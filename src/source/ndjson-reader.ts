@@ -1,13 +1,7 @@
 import { InputFileError } from '../errors.js';
 import { parseJsonExact } from './exact-json.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
-import {
-  ColumnCollector,
-  describeJsonSyntaxError,
-  describeJsonType,
-  isJsonObject,
-  MAX_JSON_RECORD_BYTES,
-} from './json-values.js';
+import { ColumnCollector, describeJsonSyntaxError, describeJsonType, isJsonObject, MAX_JSON_RECORD_BYTES } from './json-values.js';
 import type { SourceRecord } from './source-record.js';
 
 const LF = 0x0a;

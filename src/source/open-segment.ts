@@ -19,7 +19,8 @@ const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json
 export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
   const { signal } = options;
   signal?.throwIfAborted();
-  const namedFormat = options.format ?? (options.input === '-' ? undefined : (detectFormat(options.input) ?? failUnknownFormat(options.input)));
+  const namedFormat =
+    options.format ?? (options.input === '-' ? undefined : (detectFormat(options.input) ?? failUnknownFormat(options.input)));
   const opened = await openByteSource(options.input, () => options.stdin ?? process.stdin);
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal) : undefined;
@@ -58,12 +59,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   };
 }
 
-function startReader(
-  format: SegmentFormat,
-  chunks: AsyncIterable<Buffer>,
-  options: ReadSegmentOptions,
-  displayName: string,
-): FormatReader {
+function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: ReadSegmentOptions, displayName: string): FormatReader {
   switch (format) {
     case 'csv':
       return readCsv(chunks, { displayName, delimiter: options.delimiter });
@@ -107,14 +103,13 @@ async function* streamBatches(
   }
 }
 
-async function* flattenBatches(
-  batches: AsyncIterable<readonly SourceRecord[]>,
-): AsyncGenerator<SourceRecord, void, undefined> {
+async function* flattenBatches(batches: AsyncIterable<readonly SourceRecord[]>): AsyncGenerator<SourceRecord, void, undefined> {
   for await (const batch of batches) for (const record of batch) yield record;
 }
 
 function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {
-  if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy(error);
+  const destroy: unknown = 'destroy' in stream ? stream.destroy : undefined;
+  if (typeof destroy === 'function') (destroy as (error?: Error) => void).call(stream, error);
 }
 
 /** Waiting for standard input's first bytes must end on Ctrl-C too. */

@@ -28,7 +28,8 @@ export async function sniffStreamFormat(stream: NodeJS.ReadableStream): Promise<
 async function* prepend(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
   if (rest.readableEnded) return;
-  for await (const chunk of rest) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+  for await (const chunk of rest)
+    yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : (chunk as Uint8Array));
 }
 
 /** Enough is read once the text, past blanks, holds more than `{"profiles":` would need. */
@@ -62,7 +63,7 @@ function readNextChunk(stream: Readable): Promise<Buffer | undefined> {
       const chunk: unknown = stream.read();
       if (chunk === null) return;
       cleanup();
-      resolve(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      resolve(Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : (chunk as Uint8Array)));
     };
     const onEnd = () => {
       cleanup();

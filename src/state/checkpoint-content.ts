@@ -37,9 +37,7 @@ const checkpointFileSchema = z.object({
   submitted: z.record(batchIndexKey, z.string()),
 });
 
-export type CheckpointParse =
-  | { kind: 'resumable'; state: CheckpointState }
-  | { kind: 'mismatch'; reason: string };
+export type CheckpointParse = { kind: 'resumable'; state: CheckpointState } | { kind: 'mismatch'; reason: string };
 
 /** The checkpoint file's text. Holds no API key, and details Klaviyo wrote are scrubbed of email addresses. */
 export function serializeCheckpoint(fingerprint: RunFingerprint, state: CheckpointState, updatedAt: string): string {
@@ -79,7 +77,8 @@ export function parseCheckpoint(text: string, fingerprint: RunFingerprint): Chec
     return unreadable(`it has version ${content.version}, this klaviyo-export writes version ${CHECKPOINT_VERSION}`);
   }
   if (content.listId !== fingerprint.listId) return { kind: 'mismatch', reason: 'the list differs' };
-  if (content.contentDigest !== fingerprint.contentDigest) return { kind: 'mismatch', reason: 'the file changed since the interrupted run' };
+  if (content.contentDigest !== fingerprint.contentDigest)
+    return { kind: 'mismatch', reason: 'the file changed since the interrupted run' };
   if (content.fingerprint !== fingerprintHash(fingerprint)) return { kind: 'mismatch', reason: 'the mapping or options differ' };
 
   const confirmed = new Map(Object.entries(content.confirmed).map(([index, record]) => [Number(index), record] as const));

@@ -9,13 +9,22 @@ import { fingerprintHash, type RunFingerprint } from './run-fingerprint.js';
 const fingerprint: RunFingerprint = {
   contentDigest: 'a'.repeat(64),
   listId: 'XyZ123',
-  mapping: { emailColumn: 'email', fields: { first_name: 'First' }, defaultCountry: 'US', maxPerExport: 10000, format: 'csv', delimiter: ',' },
+  mapping: {
+    emailColumn: 'email',
+    fields: { first_name: 'First' },
+    defaultCountry: 'US',
+    maxPerExport: 10000,
+    format: 'csv',
+    delimiter: ',',
+  },
 };
 
 const confirmedRecord: ConfirmedBatchRecord = {
   jobId: 'job-1',
   imported: 98,
-  refusals: [{ position: 4, reason: 'klaviyo_invalid', description: 'Invalid email.', detail: 'jane.doe@example.com is not a valid email' }],
+  refusals: [
+    { position: 4, reason: 'klaviyo_invalid', description: 'Invalid email.', detail: 'jane.doe@example.com is not a valid email' },
+  ],
   unexplained: 1,
 };
 
@@ -44,9 +53,22 @@ describe('checkpointPath', () => {
 
 describe('fingerprintHash', () => {
   it('ignores key order but not values', () => {
-    const reordered: RunFingerprint = { listId: fingerprint.listId, mapping: { delimiter: ',', format: 'csv', maxPerExport: 10000, defaultCountry: 'US', fields: { first_name: 'First' }, emailColumn: 'email' }, contentDigest: fingerprint.contentDigest };
+    const reordered: RunFingerprint = {
+      listId: fingerprint.listId,
+      mapping: {
+        delimiter: ',',
+        format: 'csv',
+        maxPerExport: 10000,
+        defaultCountry: 'US',
+        fields: { first_name: 'First' },
+        emailColumn: 'email',
+      },
+      contentDigest: fingerprint.contentDigest,
+    };
     expect(fingerprintHash(reordered)).toBe(fingerprintHash(fingerprint));
-    expect(fingerprintHash({ ...fingerprint, mapping: { ...(fingerprint.mapping as object), maxPerExport: 500 } })).not.toBe(fingerprintHash(fingerprint));
+    expect(fingerprintHash({ ...fingerprint, mapping: { ...(fingerprint.mapping as object), maxPerExport: 500 } })).not.toBe(
+      fingerprintHash(fingerprint),
+    );
   });
 });
 
@@ -88,7 +110,13 @@ describe('CheckpointJournal and loadCheckpoint', () => {
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain('@');
     expect(text).toContain('<email> is not a valid email');
-    expect(JSON.parse(text)).toMatchObject({ version: 1, fingerprint: fingerprintHash(fingerprint), contentDigest: fingerprint.contentDigest, listId: 'XyZ123', createdAt: '2026-01-02T03:04:05.000Z' });
+    expect(JSON.parse(text)).toMatchObject({
+      version: 1,
+      fingerprint: fingerprintHash(fingerprint),
+      contentDigest: fingerprint.contentDigest,
+      listId: 'XyZ123',
+      createdAt: '2026-01-02T03:04:05.000Z',
+    });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await stat(join(stateDir, 'private'))).mode & 0o777).toBe(0o700);
   });
@@ -136,7 +164,11 @@ describe('CheckpointJournal and loadCheckpoint', () => {
   it.each([
     ['the file changed', { ...fingerprint, contentDigest: 'b'.repeat(64) }, 'the file changed since the interrupted run'],
     ['the list differs', { ...fingerprint, listId: 'Other1' }, 'the list differs'],
-    ['the mapping differs', { ...fingerprint, mapping: { ...(fingerprint.mapping as object), emailColumn: 'Email Address' } }, 'the mapping or options differ'],
+    [
+      'the mapping differs',
+      { ...fingerprint, mapping: { ...(fingerprint.mapping as object), emailColumn: 'Email Address' } },
+      'the mapping or options differ',
+    ],
   ])('is not resumed when %s', async (_case, changed: RunFingerprint, reason) => {
     const path = checkpointPath(stateDir, 'XyZ123');
     await CheckpointJournal.create(path, fingerprint).recordSubmitted(0, 'job-0');

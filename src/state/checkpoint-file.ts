@@ -52,7 +52,12 @@ export class CheckpointJournal implements DeliveryJournal {
   /** A fresh checkpoint; it replaces any old file at `path` on its first write. */
   static create(path: string, fingerprint: RunFingerprint, options: CheckpointOptions = {}): CheckpointJournal {
     const now = options.now ?? (() => new Date());
-    return new CheckpointJournal(path, fingerprint, { createdAt: now().toISOString(), confirmed: new Map(), submitted: new Map() }, { now });
+    return new CheckpointJournal(
+      path,
+      fingerprint,
+      { createdAt: now().toISOString(), confirmed: new Map(), submitted: new Map() },
+      { now },
+    );
   }
 
   /** Use `create` or `loadCheckpoint`. */
@@ -109,10 +114,9 @@ export class CheckpointJournal implements DeliveryJournal {
     try {
       await writeFileAtomic(this.path, text);
     } catch (error) {
-      throw new UsageError(
-        `Cannot write the checkpoint ${this.path}: ${describeFsError(error)}. Choose a writable --state-dir.`,
-        { cause: error },
-      );
+      throw new UsageError(`Cannot write the checkpoint ${this.path}: ${describeFsError(error)}. Choose a writable --state-dir.`, {
+        cause: error,
+      });
     }
   }
 }

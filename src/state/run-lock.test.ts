@@ -92,20 +92,21 @@ describe('acquireRunLock', () => {
     expect(error.message).toContain(runLockPath(stateDir, LIST));
   });
 
-  it.each([['empty', ''], ['garbage', 'not json {'], ['wrong shape', '{"pid":"x"}']])(
-    'replaces an unreadable (%s) lock file and says so',
-    async (_case, text) => {
-      await writeFile(runLockPath(stateDir, LIST), text);
-      const lock = await acquireRunLock(stateDir, LIST, as(200, 'box', [200]));
-      expect(lock.tookOverFrom).toBeUndefined();
-      expect(lock.replacedUnreadableLock).toBe(true);
-      expect(JSON.parse(await readFile(lock.path, 'utf8'))).toMatchObject({ pid: 200 });
-    },
-  );
+  it.each([
+    ['empty', ''],
+    ['garbage', 'not json {'],
+    ['wrong shape', '{"pid":"x"}'],
+  ])('replaces an unreadable (%s) lock file and says so', async (_case, text) => {
+    await writeFile(runLockPath(stateDir, LIST), text);
+    const lock = await acquireRunLock(stateDir, LIST, as(200, 'box', [200]));
+    expect(lock.tookOverFrom).toBeUndefined();
+    expect(lock.replacedUnreadableLock).toBe(true);
+    expect(JSON.parse(await readFile(lock.path, 'utf8'))).toMatchObject({ pid: 200 });
+  });
 });
 
 describe('RunLock.release', () => {
-  it("does not remove a lock that another run has taken over since", async () => {
+  it('does not remove a lock that another run has taken over since', async () => {
     const first = await acquireRunLock(stateDir, LIST, as(100, 'box', [100]));
     // The first run is (wrongly) judged dead and the second takes over.
     const second = await acquireRunLock(stateDir, LIST, as(200, 'box', [200]));

@@ -54,7 +54,8 @@ export async function acquireRunLock(stateDir: string, listId: string, options: 
     const existing = await readLockFile(path);
     if (existing.kind === 'missing') continue; // released meanwhile: try again
     if (existing.kind === 'owner') refuseIfMaybeRunning(existing.owner, self, listId, path, isProcessAlive);
-    if (attempt >= MAX_ATTEMPTS) throw new LockedError(`Cannot take over the lock ${path} of list ${listId}; remove it if no push to this list is running.`);
+    if (attempt >= MAX_ATTEMPTS)
+      throw new LockedError(`Cannot take over the lock ${path} of list ${listId}; remove it if no push to this list is running.`);
     if (await takeOver(path, existing, self, isProcessAlive)) {
       return heldLock(path, self, existing.kind === 'owner' ? { tookOverFrom: existing.owner } : { replacedUnreadableLock: true });
     }
@@ -108,7 +109,13 @@ async function takeOver(
   }
 }
 
-function refuseIfMaybeRunning(owner: LockOwner, self: LockOwner, listId: string, path: string, isProcessAlive: (pid: number) => boolean): void {
+function refuseIfMaybeRunning(
+  owner: LockOwner,
+  self: LockOwner,
+  listId: string,
+  path: string,
+  isProcessAlive: (pid: number) => boolean,
+): void {
   const since = `pid ${owner.pid} on host ${owner.host} since ${owner.startedAt}`;
   if (owner.host !== self.host) {
     throw new LockedError(
@@ -129,7 +136,9 @@ async function readLockFile(path: string): Promise<LockFileContent> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (isErrorCode(error, 'ENOENT')) return { kind: 'missing' };
-    throw new LockedError(`Cannot read the lock ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the permissions of the state directory.`);
+    throw new LockedError(
+      `Cannot read the lock ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the permissions of the state directory.`,
+    );
   }
   const owner = parseLockOwner(text);
   return owner ? { kind: 'owner', owner, text } : { kind: 'unreadable', text };

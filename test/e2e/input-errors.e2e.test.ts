@@ -20,10 +20,21 @@ const VALID_CSV = 'email,name,phone\na@example.com,Ann,\n';
 const CASES: InputErrorCase[] = [
   { name: 'a missing file', file: 'missing.csv', content: { missing: true }, says: [/missing\.csv/, /not found/] },
   { name: 'a directory', file: 'folder.csv', content: { directory: true }, says: [/folder\.csv/, /directory/] },
-  { name: 'a directory given with --format', file: 'folder', content: { directory: true }, args: ['--format', 'csv'], says: [/folder/, /directory/] },
+  {
+    name: 'a directory given with --format',
+    file: 'folder',
+    content: { directory: true },
+    args: ['--format', 'csv'],
+    says: [/folder/, /directory/],
+  },
   { name: 'an empty file', file: 'empty.csv', content: '', says: [/empty\.csv/, /empty/] },
   { name: 'a file of blank lines', file: 'blank.csv', content: '\n\n', says: [/blank\.csv/, /no header/] },
-  { name: 'a binary file', file: 'image.csv', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]), says: [/image\.csv/, /line 1/, /binary/] },
+  {
+    name: 'a binary file',
+    file: 'image.csv',
+    content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]),
+    says: [/image\.csv/, /line 1/, /binary/],
+  },
   {
     name: 'a wrong --delimiter, so that no email column appears (the columns found are listed)',
     file: 'semicolons.csv',
@@ -80,7 +91,13 @@ const CASES: InputErrorCase[] = [
     content: 'email,name,name\na@example.com,Ann,Annie\n',
     says: [/dup-header\.csv/, /line 1\b/, /"name"/, /twice/],
   },
-  { name: 'an unknown --map field', file: 'ok.csv', content: VALID_CSV, args: ['--map', 'nickname=name'], says: [/nickname/, /not a Klaviyo profile field/, /first_name/] },
+  {
+    name: 'an unknown --map field',
+    file: 'ok.csv',
+    content: VALID_CSV,
+    args: ['--map', 'nickname=name'],
+    says: [/nickname/, /not a Klaviyo profile field/, /first_name/],
+  },
   {
     name: '--map to an absent column',
     file: 'ok.csv',
@@ -101,11 +118,35 @@ const CASES: InputErrorCase[] = [
     args: ['--email-field', 'mail'],
     says: [/"mail"/, /ok\.csv/, /columns: email, name, phone/],
   },
-  { name: 'a bad --default-country', file: 'ok.csv', content: VALID_CSV, args: ['--default-country', 'XX'], says: [/"XX"/, /country code/] },
+  {
+    name: 'a bad --default-country',
+    file: 'ok.csv',
+    content: VALID_CSV,
+    args: ['--default-country', 'XX'],
+    says: [/"XX"/, /country code/],
+  },
   { name: 'an unknown option', file: 'ok.csv', content: VALID_CSV, args: ['--colour'], says: [/unknown option '--colour'/] },
-  { name: '--max-per-export 0', file: 'ok.csv', content: VALID_CSV, args: ['--max-per-export', '0'], says: [/--max-per-export/, /'0'/, /1 to 100,000/] },
-  { name: '--batch-size above 10,000', file: 'ok.csv', content: VALID_CSV, args: ['--batch-size', '10001'], says: [/--batch-size/, /1 to 10,000/] },
-  { name: '--format xml', file: 'ok.csv', content: VALID_CSV, args: ['--format', 'xml'], says: [/--format/, /'xml'/, /csv, json or ndjson/] },
+  {
+    name: '--max-per-export 0',
+    file: 'ok.csv',
+    content: VALID_CSV,
+    args: ['--max-per-export', '0'],
+    says: [/--max-per-export/, /'0'/, /1 to 100,000/],
+  },
+  {
+    name: '--batch-size above 10,000',
+    file: 'ok.csv',
+    content: VALID_CSV,
+    args: ['--batch-size', '10001'],
+    says: [/--batch-size/, /1 to 10,000/],
+  },
+  {
+    name: '--format xml',
+    file: 'ok.csv',
+    content: VALID_CSV,
+    args: ['--format', 'xml'],
+    says: [/--format/, /'xml'/, /csv, json or ndjson/],
+  },
 ];
 
 function placeFile(dir: string, name: string, content: FileContent): void {

@@ -23,44 +23,76 @@ function isEvent(line: string, name: string): boolean {
 }
 
 describe('stopping a push', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s: stops sending, reports what was and was not delivered, exits 130', async (signal) => {
-    // Slow requests, so that the stop lands while most of the file is still unsent.
-    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], faults: { latencyMs: 150 }, jobProcessing: { queuedMs: 50, profilesPerSecond: 100_000 } });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s: stops sending, reports what was and was not delivered, exits 130',
+    async (signal) => {
+      // Slow requests, so that the stop lands while most of the file is still unsent.
+      sandbox = await startSandbox({
+        keys: [{ key: KEY, scopes: 'all' }],
+        faults: { latencyMs: 150 },
+        jobProcessing: { queuedMs: 50, profilesPerSecond: 100_000 },
+      });
+      const { file } = writeSegment(3000);
+      const dir = makeTempDir();
+      let accepted = 0;
+      const result = await runCli(
+        [
+          'push',
+          '--list',
+          LIST,
+          '--yes',
+          '--json',
+          '--log-format',
+          'json',
+          '--batch-size',
+          '100',
+          '--state-dir',
+          dir,
+          '--report',
+          join(dir, 'report.json'),
+          '--rejects',
+          join(dir, 'rejects.csv'),
+          file,
+        ],
+        {
+          env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },
+          killWhen: (line) => isEvent(line, 'accepted') && ++accepted >= 3,
+          killSignal: signal,
+          timeoutMs: 60_000,
+        },
+      );
+      expect(result.code).toBe(130);
+      const summary = JSON.parse(result.stdout);
+      expect(summary.outcome).toBe('interrupted');
+      const d = summary.delivery;
+      expect(d.notDelivered.count).toBeGreaterThan(0);
+      // Every valid row is accounted for: imported, not delivered, or sent but not confirmed.
+      expect(d.imported + d.notDelivered.count + d.unconfirmed + d.refused).toBe(3000);
+      // The report is written even when interrupted.
+      expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).outcome).toBe('interrupted');
+      const rejectRows = readFileSync(join(dir, 'rejects.csv'), 'utf8').trim().split('\n').length - 1;
+      // Rows not delivered, and rows sent in jobs that were not followed to their end, each with its line.
+      expect(rejectRows).toBe(d.notDelivered.count + d.unconfirmed);
+      expect(sandbox.listMemberEmails(LIST).length).toBeLessThan(3000);
+    },
+    90_000,
+  );
+
+  it('--timeout stops like SIGTERM but exits 1, with what was delivered', async () => {
+    sandbox = await startSandbox({
+      keys: [{ key: KEY, scopes: 'all' }],
+      faults: { latencyMs: 200 },
+      jobProcessing: { queuedMs: 50, profilesPerSecond: 100_000 },
+    });
     const { file } = writeSegment(3000);
     const dir = makeTempDir();
-    let accepted = 0;
     const result = await runCli(
-      ['push', '--list', LIST, '--yes', '--json', '--log-format', 'json', '--batch-size', '100', '--state-dir', dir, '--report', join(dir, 'report.json'), '--rejects', join(dir, 'rejects.csv'), file],
+      ['push', '--list', LIST, '--yes', '--json', '--batch-size', '100', '--state-dir', dir, '--timeout', '2s', file],
       {
         env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },
-        killWhen: (line) => isEvent(line, 'accepted') && ++accepted >= 3,
-        killSignal: signal,
         timeoutMs: 60_000,
       },
     );
-    expect(result.code).toBe(130);
-    const summary = JSON.parse(result.stdout);
-    expect(summary.outcome).toBe('interrupted');
-    const d = summary.delivery;
-    expect(d.notDelivered.count).toBeGreaterThan(0);
-    // Every valid row is accounted for: imported, not delivered, or sent but not confirmed.
-    expect(d.imported + d.notDelivered.count + d.unconfirmed + d.refused).toBe(3000);
-    // The report is written even when interrupted.
-    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).outcome).toBe('interrupted');
-    const rejectRows = readFileSync(join(dir, 'rejects.csv'), 'utf8').trim().split('\n').length - 1;
-    // Rows not delivered, and rows sent in jobs that were not followed to their end, each with its line.
-    expect(rejectRows).toBe(d.notDelivered.count + d.unconfirmed);
-    expect(sandbox.listMemberEmails(LIST).length).toBeLessThan(3000);
-  }, 90_000);
-
-  it('--timeout stops like SIGTERM but exits 1, with what was delivered', async () => {
-    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], faults: { latencyMs: 200 }, jobProcessing: { queuedMs: 50, profilesPerSecond: 100_000 } });
-    const { file } = writeSegment(3000);
-    const dir = makeTempDir();
-    const result = await runCli(['push', '--list', LIST, '--yes', '--json', '--batch-size', '100', '--state-dir', dir, '--timeout', '2s', file], {
-      env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },
-      timeoutMs: 60_000,
-    });
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout);
     expect(summary.outcome).toBe('deadline');
@@ -71,9 +103,12 @@ describe('stopping a push', () => {
   it('--log-format json writes one JSON object per stderr line, with no email and no key', async () => {
     sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 } });
     const { file } = writeSegment(300);
-    const result = await runCli(['push', '--list', LIST, '--yes', '--log-format', 'json', '--batch-size', '100', '--state-dir', makeTempDir(), file], {
-      env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },
-    });
+    const result = await runCli(
+      ['push', '--list', LIST, '--yes', '--log-format', 'json', '--batch-size', '100', '--state-dir', makeTempDir(), file],
+      {
+        env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },
+      },
+    );
     expect(result.code).toBe(0);
     const lines = result.stderr.trim().split('\n');
     const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -25,7 +25,10 @@ function expectNoKey(result: { stdout: string; stderr: string }, key = KEY) {
   expect(result.stdout + result.stderr).not.toContain(key);
 }
 
-const MANY_LISTS = Array.from({ length: 25 }, (_, i) => ({ id: `L${String(i).padStart(5, '0')}`, name: `${i % 5 === 0 ? 'VIP' : 'Plain'} list ${i}` }));
+const MANY_LISTS = Array.from({ length: 25 }, (_, i) => ({
+  id: `L${String(i).padStart(5, '0')}`,
+  name: `${i % 5 === 0 ? 'VIP' : 'Plain'} list ${i}`,
+}));
 
 describe('lists', () => {
   it('prints the sandbox lists as a table of id, name and created date', async () => {
@@ -34,7 +37,10 @@ describe('lists', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+NAME\s+CREATED$/);
-    expect(lines.slice(1)).toEqual([expect.stringMatching(/^Y6nRLr\s+Newsletter\s+\d{4}-\d{2}-\d{2}$/), expect.stringMatching(/^XyZ123\s+VIP customers\s+\d{4}-\d{2}-\d{2}$/)]);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^Y6nRLr\s+Newsletter\s+\d{4}-\d{2}-\d{2}$/),
+      expect.stringMatching(/^XyZ123\s+VIP customers\s+\d{4}-\d{2}-\d{2}$/),
+    ]);
     expectNoKey(result);
   });
 
@@ -52,7 +58,11 @@ describe('lists', () => {
     await start({ lists: MANY_LISTS });
     const result = await run(['lists', '--name', 'vip']);
     expect(result.code).toBe(0);
-    const ids = result.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
+    const ids = result.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s+/)[0]);
     expect(ids).toEqual(['L00000', 'L00005', 'L00010', 'L00015', 'L00020']);
   });
 

@@ -14,7 +14,11 @@ afterEach(async () => {
 
 describe('a 100,000-profile push with Klaviyo’s real rate limits', () => {
   it('delivers exactly the 100,000 members without a single 429', async () => {
-    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], rateLimits: 'klaviyo', jobProcessing: { queuedMs: 500, profilesPerSecond: 20_000 } });
+    sandbox = await startSandbox({
+      keys: [{ key: KEY, scopes: 'all' }],
+      rateLimits: 'klaviyo',
+      jobProcessing: { queuedMs: 500, profilesPerSecond: 20_000 },
+    });
     const { file, emails } = writeSegment(100_000);
     const result = await runCli(['push', '--list', LIST, '--yes', '--json', '--state-dir', makeTempDir(), file], {
       env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url },

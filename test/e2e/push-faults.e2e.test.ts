@@ -15,7 +15,11 @@ afterEach(async () => {
 });
 
 async function start(options: SandboxOptions): Promise<SandboxHandle> {
-  sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 }, ...options });
+  sandbox = await startSandbox({
+    keys: [{ key: KEY, scopes: 'all' }],
+    jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 },
+    ...options,
+  });
   return sandbox;
 }
 

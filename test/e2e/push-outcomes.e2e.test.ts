@@ -57,7 +57,7 @@ describe('JSON sources whose objects do not share their keys', () => {
     const rejects = join(makeTempDir(), 'rejects.csv');
     const result = await push(file, ['--map', 'location.city=city', '--rejects', rejects, '--json']);
     expect(result.code).toBe(0);
-    const rows = parse(readFileSync(rejects, 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(rejects, 'utf8'), { columns: true });
     expect(Object.keys(rows[0]!)).toEqual(['line', 'reason', 'detail', 'email', 'other_fields']);
     expect(rows.map((row) => row.line)).toEqual(['1', '12003']);
     expect(JSON.parse(rows[1]!.other_fields!)).toEqual({ city: 'Lyon', tier: 'gold' });
@@ -74,8 +74,18 @@ describe('JSON sources whose objects do not share their keys', () => {
 
 describe('a JSON file on one line (minified)', () => {
   it('names every rejected row by its array element, before sending and after Klaviyo refused it', async () => {
-    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 }, faults: { refuseEmailPattern: /^refused@/ } });
-    const objects = [{ email: 'a@example.com' }, { email: 'nope' }, { email: 'refused@example.com' }, { email: 'A@example.com' }, { email: 'b@example.com' }];
+    sandbox = await startSandbox({
+      keys: [{ key: KEY, scopes: 'all' }],
+      jobProcessing: { queuedMs: 20, profilesPerSecond: 100_000 },
+      faults: { refuseEmailPattern: /^refused@/ },
+    });
+    const objects = [
+      { email: 'a@example.com' },
+      { email: 'nope' },
+      { email: 'refused@example.com' },
+      { email: 'A@example.com' },
+      { email: 'b@example.com' },
+    ];
     const file = writeFile('min.json', JSON.stringify(objects));
     const rejects = join(makeTempDir(), 'rejects.csv');
     const result = await push(file, ['--rejects', rejects, '--json']);
@@ -84,7 +94,7 @@ describe('a JSON file on one line (minified)', () => {
     expect(summary.rejectedByReason[0].elements).toEqual([1]);
     expect(summary.duplicates.elements).toEqual([3]);
     expect(summary.delivery.refusedByKlaviyo[0].elements).toEqual([2]);
-    const rows = parse(readFileSync(rejects, 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(rejects, 'utf8'), { columns: true });
     expect(rows.map((row) => [row.line, row.element, String(row.reason).replace(/^klaviyo_.*/, 'klaviyo')])).toEqual([
       ['1', '1', 'invalid_email'],
       ['1', '3', 'duplicate'],
@@ -99,13 +109,19 @@ describe('--log-format json', () => {
     const bad = writeFile('s.csv', 'email,name\na@example.com,Ann\n');
     const failed = await push(bad, ['--log-format', 'json', '--map', 'phone_number=Nope']);
     expect(failed.code).toBe(2);
-    const errorEvents = failed.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const errorEvents = failed.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(errorEvents.at(-1)).toMatchObject({ level: 'error', event: 'error', exitCode: 2 });
 
     const ok = await push(bad, ['--log-format', 'json', '-q']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe('');
-    const events = ok.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = ok.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.at(-1)).toMatchObject({ event: 'done', outcome: 'delivered', imported: 1, rows: 1 });
   });
 });

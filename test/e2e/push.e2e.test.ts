@@ -53,7 +53,12 @@ describe('push against the sandbox', () => {
   });
 
   it.each([
-    ['json', JSON.stringify({ profiles: [{ email: 'a@example.com', name: 'A' }, { email: 'B@example.com' }, { email: 'a@EXAMPLE.com' }, { email: 'nope' }] })],
+    [
+      'json',
+      JSON.stringify({
+        profiles: [{ email: 'a@example.com', name: 'A' }, { email: 'B@example.com' }, { email: 'a@EXAMPLE.com' }, { email: 'nope' }],
+      }),
+    ],
     ['ndjson', '{"email":"a@example.com"}\n\n{"email":"B@example.com"}\r\n{"email":"a@EXAMPLE.com"}\n{"email":"nope"}\n'],
   ])('delivers a %s file', async (format, text) => {
     await start();
@@ -79,7 +84,12 @@ describe('push against the sandbox', () => {
     const result = await push([join(FIXTURES, 'nasty.csv')], { key: wrong });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/401/);
-    expect(result.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expect(
+      result.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:')),
+    ).toHaveLength(1);
     expect(result.stdout + result.stderr).not.toContain(wrong);
     expect(sandbox!.stats().jobsCreated).toBe(0);
   });

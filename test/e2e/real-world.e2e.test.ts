@@ -49,7 +49,7 @@ async function listProfiles(): Promise<Map<string, ListedProfile>> {
 }
 
 function readRejects(dir: string): Record<string, string>[] {
-  return parse(readFileSync(join(dir, 'rejects.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  return parse<Record<string, string>>(readFileSync(join(dir, 'rejects.csv'), 'utf8'), { columns: true });
 }
 
 function readReport(dir: string): { text: string; rows: unknown; warnings: { reason: string; lines: number[] }[] } {
@@ -61,7 +61,14 @@ function readReport(dir: string): { text: string; rows: unknown; warnings: { rea
 describe('real-world segment files through push', () => {
   it('Excel (German locale): BOM, semicolons, CRLF, "E-Mail", national phones with --default-country DE, ZIPs keep their zero', async () => {
     const { result, dir } = await pushFile('excel-de.csv', [
-      '--map', 'first_name=Vorname', '--map', 'phone_number=Telefon', '--map', 'location.zip=PLZ', '--default-country', 'DE',
+      '--map',
+      'first_name=Vorname',
+      '--map',
+      'phone_number=Telefon',
+      '--map',
+      'location.zip=PLZ',
+      '--default-country',
+      'DE',
     ]);
     expect(result.code).toBe(0);
     const profiles = await listProfiles();
@@ -77,11 +84,21 @@ describe('real-world segment files through push', () => {
 
   it('a CRM export: every row is delivered or rejected with its line; emails are trimmed and deduplicated case-insensitively', async () => {
     const { result, dir } = await pushFile('crm-export.csv', [
-      '--map', 'first_name=First Name', '--map', 'phone_number=Phone Number', '--default-country', 'US',
+      '--map',
+      'first_name=First Name',
+      '--map',
+      'phone_number=Phone Number',
+      '--default-country',
+      'US',
     ]);
     expect(result.code).toBe(0);
     const profiles = await listProfiles();
-    expect([...profiles.keys()].sort()).toEqual(['ann+newsletter@example.com', 'bob@example.com', 'fay@xn--bcher-kva.de', 'hal@example.com']);
+    expect([...profiles.keys()].sort()).toEqual([
+      'ann+newsletter@example.com',
+      'bob@example.com',
+      'fay@xn--bcher-kva.de',
+      'hal@example.com',
+    ]);
     // The first occurrence wins: Bob, not Bobby from the duplicate on line 4.
     expect(profiles.get('bob@example.com')).toMatchObject({ first_name: 'Bob', phone_number: '+14155552672' });
     expect(profiles.get('ann+newsletter@example.com')).toMatchObject({ phone_number: '+14155552671' });
@@ -105,8 +122,18 @@ describe('real-world segment files through push', () => {
 
   it('an API dump {"meta", "profiles": [...]}: numbers become text fields, nulls are skipped, objects in text fields are left out with a warning', async () => {
     const { result, dir } = await pushFile('api-export.json', [
-      '--map', 'first_name=first_name', '--map', 'phone_number=phone', '--default-country', 'US',
-      '--map', 'external_id=id', '--map', 'location.city=address', '--map', 'properties.vip=vip',
+      '--map',
+      'first_name=first_name',
+      '--map',
+      'phone_number=phone',
+      '--default-country',
+      'US',
+      '--map',
+      'external_id=id',
+      '--map',
+      'location.city=address',
+      '--map',
+      'properties.vip=vip',
     ]);
     expect(result.code).toBe(0);
     const profiles = await listProfiles();

@@ -27,45 +27,70 @@ function eventOf(line: string): { event?: string; [key: string]: unknown } {
 }
 
 function push(file: string, stateDir: string, extra: Partial<Parameters<typeof runCli>[1]> = {}, args: string[] = []) {
-  return runCli(['push', '--list', LIST, '--yes', '--json', '--log-format', 'json', '--batch-size', String(BATCH), '--state-dir', stateDir, file, ...args], {
-    env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url },
-    timeoutMs: 90_000,
-    ...extra,
-  });
+  return runCli(
+    [
+      'push',
+      '--list',
+      LIST,
+      '--yes',
+      '--json',
+      '--log-format',
+      'json',
+      '--batch-size',
+      String(BATCH),
+      '--state-dir',
+      stateDir,
+      file,
+      ...args,
+    ],
+    {
+      env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url },
+      timeoutMs: 90_000,
+      ...extra,
+    },
+  );
 }
 
 describe('resume after a crash (SIGKILL)', () => {
   it.each([
     ['after the preflight', (e: ReturnType<typeof eventOf>) => e.event === 'preflight-ok', 200],
     ['mid-export', (e: ReturnType<typeof eventOf>, accepted: number) => e.event === 'accepted' && accepted >= 5, 200],
-    ['between submit and confirm', (e: ReturnType<typeof eventOf>, accepted: number) => e.event === 'accepted' && accepted >= ROWS / BATCH, 3_000],
-  ])('%s: the re-run delivers exactly the expected members, re-sending at most the requests in flight', async (_point, shouldKill, queuedMs) => {
-    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs, profilesPerSecond: 100_000 } });
-    const { file, emails } = writeSegment(ROWS);
-    const stateDir = makeTempDir();
-    let accepted = 0;
-    const crashed = await push(file, stateDir, {
-      killWhen: (line) => {
-        const event = eventOf(line);
-        if (event.event === 'accepted') accepted += 1;
-        return shouldKill(event, accepted);
-      },
-    });
-    expect(crashed.signal).toBe('SIGKILL');
+    [
+      'between submit and confirm',
+      (e: ReturnType<typeof eventOf>, accepted: number) => e.event === 'accepted' && accepted >= ROWS / BATCH,
+      3_000,
+    ],
+  ])(
+    '%s: the re-run delivers exactly the expected members, re-sending at most the requests in flight',
+    async (_point, shouldKill, queuedMs) => {
+      sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs, profilesPerSecond: 100_000 } });
+      const { file, emails } = writeSegment(ROWS);
+      const stateDir = makeTempDir();
+      let accepted = 0;
+      const crashed = await push(file, stateDir, {
+        killWhen: (line) => {
+          const event = eventOf(line);
+          if (event.event === 'accepted') accepted += 1;
+          return shouldKill(event, accepted);
+        },
+      });
+      expect(crashed.signal).toBe('SIGKILL');
 
-    const rerun = await push(file, stateDir);
-    expect(rerun.stderr).not.toContain(KEY);
-    expect(rerun.code).toBe(0);
-    expect(sandbox.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
-    const received = sandbox.stats().profilesReceived;
-    expect(received).toBeGreaterThanOrEqual(ROWS);
-    expect(received).toBeLessThanOrEqual(ROWS + IN_FLIGHT * BATCH);
-    const summary = JSON.parse(rerun.stdout);
-    expect(summary.outcome).toBe('delivered');
-    expect(summary.delivery.imported).toBe(ROWS);
-    // A finished run leaves no checkpoint and no lock behind.
-    expect(readdirSync(stateDir)).toEqual([]);
-  }, 120_000);
+      const rerun = await push(file, stateDir);
+      expect(rerun.stderr).not.toContain(KEY);
+      expect(rerun.code).toBe(0);
+      expect(sandbox.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+      const received = sandbox.stats().profilesReceived;
+      expect(received).toBeGreaterThanOrEqual(ROWS);
+      expect(received).toBeLessThanOrEqual(ROWS + IN_FLIGHT * BATCH);
+      const summary = JSON.parse(rerun.stdout);
+      expect(summary.outcome).toBe('delivered');
+      expect(summary.delivery.imported).toBe(ROWS);
+      // A finished run leaves no checkpoint and no lock behind.
+      expect(readdirSync(stateDir)).toEqual([]);
+    },
+    120_000,
+  );
 
   it('follows up jobs submitted before the crash instead of sending them again', async () => {
     sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 3_000, profilesPerSecond: 100_000 } });
@@ -88,7 +113,10 @@ describe('resume after a crash (SIGKILL)', () => {
     const second = writeSegment(300, { prefix: 'second' });
     const rerun = await push(second.file, stateDir, {}, []);
     expect(rerun.code).toBe(0);
-    const mismatch = rerun.stderr.split('\n').map(eventOf).find((e) => e.event === 'checkpoint-mismatch');
+    const mismatch = rerun.stderr
+      .split('\n')
+      .map(eventOf)
+      .find((e) => e.event === 'checkpoint-mismatch');
     expect(mismatch?.reason).toMatch(/file changed/);
   }, 120_000);
 

@@ -55,7 +55,7 @@ describe('validate prints the plan and sends nothing', () => {
     const dir = makeTempDir();
     const result = await validate([MIXED, '--rejects', 'rejects.csv'], { cwd: dir });
     expect(result.code).toBe(0);
-    const rows = parse(readFileSync(join(dir, 'rejects.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(join(dir, 'rejects.csv'), 'utf8'), { columns: true });
     expect(rows.map((row) => [row.line, row.reason])).toEqual([
       ['3', 'invalid_email'],
       ['5', 'blank_email'],
@@ -121,7 +121,12 @@ describe('validate prints the plan and sends nothing', () => {
 });
 
 describe('validate reads every supported format', () => {
-  const CSV_ROWS = [['email', 'first name'], ['a@example.com', 'Ann'], ['b@example.com', 'Bob'], ['nope', 'No']];
+  const CSV_ROWS = [
+    ['email', 'first name'],
+    ['a@example.com', 'Ann'],
+    ['b@example.com', 'Bob'],
+    ['nope', 'No'],
+  ];
   const joinRows = (separator: string) => `${CSV_ROWS.map((row) => row.join(separator)).join('\n')}\n`;
   const PROFILES = [{ email: 'a@example.com', first: 'Ann' }, { email: 'b@example.com' }, { email: 'nope' }];
 
@@ -161,7 +166,9 @@ describe('phone numbers as a user sees them after a push', () => {
   });
 
   async function listProfiles(url: string): Promise<{ email: string; phone_number: string | null }[]> {
-    const response = await fetch(`${url}/api/lists/${LIST}/profiles`, { headers: { Authorization: `Klaviyo-API-Key ${KEY}`, revision: '2026-07-15' } });
+    const response = await fetch(`${url}/api/lists/${LIST}/profiles`, {
+      headers: { Authorization: `Klaviyo-API-Key ${KEY}`, revision: '2026-07-15' },
+    });
     const body = (await response.json()) as { data: { attributes: { email: string; phone_number: string | null } }[] };
     return body.data.map((profile) => profile.attributes);
   }

@@ -50,7 +50,11 @@ export async function runCheck(context: CliContext, options: CheckCommandOptions
     context.stdout.write(`${JSON.stringify({ listId: options.list, allowed: isAllowed, checks }, null, 2)}\n`);
   } else {
     for (const check of checks) context.stdout.write(`${check.ok ? 'ok     ' : 'MISSING'}  ${check.message}\n`);
-    context.stdout.write(isAllowed ? `A push to list ${options.list} would be allowed.\n` : `A push to list ${options.list} would fail: fix what is MISSING above.\n`);
+    context.stdout.write(
+      isAllowed
+        ? `A push to list ${options.list} would be allowed.\n`
+        : `A push to list ${options.list} would fail: fix what is MISSING above.\n`,
+    );
   }
   return isAllowed ? ExitCode.success : ExitCode.auth;
 }

@@ -45,7 +45,12 @@ export async function openCheckpoint(
     return loaded.journal;
   }
   if (loaded.kind === 'mismatch') {
-    log.event('checkpoint-mismatch', `Not resuming the earlier push: ${loaded.reason}; sending everything.`, { checkpoint: path, reason: loaded.reason }, 'warn');
+    log.event(
+      'checkpoint-mismatch',
+      `Not resuming the earlier push: ${loaded.reason}; sending everything.`,
+      { checkpoint: path, reason: loaded.reason },
+      'warn',
+    );
   }
   return CheckpointJournal.create(path, fingerprint);
 }

@@ -70,8 +70,20 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   const client = connectClient(connection, {
     signal: stops.hard,
     onEvent: (event) => {
-      if (event.type === 'throttled') log.event('throttled', `Klaviyo asked to slow down (${event.operation}); waiting ${Math.ceil(event.retryAfterMs / 1000)} s.`, { operation: event.operation, retryAfterMs: event.retryAfterMs }, 'debug');
-      if (event.type === 'retry') log.event('retry', `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`, { operation: event.operation, attempt: event.attempt, reason: event.reason }, 'debug');
+      if (event.type === 'throttled')
+        log.event(
+          'throttled',
+          `Klaviyo asked to slow down (${event.operation}); waiting ${Math.ceil(event.retryAfterMs / 1000)} s.`,
+          { operation: event.operation, retryAfterMs: event.retryAfterMs },
+          'debug',
+        );
+      if (event.type === 'retry')
+        log.event(
+          'retry',
+          `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`,
+          { operation: event.operation, attempt: event.attempt, reason: event.reason },
+          'debug',
+        );
     },
   });
 
@@ -82,7 +94,12 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   });
   if (lock.tookOverFrom) {
     const owner = lock.tookOverFrom;
-    log.event('lock-takeover', `An earlier push to list ${options.list} (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}) ended without finishing; taking over its lock.`, { pid: owner.pid, host: owner.host }, 'warn');
+    log.event(
+      'lock-takeover',
+      `An earlier push to list ${options.list} (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}) ended without finishing; taking over its lock.`,
+      { pid: owner.pid, host: owner.host },
+      'warn',
+    );
   } else if (lock.replacedUnreadableLock) {
     log.event('lock-takeover', `Replaced a damaged lock file (${lock.path}).`, { lock: lock.path }, 'warn');
   }
@@ -103,7 +120,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         limits: batchLimitsOf(options),
         listId: list.id,
         signal: stops.soft,
-        onMappingResolved: (_mapping, columns, format) => rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
+        onMappingResolved: (_mapping, columns, format) =>
+          rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
         onRejected: (row) => rejects?.add(row),
         onBatch: (batch) => stager.stage(batch),
         onProgress: (rows) => log.live(`reading: ${formatCount(rows)} rows`),
@@ -112,16 +130,33 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       log.event(
         'read-done',
         `Read ${plural(scan.rowsRead, 'row')}: ${formatCount(scan.validProfiles)} valid, ${formatCount(scan.rejected)} rejected, ${plural(scan.duplicates.count, 'duplicate')}.`,
-        { rows: scan.rowsRead, valid: scan.validProfiles, rejected: scan.rejected, duplicates: scan.duplicates.count, batches: scan.batches },
+        {
+          rows: scan.rowsRead,
+          valid: scan.validProfiles,
+          rejected: scan.rejected,
+          duplicates: scan.duplicates.count,
+          batches: scan.batches,
+        },
       );
 
       const finish = (outcome: RunOutcome, delivery: DeliverySummary | undefined, sendMs: number) => {
         const summary = summarizeRun(scan, {
-          command: 'push', dryRun: false, listId: list.id, listName: list.name, maxPerExport: options.maxPerExport, maxPerRequest: options.batchSize,
-          startedAt, totalMs: Date.now() - startedAt.getTime(), sendMs, outcome, delivery,
+          command: 'push',
+          dryRun: false,
+          listId: list.id,
+          listName: list.name,
+          maxPerExport: options.maxPerExport,
+          maxPerRequest: options.batchSize,
+          startedAt,
+          totalMs: Date.now() - startedAt.getTime(),
+          sendMs,
+          outcome,
+          delivery,
         });
         writeRunOutputs(summary, {
-          output, reportPath: options.report, rejects,
+          output,
+          reportPath: options.report,
+          rejects,
           notify: (message) => log.event('rejects-written', message, { rows: rejects?.rows ?? 0 }),
         });
         log.record('done', doneFields(summary), outcome === 'delivered' || outcome === 'submitted' ? 'info' : 'warn');
@@ -147,14 +182,35 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       const unconfirmed = emptyLineList();
       const progress = new DeliveryProgress(log, scan.validProfiles, () => Date.now());
       const watcher = new JobWatcher({
-        client, sleep: abortableSleep, now: Date.now, signal: stops.soft,
-        onPolled: (job) => log.event('job', `Job ${job.id}: ${job.status}.`, { jobId: job.id, status: job.status, completed: job.completedCount, failed: job.failedCount }, 'debug'),
+        client,
+        sleep: abortableSleep,
+        now: Date.now,
+        signal: stops.soft,
+        onPolled: (job) =>
+          log.event(
+            'job',
+            `Job ${job.id}: ${job.status}.`,
+            { jobId: job.id, status: job.status, completed: job.completedCount, failed: job.failedCount },
+            'debug',
+          ),
       });
       const work = remainingWork(stager.batches, journal);
-      log.event('send', describeWork(work, list.id), { profiles: work.profilesToSend, requests: work.requestsToSend, jobsToFollow: work.jobsToFollow, listId: list.id });
+      log.event('send', describeWork(work, list.id), {
+        profiles: work.profilesToSend,
+        requests: work.requestsToSend,
+        jobsToFollow: work.jobsToFollow,
+        listId: list.id,
+      });
       const result = await deliverBatches({
-        client, batches: stager.batches, readBody: (batch) => stager.readBody(batch), envelope, watcher,
-        journal, wait: options.wait, concurrency: UPLOAD_CONCURRENCY, maxResubmits: MAX_RESUBMITS,
+        client,
+        batches: stager.batches,
+        readBody: (batch) => stager.readBody(batch),
+        envelope,
+        watcher,
+        journal,
+        wait: options.wait,
+        concurrency: UPLOAD_CONCURRENCY,
+        maxResubmits: MAX_RESUBMITS,
         signal: stops.soft,
         events: {
           onUndelivered: (profile) => {
@@ -165,18 +221,34 @@ export async function runPush(context: CliContext, file: string, options: PushCo
           },
           onAccepted: (batch, job) => {
             progress.accepted(batch.profiles);
-            log.event('accepted', `Request ${batch.index + 1}/${scan.batches} accepted as job ${job.id}.`, { batch: batch.index, jobId: job.id, profiles: batch.profiles }, 'debug');
+            log.event(
+              'accepted',
+              `Request ${batch.index + 1}/${scan.batches} accepted as job ${job.id}.`,
+              { batch: batch.index, jobId: job.id, profiles: batch.profiles },
+              'debug',
+            );
           },
           onFinished: (_batch, job) => progress.confirmed(job.completedCount),
           onUnconfirmed: (line, jobId, element) => {
             addLine(unconfirmed, line, element);
             // Its values are in the file at that line: parsing every request body back would cost more than it tells.
-            rejects?.add({ line, index: element, reason: 'unconfirmed', detail: `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`, fields: {} });
+            rejects?.add({
+              line,
+              index: element,
+              reason: 'unconfirmed',
+              detail: `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`,
+              fields: {},
+            });
           },
         },
       });
       log.endLive();
-      const delivery = summarizeDelivery(result, { refusedByKlaviyo: refused.toList(), notDelivered, unconfirmed, requests: client.stats() });
+      const delivery = summarizeDelivery(result, {
+        refusedByKlaviyo: refused.toList(),
+        notDelivered,
+        unconfirmed,
+        requests: client.stats(),
+      });
       const outcome = outcomeOf(scan, result, stops.stopReason(), options.wait);
       // Keep the checkpoint while running the command again can still deliver or confirm something
       // (after --no-wait, the next run follows the jobs up instead of sending them again).
@@ -189,7 +261,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       await stager.dispose();
     }
   } catch (error) {
-    if (stops.soft.aborted && !(error instanceof InterruptedError) && stops.soft.reason instanceof InterruptedError) throw stops.soft.reason;
+    if (stops.soft.aborted && !(error instanceof InterruptedError) && stops.soft.reason instanceof InterruptedError)
+      throw stops.soft.reason;
     throw error;
   } finally {
     stops.dispose();
@@ -207,7 +280,10 @@ async function confirmPush(
   signal: AbortSignal,
 ): Promise<boolean> {
   if (options.yes || !context.isStdinTerminal || !context.isStderrTerminal || scan.validProfiles === 0) return true;
-  const account = await client.getAccount().then((a) => `account "${a.name}", `, () => '');
+  const account = await client.getAccount().then(
+    (a) => `account "${a.name}", `,
+    () => '',
+  );
   return confirmOnTerminal(
     `About to add ${formatCount(scan.validProfiles)} profiles to ${account}list "${list.name}" (${list.id}). Continue?`,
     context.stdin,

@@ -8,7 +8,12 @@ import type { LogFields } from '../run-log.js';
 
 /** How a push names what it did and what is left: pure helpers of the push command. */
 
-export function outcomeOf(scan: ScanResult, result: DeliveryResult, stop: 'signal' | 'deadline' | undefined, isWaiting: boolean): RunOutcome {
+export function outcomeOf(
+  scan: ScanResult,
+  result: DeliveryResult,
+  stop: 'signal' | 'deadline' | undefined,
+  isWaiting: boolean,
+): RunOutcome {
   if (stop === 'deadline') return 'deadline';
   if (stop === 'signal') return 'interrupted';
   if (!isWaiting) return result.notDelivered + result.refused === 0 ? 'submitted' : 'partially-delivered';

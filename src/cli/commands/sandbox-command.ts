@@ -20,8 +20,10 @@ export async function runSandbox(context: CliContext, options: SandboxCommandOpt
     keys: [{ key, scopes: 'all' }],
     rateLimits: options.rateLimits ? 'klaviyo' : 'off',
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UsageError(`Port ${options.port} on ${options.host} is already in use; choose another with --port (0 picks a free one).`);
-    if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') throw new UsageError(`Cannot listen on ${options.host}: no such local address.`);
+    if (error.code === 'EADDRINUSE')
+      throw new UsageError(`Port ${options.port} on ${options.host} is already in use; choose another with --port (0 picks a free one).`);
+    if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+      throw new UsageError(`Cannot listen on ${options.host}: no such local address.`);
     throw error;
   });
   context.stdout.write(

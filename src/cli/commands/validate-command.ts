@@ -29,7 +29,8 @@ export async function runValidate(
     limits: batchLimitsOf(options),
     listId: options.list ?? PLAN_LIST_ID,
     signal: context.signal,
-    onMappingResolved: (_mapping, columns, format) => rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
+    onMappingResolved: (_mapping, columns, format) =>
+      rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
     onRejected: (row) => rejects?.add(row),
   });
   const isStrictFailure = Boolean(options.strict) && scan.rejected > 0;
