@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
+import { VERSION } from '../version.js';
 
-// src/cli and dist/cli are both two levels below package.json.
-const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-export const VERSION = packageJson.version;
+export { VERSION };
 export const USER_AGENT = `klaviyo-export/${VERSION} (+https://www.npmjs.com/package/klaviyo-export)`;

@@ -1,3 +1,5 @@
+import { PHONE_METADATA_VERSION } from '../../mapping/phone-metadata-version.js';
+import { VERSION } from '../../version.js';
 import type { ScanResult } from '../../export/scan-segment.js';
 import { CheckpointJournal, checkpointPath, loadCheckpoint } from '../../state/checkpoint-file.js';
 import type { RunFingerprint } from '../../state/run-fingerprint.js';
@@ -12,6 +14,7 @@ export function fingerprintOf(scan: ScanResult, listId: string, options: PushCom
   return {
     contentDigest: scan.contentDigest,
     listId,
+    software: { klaviyoExport: VERSION, phoneMetadata: PHONE_METADATA_VERSION },
     mapping: {
       mapping: scan.mapping,
       format: scan.format,
