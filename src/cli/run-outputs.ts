@@ -6,8 +6,8 @@ import type { RunSummary } from '../report/run-summary.js';
 import type { ConsoleOutput } from './console-output.js';
 
 /** The files and console output every run ends with, written even when the run was interrupted. */
-export function openRejectsFile(path: string | undefined): RejectsFile | undefined {
-  return path === undefined ? undefined : new RejectsFile(path);
+export function openRejectsFile(path: string | undefined, inputPath: string): RejectsFile | undefined {
+  return path === undefined ? undefined : new RejectsFile(path, inputPath);
 }
 
 export function writeRunOutputs(

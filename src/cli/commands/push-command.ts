@@ -111,7 +111,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
 
     const envelope = createProfileImportEnvelope(list.id);
     const stager = await BatchStager.create(stagingDirectory(stateDir, list.id));
-    const rejects = openRejectsFile(options.rejects);
+    const rejects = openRejectsFile(options.rejects, file);
     try {
       log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
       const scan = await scanSegment({

@@ -22,7 +22,7 @@ export async function runValidate(
 ): Promise<ExitCodeValue> {
   const startedAt = new Date();
   const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
-  const rejects = openRejectsFile(options.rejects);
+  const rejects = openRejectsFile(options.rejects, file);
   const scan = await scanSegment({
     source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
     mapping: mappingRequestOf(options),
