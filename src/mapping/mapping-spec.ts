@@ -134,7 +134,7 @@ function refuseDataAsHeader(columns: readonly string[], fileName: string): void 
  * ignored; failing that, the one equal to it once case is ignored too (`e-mail` for `E-mail`), as
  * auto-detection does. Several equally good matches are an error naming them.
  */
-function findColumn(columns: readonly string[], wanted: string, fileName: string, context: string): string {
+export function findColumn(columns: readonly string[], wanted: string, fileName: string, context: string): string {
   if (columns.includes(wanted)) return wanted;
   const trimmed = wanted.trim();
   const trimmedMatches = columns.filter((column) => column.trim() === trimmed);
