@@ -6,6 +6,8 @@ import { StatsRecorder, type ClientEvent, type ClientStats } from './client-stat
 import { createHttpTransport } from './http-transport.js';
 import { OPERATION_IDS, OPERATIONS, type OperationId } from './operations.js';
 import { MINUTE_MS, RateLimiter, SECOND_MS } from './rate-limiter.js';
+import { profileConsentLookupPath, profileConsentPageSchema, toProfileConsents, type ProfileConsent } from './profile-consent-lookup.js';
+import { createSubscriptionJob, type CreateSubscriptionJobResult } from './profile-subscription-bulk-create.js';
 import { createRequestRunner, pathOf, type FinalResponse } from './request-runner.js';
 import {
   accountPageSchema,
@@ -28,6 +30,8 @@ export { profileIndexFromPointer, KlaviyoRequestError } from './api-errors.js';
 export type { ApiErrorObject } from './api-errors.js';
 export type { ClientEvent, ClientStats, OperationStats } from './client-stats.js';
 export type { ImportErrorItem, ImportJob, KlaviyoAccount, KlaviyoList } from './resources.js';
+export type { ProfileConsent } from './profile-consent-lookup.js';
+export type { CreateSubscriptionJobResult } from './profile-subscription-bulk-create.js';
 
 /** https://developers.klaviyo.com/en/docs/api_versioning_and_deprecation_policy */
 export const KLAVIYO_REVISION = '2026-07-15';
@@ -61,6 +65,10 @@ export interface KlaviyoClient {
   getProfileImportJob(jobId: string): Promise<ImportJob>;
   /** Every import error of the job, over every page. */
   listImportErrors(jobId: string): AsyncIterable<ImportErrorItem>;
+  /** The current consent of the profiles with these emails (at most 100); unknown emails are absent. */
+  lookupProfileConsent(emails: readonly string[]): Promise<ProfileConsent[]>;
+  /** One subscribe request (a body from subscriptionJobBody); throws AuthError when subscriptions:write is missing. */
+  createSubscriptionJob(body: string): Promise<CreateSubscriptionJobResult>;
   stats(): ClientStats;
 }
 
@@ -163,6 +171,16 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
         yield* toImportErrorItems(page);
       }
     },
+
+    async lookupProfileConsent(emails) {
+      const profiles: ProfileConsent[] = [];
+      for await (const page of paginate('get_profiles', profileConsentLookupPath(emails), profileConsentPageSchema)) {
+        profiles.push(...toProfileConsents(page));
+      }
+      return profiles;
+    },
+
+    createSubscriptionJob: (body) => createSubscriptionJob(runRequest, body),
 
     stats: () => recorder.snapshot(),
   };

@@ -62,6 +62,20 @@ export const OPERATIONS = {
     scopes: ['profiles:read'],
     docs: 'https://developers.klaviyo.com/en/reference/get_errors_for_bulk_import_profiles_job',
   },
+  get_profiles: {
+    method: 'GET',
+    purpose: 'looking up the profiles',
+    limits: { perSecond: 75, perMinute: 750 },
+    scopes: ['profiles:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_profiles',
+  },
+  bulk_subscribe_profiles: {
+    method: 'POST',
+    purpose: 'subscribing profiles',
+    limits: { perSecond: 75, perMinute: 750 },
+    scopes: ['lists:write', 'profiles:write', 'subscriptions:write'],
+    docs: 'https://developers.klaviyo.com/en/reference/bulk_subscribe_profiles',
+  },
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof OPERATIONS;

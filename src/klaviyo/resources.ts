@@ -11,7 +11,8 @@ const linksSchema = z.object({ next: nullableString }).nullish();
 
 const listResourceSchema = z.object({
   id: z.string(),
-  attributes: z.object({ name: z.string(), created: nullableString }),
+  // opt_in_process: 'double_opt_in' | 'single_opt_in' (spec); an unknown value is kept out rather than refused.
+  attributes: z.object({ name: z.string(), created: nullableString, opt_in_process: nullableString }),
 });
 
 export const listResponseSchema = z.object({ data: listResourceSchema });
@@ -65,6 +66,8 @@ export interface KlaviyoList {
   id: string;
   name: string;
   created?: string;
+  /** Whether subscribing sends each profile a confirmation email first (spec: list `opt_in_process`). */
+  optInProcess?: 'double_opt_in' | 'single_opt_in';
 }
 
 export interface KlaviyoAccount {
@@ -104,7 +107,12 @@ export function toKlaviyoList(resource: z.infer<typeof listResourceSchema>): Kla
     id: resource.id,
     name: resource.attributes.name,
     created: resource.attributes.created ?? undefined,
+    optInProcess: toOptInProcess(resource.attributes.opt_in_process),
   });
+}
+
+function toOptInProcess(value: string | null | undefined): KlaviyoList['optInProcess'] {
+  return value === 'double_opt_in' || value === 'single_opt_in' ? value : undefined;
 }
 
 export function toKlaviyoAccount(page: z.infer<typeof accountPageSchema>): KlaviyoAccount {
