@@ -33,7 +33,7 @@ function listResource(request: RouteRequest, list: StoredList, fields: Set<strin
     name: list.name,
     created: klaviyoTime(list.createdAt),
     updated: klaviyoTime(list.createdAt),
-    opt_in_process: 'single_opt_in',
+    opt_in_process: list.optInProcess,
     ...extra,
   };
   return {

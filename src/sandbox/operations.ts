@@ -11,7 +11,9 @@ export type OperationId =
   | 'bulk_import_profiles'
   | 'get_bulk_import_profiles_jobs'
   | 'get_bulk_import_profiles_job'
-  | 'get_errors_for_bulk_import_profiles_job';
+  | 'get_errors_for_bulk_import_profiles_job'
+  | 'get_profiles'
+  | 'bulk_subscribe_profiles';
 
 export interface RateLimit {
   /** Requests per 1-second window. */
@@ -119,7 +121,25 @@ export const OPERATIONS: readonly Operation[] = [
   operation('get_errors_for_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id/import-errors', ['profiles:read'], M, {
     fields: { 'import-error': ['code', 'detail', 'id', 'original_payload', 'source', 'title'] },
   }),
+  operation('get_profiles', 'GET', '/api/profiles', ['profiles:read'], L, {
+    fields: { profile: PROFILE_FIELDS.filter((field) => field !== 'joined_group_at') },
+    additionalFields: { profile: ['subscriptions', 'predictive_analytics'] },
+  }),
+  operation(
+    'bulk_subscribe_profiles',
+    'POST',
+    '/api/profile-subscription-bulk-create-jobs',
+    ['lists:write', 'profiles:write', 'subscriptions:write'],
+    L,
+    { fields: {} },
+  ),
 ];
+
+/**
+ * `GET /api/profiles?additional-fields[profile]=predictive_analytics` has its own, smaller limit
+ * (spec: description of get_profiles).
+ */
+export const PREDICTIVE_ANALYTICS_RATE_LIMIT = M;
 
 /**
  * `GET /api/lists/{id}?additional-fields[list]=profile_count` has its own, smaller limit

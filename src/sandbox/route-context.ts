@@ -1,11 +1,14 @@
 import type { ImportJobStore } from './import-jobs.js';
 import type { ApiResponse } from './json-api.js';
+import type { ConsentStore } from './profile-consent.js';
 import type { SandboxStore } from './sandbox-store.js';
 
 /** What every route handler sees of the sandbox. */
 export interface SandboxState {
   store: SandboxStore;
   jobs: ImportJobStore;
+  /** Marketing consent and suppressions, per profile. */
+  consent: ConsentStore;
   accountName: string;
 }
 

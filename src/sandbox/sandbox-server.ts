@@ -6,7 +6,11 @@ import { ImportJobStore } from './import-jobs.js';
 import { failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
 import { getProfilesForList } from './list-member-routes.js';
 import { asksForProfileCount, getAccounts, getList, getLists } from './list-routes.js';
-import { matchRoute, PROFILE_COUNT_RATE_LIMIT, type Operation, type OperationId } from './operations.js';
+import { matchRoute, PREDICTIVE_ANALYTICS_RATE_LIMIT, PROFILE_COUNT_RATE_LIMIT, type Operation, type OperationId } from './operations.js';
+import { ConsentStore } from './profile-consent.js';
+import { getProfiles } from './profile-lookup-routes.js';
+import { seedProfiles, toSandboxProfileConsent } from './seed-profiles.js';
+import { createSubscriptionJob } from './subscription-routes.js';
 import { RateLimiter, rateLimitHeaders } from './rate-limiter.js';
 import { checkQueryVocabulary } from './query-checks.js';
 import { readBody } from './request-body.js';
@@ -34,6 +38,8 @@ const HANDLERS: Record<OperationId, RouteHandler> = {
   get_bulk_import_profiles_jobs: getImportJobs,
   get_bulk_import_profiles_job: getImportJob,
   get_errors_for_bulk_import_profiles_job: getImportErrors,
+  get_profiles: getProfiles,
+  bulk_subscribe_profiles: createSubscriptionJob,
 };
 
 function writeResponse(response: ServerResponse, api: ApiResponse, extraHeaders: Record<string, string> = {}): void {
@@ -61,6 +67,9 @@ function rateBucket(operation: Operation, query: URLSearchParams) {
   if (operation.id === 'get_list' && asksForProfileCount(query)) {
     return { name: 'get_list:profile_count', limit: PROFILE_COUNT_RATE_LIMIT };
   }
+  if (operation.id === 'get_profiles' && (query.get('additional-fields[profile]') ?? '').split(',').includes('predictive_analytics')) {
+    return { name: 'get_profiles:predictive_analytics', limit: PREDICTIVE_ANALYTICS_RATE_LIMIT };
+  }
   return { name: operation.id, limit: operation.rateLimit };
 }
 
@@ -71,7 +80,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults);
   const store = new SandboxStore(options.lists ?? DEFAULT_SANDBOX_LISTS, Date.now());
   const jobs = new ImportJobStore(store, options.jobProcessing ?? { queuedMs: 200, profilesPerSecond: 50_000 }, faults);
-  const state: SandboxState = { store, jobs, accountName: options.accountName ?? 'Sandbox Store' };
+  const consent = new ConsentStore();
+  const state: SandboxState = { store, jobs, consent, accountName: options.accountName ?? 'Sandbox Store' };
+  seedProfiles(options.profiles ?? [], state, Date.now());
   const limiter = new RateLimiter();
   const counters = { requests: {} as Record<string, number>, throttled: 0, faultsInjected: 0 };
   const timers = new Set<NodeJS.Timeout>();
@@ -86,6 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       jobsCreated: all.length,
       jobsCancelled: all.filter((job) => job.isCancelled).length,
       profilesReceived: all.reduce((sum, job) => sum + job.totalCount, 0),
+      profilesSubscribeRequested: consent.profilesSubscribeRequested(),
+      confirmationEmailsSent: consent.confirmationEmailsSent(),
     };
   }
 
@@ -236,8 +249,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       jobs.settleDueJobs(Date.now());
       return store.profileCount();
     },
+    profileConsent: (email) => {
+      jobs.settleDueJobs(Date.now());
+      const profile = store.profileByEmail(email);
+      return profile === undefined ? undefined : toSandboxProfileConsent(consent.peek(profile));
+    },
     stats,
   };
 }
 
-export type { SandboxFaults, SandboxHandle, SandboxKey, SandboxOptions, SandboxStats } from './sandbox-types.js';
+export type {
+  SandboxFaults,
+  SandboxHandle,
+  SandboxKey,
+  SandboxOptions,
+  SandboxProfileConsent,
+  SandboxSeedProfile,
+  SandboxStats,
+} from './sandbox-types.js';

@@ -18,6 +18,8 @@ export interface StoredList {
   members: StoredProfile[];
   /** When each member joined (`joined_group_at`), index for index with `members`. */
   joinedAt: number[];
+  /** Spec: list `opt_in_process`. Double opt-in: subscribing sends a confirmation email first. */
+  optInProcess: 'double_opt_in' | 'single_opt_in';
 }
 
 /** Profile ids look like Klaviyo's 26-character ULIDs and are unique within the sandbox. */
@@ -70,8 +72,10 @@ export class SandboxStore {
   readonly #lists = new Map<string, StoredList>();
   #profileCount = 0;
 
-  constructor(lists: readonly { id: string; name: string }[], now: number) {
-    for (const { id, name } of lists) this.#lists.set(id, { id, name, createdAt: now, members: [], joinedAt: [] });
+  constructor(lists: readonly { id: string; name: string; optInProcess?: 'double_opt_in' | 'single_opt_in' }[], now: number) {
+    for (const { id, name, optInProcess = 'single_opt_in' } of lists) {
+      this.#lists.set(id, { id, name, createdAt: now, members: [], joinedAt: [], optInProcess });
+    }
   }
 
   lists(): StoredList[] {
@@ -103,6 +107,17 @@ export class SandboxStore {
     const profile = { number: this.#profileCount, attributes: stored, createdAt: now, updatedAt: now, listIds: [] };
     profiles.set(identifier.value, profile);
     return profile;
+  }
+
+  /** The profile stored under this email (case-insensitive), if any. */
+  profileByEmail(email: string): StoredProfile | undefined {
+    return this.#profilesBy.email.get(email.toLowerCase());
+  }
+
+  /** Every profile, in the order they were created (each is stored under one identifier). */
+  profiles(): StoredProfile[] {
+    const all = [...this.#profilesBy.email.values(), ...this.#profilesBy.phone_number.values(), ...this.#profilesBy.external_id.values()];
+    return all.sort((a, b) => a.number - b.number);
   }
 
   addMember(list: StoredList, profile: StoredProfile, now: number): void {

@@ -32,8 +32,10 @@ export interface SandboxOptions {
   port?: number;
   /** Default: one key with every scope, `pk_sandbox_0000000000000000000000000000`. */
   keys?: SandboxKey[];
-  /** Default: Newsletter (Y6nRLr) and VIP customers (XyZ123). */
-  lists?: { id: string; name: string }[];
+  /** Default: Newsletter (Y6nRLr) and VIP customers (XyZ123), single opt-in. */
+  lists?: { id: string; name: string; optInProcess?: 'double_opt_in' | 'single_opt_in' }[];
+  /** Profiles that exist before the first request, with their consent (e.g. already unsubscribed). */
+  profiles?: SandboxSeedProfile[];
   /** Default 'Sandbox Store'. */
   accountName?: string;
   /** Default 'klaviyo': each operation's burst (1 s) and steady (60 s) windows from the spec. */
@@ -45,6 +47,33 @@ export interface SandboxOptions {
   revision?: string;
 }
 
+/** A profile as it stands in the account before a test runs. Times are ISO 8601. */
+export interface SandboxSeedProfile {
+  email: string;
+  phoneNumber?: string;
+  /** Default NEVER_SUBSCRIBED. */
+  emailConsent?: 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'NEVER_SUBSCRIBED';
+  emailConsentAt?: string;
+  /** Global email suppressions, or with `listId` a suppression from that list only. */
+  suppressions?: readonly {
+    reason: 'HARD_BOUNCE' | 'INVALID_EMAIL' | 'SPAM_COMPLAINT' | 'UNSUBSCRIBE' | 'USER_SUPPRESSED';
+    at: string;
+    listId?: string;
+  }[];
+  smsConsent?: 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'NEVER_SUBSCRIBED';
+  smsConsentAt?: string;
+  /** Lists the profile is already a member of. */
+  listIds?: readonly string[];
+}
+
+/** A profile's consent as the sandbox holds it, for tests' assertions. Times are ISO 8601. */
+export interface SandboxProfileConsent {
+  email: { consent: string; consentAt: string | null; suppressions: { reason: string; at: string; listId?: string }[] };
+  sms: { consent: string; consentAt: string | null };
+  /** Lists whose double opt-in confirmation email the profile was sent and has not answered. */
+  pendingConfirmationListIds: string[];
+}
+
 export interface SandboxStats {
   /** Requests received per operation id (throttled and faulted ones included). */
   requests: Record<string, number>;
@@ -54,6 +83,10 @@ export interface SandboxStats {
   jobsCancelled: number;
   /** Profiles in accepted import jobs (before any is refused while processing). */
   profilesReceived: number;
+  /** Profiles in accepted subscribe requests (bulk_subscribe_profiles). */
+  profilesSubscribeRequested: number;
+  /** Double opt-in confirmation emails the subscribe endpoint sent. */
+  confirmationEmailsSent: number;
 }
 
 export interface SandboxHandle {
@@ -64,6 +97,8 @@ export interface SandboxHandle {
   /** Lower-cased emails of the list's members (empty for an unknown list). */
   listMemberEmails(listId: string): string[];
   profileCount(): number;
+  /** The consent of the profile with this email (case-insensitive); undefined when there is no such profile. */
+  profileConsent(email: string): SandboxProfileConsent | undefined;
   stats(): SandboxStats;
 }
 
