@@ -12,9 +12,17 @@ import { BatchPlanner, type PlannedBatch } from './batch-planner.js';
 import { EmailDeduplicator } from './dedupe.js';
 import { profileResourceBytes, profileTooLargeDetail } from './profile-size.js';
 import { ReasonTally } from './reason-tally.js';
+import {
+  createConsentReader,
+  resolveConsentMapping,
+  type ConsentMapping,
+  type ConsentRejectionReason,
+  type ConsentRequest,
+} from '../mapping/consent-mapping.js';
+import type { SubscribeCandidate } from './subscribe-consenting.js';
 
 /** Why a row is not sent, found before sending: mapping's reasons, then the export's own. */
-export type LocalRejectionReason = RejectionReason | 'profile_too_large' | 'duplicate';
+export type LocalRejectionReason = RejectionReason | ConsentRejectionReason | 'profile_too_large' | 'duplicate';
 
 export interface RejectedRow {
   readonly line: number;
@@ -36,6 +44,12 @@ export interface ScanOptions {
   /** Called for each full batch, in order; awaited, so staging applies backpressure to reading. */
   readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
   readonly onProgress?: (rowsRead: number) => void;
+  /** `--subscribe` and its consent columns; absent: consent is not read and nobody is subscribed. */
+  readonly consent?: ConsentRequest;
+  /** Each valid, first-occurrence row that consented to a channel asked for, in file order. */
+  readonly onConsenting?: (candidate: SubscribeCandidate) => void;
+  /** The run's start (epoch ms): a consent time after it is refused. Default: now. */
+  readonly now?: number;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
   readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
@@ -55,12 +69,26 @@ export interface ScanResult {
   readonly batches: number;
   readonly contentDigest: string;
   readonly readMs: number;
+  /** Present with `consent`: what the valid rows said. */
+  readonly consent?: ConsentScan;
+}
+
+export interface ConsentScan {
+  readonly mapping: ConsentMapping;
+  /** Valid rows that consented to at least one channel asked for. */
+  readonly consenting: number;
+  /** Valid rows that consented to none: added to the list, consent untouched. */
+  readonly notConsenting: LineList;
+  /** Rows that consented to SMS without a valid phone number: not subscribed to SMS. */
+  readonly smsWithoutPhone: LineList;
 }
 
 const REASON_DESCRIPTIONS: Record<Exclude<LocalRejectionReason, 'duplicate'>, string> = {
   blank_email: 'The email is blank.',
   invalid_email: 'The email is not a valid address.',
   profile_too_large: "The profile is larger than Klaviyo's 100 KB per-profile limit.",
+  invalid_consent: 'The consent column holds neither yes nor no.',
+  invalid_consented_at: 'The consent time is not a past date.',
 };
 
 const PROGRESS_EVERY_ROWS = 50_000;
@@ -75,6 +103,18 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const mapping = resolveMapping(columnsToMap(segment.columns, options.mapping, segment.format), options.mapping, segment.displayName);
   options.onMappingResolved?.(mapping, segment.columns, segment.format);
   const mapRecord = createRecordMapper(mapping);
+  const consentMapping =
+    options.consent &&
+    resolveConsentMapping(
+      consentColumnsToMap(segment.columns, options.consent, segment.format),
+      options.consent,
+      mapping,
+      segment.displayName,
+    );
+  const readConsent = consentMapping && createConsentReader(consentMapping, mapping, options.now ?? Date.now());
+  let consenting = 0;
+  const notConsenting = emptyLineList();
+  const smsWithoutPhone = emptyLineList();
   const dedupe = new EmailDeduplicator();
   const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, {
     writeBodies: options.onBatch !== undefined,
@@ -104,6 +144,11 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         reject(record, 'profile_too_large', tooLargeDetail);
         continue;
       }
+      const consent = readConsent?.(record);
+      if (consent?.kind === 'rejected') {
+        reject(record, consent.reason, consent.detail);
+        continue;
+      }
       for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line, record.index);
       // A JSON file may hold every object on one line: there, the element says where the first one is.
       const first = dedupe.firstLineOf(outcome.dedupeKey, record.index === undefined ? record.line : record.index + 1);
@@ -119,11 +164,30 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       validProfiles += 1;
+      if (consent !== undefined) {
+        if (consent.isSmsWithoutPhone) addLine(smsWithoutPhone, record.line, record.index);
+        if (consent.email || consent.sms) {
+          consenting += 1;
+          options.onConsenting?.({
+            line: record.line,
+            ...(record.index === undefined ? {} : { element: record.index }),
+            email: outcome.email,
+            channels: { email: consent.email, sms: consent.sms },
+            ...(consent.phoneNumber === undefined ? {} : { phoneNumber: consent.phoneNumber }),
+            ...(consent.consentedAtMs === undefined ? {} : { consentedAtMs: consent.consentedAtMs }),
+          });
+        } else {
+          addLine(notConsenting, record.line, record.index);
+        }
+      }
       const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
       if (completed) await options.onBatch?.(completed);
     }
   }
-  if (segment.format !== 'csv' && rowsRead > 0) checkMappedColumnsAppeared(mapping, segment.columns, segment.displayName);
+  if (segment.format !== 'csv' && rowsRead > 0) {
+    checkMappedColumnsAppeared(mapping, segment.columns, segment.displayName);
+    if (consentMapping) checkConsentColumnsAppeared(consentMapping, segment.columns, segment.displayName);
+  }
   const last = planner.finish();
   if (last) await options.onBatch?.(last);
   options.onProgress?.(rowsRead);
@@ -143,6 +207,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     batches: planner.batchCount,
     contentDigest: segment.contentDigest(),
     readMs: performance.now() - startedAt,
+    ...(consentMapping === undefined ? {} : { consent: { mapping: consentMapping, consenting, notConsenting, smsWithoutPhone } }),
   };
 }
 
@@ -169,6 +234,25 @@ function looseName(column: string): string {
 function requestedColumns(request: MappingRequest): string[] {
   const mapped = request.maps.filter((map) => map.includes('=')).map((map) => map.slice(map.indexOf('=') + 1));
   return request.emailField === undefined ? mapped : [request.emailField, ...mapped];
+}
+
+/** As columnsToMap: a JSON file's consent keys may first appear after the first objects. */
+function consentColumnsToMap(columns: readonly string[], request: ConsentRequest, format: SegmentFormat): readonly string[] {
+  if (format === 'csv') return columns;
+  const known = new Set(columns.map(looseName));
+  const requested = [request.emailConsentColumn, request.smsConsentColumn, request.consentedAtColumn].filter(
+    (column): column is string => column !== undefined && !known.has(looseName(column)),
+  );
+  return [...columns, ...new Set(requested)];
+}
+
+function checkConsentColumnsAppeared(consent: ConsentMapping, columns: readonly string[], displayName: string): void {
+  const seen = new Set(columns);
+  for (const column of [consent.emailColumn, consent.smsColumn, consent.consentedAtColumn]) {
+    if (column !== undefined && !seen.has(column)) {
+      throw new UsageError(`Column "${column}" does not appear in any object of ${displayName}; keys found: ${listColumns(columns)}.`);
+    }
+  }
 }
 
 function checkMappedColumnsAppeared(mapping: ProfileMapping, columns: readonly string[], displayName: string): void {
