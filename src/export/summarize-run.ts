@@ -5,6 +5,7 @@ import {
   type ReasonCount,
   type RunOutcome,
   type RunSummary,
+  type SubscriptionSummary,
 } from '../report/run-summary.js';
 import type { DeliveryResult } from './deliver-batches.js';
 import type { ScanResult } from './scan-segment.js';
@@ -21,6 +22,8 @@ export interface SummaryContext {
   sendMs: number;
   outcome: RunOutcome;
   delivery: DeliverySummary | undefined;
+  /** With --subscribe only. */
+  subscription?: SubscriptionSummary;
 }
 
 export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSummary {
@@ -44,6 +47,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
     delivery: context.delivery ?? null,
+    subscription: context.subscription ?? null,
     timings: {
       startedAt: context.startedAt.toISOString(),
       readMs: Math.round(scan.readMs),

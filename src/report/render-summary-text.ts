@@ -1,3 +1,4 @@
+import { renderSubscriptionText } from './render-subscription-text.js';
 import type { LineList, ReasonCount, RunSummary } from './run-summary.js';
 
 const LINES_SHOWN = 5;
@@ -52,6 +53,7 @@ export function renderSummaryText(summary: RunSummary): string {
       `  requests             ${formatCount(delivery.requests)} (${formatCount(delivery.retries)} retries, ${formatCount(delivery.throttled)} throttled by Klaviyo, ${formatCount(delivery.resubmittedJobs)} cancelled jobs resubmitted)`,
     );
   }
+  if (summary.subscription) out.push(...renderSubscriptionText(summary.subscription));
   out.push(`  elapsed              ${formatSeconds(summary.timings.totalMs)}`);
   out.push(outcomeLine(summary));
   return `${out.join('\n')}\n`;

@@ -53,6 +53,8 @@ export interface RunSummary {
   plan: { exports: number; batches: number; maxPerExport: number; maxPerRequest: number };
   /** null when nothing was sent (validate, --dry-run, --strict, declined). */
   delivery: DeliverySummary | null;
+  /** null without --subscribe: a push without it never changes anyone's consent. */
+  subscription: SubscriptionSummary | null;
   timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
 }
 
@@ -89,6 +91,37 @@ export interface DeliverySummary {
   resubmittedJobs: number;
   resumedBatches: number;
   jobs: JobSummary[];
+}
+
+/** The consent part of a push (`--subscribe`). Row-channel pairs for subscriptions, rows otherwise; never an email. */
+export interface SubscriptionSummary {
+  channels: ('email' | 'sms')[];
+  /** The list's opt-in process as Klaviyo reported it in the preflight. */
+  optInProcess: 'double_opt_in' | 'single_opt_in' | null;
+  /** Valid rows that consented to at least one channel asked for. */
+  consenting: number;
+  /** Valid rows that consented to none: added to the list, consent untouched. */
+  notConsenting: LineList;
+  /** Rows that consented to SMS without a valid phone number: not subscribed to SMS. */
+  smsWithoutPhone: LineList;
+  /** Subscriptions Klaviyo accepted (202), per channel. */
+  subscribed: { email: number; sms: number };
+  /** Of those, rows sent as historical_import (a past consent time: no confirmation email). */
+  historicalImport: number;
+  /** Double opt-in list: email subscriptions that each got a confirmation email; subscribed only once confirmed. */
+  confirmationEmails: number;
+  /** Left out because Klaviyo reports them unsubscribed or suppressed, by `<channel>_<reason>`. */
+  keptOptedOut: ReasonCount[];
+  keptOptedOutCount: number;
+  /** `--resubscribe`: rows whose consent time is later than their recorded opt-out. */
+  resubscribed: LineList;
+  refusedByKlaviyo: ReasonCount[];
+  refused: number;
+  /** Consenting rows not subscribed: their request or lookup failed, the run stopped, or the import did not complete. */
+  notSubscribed: LineList;
+  /** Set when the subscribe step stopped the run (a missing scope): the message. */
+  stoppedBy: string | null;
+  requests: { lookups: number; subscribe: number };
 }
 
 export function emptyLineList(): LineList {

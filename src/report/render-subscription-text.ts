@@ -1,0 +1,75 @@
+import { formatCount, plural } from './render-summary-text.js';
+import type { LineList, ReasonCount, SubscriptionSummary } from './run-summary.js';
+
+const LINES_SHOWN = 5;
+
+/** The consent part of the summary a person reads (`--subscribe`). Counts and line numbers only. */
+export function renderSubscriptionText(summary: SubscriptionSummary): string[] {
+  const out: string[] = [];
+  const process = summary.optInProcess === 'double_opt_in' ? '; the list uses double opt-in' : '';
+  out.push(`  consent (--subscribe ${summary.channels.join(', ')}${process})`);
+  out.push(`    consenting rows      ${formatCount(summary.consenting)}`);
+  out.push(
+    `    subscribed           ${summary.channels.map((channel) => `${channel} ${formatCount(summary.subscribed[channel])}`).join(', ')}`,
+  );
+  if (summary.historicalImport > 0) {
+    out.push(`      historical import  ${plural(summary.historicalImport, 'row')} with a past consent time (no confirmation email)`);
+  }
+  if (summary.confirmationEmails > 0) {
+    out.push(
+      `      confirmation       ${formatCount(summary.confirmationEmails)} emails sent by Klaviyo; each is subscribed once it confirms`,
+    );
+  }
+  out.push(
+    `    kept opted out       ${formatCount(summary.keptOptedOutCount)}${summary.keptOptedOutCount > 0 ? ' (Klaviyo reports them unsubscribed or suppressed; not re-subscribed)' : ''}`,
+  );
+  for (const reason of summary.keptOptedOut) out.push(`      ${reasonLine(reason)}`);
+  if (summary.resubscribed.count > 0) {
+    out.push(
+      `    re-subscribed        ${formatCount(summary.resubscribed.count)}${linesSuffix(summary.resubscribed)} (--resubscribe: consent later than the opt-out)`,
+    );
+  }
+  out.push(`    refused by Klaviyo   ${formatCount(summary.refused)}`);
+  for (const reason of summary.refusedByKlaviyo) out.push(`      ${reasonLine(reason)}`);
+  out.push(
+    `    not consenting       ${formatCount(summary.notConsenting.count)}${linesSuffix(summary.notConsenting)} (added to the list, consent unchanged)`,
+  );
+  if (summary.smsWithoutPhone.count > 0) {
+    out.push(
+      `    SMS without phone    ${formatCount(summary.smsWithoutPhone.count)}${linesSuffix(summary.smsWithoutPhone)} (consented to SMS, no valid phone number)`,
+    );
+  }
+  if (summary.notSubscribed.count > 0) {
+    out.push(`    not subscribed       ${formatCount(summary.notSubscribed.count)}${linesSuffix(summary.notSubscribed)}`);
+  }
+  if (summary.stoppedBy !== null) out.push(`    stopped: ${summary.stoppedBy}`);
+  out.push(
+    `    requests             ${formatCount(summary.requests.lookups)} consent lookups, ${formatCount(summary.requests.subscribe)} subscribe`,
+  );
+  return out;
+}
+
+/**
+ * Before the first write on a double opt-in list: Klaviyo emails every profile subscribed without a
+ * past consent time, and a person must know that before saying yes. An upper bound: profiles
+ * Klaviyo reports as opted out are left out later.
+ */
+export function describeDoubleOptIn(listName: string, confirmationEmails: number): string {
+  const people = `${formatCount(confirmationEmails)} ${confirmationEmails === 1 ? 'person' : 'people'}`;
+  return (
+    `List "${listName}" uses double opt-in: up to ${people} will each receive a confirmation email ` +
+    'from Klaviyo, and are subscribed only once they confirm.'
+  );
+}
+
+function reasonLine(reason: ReasonCount): string {
+  return `${reason.reason}: ${formatCount(reason.count)}${linesSuffix(reason)} - ${reason.description}`;
+}
+
+function linesSuffix(list: LineList): string {
+  if (list.count === 0 || list.lines.length === 0) return '';
+  const [noun, positions] = list.elements ? ['element', list.elements] : ['line', list.lines];
+  const shown = positions.slice(0, LINES_SHOWN);
+  const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
+  return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
+}
