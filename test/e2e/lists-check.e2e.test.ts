@@ -73,14 +73,14 @@ describe('lists', () => {
     expect(result.stderr).toMatch(/No list name contains "nothing like this"/);
   });
 
-  it('--json prints one JSON object with id, name and created', async () => {
+  it('--json prints one JSON object with id, name, created and the opt-in process', async () => {
     await start();
     const result = await run(['lists', '--json']);
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout);
     expect(parsed.lists).toEqual([
-      { id: 'Y6nRLr', name: 'Newsletter', created: expect.any(String) },
-      { id: 'XyZ123', name: 'VIP customers', created: expect.any(String) },
+      { id: 'Y6nRLr', name: 'Newsletter', created: expect.any(String), optInProcess: 'single_opt_in' },
+      { id: 'XyZ123', name: 'VIP customers', created: expect.any(String), optInProcess: 'single_opt_in' },
     ]);
   });
 
