@@ -3,7 +3,7 @@
 // consenting to email) with --subscribe email into a list of the sandbox Klaviyo running in this
 // process, with Klaviyo's real rate limits, and reports the time beside the floor that Klaviyo's
 // published limits allow: the consent lookups (100 emails a request, 750/min) dominate; the subscribe
-// requests (1,000 a request, 750/min, a limit of their own) overlap them. Target: at most 1.2x the
+// requests (1,000 a request, 750/min, a limit of their own) overlap them; the import comes first. Target: at most 1.2x the
 // floor, 0 x 429, every consenting row subscribed and no other.
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -52,7 +52,8 @@ await once(out, 'finish');
 const lookups = Math.ceil(consenting / 100);
 const subscribes = Math.ceil(consenting / 1000);
 const imports = Math.ceil(rows / 10_000);
-const floorSeconds = Math.max(lookups / PER_MINUTE.lookup, subscribes / PER_MINUTE.subscribe) * 60 + (imports / PER_MINUTE.import) * 60;
+// As the issue counts it: the consent lookups alone (the import before them adds imports / 150 min).
+const floorSeconds = Math.max(lookups / PER_MINUTE.lookup, subscribes / PER_MINUTE.subscribe) * 60;
 
 const sandbox = await startSandbox({ rateLimits: 'klaviyo', jobProcessing: JOB_PROCESSING });
 const stateDir = mkdtempSync(join(tmpdir(), 'klaviyo-export-bench-'));
@@ -91,7 +92,7 @@ const summary = JSON.parse(result.stdout);
 const ratio = result.wallSeconds / floorSeconds;
 console.log(`push exit code   ${result.code} (outcome ${summary.outcome})`);
 console.log(
-  `floor            ${fmt(floorSeconds, 0)} s: ${count(imports)} imports at ${PER_MINUTE.import}/min, then ${count(lookups)} lookups at ${PER_MINUTE.lookup}/min (${count(subscribes)} subscribe requests overlap them)`,
+  `floor            ${fmt(floorSeconds, 0)} s: ${count(lookups)} lookups at ${PER_MINUTE.lookup}/min (${count(subscribes)} subscribe requests overlap them; the import's ${count(imports)} requests at ${PER_MINUTE.import}/min come first)`,
 );
 console.log(
   `wall             ${fmt(result.wallSeconds, 0)} s = ${fmt(ratio, 2)} x the floor (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`,
