@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
+import { addSubscribeOptions } from './subscribe-options.js';
 import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { addConnectionOptions } from './connection-options.js';
@@ -45,7 +46,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
-  addConnectionOptions(
+  const push = addConnectionOptions(
     addSegmentOptions(
       program
         .command('push')
@@ -64,8 +65,10 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
         .argParser(parseLogFormat)
         .default('text'),
     )
-    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
-    .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
+    .addOption(
+      new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration),
+    );
+  addSubscribeOptions(push).action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
 
   addConnectionOptions(
     program

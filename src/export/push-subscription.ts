@@ -1,6 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { KlaviyoClient, KlaviyoList } from '../klaviyo/klaviyo-client.js';
-import type { SubscribeChannel } from '../mapping/consent-mapping.js';
+import type { ConsentRequest, SubscribeChannel } from '../mapping/consent-mapping.js';
 import { addLine, emptyLineList, type SubscriptionSummary } from '../report/run-summary.js';
 import type { ConsentScan } from './scan-segment.js';
 import { subscribeConsenting, type RefusedSubscription, type SubscribeCandidate, type SubscribeResult } from './subscribe-consenting.js';
@@ -17,6 +17,16 @@ export interface SubscribeRequest {
   readonly consentedAtColumn?: string;
   /** Subscribe rows whose consent time is later than their recorded opt-out. */
   readonly resubscribe?: boolean;
+}
+
+/** The scan's view of the request. */
+export function consentRequestOf(request: SubscribeRequest): ConsentRequest {
+  return {
+    subscribe: request.channels,
+    ...(request.emailConsentColumn === undefined ? {} : { emailConsentColumn: request.emailConsentColumn }),
+    ...(request.smsConsentColumn === undefined ? {} : { smsConsentColumn: request.smsConsentColumn }),
+    ...(request.consentedAtColumn === undefined ? {} : { consentedAtColumn: request.consentedAtColumn }),
+  };
 }
 
 export interface SubscriptionStep {

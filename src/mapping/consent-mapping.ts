@@ -42,13 +42,11 @@ export function parseSubscribeChannels(values: readonly string[]): SubscribeChan
   return [...channels];
 }
 
-/** Throws UsageError (exit 2, nothing sent) for a request that would subscribe rows without their consent. */
-export function resolveConsentMapping(
-  columns: readonly string[],
-  request: ConsentRequest,
-  profileMapping: ProfileMapping,
-  fileName: string,
-): ConsentMapping | undefined {
+/**
+ * Throws UsageError (exit 2) for a request that would subscribe rows without their consent. Needs
+ * no file: run it before anything is read or sent. `maps` are the raw `--map` values.
+ */
+export function checkConsentRequest(request: ConsentRequest, maps: readonly string[]): void {
   const wantsEmail = request.subscribe.includes('email');
   const wantsSms = request.subscribe.includes('sms');
   refuseUnusedColumn(request.emailConsentColumn, wantsEmail, '--email-consent-column', 'email');
@@ -56,12 +54,25 @@ export function resolveConsentMapping(
   if (request.consentedAtColumn !== undefined && !wantsEmail && !wantsSms) {
     throw new UsageError('--consented-at-column is only used with --subscribe; add --subscribe email or --subscribe sms, or leave it out.');
   }
-  if (!wantsEmail && !wantsSms) return undefined;
   if (wantsEmail && request.emailConsentColumn === undefined) throw missingConsentColumn('email', '--email-consent-column');
   if (wantsSms && request.smsConsentColumn === undefined) throw missingConsentColumn('sms', '--sms-consent-column');
-  if (wantsSms && !profileMapping.fields.some((field) => field.target === 'phone_number')) {
+  if (wantsSms && !maps.some((map) => map.split('=')[0]?.trim() === 'phone_number')) {
     throw new UsageError('--subscribe sms needs the phone numbers: map their column with --map phone_number=<column>.');
   }
+}
+
+/** Checks the request (as checkConsentRequest) and finds its columns in the file; throws UsageError. */
+export function resolveConsentMapping(
+  columns: readonly string[],
+  request: ConsentRequest,
+  profileMapping: ProfileMapping,
+  fileName: string,
+): ConsentMapping | undefined {
+  checkConsentRequest(
+    request,
+    profileMapping.fields.map((field) => `${field.target}=${field.column}`),
+  );
+  if (request.subscribe.length === 0) return undefined;
   const find = (column: string | undefined, option: string) =>
     column === undefined ? undefined : findColumn(columns, column, fileName, `given to ${option}`);
   return definedOnly({

@@ -27,8 +27,14 @@ import { stagingDirectory } from '../../state/state-file-name.js';
 import { resolve } from 'node:path';
 import { fingerprintOf, openCheckpoint } from './push-checkpoint.js';
 import { describeWork, doneFields, outcomeOf, remainingWork } from './push-outcome.js';
+import { confirmationEmailsAhead, consentRequestOf, runSubscriptionStep } from '../../export/push-subscription.js';
+import type { SubscribeCandidate } from '../../export/subscribe-consenting.js';
+import { checkConsentRequest } from '../../mapping/consent-mapping.js';
+import { describeDoubleOptIn } from '../../report/render-subscription-text.js';
+import type { SubscriptionSummary } from '../../report/run-summary.js';
+import { isSubscriptionComplete, subscribeRequestOf, subscriptionDoneFields, type SubscribeCommandOptions } from '../subscribe-options.js';
 
-export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions {
+export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions, SubscribeCommandOptions {
   list: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -50,6 +56,9 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   if (options.dryRun) return runValidate(context, file, options, 'push');
   const startedAt = new Date();
   const connection = resolveConnection(context, options);
+  // Before anything is read or sent: --subscribe without a consent column is a usage error.
+  const subscribe = subscribeRequestOf(options);
+  if (subscribe) checkConsentRequest(consentRequestOf(subscribe), options.map ?? []);
   const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
   const log = new RunLog({
     stderr: context.stderr,
@@ -114,7 +123,9 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     const rejects = openRejectsFile(options.rejects, file);
     try {
       log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
+      const candidates: SubscribeCandidate[] = [];
       const scan = await scanSegment({
+        ...(subscribe ? { consent: consentRequestOf(subscribe), onConsenting: (candidate) => void candidates.push(candidate) } : {}),
         source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
         mapping: mappingRequestOf(options),
         limits: batchLimitsOf(options),
@@ -139,7 +150,21 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         },
       );
 
-      const finish = (outcome: RunOutcome, delivery: DeliverySummary | undefined, sendMs: number) => {
+      const confirmationEmails = confirmationEmailsAhead(list, candidates);
+      if (confirmationEmails > 0) {
+        log.event('double-opt-in', describeDoubleOptIn(list.name, confirmationEmails), { listId: list.id, confirmationEmails }, 'warn');
+      }
+      const skipSubscription = async () =>
+        subscribe && scan.consent
+          ? (await runSubscriptionStep({ client, list, request: subscribe, scan: scan.consent, candidates, shouldRun: false })).summary
+          : undefined;
+
+      const finish = (
+        outcome: RunOutcome,
+        delivery: DeliverySummary | undefined,
+        sendMs: number,
+        subscription: SubscriptionSummary | undefined,
+      ) => {
         const summary = summarizeRun(scan, {
           command: 'push',
           dryRun: false,
@@ -152,6 +177,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
           sendMs,
           outcome,
           delivery,
+          subscription,
         });
         writeRunOutputs(summary, {
           output,
@@ -159,19 +185,20 @@ export async function runPush(context: CliContext, file: string, options: PushCo
           rejects,
           notify: (message) => log.event('rejects-written', message, { rows: rejects?.rows ?? 0 }),
         });
-        log.record('done', doneFields(summary), outcome === 'delivered' || outcome === 'submitted' ? 'info' : 'warn');
+        const isComplete = (outcome === 'delivered' || outcome === 'submitted') && isSubscriptionComplete(summary.subscription);
+        log.record('done', { ...doneFields(summary), ...subscriptionDoneFields(summary.subscription) }, isComplete ? 'info' : 'warn');
       };
 
       if (options.strict && scan.rejected > 0) {
-        finish('rejected-strict', undefined, 0);
+        finish('rejected-strict', undefined, 0, await skipSubscription());
         return ExitCode.usage;
       }
       if (scan.rowsRead > 0 && scan.validProfiles === 0) {
-        finish('nothing-to-send', undefined, 0);
+        finish('nothing-to-send', undefined, 0, await skipSubscription());
         return ExitCode.notDelivered;
       }
-      if (!(await confirmPush(context, options, client, list, scan, stops.soft))) {
-        finish('declined', undefined, 0);
+      if (!(await confirmPush(context, options, client, list, scan, stops.soft, confirmationEmails))) {
+        finish('declined', undefined, 0, await skipSubscription());
         return ExitCode.notDelivered;
       }
 
@@ -253,8 +280,53 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       // Keep the checkpoint while running the command again can still deliver or confirm something
       // (after --no-wait, the next run follows the jobs up instead of sending them again).
       if (!stops.soft.aborted && result.notDelivered === 0 && result.unconfirmed === 0) await journal.remove();
-      finish(outcome, delivery, Date.now() - sendStartedAt);
+      let subscription: SubscriptionSummary | undefined;
+      let subscriptionError: Error | undefined;
+      if (subscribe && scan.consent) {
+        const shouldRun = !stops.soft.aborted && result.sent + result.resumedBatches > 0;
+        if (shouldRun && candidates.length > 0) {
+          log.event('subscribe', `Looking up and subscribing ${plural(candidates.length, 'consenting profile')}...`, {
+            consenting: candidates.length,
+          });
+        }
+        const step = await runSubscriptionStep({
+          client,
+          list,
+          request: subscribe,
+          scan: scan.consent,
+          candidates,
+          shouldRun,
+          signal: stops.soft,
+          onRefused: (refused) =>
+            rejects?.add({
+              line: refused.line,
+              index: refused.element,
+              reason: refused.reason,
+              detail: refused.detail,
+              fields: { [scan.mapping.emailColumn]: refused.email },
+            }),
+          onProgress: (done) => log.live(`subscribing: ${formatCount(done)} of ${formatCount(candidates.length)} consenting rows`),
+        });
+        log.endLive();
+        subscription = step.summary;
+        subscriptionError = step.error;
+        if (shouldRun && candidates.length > 0) {
+          log.event(
+            'subscribe-done',
+            `Subscribed ${formatCount(subscription.subscribed.email + subscription.subscribed.sms)}; kept ${formatCount(subscription.keptOptedOutCount)} opted out; ${formatCount(subscription.refused)} refused by Klaviyo.`,
+            subscriptionDoneFields(subscription),
+            isSubscriptionComplete(subscription) ? 'info' : 'warn',
+          );
+        }
+      }
+      finish(outcome, delivery, Date.now() - sendStartedAt, subscription);
       if (stops.soft.aborted) return stops.exitCode();
+      // The summary (import and consent) is already out: the error is one more line, not a second report.
+      if (subscriptionError) {
+        log.event('error', subscriptionError.message, { exitCode: ExitCode.auth }, 'error');
+        return ExitCode.auth;
+      }
+      if (!isSubscriptionComplete(subscription ?? null)) return ExitCode.notDelivered;
       return outcome === 'delivered' || outcome === 'submitted' ? ExitCode.success : ExitCode.notDelivered;
     } finally {
       rejects?.close();
@@ -278,14 +350,16 @@ async function confirmPush(
   list: { id: string; name: string },
   scan: ScanResult,
   signal: AbortSignal,
+  confirmationEmails: number,
 ): Promise<boolean> {
   if (options.yes || !context.isStdinTerminal || !context.isStderrTerminal || scan.validProfiles === 0) return true;
   const account = await client.getAccount().then(
     (a) => `account "${a.name}", `,
     () => '',
   );
+  const doubleOptIn = confirmationEmails > 0 ? ` ${describeDoubleOptIn(list.name, confirmationEmails)}` : '';
   return confirmOnTerminal(
-    `About to add ${formatCount(scan.validProfiles)} profiles to ${account}list "${list.name}" (${list.id}). Continue?`,
+    `About to add ${formatCount(scan.validProfiles)} profiles to ${account}list "${list.name}" (${list.id}).${doubleOptIn} Continue?`,
     context.stdin,
     context.stderr,
     signal,
