@@ -180,6 +180,49 @@ describe('push --subscribe', () => {
     expect(readFileSync(rejects, 'utf8')).toMatch(/^3,invalid_consent,/m);
   });
 
+  it('--resubscribe lets through only a consent given after the recorded opt-out', async () => {
+    const unsubscribed = (email: string) => ({
+      email,
+      emailConsent: 'UNSUBSCRIBED' as const,
+      emailConsentAt: OPTED_OUT_AT,
+      suppressions: [{ reason: 'UNSUBSCRIBE' as const, at: OPTED_OUT_AT }],
+    });
+    await start({ profiles: [unsubscribed('ann@example.com'), unsubscribed('bo@example.com')] });
+    const file = writeCsv([
+      'Email,Accepts Email Marketing,Consented At',
+      'ann@example.com,yes,2025-02-01',
+      'bo@example.com,yes,2024-12-01',
+    ]);
+    const result = await push(file, [...CONSENT, '--consented-at-column', 'Consented At', '--resubscribe', '--json']);
+
+    expect(result.code).toBe(0);
+    expect(sandbox!.profileConsent('ann@example.com')?.email).toMatchObject({ consent: 'SUBSCRIBED', suppressions: [] });
+    expect(sandbox!.profileConsent('bo@example.com')?.email.consent).toBe('UNSUBSCRIBED');
+    expect(JSON.parse(result.stdout).subscription).toMatchObject({ resubscribed: { count: 1, lines: [2] }, keptOptedOutCount: 1 });
+  });
+
+  it('subscribes SMS with the phone number of the rows that consented to SMS', async () => {
+    await start();
+    const file = writeCsv(['email,mobile,sms_ok', 'ann@example.com,(415) 555-2671,yes', 'bo@example.com,(415) 555-2672,no']);
+    const result = await push(file, [
+      '--subscribe',
+      'sms',
+      '--sms-consent-column',
+      'sms_ok',
+      '--map',
+      'phone_number=mobile',
+      '--default-country',
+      'US',
+    ]);
+
+    expect(result.code).toBe(0);
+    expect(sandbox!.profileConsent('ann@example.com')).toMatchObject({
+      email: { consent: 'NEVER_SUBSCRIBED' },
+      sms: { consent: 'SUBSCRIBED' },
+    });
+    expect(sandbox!.profileConsent('bo@example.com')?.sms.consent).toBe('NEVER_SUBSCRIBED');
+  });
+
   it('leaves consent alone without --subscribe, even with a consent column in the file', async () => {
     await start();
     const result = await push(MIXED, ['--json']);
