@@ -24,6 +24,7 @@ import { createStopSignals } from '../stop-signals.js';
 import { DeliveryProgress } from '../delivery-progress.js';
 import { acquireRunLock } from '../../state/run-lock.js';
 import { stagingDirectory } from '../../state/state-file-name.js';
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fingerprintOf, openCheckpoint } from './push-checkpoint.js';
 import { describeWork, doneFields, outcomeOf, remainingWork } from './push-outcome.js';
@@ -51,6 +52,7 @@ export const DEFAULT_STATE_DIR = '.klaviyo-export';
 const UPLOAD_CONCURRENCY = 4;
 /** A cancelled job applied nothing; its batch is sent again up to this many times. */
 const MAX_RESUBMITS = 3;
+const SIGNAL_LISTENERS = 200;
 
 export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
   if (options.dryRun) return runValidate(context, file, options, 'push');
@@ -68,6 +70,9 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     quiet: Boolean(options.quiet),
   });
   const stops = createStopSignals(context, options.timeout);
+  // Every request waiting for its rate limiter listens to the stop signal: the consent step keeps
+  // dozens waiting at once, past Node's default warning threshold of 10.
+  setMaxListeners(SIGNAL_LISTENERS, stops.hard, stops.soft);
   stops.soft.addEventListener(
     'abort',
     () => {
