@@ -5,6 +5,7 @@ import { addLine, emptyLineList, type SubscriptionSummary } from '../report/run-
 import type { ConsentScan } from './scan-segment.js';
 import { subscribeConsenting, type RefusedSubscription, type SubscribeCandidate, type SubscribeResult } from './subscribe-consenting.js';
 import { summarizeSubscription } from './summarize-subscription.js';
+import type { ConsentCandidates } from './consent-candidates.js';
 
 /** Chunks of 1,000 rows in flight at once: enough that lookups (75/s, 750/min) never wait on a round trip. */
 export const SUBSCRIBE_CONCURRENCY = 6;
@@ -34,7 +35,7 @@ export interface SubscriptionStep {
   readonly list: KlaviyoList;
   readonly request: SubscribeRequest;
   readonly scan: ConsentScan;
-  readonly candidates: readonly SubscribeCandidate[];
+  readonly candidates: ConsentCandidates;
   /** false: the import did not get that far (stopped, declined...): nobody is subscribed. */
   readonly shouldRun: boolean;
   readonly signal?: AbortSignal;
@@ -51,7 +52,7 @@ export async function runSubscriptionStep(step: SubscriptionStep): Promise<{ sum
   const consentingLines = emptyLineList();
   for (const candidate of step.candidates) addLine(consentingLines, candidate.line, candidate.element);
   const base = { channels: step.request.channels, optInProcess: step.list.optInProcess, scan: step.scan, consentingLines };
-  if (!step.shouldRun || step.candidates.length === 0) return { summary: summarizeSubscription({ ...base, result: undefined }) };
+  if (!step.shouldRun || step.candidates.size === 0) return { summary: summarizeSubscription({ ...base, result: undefined }) };
   let result: SubscribeResult;
   try {
     result = await subscribeConsenting(step.candidates, {
@@ -72,7 +73,9 @@ export async function runSubscriptionStep(step: SubscriptionStep): Promise<{ sum
 }
 
 /** How many people a double opt-in list will email, before anything is sent: an upper bound. */
-export function confirmationEmailsAhead(list: KlaviyoList, candidates: readonly SubscribeCandidate[]): number {
+export function confirmationEmailsAhead(list: KlaviyoList, candidates: Iterable<SubscribeCandidate>): number {
   if (list.optInProcess !== 'double_opt_in') return 0;
-  return candidates.filter((candidate) => candidate.channels.email && candidate.consentedAtMs === undefined).length;
+  let count = 0;
+  for (const candidate of candidates) if (candidate.channels.email && candidate.consentedAtMs === undefined) count += 1;
+  return count;
 }

@@ -29,7 +29,7 @@ import { resolve } from 'node:path';
 import { fingerprintOf, openCheckpoint } from './push-checkpoint.js';
 import { describeWork, doneFields, outcomeOf, remainingWork } from './push-outcome.js';
 import { confirmationEmailsAhead, consentRequestOf, runSubscriptionStep } from '../../export/push-subscription.js';
-import type { SubscribeCandidate } from '../../export/subscribe-consenting.js';
+import { ConsentCandidates } from '../../export/consent-candidates.js';
 import { checkConsentRequest } from '../../mapping/consent-mapping.js';
 import { describeDoubleOptIn } from '../../report/render-subscription-text.js';
 import type { SubscriptionSummary } from '../../report/run-summary.js';
@@ -128,7 +128,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     const rejects = openRejectsFile(options.rejects, file);
     try {
       log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
-      const candidates: SubscribeCandidate[] = [];
+      const candidates = new ConsentCandidates();
       const scan = await scanSegment({
         ...(subscribe ? { consent: consentRequestOf(subscribe), onConsenting: (candidate) => void candidates.push(candidate) } : {}),
         source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
@@ -289,9 +289,9 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       let subscriptionError: Error | undefined;
       if (subscribe && scan.consent) {
         const shouldRun = !stops.soft.aborted && result.sent + result.resumedBatches > 0;
-        if (shouldRun && candidates.length > 0) {
-          log.event('subscribe', `Looking up and subscribing ${plural(candidates.length, 'consenting profile')}...`, {
-            consenting: candidates.length,
+        if (shouldRun && candidates.size > 0) {
+          log.event('subscribe', `Looking up and subscribing ${plural(candidates.size, 'consenting profile')}...`, {
+            consenting: candidates.size,
           });
         }
         const step = await runSubscriptionStep({
@@ -310,12 +310,12 @@ export async function runPush(context: CliContext, file: string, options: PushCo
               detail: refused.detail,
               fields: { [scan.mapping.emailColumn]: refused.email },
             }),
-          onProgress: (done) => log.live(`subscribing: ${formatCount(done)} of ${formatCount(candidates.length)} consenting rows`),
+          onProgress: (done) => log.live(`subscribing: ${formatCount(done)} of ${formatCount(candidates.size)} consenting rows`),
         });
         log.endLive();
         subscription = step.summary;
         subscriptionError = step.error;
-        if (shouldRun && candidates.length > 0) {
+        if (shouldRun && candidates.size > 0) {
           log.event(
             'subscribe-done',
             `Subscribed ${formatCount(subscription.subscribed.email + subscription.subscribed.sms)}; kept ${formatCount(subscription.keptOptedOutCount)} opted out; ${formatCount(subscription.refused)} refused by Klaviyo.`,
