@@ -6,7 +6,7 @@ import {
   type RunOutcome,
   type RunSummary,
 } from '../report/run-summary.js';
-import type { DeliveryResult } from './deliver-batches.js';
+import type { DeliveryResult } from './delivery-types.js';
 import type { ScanResult } from './scan-segment.js';
 
 export interface SummaryContext {
@@ -63,7 +63,7 @@ export function summarizeDelivery(
   },
 ): DeliverySummary {
   return {
-    sent: result.sent,
+    sent: result.accepted,
     imported: result.imported,
     refusedByKlaviyo: extra.refusedByKlaviyo,
     refused: result.refused,

@@ -1,5 +1,6 @@
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
 import { startSandbox } from '../../sandbox/sandbox-server.js';
+import { DEFAULT_SANDBOX_KEY } from '../../sandbox/sandbox-types.js';
 import type { CliContext } from '../cli-context.js';
 
 export interface SandboxCommandOptions {
@@ -8,8 +9,6 @@ export interface SandboxCommandOptions {
   key?: string;
   rateLimits: boolean;
 }
-
-export const DEFAULT_SANDBOX_KEY = 'pk_sandbox_0000000000000000000000000000';
 
 /** Runs the local fake Klaviyo until SIGINT/SIGTERM. */
 export async function runSandbox(context: CliContext, options: SandboxCommandOptions): Promise<ExitCodeValue> {
