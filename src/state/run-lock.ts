@@ -21,10 +21,12 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** Who is asking: the process boundary (src/cli) knows its pid and how to probe another process. */
 export interface RunLockOptions {
-  pid?: number;
+  pid: number;
+  /** false when no process with this pid exists on this host. */
+  isProcessAlive: (pid: number) => boolean;
   host?: string;
-  isProcessAlive?: (pid: number) => boolean;
   now?: () => Date;
 }
 
@@ -39,13 +41,13 @@ const MAX_ATTEMPTS = 3;
  * One push at a time per list and state directory. The lock file names its owner; a lock whose
  * owner is gone (same host, dead pid) is taken over, any other existing lock refuses the run.
  */
-export async function acquireRunLock(stateDir: string, listId: string, options: RunLockOptions = {}): Promise<RunLock> {
+export async function acquireRunLock(stateDir: string, listId: string, options: RunLockOptions): Promise<RunLock> {
   const self: LockOwner = {
-    pid: options.pid ?? process.pid,
+    pid: options.pid,
     host: options.host ?? hostname(),
     startedAt: (options.now?.() ?? new Date()).toISOString(),
   };
-  const isProcessAlive = options.isProcessAlive ?? isLocalProcessAlive;
+  const { isProcessAlive } = options;
   const path = runLockPath(stateDir, listId);
   await ensureStateDir(stateDir);
 
@@ -69,7 +71,7 @@ type LockFileContent = { kind: 'missing' } | { kind: 'unreadable'; text: string 
  * exists, and a reader never sees a half-written lock (which it would take for a damaged one).
  */
 async function createExclusively(path: string, owner: LockOwner): Promise<boolean> {
-  const tempPath = await writeTempFile(path, JSON.stringify(owner), uniqueTag());
+  const tempPath = await writeTempFile(path, JSON.stringify(owner), uniqueTag(owner));
   try {
     await link(tempPath, path);
     return true;
@@ -101,7 +103,7 @@ async function takeOver(
   try {
     const current = await readLockFile(path);
     if (current.kind === 'missing' || current.text !== stale.text) return false;
-    const tempPath = await writeTempFile(path, JSON.stringify(self), uniqueTag());
+    const tempPath = await writeTempFile(path, JSON.stringify(self), uniqueTag(self));
     await rename(tempPath, path);
     return true;
   } finally {
@@ -170,17 +172,7 @@ function heldLock(path: string, self: LockOwner, takeover: { tookOverFrom?: Lock
   };
 }
 
-/** Signal 0 only probes: ESRCH means no such process; EPERM means it exists under another user. */
-function isLocalProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !isErrorCode(error, 'ESRCH');
-  }
-}
-
 /** Runs of one process (tests, or a future multi-list push) must not share a temp file. */
-function uniqueTag(): string {
-  return `${process.pid}-${randomBytes(4).toString('hex')}`;
+function uniqueTag(owner: LockOwner): string {
+  return `${owner.pid}-${randomBytes(4).toString('hex')}`;
 }

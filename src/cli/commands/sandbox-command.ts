@@ -1,6 +1,4 @@
-import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
-import { startSandbox } from '../../sandbox/sandbox-server.js';
-import { DEFAULT_SANDBOX_KEY } from '../../sandbox/sandbox-types.js';
+import { DEFAULT_SANDBOX_KEY, ExitCode, startSandbox, UsageError, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 
 export interface SandboxCommandOptions {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 
-// src/cli and dist/cli are both two levels below package.json.
-const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
+// src/ and dist/ are both one level below package.json.
+const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export const VERSION = packageJson.version;
 export const USER_AGENT = `klaviyo-export/${VERSION} (+https://www.npmjs.com/package/klaviyo-export)`;
