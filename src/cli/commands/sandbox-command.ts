@@ -34,7 +34,10 @@ export async function runSandbox(context: CliContext, options: SandboxCommandOpt
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // A Ctrl-C during startup has already fired: it must still end the run.
+  if (!context.signal.aborted) {
+    await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
   await sandbox.close();
   return ExitCode.success;
 }
