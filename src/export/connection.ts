@@ -22,7 +22,9 @@ export interface ResolvedConnection {
 
 /** Checks a connection before anything is read or sent; throws UsageError (exit 2) when it cannot work. */
 export function resolveConnection(connection: KlaviyoConnection): ResolvedConnection {
-  const apiKey = connection.apiKey instanceof Secret ? connection.apiKey : new Secret(connection.apiKey.trim());
+  // Typed as required, but JavaScript callers pass `process.env.X`, which may be undefined.
+  const given: unknown = connection.apiKey;
+  const apiKey = given instanceof Secret ? given : new Secret(typeof given === 'string' ? given.trim() : '');
   if (apiKey.reveal() === '') throw new UsageError('No API key: give a Klaviyo private API key.');
   const revision = connection.revision ?? KLAVIYO_REVISION;
   if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(revision)) {

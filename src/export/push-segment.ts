@@ -1,6 +1,7 @@
 import { InterruptedError } from '../errors.js';
 import type { KlaviyoClient, KlaviyoList } from '../klaviyo/klaviyo-client.js';
 import type { DeliverySummary, RunOutcome, RunSummary } from '../report/run-summary.js';
+import { ensureStateDir } from '../state/atomic-file.js';
 import { stagingDirectory } from '../state/state-file-name.js';
 import { BatchStager } from './batch-stager.js';
 import { connectKlaviyo, resolveConnection } from './connection.js';
@@ -63,6 +64,8 @@ interface PushRun {
 
 async function runPush(request: PushRequest, ports: PushPorts, { client, stops, emit }: PushRun): Promise<RunSummary> {
   const startedAt = new Date();
+  // Before any request: a state directory that cannot be made is a usage error with nothing sent.
+  await ensureStateDir(request.stateDir);
   emit({ type: 'preflight', listId: request.listId });
   const list = await runPreflight(client, request.listId);
   emit({ type: 'preflight-ok', listId: list.id, listName: list.name });
