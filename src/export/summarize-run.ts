@@ -53,9 +53,10 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
   };
 }
 
+/** The delivery's counts, with the lines that delivery accounting collected from its events. */
 export function summarizeDelivery(
   result: DeliveryResult,
-  extra: {
+  lines: {
     refusedByKlaviyo: ReasonCount[];
     notDelivered: LineList;
     unconfirmed: LineList;
@@ -65,15 +66,15 @@ export function summarizeDelivery(
   return {
     sent: result.accepted,
     imported: result.imported,
-    refusedByKlaviyo: extra.refusedByKlaviyo,
+    refusedByKlaviyo: lines.refusedByKlaviyo,
     refused: result.refused,
     refusedWithoutDetail: result.refusedWithoutDetail,
-    notDelivered: sortedLines(extra.notDelivered),
+    notDelivered: sortedLines(lines.notDelivered),
     unconfirmed: result.unconfirmed,
-    unconfirmedLines: sortedLines(extra.unconfirmed),
-    requests: extra.requests.requests,
-    retries: extra.requests.retries,
-    throttled: extra.requests.throttled,
+    unconfirmedLines: sortedLines(lines.unconfirmed),
+    requests: lines.requests.requests,
+    retries: lines.requests.retries,
+    throttled: lines.requests.throttled,
     resubmittedJobs: result.resubmittedJobs,
     resumedBatches: result.resumedBatches,
     jobs: result.jobs.map(({ batch, exportIndex, profiles, job }) => ({
