@@ -1,9 +1,14 @@
 import { createInterface } from 'node:readline/promises';
+import { InterruptedError } from '../errors.js';
 import type { PushPorts } from '../index.js';
 import { formatCount } from '../report/render-summary-text.js';
 import type { CliContext, TextSink } from './cli-context.js';
 
-/** Asks a yes/no question on the terminal; anything but y/yes is a no. */
+/**
+ * Asks a yes/no question on the terminal; anything but y/yes is a no. Ctrl-C at the prompt (the
+ * terminal is in raw mode there, so it reaches readline as a key, not as a signal) and a stop
+ * signal while waiting both end the run as interrupted (exit 130), not as a declined push.
+ */
 export async function confirmOnTerminal(
   question: string,
   stdin: NodeJS.ReadableStream,
@@ -11,11 +16,23 @@ export async function confirmOnTerminal(
   signal: AbortSignal,
 ): Promise<boolean> {
   const prompt = createInterface({ input: stdin, output: stderr as NodeJS.WritableStream, terminal: true });
+  const interrupted = new AbortController();
+  prompt.on('SIGINT', () => {
+    stderr.write('\n');
+    interrupted.abort(new InterruptedError('Interrupted by Ctrl-C at the confirmation prompt; nothing was sent.'));
+  });
+  // A terminal that closes leaves readline's question pending forever: no answer is a no.
+  const closed = new AbortController();
+  prompt.once('close', () => closed.abort());
   try {
-    const answer = await prompt.question(`${question} [y/N] `, { signal });
+    const answer = await prompt.question(`${question} [y/N] `, { signal: AbortSignal.any([signal, interrupted.signal, closed.signal]) });
     return /^y(es)?$/i.test(answer.trim());
   } catch {
-    return false;
+    for (const stop of [interrupted.signal, signal]) {
+      if (stop.aborted && stop.reason instanceof InterruptedError) throw stop.reason;
+    }
+    if (signal.aborted) throw new InterruptedError('Interrupted at the confirmation prompt; nothing was sent.');
+    return false; // the terminal closed (end of input): no answer is a no
   } finally {
     prompt.close();
   }

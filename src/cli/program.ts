@@ -19,7 +19,7 @@ Exit codes:
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
   70   internal error (a bug: please report it)
-  130  interrupted (Ctrl-C, SIGTERM)
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
 
 Environment: KLAVIYO_API_KEY (required for push, lists, check), KLAVIYO_BASE_URL,
 KLAVIYO_REVISION, KLAVIYO_EXPORT_STATE_DIR, NO_COLOR; a .env file in the working

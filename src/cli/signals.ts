@@ -1,14 +1,20 @@
 import { InterruptedError } from '../errors.js';
 
 export interface InterruptSignals {
-  /** Aborted on the first SIGINT/SIGTERM: stop starting work, finish what is in flight. */
+  /** Aborted on the first SIGINT/SIGTERM/SIGHUP: stop starting work, finish what is in flight. */
   readonly signal: AbortSignal;
   /** Aborted on the second: stop now. */
   readonly hardSignal: AbortSignal;
   dispose(): void;
 }
 
-/** Turns SIGINT/SIGTERM into AbortSignals; the only place that listens to process signals. */
+/**
+ * SIGHUP too: a closed terminal or ssh session must end a push the way Ctrl-C does (report
+ * written, checkpoint kept), not kill it mid-request as Node's default would.
+ */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Turns SIGINT/SIGTERM/SIGHUP into AbortSignals; the only place that listens to process signals. */
 export function listenForInterrupts(): InterruptSignals {
   const soft = new AbortController();
   const hard = new AbortController();
@@ -19,14 +25,12 @@ export function listenForInterrupts(): InterruptSignals {
       hard.abort(new InterruptedError(`Interrupted by a second ${name}.`));
     }
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const name of STOP_SIGNALS) process.on(name, handler);
   return {
     signal: soft.signal,
     hardSignal: hard.signal,
     dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const name of STOP_SIGNALS) process.off(name, handler);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { PHONE_METADATA_VERSION } from '../mapping/phone-metadata-version.js';
+import { VERSION } from '../version.js';
 import { CheckpointJournal, checkpointPath, loadCheckpoint } from '../state/checkpoint-file.js';
 import type { RunFingerprint } from '../state/run-fingerprint.js';
 import type { PushEvent } from './push-events.js';
@@ -16,6 +18,7 @@ export function fingerprintOf(
   return {
     contentDigest: scan.contentDigest,
     listId,
+    software: { klaviyoExport: VERSION, phoneMetadata: PHONE_METADATA_VERSION },
     mapping: {
       mapping: scan.mapping,
       format: scan.format,

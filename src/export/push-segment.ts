@@ -71,7 +71,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
   emit({ type: 'preflight-ok', listId: list.id, listName: list.name });
 
   const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
-  const rejects = openRejectsFile(request.rejectsPath);
+  const rejects = openRejectsFile(request);
   try {
     const isStdin = request.file === '-';
     emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });

@@ -1,5 +1,6 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from '../errors.js';
+import { checkOutputPath } from './output-path.js';
 import { formatRejectRow, formatRejectsHeader, type RejectsLayout } from '../report/rejects-csv.js';
 
 const FLUSH_BYTES = 64 * 1024;
@@ -14,7 +15,7 @@ export interface RejectedRowInput {
 
 /**
  * The --rejects file: every row that was not delivered, with its line, reason and original values.
- * Buffered synchronous writes keep it simple and in order; the file is created up front so that a
+ * Buffered synchronous writes keep it simple and in order (mode 0600: it holds personal data); the file is created up front so that a
  * path that cannot be written fails the run before anything is read or sent.
  */
 export class RejectsFile {
@@ -31,10 +32,14 @@ export class RejectsFile {
   #isHeaderWritten = false;
   #isClosed = false;
 
-  constructor(path: string) {
+  /** `inputPath` is the segment being read ('-' for standard input): the rejects file must not be it. */
+  constructor(path: string, inputPath?: string) {
     this.#path = path;
+    checkOutputPath(path, 'rejects file', inputPath);
     try {
-      this.#fd = openSync(path, 'w');
+      // It holds personal data: readable by its owner only, an existing file included.
+      this.#fd = openSync(path, 'w', 0o600);
+      fchmodSync(this.#fd, 0o600);
     } catch (error) {
       throw new InputFileError(path, {}, `cannot write the rejects file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
         cause: error,

@@ -52,8 +52,9 @@ export function batchLimitsOf(request: SegmentRequest): BatchLimits {
   return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: maxPerExportOf(request), maxProfilesPerRequest: batchSizeOf(request) };
 }
 
-export function openRejectsFile(path: string | undefined): RejectsFile | undefined {
-  return path === undefined ? undefined : new RejectsFile(path);
+/** The rejects file, created up front (never the segment itself) so that a bad path fails before anything is read. */
+export function openRejectsFile(request: SegmentRequest): RejectsFile | undefined {
+  return request.rejectsPath === undefined ? undefined : new RejectsFile(request.rejectsPath, request.file);
 }
 
 /** The rejects file's header follows the source's columns, known once the file is opened. */

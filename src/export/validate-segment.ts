@@ -32,7 +32,7 @@ export async function validateSegment(
 ): Promise<RunSummary> {
   const startedAt = new Date();
   const limits = batchLimitsOf(request);
-  const rejects = openRejectsFile(request.rejectsPath);
+  const rejects = openRejectsFile(request);
   try {
     const scan = await scanSegment({
       source: sourceOf(request),

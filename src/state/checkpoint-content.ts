@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConfirmedBatchRecord } from '../export/delivery-journal.js';
 import { scrub } from '../export/scrub.js';
-import { fingerprintHash, type RunFingerprint } from './run-fingerprint.js';
+import { fingerprintHash, type RunFingerprint, type SoftwareVersions } from './run-fingerprint.js';
 
 /** Bump when the file's shape changes: a checkpoint of another version is not resumed. */
 export const CHECKPOINT_VERSION = 1;
@@ -31,6 +31,8 @@ const checkpointFileSchema = z.object({
   fingerprint: z.string(),
   contentDigest: z.string(),
   listId: z.string(),
+  // Absent in checkpoints written before it was recorded: those are not resumed.
+  software: z.object({ klaviyoExport: z.string(), phoneMetadata: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   confirmed: z.record(batchIndexKey, confirmedRecordSchema),
@@ -50,6 +52,7 @@ export function serializeCheckpoint(fingerprint: RunFingerprint, state: Checkpoi
     fingerprint: fingerprintHash(fingerprint),
     contentDigest: fingerprint.contentDigest,
     listId: fingerprint.listId,
+    software: fingerprint.software,
     createdAt: state.createdAt,
     updatedAt,
     confirmed,
@@ -77,6 +80,8 @@ export function parseCheckpoint(text: string, fingerprint: RunFingerprint): Chec
     return unreadable(`it has version ${content.version}, this klaviyo-export writes version ${CHECKPOINT_VERSION}`);
   }
   if (content.listId !== fingerprint.listId) return { kind: 'mismatch', reason: 'the list differs' };
+  const softwareChange = describeSoftwareChange(content.software, fingerprint.software);
+  if (softwareChange !== undefined) return { kind: 'mismatch', reason: softwareChange };
   if (content.contentDigest !== fingerprint.contentDigest)
     return { kind: 'mismatch', reason: 'the file changed since the interrupted run' };
   if (content.fingerprint !== fingerprintHash(fingerprint)) return { kind: 'mismatch', reason: 'the mapping or options differ' };
@@ -89,6 +94,17 @@ export function parseCheckpoint(text: string, fingerprint: RunFingerprint): Chec
       .filter(([index]) => !confirmed.has(index)),
   );
   return { kind: 'resumable', state: { createdAt: content.createdAt, confirmed, submitted } };
+}
+
+function describeSoftwareChange(before: SoftwareVersions | undefined, now: SoftwareVersions): string | undefined {
+  if (before === undefined) return 'it was written by an earlier klaviyo-export that did not record its version';
+  if (before.klaviyoExport !== now.klaviyoExport) {
+    return `klaviyo-export changed from ${before.klaviyoExport} to ${now.klaviyoExport} since the interrupted run`;
+  }
+  if (before.phoneMetadata !== now.phoneMetadata) {
+    return `the phone number rules (libphonenumber-js) changed from ${before.phoneMetadata} to ${now.phoneMetadata} since the interrupted run`;
+  }
+  return undefined;
 }
 
 function unreadable(why: string): CheckpointParse {

@@ -9,6 +9,7 @@ import { fingerprintHash, type RunFingerprint } from './run-fingerprint.js';
 const fingerprint: RunFingerprint = {
   contentDigest: 'a'.repeat(64),
   listId: 'XyZ123',
+  software: { klaviyoExport: '1.2.0', phoneMetadata: '1.13.16' },
   mapping: {
     emailColumn: 'email',
     fields: { first_name: 'First' },
@@ -55,6 +56,7 @@ describe('fingerprintHash', () => {
   it('ignores key order but not values', () => {
     const reordered: RunFingerprint = {
       listId: fingerprint.listId,
+      software: { phoneMetadata: '1.13.16', klaviyoExport: '1.2.0' },
       mapping: {
         delimiter: ',',
         format: 'csv',
@@ -169,10 +171,31 @@ describe('CheckpointJournal and loadCheckpoint', () => {
       { ...fingerprint, mapping: { ...(fingerprint.mapping as object), emailColumn: 'Email Address' } },
       'the mapping or options differ',
     ],
+    [
+      'klaviyo-export was upgraded',
+      { ...fingerprint, software: { ...fingerprint.software, klaviyoExport: '1.3.0' } },
+      'klaviyo-export changed from 1.2.0 to 1.3.0 since the interrupted run',
+    ],
+    [
+      'the phone metadata changed',
+      { ...fingerprint, software: { ...fingerprint.software, phoneMetadata: '1.14.0' } },
+      'the phone number rules (libphonenumber-js) changed from 1.13.16 to 1.14.0 since the interrupted run',
+    ],
   ])('is not resumed when %s', async (_case, changed: RunFingerprint, reason) => {
     const path = checkpointPath(stateDir, 'XyZ123');
     await CheckpointJournal.create(path, fingerprint).recordSubmitted(0, 'job-0');
     expect(await loadCheckpoint(path, changed)).toEqual({ kind: 'mismatch', reason });
+  });
+
+  it('is not resumed when it was written before versions were recorded', async () => {
+    const path = checkpointPath(stateDir, 'XyZ123');
+    await CheckpointJournal.create(path, fingerprint).recordSubmitted(0, 'job-0');
+    const { software: _software, ...older } = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify(older));
+    expect(await loadCheckpoint(path, fingerprint)).toEqual({
+      kind: 'mismatch',
+      reason: 'it was written by an earlier klaviyo-export that did not record its version',
+    });
   });
 
   it.each([

@@ -5,8 +5,18 @@ export interface RunFingerprint {
   /** sha256 (hex) of the segment file's bytes, computed while reading it. */
   readonly contentDigest: string;
   readonly listId: string;
+  /**
+   * The code that read the file: another klaviyo-export or phone metadata may map the same file to
+   * other profiles or batches, so an upgrade between a crash and the rerun must not skip rows.
+   */
+  readonly software: SoftwareVersions;
   /** The resolved mapping and every option that changes profiles or batches (plain JSON data). */
   readonly mapping: unknown;
+}
+
+export interface SoftwareVersions {
+  readonly klaviyoExport: string;
+  readonly phoneMetadata: string;
 }
 
 /** sha256 of the fingerprint as canonical JSON: object keys are sorted, so key order never matters. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, LockedError, UsageError } from '../errors.js';
-import { acquireRunLock, runLockPath, type RunLockOptions } from './run-lock.js';
+import { acquireRunLock, parseProcessStart, readProcessStart, runLockPath, type RunLockOptions } from './run-lock.js';
 
 const LIST = 'XyZ123';
 const now = () => new Date('2026-03-04T05:06:07Z');
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 function as(pid: number, host: string, livePids: number[]): RunLockOptions {
-  return { pid, host, now, isProcessAlive: alive(livePids) };
+  return { pid, host, now, isProcessAlive: alive(livePids), processStartOf: () => undefined };
 }
 
 async function expectLocked(promise: Promise<unknown>): Promise<LockedError> {
@@ -129,4 +129,38 @@ describe('a state directory that cannot be made', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(/Cannot create the state directory \/proc\/klaviyo-export-test\/state/);
   }, 5_000);
+
+  describe('a pid reused by another process', () => {
+    const started = (starts: Record<number, string>) => (pid: number) => starts[pid];
+
+    it('takes over a lock whose pid is alive but started at another time (the owner is gone)', async () => {
+      const first = await acquireRunLock(stateDir, LIST, { ...as(100, 'box', [100]), processStartOf: started({ 100: '5000' }) });
+      expect(JSON.parse(await readFile(first.path, 'utf8'))).toMatchObject({ pid: 100, processStart: '5000' });
+      // The machine rebooted or the pid wrapped: pid 100 is now another program, started later.
+      const next = await acquireRunLock(stateDir, LIST, {
+        ...as(200, 'box', [100, 200]),
+        processStartOf: started({ 100: '9999', 200: '7' }),
+      });
+      expect(next.tookOverFrom).toMatchObject({ pid: 100 });
+    });
+
+    it('still refuses while the owner itself runs (same pid, same start time)', async () => {
+      await acquireRunLock(stateDir, LIST, { ...as(100, 'box', [100]), processStartOf: started({ 100: '5000' }) });
+      await expectLocked(acquireRunLock(stateDir, LIST, { ...as(200, 'box', [100, 200]), processStartOf: started({ 100: '5000' }) }));
+    });
+
+    it('judges by pid alone when the OS does not tell start times', async () => {
+      await acquireRunLock(stateDir, LIST, { ...as(100, 'box', [100]), processStartOf: started({ 100: '5000' }) });
+      await expectLocked(acquireRunLock(stateDir, LIST, as(200, 'box', [100, 200])));
+    });
+
+    it('reads the start time from /proc, even when the command name holds spaces and parentheses', () => {
+      expect(parseProcessStart('42 (a) b (c)) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 123456 1000 10 18446744073709551615')).toBe(
+        '123456',
+      );
+      expect(parseProcessStart('garbage')).toBeUndefined();
+      if (process.platform === 'linux') expect(readProcessStart(process.pid)).toMatch(/^\d+$/);
+      expect(readProcessStart(2 ** 30)).toBeUndefined();
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LockedError } from '../errors.js';
@@ -9,6 +10,11 @@ export interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly startedAt: string;
+  /**
+   * The owner process's start time as the OS tells it (Linux: ticks since boot), when it does: a
+   * live pid with another start time is a later process that reused the pid, not the owner.
+   */
+  readonly processStart?: string;
 }
 
 export interface RunLock {
@@ -27,6 +33,8 @@ export interface RunLockOptions {
   /** false when no process with this pid exists on this host. */
   isProcessAlive: (pid: number) => boolean;
   host?: string;
+  /** The start time of a local process, or undefined where the OS does not tell it (default: Linux's /proc). */
+  processStartOf?: (pid: number) => string | undefined;
   now?: () => Date;
 }
 
@@ -42,12 +50,16 @@ const MAX_ATTEMPTS = 3;
  * owner is gone (same host, dead pid) is taken over, any other existing lock refuses the run.
  */
 export async function acquireRunLock(stateDir: string, listId: string, options: RunLockOptions): Promise<RunLock> {
+  const { pid } = options;
+  const processStartOf = options.processStartOf ?? readProcessStart;
+  const processStart = processStartOf(pid);
   const self: LockOwner = {
-    pid: options.pid,
+    pid,
     host: options.host ?? hostname(),
     startedAt: (options.now?.() ?? new Date()).toISOString(),
+    ...(processStart === undefined ? {} : { processStart }),
   };
-  const { isProcessAlive } = options;
+  const isProcessAlive = (owner: LockOwner) => isOwnerAlive(owner, options.isProcessAlive, processStartOf);
   const path = runLockPath(stateDir, listId);
   await ensureStateDir(stateDir);
 
@@ -91,13 +103,13 @@ async function takeOver(
   path: string,
   stale: Exclude<LockFileContent, { kind: 'missing' }>,
   self: LockOwner,
-  isProcessAlive: (pid: number) => boolean,
+  isProcessAlive: (owner: LockOwner) => boolean,
 ): Promise<boolean> {
   const guardPath = `${path}.takeover`;
   if (!(await createExclusively(guardPath, self))) {
     // Another run is taking over right now, or crashed while doing so (a few milliseconds' window).
     const guard = await readLockFile(guardPath);
-    if (guard.kind === 'owner' && guard.owner.host === self.host && !isProcessAlive(guard.owner.pid)) await rm(guardPath, { force: true });
+    if (guard.kind === 'owner' && guard.owner.host === self.host && !isProcessAlive(guard.owner)) await rm(guardPath, { force: true });
     return false;
   }
   try {
@@ -116,7 +128,7 @@ function refuseIfMaybeRunning(
   self: LockOwner,
   listId: string,
   path: string,
-  isProcessAlive: (pid: number) => boolean,
+  isProcessAlive: (owner: LockOwner) => boolean,
 ): void {
   const since = `pid ${owner.pid} on host ${owner.host} since ${owner.startedAt}`;
   if (owner.host !== self.host) {
@@ -125,7 +137,7 @@ function refuseIfMaybeRunning(
     );
   }
   // Our own pid in an old lock means a previous process with this pid (e.g. pid 1 in a container) died.
-  if (owner.pid !== self.pid && isProcessAlive(owner.pid)) {
+  if (owner.pid !== self.pid && isProcessAlive(owner)) {
     throw new LockedError(
       `Another klaviyo-export push to list ${listId} is running (${since}); wait for it to finish, or remove ${path} if it is not running.`,
     );
@@ -150,10 +162,10 @@ function parseLockOwner(text: string): LockOwner | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return undefined;
-    const { pid, host, startedAt } = value as Record<string, unknown>;
+    const { pid, host, startedAt, processStart } = value as Record<string, unknown>;
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
     if (typeof host !== 'string' || typeof startedAt !== 'string') return undefined;
-    return { pid, host, startedAt };
+    return { pid, host, startedAt, ...(typeof processStart === 'string' ? { processStart } : {}) };
   } catch {
     return undefined;
   }
@@ -170,6 +182,35 @@ function heldLock(path: string, self: LockOwner, takeover: { tookOverFrom?: Lock
       if (pid === self.pid && host === self.host && startedAt === self.startedAt) await rm(path, { force: true });
     },
   };
+}
+
+/** The owner is alive when its pid is, and (where both are known) that process started when the owner did. */
+function isOwnerAlive(owner: LockOwner, isAlive: (pid: number) => boolean, processStartOf: (pid: number) => string | undefined): boolean {
+  if (!isAlive(owner.pid)) return false;
+  if (owner.processStart === undefined) return true;
+  const current = processStartOf(owner.pid);
+  return current === undefined || current === owner.processStart;
+}
+
+/**
+ * Linux's /proc/<pid>/stat, field 22 (starttime, in clock ticks since boot). The command name
+ * (field 2) may hold spaces and parentheses, so fields are counted after its last ')'.
+ */
+export function readProcessStart(pid: number): string | undefined {
+  try {
+    return parseProcessStart(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined; // not Linux, or no such process: judged by pid alone
+  }
+}
+
+export function parseProcessStart(stat: string): string | undefined {
+  const afterName = stat
+    .slice(stat.lastIndexOf(')') + 1)
+    .trim()
+    .split(' ');
+  const startTime = afterName[19];
+  return startTime !== undefined && /^\d+$/.test(startTime) ? startTime : undefined;
 }
 
 /** Runs of one process (tests, or a future multi-list push) must not share a temp file. */

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, runCli } from '../helpers/run-cli.js';
@@ -190,5 +190,29 @@ describe('input errors: exit 2 with one sentence naming the file (and line), no 
     expect(JSON.parse(csv.stdout)).toMatchObject({ format: 'csv', rows: { read: 1, valid: 1 } });
     const ndjson = await runCli(['validate', '-', '--json'], { input: '{"email":"a@example.com"}\n{"email":"b@example.com"}\n' });
     expect(JSON.parse(ndjson.stdout)).toMatchObject({ format: 'ndjson', rows: { read: 2, valid: 2 } });
+  });
+
+  it.each([
+    ['the input file itself', 'ok.csv', /the rejects file path is the input file itself/],
+    ['the input under another spelling of its path', './ok.csv', /the input file itself/],
+    ['a symbolic link', 'link.csv', /the rejects file path is a symbolic link/],
+  ])('refuses --rejects pointing at %s before anything is read, leaving the input intact', async (_case, rejects, says) => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'ok.csv'), VALID_CSV);
+    symlinkSync(join(dir, 'elsewhere.csv'), join(dir, 'link.csv'));
+    const result = await runCli(['validate', 'ok.csv', '--rejects', rejects], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)[0]).toMatch(says);
+    expect(readFileSync(join(dir, 'ok.csv'), 'utf8')).toBe(VALID_CSV);
+  });
+
+  it('writes the rejects file readable by its owner only, an existing file included', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'mixed.csv'), 'email,name\na@example.com,Ann\nnot-an-email,Bob\n');
+    writeFileSync(join(dir, 'rejects.csv'), 'old', { mode: 0o644 });
+    const result = await runCli(['validate', 'mixed.csv', '--rejects', 'rejects.csv'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(statSync(join(dir, 'rejects.csv')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'rejects.csv'), 'utf8')).toMatch(/^line,reason/);
   });
 });

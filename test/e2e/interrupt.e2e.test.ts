@@ -23,7 +23,7 @@ function isEvent(line: string, name: string): boolean {
 }
 
 describe('stopping a push', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)(
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
     '%s: stops sending, reports what was and was not delivered, exits 130',
     async (signal) => {
       // Slow requests, so that the stop lands while most of the file is still unsent.

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
@@ -119,6 +120,43 @@ describe('resume after a crash (SIGKILL)', () => {
       .find((e) => e.event === 'checkpoint-mismatch');
     expect(mismatch?.reason).toMatch(/file changed/);
   }, 120_000);
+
+  it('sends everything again when klaviyo-export was upgraded between the crash and the rerun', async () => {
+    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 3_000, profilesPerSecond: 100_000 } });
+    const { file, emails } = writeSegment(300);
+    const stateDir = makeTempDir();
+    await push(file, stateDir, { killWhen: (line) => eventOf(line).event === 'accepted' });
+    const checkpointFile = join(
+      stateDir,
+      readdirSync(stateDir).find((name) => name.endsWith('.checkpoint.json'))!,
+    );
+    // What an older release would have left: the same file and list, another klaviyo-export.
+    const checkpoint = JSON.parse(readFileSync(checkpointFile, 'utf8')) as { software: { klaviyoExport: string } };
+    writeFileSync(checkpointFile, JSON.stringify({ ...checkpoint, software: { ...checkpoint.software, klaviyoExport: '0.0.1' } }));
+    const rerun = await push(file, stateDir);
+    expect(rerun.code).toBe(0);
+    const mismatch = rerun.stderr
+      .split('\n')
+      .map(eventOf)
+      .find((e) => e.event === 'checkpoint-mismatch');
+    expect(mismatch?.reason).toMatch(/klaviyo-export changed from 0\.0\.1 to \d+\.\d+\.\d+ since the interrupted run/);
+    expect(sandbox.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+    expect(JSON.parse(rerun.stdout).delivery.imported).toBe(300);
+  }, 120_000);
+
+  it('takes over a lock whose pid now belongs to another process (pid reused after a crash)', async () => {
+    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }] });
+    const { file } = writeSegment(50);
+    const stateDir = makeTempDir();
+    // The test runner is alive, but it started long before the run that "wrote" this lock.
+    writeFileSync(
+      join(stateDir, `push-${LIST}.lock`),
+      JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', processStart: '1' }),
+    );
+    const rerun = await push(file, stateDir);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toMatch(/lock-takeover/);
+  }, 60_000);
 
   it('refuses a second run on the same list and state directory with exit 4', async () => {
     sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 2_000, profilesPerSecond: 100_000 } });
