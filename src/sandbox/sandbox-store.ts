@@ -111,7 +111,10 @@ export class SandboxStore {
     if (profile.listIds.includes(list.id)) return;
     profile.listIds.push(list.id);
     let positions = this.#memberPositions.get(list.id);
-    if (positions === undefined) this.#memberPositions.set(list.id, (positions = new Map()));
+    if (positions === undefined) {
+      positions = new Map<StoredProfile, number>();
+      this.#memberPositions.set(list.id, positions);
+    }
     positions.set(profile, list.members.length);
     list.members.push(profile);
     list.joinedAt.push(now);
