@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { renderVerifyText } from './render-verify-text.js';
+import { VERIFY_REPORT_VERSION, type VerifySummary } from './verify-summary.js';
+
+const SUMMARY: VerifySummary = {
+  version: VERIFY_REPORT_VERSION,
+  command: 'verify',
+  file: 'segment.csv',
+  format: 'csv',
+  listId: 'Y6nRLr',
+  listName: 'Newsletter',
+  outcome: 'some-missing',
+  rows: { read: 300, valid: 290, rejected: 10, duplicates: 0 },
+  rejectedByReason: [{ reason: 'blank_email', description: 'The email is blank.', count: 10, lines: [4] }],
+  duplicates: { count: 0, lines: [] },
+  sample: { all: true, size: null, seed: null, checked: 290 },
+  present: 283,
+  missing: { count: 7, lines: [2, 3, 5, 8, 13, 21, 34] },
+  attributes: null,
+  requests: { requests: 4, retries: 0, throttled: 0, estimatedMs: 0, estimatedAllMs: 0 },
+  timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 100, checkMs: 900, totalMs: 1_000 },
+};
+
+describe('renderVerifyText', () => {
+  it('says what was checked, what is missing with its first lines, and the outcome', () => {
+    const text = renderVerifyText(SUMMARY);
+    expect(text).toContain('checked              290 (every valid row)');
+    expect(text).toContain('missing              7 (lines 2, 3, 5, 8, 13, ... 2 more)');
+    expect(text).toMatch(/Missing: 7 checked rows not in the list/);
+  });
+});
