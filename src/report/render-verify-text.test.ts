@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderVerifyText } from './render-verify-text.js';
+import { describeVerifyPlan, formatDuration, renderVerifyText } from './render-verify-text.js';
 import { VERIFY_REPORT_VERSION, type VerifySummary } from './verify-summary.js';
 
 const SUMMARY: VerifySummary = {
@@ -27,5 +27,26 @@ describe('renderVerifyText', () => {
     expect(text).toContain('checked              290 (every valid row)');
     expect(text).toContain('missing              7 (lines 2, 3, 5, 8, 13, ... 2 more)');
     expect(text).toMatch(/Missing: 7 checked rows not in the list/);
+  });
+});
+
+describe('describeVerifyPlan', () => {
+  it('gives the time --all would take before a sample starts', () => {
+    expect(describeVerifyPlan({ valid: 840_000, toCheck: 1_000, requests: 10, estimatedMs: 0, estimatedAllMs: 661_000 })).toBe(
+      "Checking 1,000 of 840,000 valid rows in 10 requests; --all would take at least 11 min 1 s at Klaviyo's published rate (100 emails a request, 75/s, 750/min).",
+    );
+    expect(describeVerifyPlan({ valid: 50, toCheck: 50, requests: 1, estimatedMs: 0, estimatedAllMs: 0 })).toBe(
+      'Checking 50 of 50 valid rows in 1 request.',
+    );
+  });
+
+  it.each([
+    [0, '0 s'],
+    [45_000, '45 s'],
+    [60_000, '1 min'],
+    [661_000, '11 min 1 s'],
+    [7_500_000, '2 h 5 min'],
+  ])('formats %d ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
   });
 });

@@ -56,3 +56,26 @@ function linesSuffix(list: LineList): string {
   const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
   return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
 }
+
+/** What verify is about to do, and what --all would cost at Klaviyo's published rate. */
+export function describeVerifyPlan(plan: {
+  valid: number;
+  toCheck: number;
+  requests: number;
+  estimatedMs: number;
+  estimatedAllMs: number;
+}): string {
+  const least = plan.estimatedMs > 0 ? `, at least ${formatDuration(plan.estimatedMs)}` : '';
+  const checking = `Checking ${formatCount(plan.toCheck)} of ${plural(plan.valid, 'valid row')} in ${plural(plan.requests, 'request')}${least}`;
+  if (plan.toCheck >= plan.valid) return `${checking}.`;
+  return `${checking}; --all would take at least ${formatDuration(plan.estimatedAllMs)} at Klaviyo's published rate (100 emails a request, 75/s, 750/min).`;
+}
+
+/** `0 s`, `45 s`, `11 min 1 s`, `2 h 5 min`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min${seconds % 60 === 0 ? '' : ` ${seconds % 60} s`}`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 === 0 ? '' : ` ${minutes % 60} min`}`;
+}
