@@ -1,4 +1,4 @@
-import { formatCount, formatSeconds } from './render-summary-text.js';
+import { formatCount, formatSeconds, plural } from './render-summary-text.js';
 import type { ReasonCount, RunOutcome, RunSummary } from './run-summary.js';
 import type { VerifyOutcome, VerifySummary } from './verify-summary.js';
 
@@ -120,8 +120,8 @@ export function runAnnotation(summary: RunSummary): Annotation {
   const { level, label } = PUSH_OUTCOMES[summary.outcome];
   const delivery = summary.delivery;
   const counts = delivery
-    ? `${formatCount(delivery.imported)} of ${formatCount(summary.rows.valid)} valid profiles imported, ${formatCount(delivery.refused)} refused, ${formatCount(summary.rows.rejected)} rows rejected`
-    : `${formatCount(summary.rows.valid)} valid profiles, ${formatCount(summary.rows.rejected)} rows rejected`;
+    ? `${formatCount(delivery.imported)} of ${formatCount(summary.rows.valid)} valid profiles imported, ${formatCount(delivery.refused)} refused, ${plural(summary.rows.rejected, 'row')} rejected`
+    : `${plural(summary.rows.valid, 'valid profile')}, ${plural(summary.rows.rejected, 'row')} rejected`;
   return { level, title: `klaviyo-export ${summary.command}`, message: redactEmails(`${capitalize(label)}: ${counts}.`) };
 }
 
