@@ -2,6 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { redactSecret } from '../config/secret.js';
 import {
   formatAnnotation,
+  redactEmails,
+  renderFailureStepSummary,
   renderRunStepSummary,
   renderVerifyStepSummary,
   runAnnotation,
@@ -33,5 +35,25 @@ export function publishCiSummary(context: CliContext, summary: RunSummary | Veri
     // The runner reads workflow commands from both streams; with --json, stdout holds only the JSON object.
     const sink = options.isJsonOutput ? context.stderr : context.stdout;
     sink.write(redactSecret(formatAnnotation(annotation), apiKey));
+  }
+}
+
+/** A run that stopped on an error (exit 2, 3, 4...) has no summary: CI still shows why it failed. */
+export function publishCiFailure(
+  context: CliContext,
+  failure: { command: string; message: string; exitCode: number },
+  options: { isJsonOutput: boolean },
+): void {
+  const { githubStepSummary, isGithubActions, apiKey } = context.env;
+  if (githubStepSummary !== undefined) {
+    try {
+      appendFileSync(githubStepSummary, redactSecret(renderFailureStepSummary(failure), apiKey));
+    } catch {
+      // The error itself is already on stderr; a summary that cannot be written adds nothing to it.
+    }
+  }
+  if (isGithubActions) {
+    const annotation = { level: 'error' as const, title: `klaviyo-export ${failure.command}`, message: redactEmails(failure.message) };
+    (options.isJsonOutput ? context.stderr : context.stdout).write(redactSecret(formatAnnotation(annotation), apiKey));
   }
 }

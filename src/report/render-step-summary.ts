@@ -116,6 +116,10 @@ export function renderVerifyStepSummary(summary: VerifySummary): string {
   return finish(out);
 }
 
+export function renderFailureStepSummary(failure: { command: string; message: string; exitCode: number }): string {
+  return finish([`### klaviyo-export ${cell(failure.command)}: failed (exit ${failure.exitCode})`, '', cell(failure.message)]);
+}
+
 export function runAnnotation(summary: RunSummary): Annotation {
   const { level, label } = PUSH_OUTCOMES[summary.outcome];
   const delivery = summary.delivery;

@@ -158,9 +158,15 @@ describe('verify against the sandbox', () => {
     await start();
     const dir = tempDir();
     const file = writeSegment(dir, 'segment.csv', 0, 10);
-    const unknown = await runCli(['verify', '--list', 'Nope99', file], { env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url } });
+    const stepSummary = join(dir, 'step-summary.md');
+    const unknown = await runCli(['verify', '--list', 'Nope99', file], {
+      env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url, GITHUB_STEP_SUMMARY: stepSummary, GITHUB_ACTIONS: 'true' },
+    });
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toMatch(/List Nope99 does not exist/);
+    // CI shows why it failed, too.
+    expect(unknown.stdout).toMatch(/^::error title=klaviyo-export verify::List Nope99 does not exist/m);
+    expect(readFileSync(stepSummary, 'utf8')).toMatch(/^### klaviyo-export verify: failed \(exit 3\)\n\nList Nope99 does not exist/);
     await sandbox!.close();
     sandbox = await startSandbox({ keys: [{ key: KEY, scopes: ['lists:read'] }] });
     const noScope = await cli('verify', [file]);
