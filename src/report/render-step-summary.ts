@@ -81,9 +81,11 @@ export function renderRunStepSummary(summary: RunSummary): string {
 
 export function renderVerifyStepSummary(summary: VerifySummary): string {
   const { label } = VERIFY_OUTCOMES[summary.outcome];
-  const checked = summary.sample.all
-    ? 'every valid row'
-    : `a random sample of ${formatCount(summary.sample.size ?? 0)} rows (seed ${summary.sample.seed ?? ''})`;
+  const { sample } = summary;
+  const checked =
+    sample.all || sample.checked < (sample.size ?? 0)
+      ? 'every valid row'
+      : `a random sample of ${formatCount(sample.size ?? 0)} rows (seed ${sample.seed ?? ''})`;
   const out = [
     `### klaviyo-export verify: ${label}`,
     '',

@@ -28,6 +28,13 @@ describe('renderVerifyText', () => {
     expect(text).toContain('missing              7 (lines 2, 3, 5, 8, 13, ... 2 more)');
     expect(text).toMatch(/Missing: 7 checked rows not in the list/);
   });
+
+  it('names the seed of a sample, and says when the file had fewer valid rows than the sample', () => {
+    const sampled = renderVerifyText({ ...SUMMARY, sample: { all: false, size: 100, seed: 9, checked: 100 } });
+    expect(sampled).toContain('checked              100 (random sample of 100, seed 9)');
+    const small = renderVerifyText({ ...SUMMARY, sample: { all: false, size: 1_000, seed: 9, checked: 290 } });
+    expect(small).toContain('checked              290 (every valid row: fewer than the sample of 1,000)');
+  });
 });
 
 describe('describeVerifyPlan', () => {

@@ -13,7 +13,11 @@ export function renderVerifyText(summary: VerifySummary): string {
   for (const reason of summary.rejectedByReason) out.push(`    ${reason.reason}: ${formatCount(reason.count)}${linesSuffix(reason)}`);
   out.push(`  duplicates           ${formatCount(summary.rows.duplicates)}`);
   const { sample } = summary;
-  const how = sample.all ? 'every valid row' : `random sample of ${formatCount(sample.size ?? 0)}, seed ${sample.seed ?? ''}`;
+  const how = sample.all
+    ? 'every valid row'
+    : sample.checked < (sample.size ?? 0)
+      ? `every valid row: fewer than the sample of ${formatCount(sample.size ?? 0)}`
+      : `random sample of ${formatCount(sample.size ?? 0)}, seed ${sample.seed ?? ''}`;
   out.push(`  checked              ${formatCount(sample.checked)} (${how})`);
   out.push(`  in the list          ${formatCount(summary.present)}`);
   out.push(`  missing              ${formatCount(summary.missing.count)}${linesSuffix(summary.missing)}`);
