@@ -6,6 +6,25 @@ import { memberFieldsFor, mismatchedFields } from './compare-attributes.js';
 
 /** Lookups in flight at once; the client's rate limiter (75/s, 750/min) paces them. */
 const LOOKUP_CONCURRENCY = 4;
+/**
+ * The emails go in the URL: web servers commonly refuse request lines over 8 KB (nginx's default
+ * buffer), so a lookup holds fewer than 100 emails when they are long. 100 typical addresses take ~4 KB.
+ */
+const MAX_FILTER_URL_CHARS = 6_000;
+
+/** The rows of the next lookup from `start`: at most 100, and at most MAX_FILTER_URL_CHARS of encoded filter. */
+export function nextChunk<T extends { dedupeKey: string }>(rows: readonly T[], start: number): T[] {
+  let end = start;
+  let chars = 0;
+  while (end < rows.length && end - start < MAX_EMAILS_PER_MEMBER_LOOKUP) {
+    // `"email",` as it appears in the query string.
+    const encoded = encodeURIComponent(`${JSON.stringify(rows[end]!.dedupeKey)},`).length;
+    if (end > start && chars + encoded > MAX_FILTER_URL_CHARS) break;
+    chars += encoded;
+    end += 1;
+  }
+  return rows.slice(start, end);
+}
 
 /** A row chosen for checking: only what the run needs stays in memory (with --all, every valid row). */
 export interface SampledRow {
@@ -45,7 +64,7 @@ export async function checkMembership(
   const lookUp = async (): Promise<void> => {
     while (next < rows.length && !hasFailed) {
       options.signal?.throwIfAborted();
-      const chunk = rows.slice(next, next + MAX_EMAILS_PER_MEMBER_LOOKUP);
+      const chunk = nextChunk(rows, next);
       next += chunk.length;
       const members = await options.client.findListMembers(
         options.listId,
