@@ -183,7 +183,8 @@ function finish(lines: readonly string[]): string {
 
 /** The last guard: whatever a name or a reason holds, no address leaves in a CI summary. */
 export function redactEmails(text: string): string {
-  return text.replace(/[^\s"'`<>(),;|]+@[^\s"'`<>(),;|]+/g, '<email>');
+  // A sentence's last period is not part of the address.
+  return text.replace(/[^\s"'`<>(),;|]+@[^\s"'`<>(),;|]*[^\s"'`<>(),;|.]/g, '<email>');
 }
 
 function capitalize(text: string): string {
