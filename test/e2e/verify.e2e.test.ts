@@ -99,6 +99,25 @@ describe('verify against the sandbox', () => {
     expect((await cli('verify', [file, '--all', '-q'])).code).toBe(0);
   });
 
+  it('names missing JSON rows by their element, as the rejects file does', async () => {
+    await start();
+    const dir = tempDir();
+    const file = join(dir, 'segment.json');
+    writeFileSync(file, JSON.stringify([{ email: 'a@example.com', n: 1 }, { email: 'b@example.com', n: 2 }, { email: 'c@example.com' }]));
+    const missingFile = join(dir, 'missing.csv');
+    const result = await cli('verify', [file, '--all', '--missing', missingFile, '-q']);
+    expect(result.code).toBe(1);
+    expect(readFileSync(missingFile, 'utf8')).toBe(
+      [
+        'line,element,reason,detail,email,n,other_fields',
+        `1,0,missing,Not a member of list ${LIST}.,a@example.com,1,`,
+        `1,1,missing,Not a member of list ${LIST}.,b@example.com,2,`,
+        `1,2,missing,Not a member of list ${LIST}.,c@example.com,,`,
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('checks a random sample of the asked size, the same rows again with the same seed, and shows what --all would take', async () => {
     await start();
     const dir = tempDir();
