@@ -13,6 +13,7 @@ import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import { addLine, emptyLineList, type DeliverySummary, type RunOutcome } from '../../report/run-summary.js';
 import { formatCount, plural } from '../../report/render-summary-text.js';
 import type { CliContext } from '../cli-context.js';
+import { publishCiSummary } from '../ci-summary.js';
 import { confirmOnTerminal } from '../confirm-prompt.js';
 import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { ConsoleOutput } from '../console-output.js';
@@ -160,6 +161,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
           notify: (message) => log.event('rejects-written', message, { rows: rejects?.rows ?? 0 }),
         });
         log.record('done', doneFields(summary), outcome === 'delivered' || outcome === 'submitted' ? 'info' : 'warn');
+        publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
       };
 
       if (options.strict && scan.rejected > 0) {
