@@ -6,14 +6,15 @@ import { runLists, type ListsCommandOptions } from './commands/lists-command.js'
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
 import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
+import { DEFAULT_SAMPLE_SIZE, runVerify, type VerifyCommandOptions } from './commands/verify-command.js';
 import { addConnectionOptions } from './connection-options.js';
-import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
+import { parseDuration, parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    success (push: every valid profile confirmed imported)
-  1    some profiles not delivered or refused by Klaviyo, no valid row, confirmation
+  0    success (push: every valid profile confirmed imported; verify: every checked row in the list)
+  1    some profiles not delivered or refused by Klaviyo (verify: missing from the list), no valid row, confirmation
        declined, or --timeout passed
   2    usage or input error: nothing sent
   3    authentication, permission or unknown list: nothing sent
@@ -66,6 +67,29 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     )
     .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
     .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
+
+  addConnectionOptions(
+    addSegmentOptions(
+      program
+        .command('verify')
+        .description('check that the rows of a segment file are members of a Klaviyo list; writes nothing')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .requiredOption('--list <id>', 'the Klaviyo list id'),
+    ),
+  )
+    .addOption(
+      new Option(
+        '--sample <n>',
+        `check a random sample of n valid rows (default ${DEFAULT_SAMPLE_SIZE.toLocaleString('en-US')})`,
+      ).argParser(parsePositiveInteger(Number.MAX_SAFE_INTEGER)),
+    )
+    .option('--all', 'check every valid row (100 emails a request, 750 requests a minute)')
+    .addOption(
+      new Option('--seed <n>', 'seed of the random sample, to check the same rows again').argParser(parsePositiveInteger(2 ** 32 - 1)),
+    )
+    .option('--attributes', 'also report members whose mapped fields differ from the file')
+    .option('--missing <file.csv>', 'write the missing rows (line and original columns, like --rejects) to push them again')
+    .action(async (file: string, options: VerifyCommandOptions) => setExitCode(await runVerify(context, file, options)));
 
   addConnectionOptions(
     program

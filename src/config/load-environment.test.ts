@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,5 +18,17 @@ describe('loadEnvironment', () => {
     const env = loadEnvironment(dir, { KLAVIYO_API_KEY: '  ', NO_COLOR: '1' });
     expect(env.apiKey).toBeUndefined();
     expect(env.noColor).toBe(true);
+  });
+
+  it('reads the GitHub Actions variables from the real environment only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kx-env-'));
+    try {
+      writeFileSync(join(dir, '.env'), 'GITHUB_STEP_SUMMARY=/from/file\nGITHUB_ACTIONS=true\n');
+      expect(loadEnvironment(dir, {})).toMatchObject({ githubStepSummary: undefined, isGithubActions: false });
+      const env = loadEnvironment(dir, { GITHUB_STEP_SUMMARY: '/runner/summary.md', GITHUB_ACTIONS: 'true' });
+      expect(env).toMatchObject({ githubStepSummary: '/runner/summary.md', isGithubActions: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

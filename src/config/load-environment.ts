@@ -10,6 +10,10 @@ export interface Environment {
   readonly revision: string | undefined;
   readonly stateDir: string | undefined;
   readonly noColor: boolean;
+  /** GITHUB_STEP_SUMMARY: the file GitHub Actions shows as the step's Markdown summary. */
+  readonly githubStepSummary?: string;
+  /** GITHUB_ACTIONS=true: the outcome is also printed as a workflow annotation. */
+  readonly isGithubActions?: boolean;
 }
 
 /**
@@ -33,5 +37,12 @@ export function loadEnvironment(cwd: string, env: NodeJS.ProcessEnv): Environmen
     revision: read('KLAVIYO_REVISION'),
     stateDir: read('KLAVIYO_EXPORT_STATE_DIR'),
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
+    // Set by the CI runner itself, never by a .env file.
+    githubStepSummary: nonBlank(env.GITHUB_STEP_SUMMARY),
+    isGithubActions: env.GITHUB_ACTIONS === 'true',
   };
+}
+
+function nonBlank(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }

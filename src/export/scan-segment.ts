@@ -25,6 +25,18 @@ export interface RejectedRow {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** A row that would be sent: valid, and the first of its email. */
+export interface ScannedProfile {
+  readonly line: number;
+  readonly index?: number;
+  /** Lower-cased email, as dedupe compares it. */
+  readonly dedupeKey: string;
+  /** The profile attributes as they would be sent. */
+  readonly attributesJson: string;
+  /** The row's original values. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface ScanOptions {
   readonly source: ReadSegmentOptions;
   readonly mapping: MappingRequest;
@@ -36,6 +48,8 @@ export interface ScanOptions {
   /** Called for each full batch, in order; awaited, so staging applies backpressure to reading. */
   readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
   readonly onProgress?: (rowsRead: number) => void;
+  /** Called for each row that would be sent, in file order (verify reads the list back for them). */
+  readonly onProfile?: (profile: ScannedProfile) => void;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
   readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
@@ -119,6 +133,13 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       validProfiles += 1;
+      options.onProfile?.({
+        line: record.line,
+        index: record.index,
+        dedupeKey: outcome.dedupeKey,
+        attributesJson: outcome.attributesJson,
+        fields: record.fields,
+      });
       const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
       if (completed) await options.onBatch?.(completed);
     }

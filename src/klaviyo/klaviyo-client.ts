@@ -11,23 +11,26 @@ import {
   accountPageSchema,
   importErrorPageSchema,
   importJobResponseSchema,
+  listMemberPageSchema,
   listPageSchema,
   listResponseSchema,
   toImportErrorItems,
   toImportJob,
   toKlaviyoAccount,
   toKlaviyoList,
+  toListMembers,
   type ImportErrorItem,
   type ImportJob,
   type KlaviyoAccount,
   type KlaviyoList,
+  type ListMember,
 } from './resources.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 
 export { profileIndexFromPointer, KlaviyoRequestError } from './api-errors.js';
 export type { ApiErrorObject } from './api-errors.js';
 export type { ClientEvent, ClientStats, OperationStats } from './client-stats.js';
-export type { ImportErrorItem, ImportJob, KlaviyoAccount, KlaviyoList } from './resources.js';
+export type { ImportErrorItem, ImportJob, KlaviyoAccount, KlaviyoList, ListMember } from './resources.js';
 
 /** https://developers.klaviyo.com/en/docs/api_versioning_and_deprecation_policy */
 export const KLAVIYO_REVISION = '2026-07-15';
@@ -61,13 +64,23 @@ export interface KlaviyoClient {
   getProfileImportJob(jobId: string): Promise<ImportJob>;
   /** Every import error of the job, over every page. */
   listImportErrors(jobId: string): AsyncIterable<ImportErrorItem>;
+  /**
+   * The members of the list among `emails` (at most MAX_EMAILS_PER_MEMBER_LOOKUP), over every page.
+   * `fields` are `fields[profile]` names (`email` is always asked for). Reads only.
+   */
+  findListMembers(listId: string, emails: readonly string[], fields?: readonly string[]): Promise<ListMember[]>;
   stats(): ClientStats;
 }
+
+/** Klaviyo's filters take at most 100 values in one `any(...)`. */
+export const MAX_EMAILS_PER_MEMBER_LOOKUP = 100;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Largest pages Klaviyo allows (spec: `page[size]` maximum) for fewer requests. */
 const LISTS_PAGE_SIZE = 10;
 const IMPORT_ERRORS_PAGE_SIZE = 100;
+/** Spec, get_profiles_for_list `page[size]`: "Max: 100", so 100 emails fit one page. */
+const LIST_MEMBERS_PAGE_SIZE = 100;
 
 export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClient {
   const now = options.now ?? Date.now;
@@ -162,6 +175,23 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
       for await (const page of paginate('get_errors_for_bulk_import_profiles_job', first, importErrorPageSchema)) {
         yield* toImportErrorItems(page);
       }
+    },
+
+    async findListMembers(listId, emails, fields = []) {
+      if (emails.length === 0) return [];
+      if (emails.length > MAX_EMAILS_PER_MEMBER_LOOKUP) {
+        throw new RangeError(`findListMembers takes at most ${MAX_EMAILS_PER_MEMBER_LOOKUP} emails, not ${emails.length}.`);
+      }
+      const query = new URLSearchParams({
+        // Validated emails hold no quote or backslash: JSON string syntax is Klaviyo's quoted string.
+        filter: `any(email,[${emails.map((email) => JSON.stringify(email)).join(',')}])`,
+        'fields[profile]': [...new Set(['email', ...fields])].join(','),
+        'page[size]': String(LIST_MEMBERS_PAGE_SIZE),
+      });
+      const first = `/api/lists/${encodeURIComponent(listId)}/profiles?${query.toString()}`;
+      const members: ListMember[] = [];
+      for await (const page of paginate('get_profiles_for_list', first, listMemberPageSchema)) members.push(...toListMembers(page));
+      return members;
     },
 
     stats: () => recorder.snapshot(),

@@ -41,6 +41,13 @@ export const OPERATIONS = {
     scopes: ['lists:read'],
     docs: 'https://developers.klaviyo.com/en/reference/get_list',
   },
+  get_profiles_for_list: {
+    method: 'GET',
+    purpose: "reading the list's members",
+    limits: { perSecond: 75, perMinute: 750 },
+    scopes: ['lists:read', 'profiles:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_profiles_for_list',
+  },
   bulk_import_profiles: {
     method: 'POST',
     purpose: 'importing profiles into the list',

@@ -61,6 +61,12 @@ export const importErrorPageSchema = z.object({
   links: linksSchema,
 });
 
+/** get_profiles_for_list (GetListMemberResponseCollection): the attributes asked for with `fields[profile]`. */
+export const listMemberPageSchema = z.object({
+  data: z.array(z.object({ id: z.string(), attributes: z.record(z.string(), z.unknown()) })),
+  links: linksSchema,
+});
+
 export interface KlaviyoList {
   id: string;
   name: string;
@@ -81,6 +87,13 @@ export interface ImportJob {
   createdAt?: string;
   completedAt?: string;
   expiresAt?: string;
+}
+
+export interface ListMember {
+  id: string;
+  /** As Klaviyo stores it; undefined when the profile has none. */
+  email?: string;
+  attributes: Record<string, unknown>;
 }
 
 export interface ImportErrorItem {
@@ -136,5 +149,11 @@ export function toImportErrorItems(page: z.infer<typeof importErrorPageSchema>):
       pointer: attributes.source?.pointer ?? undefined,
       originalPayload: attributes.original_payload ?? undefined,
     }),
+  );
+}
+
+export function toListMembers(page: z.infer<typeof listMemberPageSchema>): ListMember[] {
+  return page.data.map(({ id, attributes }) =>
+    typeof attributes.email === 'string' ? { id, email: attributes.email, attributes } : { id, attributes },
   );
 }

@@ -103,6 +103,11 @@ describe('sandbox against the spec', () => {
     expect(await emailsOf(`filter=${since}`)).toEqual([]);
     const until = encodeURIComponent(`less-than(joined_group_at,${joined[2] ?? ''})`);
     expect(await emailsOf(`filter=${until}`)).toEqual(['a@example.com', 'b@example.com']);
+    expect(await emailsOf(`filter=${encodeURIComponent('any(email,["C@example.com", \'nobody@example.com\', "a@example.com"])')}`)).toEqual(
+      ['a@example.com', 'c@example.com'],
+    );
+    const many = `any(email,[${Array.from({ length: 101 }, (_, i) => `"u${i}@example.com"`).join(',')}])`;
+    expect((await get<ErrorsDocument>(`${url}/api/lists/Y6nRLr/profiles?filter=${encodeURIComponent(many)}`)).status).toBe(400);
     const refused = await get<ErrorsDocument>(`${url}/api/lists/Y6nRLr/profiles?filter=${encodeURIComponent('equals(first_name,"A")')}`);
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0]?.source.parameter).toBe('filter');

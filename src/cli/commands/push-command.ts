@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { acquireRunLock, pushSegment, type ExitCodeValue, type RunLock } from '../../index.js';
+import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
 import { resolveConnection, type ConnectionOptions } from '../connection-options.js';
@@ -59,6 +60,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     log.endLive();
     writeRunOutputs(summary, { output, reportPath: options.report });
     log.record('done', doneFields(summary), isCompleteOutcome(summary.outcome) ? 'info' : 'warn');
+    publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
     return exitCodeOf(summary.outcome);
   } finally {
     await lock.release();
