@@ -7,6 +7,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // A private TMPDIR for the run: whatever a test leaves in it fails the run (test/helpers/private-tmpdir.ts).
+    globalSetup: ['test/helpers/private-tmpdir.ts'],
     projects: [
       {
         extends: true,
@@ -15,7 +17,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/**/*.test.ts'] },
+        // Removes the directories each file made with makeTempDir (test/helpers/run-cli.ts).
+        test: { name: 'e2e', include: ['test/**/*.test.ts'], setupFiles: ['test/helpers/remove-temp-dirs.ts'] },
       },
     ],
   },
