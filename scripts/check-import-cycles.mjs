@@ -122,6 +122,7 @@ function describeLoop(graph, component) {
       }
     }
   }
+  // Not reached: every file of a strongly connected component leads back to the first.
   return [...component, start];
 }
 
