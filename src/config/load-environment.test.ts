@@ -1,12 +1,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from './load-environment.js';
 
 describe('loadEnvironment', () => {
-  it('reads .env from the working directory without overriding the real environment', () => {
+  const dirs: string[] = [];
+  const makeDir = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'kx-env-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads .env from the working directory without overriding the real environment', () => {
+    const dir = makeDir();
     writeFileSync(join(dir, '.env'), 'KLAVIYO_API_KEY=pk_from_file\nKLAVIYO_BASE_URL=http://127.0.0.1:9\n');
     const env = loadEnvironment(dir, { KLAVIYO_API_KEY: 'pk_from_env' });
     expect(env.apiKey?.reveal()).toBe('pk_from_env');
@@ -14,7 +24,7 @@ describe('loadEnvironment', () => {
   });
 
   it('treats an empty variable as absent and honours NO_COLOR', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kx-env-'));
+    const dir = makeDir();
     const env = loadEnvironment(dir, { KLAVIYO_API_KEY: '  ', NO_COLOR: '1' });
     expect(env.apiKey).toBeUndefined();
     expect(env.noColor).toBe(true);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type SandboxHandle } from './sandbox-server.js';
 
 /** Differences from the 2026-07-15 OpenAPI spec, found by comparing operation by operation. */
@@ -19,7 +19,10 @@ interface ErrorsDocument {
 }
 
 let sandbox: SandboxHandle | undefined;
+// The sandbox's clock (Date) moves only when a test moves it: jobs end when told, not after a sleep.
+beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
 afterEach(async () => {
+  vi.useRealTimers();
   await sandbox?.close();
   sandbox = undefined;
 });
@@ -49,7 +52,7 @@ async function importAndWait(url: string, resources: object[]): Promise<void> {
       data: { attributes: { status: string } };
     };
     if (job.data.attributes.status === 'complete') return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    vi.advanceTimersByTime(5);
   }
   throw new Error('job never completed');
 }

@@ -35,8 +35,8 @@ export async function runVerify(context: CliContext, file: string, options: Veri
   if (options.all && options.sample !== undefined) throw new UsageError('Use either --all or --sample <n>, not both.');
   const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
   const client = connectClient(resolveConnection(context, options), { signal: context.signal });
-  const rejects = openRejectsFile(options.rejects);
-  const missing = openRejectsFile(options.missing);
+  const rejects = openRejectsFile(options.rejects, file);
+  const missing = openRejectsFile(options.missing, file);
   try {
     const summary = await verifySegment(
       {
