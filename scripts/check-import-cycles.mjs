@@ -16,12 +16,7 @@ import ts from 'typescript';
  * other, fails. Once one is gone, the check fails until its entry is deleted here; delete the list
  * when it is empty.
  */
-const TOLERATED_CYCLES = [
-  // push-command's runPush <-> its checkpoint helpers, which take PushCommandOptions (a type import).
-  ['src/cli/commands/push-checkpoint.ts', 'src/cli/commands/push-command.ts'],
-  // delivery <-> confirmation, which takes DeliverOptions and DeliveryResult (a type import).
-  ['src/export/confirm-batch.ts', 'src/export/deliver-batches.ts'],
-];
+const TOLERATED_CYCLES = [];
 
 /** Reads the project's files and, for each, the project files it imports (absolute paths). */
 function readImportGraph(configPath) {
