@@ -7,6 +7,10 @@ import { runPush, type PushCommandOptions } from './commands/push-command.js';
 import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { addConnectionOptions } from './connection-options.js';
+import { runRun, type RunCommandOptions } from './commands/run-command.js';
+import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
+import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
+import { addConfigOption } from './config-file.js';
 import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
 
@@ -91,6 +95,34 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
     .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
     .action(async (options: SandboxCommandOptions) => setExitCode(await runSandbox(context, options)));
+
+  addConfigOption(
+    program
+      .command('run')
+      .description('run saved exports (klaviyo-export.json) by name, each as `push` would')
+      .argument('[exports...]', 'export names (see `klaviyo-export exports`)')
+      .option('--all', 'run every saved export')
+      .option('--json', 'print one JSON object on stdout, keyed by export name')
+      .option('-q, --quiet', 'print only errors')
+      .addOption(new Option('--log-format <format>', 'text, or json for log shippers').argParser(parseLogFormat).default('text')),
+  ).action(async (names: string[], options: RunCommandOptions) => setExitCode(await runRun(context, names, options)));
+
+  addConfigOption(
+    program
+      .command('exports')
+      .description('list the saved exports: connection, list, file, and how and when each last ran')
+      .option('--json', 'print JSON'),
+  ).action(async (options: ExportsCommandOptions) => setExitCode(await runExports(context, options)));
+
+  addConfigOption(
+    program
+      .command('connect')
+      .description('add or update a saved connection; --acknowledge-privacy records the agreement')
+      .argument('<name>', 'the connection name')
+      .option('--api-key-env <name>', 'the environment variable holding its API key (default KLAVIYO_API_KEY)')
+      .option('--base-url <url>', 'API base URL for this connection')
+      .option('--acknowledge-privacy', 'agree to the data privacy statement (recorded with the date)'),
+  ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
 
   return program;
 }

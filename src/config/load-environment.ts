@@ -10,6 +10,10 @@ export interface Environment {
   readonly revision: string | undefined;
   readonly stateDir: string | undefined;
   readonly noColor: boolean;
+  /** KLAVIYO_EXPORT_CONFIG: the saved connections and exports file. */
+  readonly configPath: string | undefined;
+  /** Any variable, for a connection's `apiKeyEnv`; a key read with it belongs in a Secret. */
+  readonly variable: (name: string) => string | undefined;
 }
 
 /**
@@ -33,5 +37,7 @@ export function loadEnvironment(cwd: string, env: NodeJS.ProcessEnv = process.en
     revision: read('KLAVIYO_REVISION'),
     stateDir: read('KLAVIYO_EXPORT_STATE_DIR'),
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
+    configPath: read('KLAVIYO_EXPORT_CONFIG'),
+    variable: read,
   };
 }
