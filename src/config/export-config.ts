@@ -113,7 +113,7 @@ export function validateConfig(json: unknown, path: string, options: readonly Ex
   const secrets = findPrivateKeys(json, []);
   if (secrets.length > 0) throw literalKeyError(path, secrets.map(formatPath).join(', '));
   const result = createConfigSchema(options).safeParse(json, {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined),
+    error: (issue) => (issue.input === undefined && issue.code !== 'unrecognized_keys' ? 'required' : undefined),
   });
   const problems: string[] = [];
   if (!result.success) {
