@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { CommanderError, type Command } from 'commander';
 import type { ExportOptionSpec } from '../config/export-config.js';
@@ -23,6 +24,9 @@ const DECIDED_ELSEWHERE: ReadonlySet<string> = new Set([
   'dryRun',
   'help',
 ]);
+/** The shipped JSON Schema (written after each build by scripts/write-config-schema.mjs). */
+export const CONFIG_SCHEMA_FILE = fileURLToPath(new URL('../klaviyo-export.schema.json', import.meta.url));
+
 /** Options naming a file or directory: relative to the config file's directory. */
 const PATH_OPTIONS: ReadonlySet<string> = new Set(['rejects', 'report', 'stateDir']);
 
@@ -35,7 +39,7 @@ export function exportOptionSpecs(): ExportOptionSpec[] {
     specs.push({
       key,
       flag: option.long,
-      kind: option.isBoolean() ? 'flag' : option.parseArg === collect ? 'repeatable' : 'value',
+      kind: option.isBoolean() || option.negate ? 'flag' : option.parseArg === collect ? 'repeatable' : 'value',
       isRequired: option.mandatory,
       isPath: PATH_OPTIONS.has(key),
       description: option.description,
