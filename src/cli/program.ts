@@ -10,6 +10,7 @@ import { addConnectionOptions } from './connection-options.js';
 import { runRun, type RunCommandOptions } from './commands/run-command.js';
 import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
 import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
+import { runInit, type InitCommandOptions } from './commands/init-command.js';
 import { addConfigOption } from './config-file.js';
 import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
@@ -123,6 +124,13 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--base-url <url>', 'API base URL for this connection')
       .option('--acknowledge-privacy', 'agree to the data privacy statement (recorded with the date)'),
   ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
+
+  addConfigOption(
+    program
+      .command('init')
+      .description('on a terminal: set up a connection and an export, step by step, in the config file')
+      .option('--base-url <url>', 'API base URL for the connection (e.g. the sandbox)'),
+  ).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
 
   return program;
 }
