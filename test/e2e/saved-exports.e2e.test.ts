@@ -218,9 +218,12 @@ describe('saved exports (klaviyo-export.json)', () => {
     expect(sandbox!.stats().jobsCreated).toBe(0);
   });
 
-  it('says how to create the file when there is none', async () => {
+  it('says how to create the file when there is none; init without a terminal asks for one (exit 2)', async () => {
     const result = await kx(['exports']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/No config file at .*klaviyo-export\.json: create one with `klaviyo-export init`/);
+    const init = await kx(['init']);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toMatch(/on a terminal/);
   });
 });
