@@ -9,6 +9,7 @@ import { configStateDir, loadConfig, type ConfigFileOptions } from '../config-fi
 import { parsePushArgv, pushArgvOf } from '../export-options.js';
 import { acknowledgeCommand, PRIVACY_STATEMENT } from '../privacy-statement.js';
 import type { LogFormat } from '../run-log.js';
+import { runByAccount } from './run-by-account.js';
 import { runExport, type ExportRequest, type ExportResult } from './run-export.js';
 
 export interface RunCommandOptions extends ConfigFileOptions {
@@ -59,29 +60,30 @@ export async function runRun(context: CliContext, names: string[], options: RunC
   const requests = prepareRequests(context, config, specs, selected, options);
   const stateDir = configStateDir(context, config.path);
 
-  const groups = new Map<string, ExportRequest[]>();
-  for (const request of requests) {
-    const account = `${request.options.baseUrl ?? context.env.baseUrl ?? ''}\n${request.apiKey.reveal()}`;
-    groups.set(account, [...(groups.get(account) ?? []), request]);
-  }
-  const results = new Map<string, ExportResult>();
-  await Promise.all(
-    [...groups.values()].map(async (group) => {
-      for (const request of group) {
-        const result = context.signal.aborted ? skipped(request) : await runExport(context, request);
-        results.set(request.name, result);
-        await writeLastRun(stateDir, {
-          export: request.name,
-          outcome: OUTCOME_OF_EXIT_CODE[result.exitCode],
-          exitCode: result.exitCode,
-          startedAt: result.startedAt.toISOString(),
-          finishedAt: result.finishedAt.toISOString(),
-        });
-      }
-    }),
+  // Same key and same URL: the same Klaviyo account.
+  const accountOf = (request: ExportRequest) => `${request.options.baseUrl ?? context.env.baseUrl ?? ''}\n${request.apiKey.reveal()}`;
+  const ordered = await runByAccount(
+    requests,
+    accountOf,
+    async (request) => {
+      const result = await runExport(context, request);
+      // The record only informs `exports`: failing to write it must not end the other exports' runs.
+      await writeLastRun(stateDir, {
+        export: request.name,
+        outcome: OUTCOME_OF_EXIT_CODE[result.exitCode],
+        exitCode: result.exitCode,
+        startedAt: result.startedAt.toISOString(),
+        finishedAt: result.finishedAt.toISOString(),
+      }).catch((error: unknown) =>
+        context.stderr.write(
+          `warning: ${request.name}: its last run was not recorded (${error instanceof Error ? error.message : String(error)}).\n`,
+        ),
+      );
+      return result;
+    },
+    skipped,
+    () => !context.signal.aborted,
   );
-
-  const ordered = requests.map((request) => results.get(request.name)!);
   if (options.json) {
     context.stdout.write(`${JSON.stringify(Object.fromEntries(ordered.map((result) => [result.name, result.json])), null, 2)}\n`);
   } else if (!options.quiet && options.logFormat === 'text') {
