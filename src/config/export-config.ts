@@ -86,8 +86,13 @@ export function createConfigSchema(options: readonly ExportOptionSpec[]) {
       option.kind === 'flag'
         ? z.boolean()
         : option.kind === 'value'
-          ? z.union([z.string(), z.number()])
-          : z.union([z.array(z.string()), z.record(z.string(), z.string())]);
+          ? z.union([z.string(), z.number()], {
+              error: (issue) => (issue.input === undefined ? 'required' : 'expected a string or a number'),
+            })
+          : z.union([z.array(z.string()), z.record(z.string(), z.string())], {
+              error: (issue) =>
+                issue.input === undefined ? 'required' : 'expected an object of name: value strings, or a list of "name=value" strings',
+            });
     exportShape[option.key] = (option.isRequired ? value : value.optional()).describe(`${option.flag}: ${option.description}`);
   }
   const exportSchema = z.strictObject(exportShape).describe('A saved export: `klaviyo-export run <name>` runs it as `push` would.');
