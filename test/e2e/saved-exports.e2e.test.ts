@@ -110,6 +110,22 @@ describe('saved exports (klaviyo-export.json)', () => {
     expect(exports.b2b).toMatchObject({ list: 'B2bLst', lastRun: { exitCode: 0 } });
   });
 
+  it('exits with the most severe code of the runs, each export keeping its own outcome', async () => {
+    await start();
+    const { configPath } = writeProject((url) => {
+      const config = twoExports(url);
+      return { ...config, exports: { ...config.exports, b2b: { ...config.exports.b2b, list: 'NoSuch' } } };
+    });
+    const result = await kx(['run', '--all', '--json', '--config', configPath]);
+    expect(result.code).toBe(3);
+    const summary = JSON.parse(result.stdout) as Record<string, { outcome: string; exitCode?: number; error?: string }>;
+    expect(summary.vip).toMatchObject({ outcome: 'delivered' });
+    expect(summary.b2b).toMatchObject({ outcome: 'failed', exitCode: 3 });
+    expect(summary.b2b?.error).toMatch(/NoSuch/);
+    expect(result.stdout + result.stderr).not.toContain(OTHER_KEY);
+    expect(sandbox!.listMemberEmails('Y6nRLr')).toHaveLength(2);
+  });
+
   it('finds the file through KLAVIYO_EXPORT_CONFIG and runs only the exports named; text output labels each line', async () => {
     await start();
     const { configPath } = writeProject((url) => twoExports(url));
