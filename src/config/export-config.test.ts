@@ -53,6 +53,13 @@ describe('validateConfig', () => {
     ['a misspelled connection key', config({}, { apiKeyENV: 'X' }), 'connections.main.apiKeyENV: unknown key; did you mean "apiKeyEnv"?'],
     ['a top-level typo', { ...config(), export: {} }, 'export: unknown key; did you mean "exports"?'],
     ['a flag given a string', config({ strict: 'yes' }), 'exports.vip.strict: Invalid input: expected boolean'],
+    ['an object for a value', config({ maxPerExport: { n: 5 } }), 'exports.vip.maxPerExport: expected a string or a number'],
+    ['a number for a mapping', config({ map: 5 }), 'exports.vip.map: expected an object of name: value strings'],
+    [
+      'a plain-http base URL',
+      config({}, { baseUrl: 'http://api.example.com' }),
+      'connections.main.baseUrl: The base URL http://api.example.com uses plain http',
+    ],
     [
       'a bad acknowledgment date',
       config({}, { privacyAcknowledged: 'yes' }),

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { validateBaseUrl } from './base-url.js';
 import { closestName } from './did-you-mean.js';
 
 /**
@@ -133,6 +134,13 @@ export function validateConfig(json: unknown, path: string, options: readonly Ex
   const connections = new Map<string, ConnectionConfig>();
   for (const [name, connection] of Object.entries(data.connections)) {
     if (!NAME_PATTERN.test(name)) problems.push(`${formatPath(['connections', name])}: ${NAME_RULE}`);
+    if (connection.baseUrl !== undefined) {
+      try {
+        validateBaseUrl(connection.baseUrl);
+      } catch (error) {
+        problems.push(`${formatPath(['connections', name, 'baseUrl'])}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     connections.set(name, {
       name,
       apiKeyEnv: connection.apiKeyEnv ?? DEFAULT_API_KEY_ENV,
