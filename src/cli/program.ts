@@ -3,12 +3,18 @@ import type { ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
+import { definePushCommand } from './commands/push-definition.js';
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
 import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { DEFAULT_SAMPLE_SIZE, runVerify, type VerifyCommandOptions } from './commands/verify-command.js';
 import { addConnectionOptions } from './connection-options.js';
-import { parseDuration, parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
+import { runRun, type RunCommandOptions } from './commands/run-command.js';
+import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
+import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
+import { runInit, type InitCommandOptions } from './commands/init-command.js';
+import { addConfigOption } from './config-file.js';
+import { parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
@@ -46,27 +52,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
-  addConnectionOptions(
-    addSegmentOptions(
-      program
-        .command('push')
-        .description('deliver every valid profile of a segment file to a Klaviyo list')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
-        .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
-    ),
-  )
-    .option('-y, --yes', 'do not ask for confirmation on a terminal')
-    .option('--dry-run', 'validate and plan only, like `validate`: no network at all')
-    .option('--no-wait', 'submit the import jobs and report their ids without waiting for them')
-    .option('--state-dir <dir>', 'where the checkpoint and lock live (default: .klaviyo-export in the working directory)')
-    .option('--restart', 'ignore an earlier checkpoint and send everything again')
-    .addOption(
-      new Option('--log-format <format>', 'text, or json for log shippers (one object per line on stderr)')
-        .argParser(parseLogFormat)
-        .default('text'),
-    )
-    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
-    .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
+  definePushCommand(program.command('push')).action(async (file: string, options: PushCommandOptions) =>
+    setExitCode(await runPush(context, file, options)),
+  );
 
   addConnectionOptions(
     addSegmentOptions(
@@ -115,6 +103,41 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
     .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
     .action(async (options: SandboxCommandOptions) => setExitCode(await runSandbox(context, options)));
+
+  addConfigOption(
+    program
+      .command('run')
+      .description('run saved exports (klaviyo-export.json) by name, each as `push` would')
+      .argument('[exports...]', 'export names (see `klaviyo-export exports`)')
+      .option('--all', 'run every saved export')
+      .option('--json', 'print one JSON object on stdout, keyed by export name')
+      .option('-q, --quiet', 'print only errors')
+      .addOption(new Option('--log-format <format>', 'text, or json for log shippers').argParser(parseLogFormat).default('text')),
+  ).action(async (names: string[], options: RunCommandOptions) => setExitCode(await runRun(context, names, options)));
+
+  addConfigOption(
+    program
+      .command('exports')
+      .description('list the saved exports: connection, list, file, and how and when each last ran')
+      .option('--json', 'print JSON'),
+  ).action(async (options: ExportsCommandOptions) => setExitCode(await runExports(context, options)));
+
+  addConfigOption(
+    program
+      .command('connect')
+      .description('add or update a saved connection; --acknowledge-privacy records the agreement')
+      .argument('<name>', 'the connection name')
+      .option('--api-key-env <name>', 'the environment variable holding its API key (default KLAVIYO_API_KEY)')
+      .option('--base-url <url>', 'API base URL for this connection')
+      .option('--acknowledge-privacy', 'agree to the data privacy statement (recorded with the date)'),
+  ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
+
+  addConfigOption(
+    program
+      .command('init')
+      .description('on a terminal: set up a connection and an export, step by step, in the config file')
+      .option('--base-url <url>', 'API base URL for the connection (e.g. the sandbox)'),
+  ).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
 
   return program;
 }

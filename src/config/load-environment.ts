@@ -14,6 +14,10 @@ export interface Environment {
   readonly githubStepSummary?: string;
   /** GITHUB_ACTIONS=true: the outcome is also printed as a workflow annotation. */
   readonly isGithubActions?: boolean;
+  /** KLAVIYO_EXPORT_CONFIG: the saved connections and exports file. */
+  readonly configPath: string | undefined;
+  /** Any variable, for a connection's `apiKeyEnv`; a key read with it belongs in a Secret. */
+  readonly variable: (name: string) => string | undefined;
 }
 
 /**
@@ -40,6 +44,8 @@ export function loadEnvironment(cwd: string, env: NodeJS.ProcessEnv): Environmen
     // Set by the CI runner itself, never by a .env file.
     githubStepSummary: nonBlank(env.GITHUB_STEP_SUMMARY),
     isGithubActions: env.GITHUB_ACTIONS === 'true',
+    configPath: read('KLAVIYO_EXPORT_CONFIG'),
+    variable: read,
   };
 }
 
