@@ -180,10 +180,26 @@ describe('getAccount and getProfileImportJob', () => {
     });
   });
 
+  it('keeps a status the spec does not name, so that the job is still followed', async () => {
+    nock(BASE_URL)
+      .get('/api/profile-bulk-import-jobs/job-9')
+      .reply(200, { data: { id: 'job-9', attributes: { status: 'validating', total_count: 3 } } });
+    await expect(createTestClient().client.getProfileImportJob('job-9')).resolves.toMatchObject({ id: 'job-9', status: 'validating' });
+  });
+
+  it('reads one page of import jobs with page[size] within the spec', async () => {
+    const scope = nock(BASE_URL)
+      .get('/api/profile-bulk-import-jobs')
+      .query({ 'page[size]': '1' })
+      .reply(200, { data: [(jobDocument('job-1') as { data: object }).data], links: { next: null } });
+    await expect(createTestClient().client.listRecentImportJobs(1)).resolves.toMatchObject([{ id: 'job-1', status: 'queued' }]);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('refuses an answer it cannot read with a Klaviyo API error', async () => {
     nock(BASE_URL)
       .get('/api/profile-bulk-import-jobs/job-9')
-      .reply(200, { data: { id: 'job-9', attributes: { status: 'failed' } } });
+      .reply(200, { data: { id: 'job-9', attributes: { status: 42 } } });
     await expect(createTestClient().client.getProfileImportJob('job-9')).rejects.toThrow(
       /GET \/api\/profile-bulk-import-jobs\/job-9 with 200 and a body this client cannot read/,
     );
