@@ -4,7 +4,15 @@ import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
-import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
+import {
+  parseImportErrorPointer,
+  parseRate,
+  parseRefuseAs,
+  parseSeed,
+  runSandbox,
+  SANDBOX_FAULTS_HELP,
+  type SandboxCommandOptions,
+} from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { addConnectionOptions } from './connection-options.js';
 import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
@@ -65,6 +73,14 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
         .default('text'),
     )
     .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
+    .addOption(
+      new Option(
+        '--job-timeout <duration>',
+        'how long to follow one Klaviyo import job (e.g. 90s, 30m, 1h); then its profiles stay unconfirmed',
+      )
+        .argParser(parseDuration)
+        .default(30 * 60_000, '30m'),
+    )
     .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
 
   addConnectionOptions(
@@ -90,6 +106,17 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
     .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
+    .addOption(new Option('--cdn-challenge-rate <rate>', 'share of requests (0-1) answered by a CDN challenge page').argParser(parseRate))
+    .option('--refuse-emails <file>', 'emails (one a line) that Klaviyo refuses, as --refuse-as says')
+    .addOption(
+      new Option('--refuse-as <how>', 'a 400 naming the first, all or none of them, or import errors')
+        .argParser(parseRefuseAs)
+        .default('all'),
+    )
+    .addOption(new Option('--import-error-pointer <to>', 'data: import errors point only at /data').argParser(parseImportErrorPointer))
+    .option('--unknown-job-status <status>', 'jobs report this undocumented status until they are final')
+    .addOption(new Option('--seed <n>', 'seed of the fault decisions').argParser(parseSeed))
+    .addHelpText('after', SANDBOX_FAULTS_HELP)
     .action(async (options: SandboxCommandOptions) => setExitCode(await runSandbox(context, options)));
 
   return program;

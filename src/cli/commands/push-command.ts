@@ -37,6 +37,8 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   restart?: boolean;
   logFormat: LogFormat;
   timeout?: number;
+  /** A job not final after this long is left unconfirmed (kept in the checkpoint). */
+  jobTimeout?: number;
 }
 
 /** Relative to the working directory, so that each project's cron job has its own. */
@@ -186,6 +188,14 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         sleep: abortableSleep,
         now: Date.now,
         signal: stops.soft,
+        jobTimeoutMs: options.jobTimeout,
+        onUnknownStatus: (job) =>
+          log.event(
+            'job',
+            `Job ${job.id} has a status Klaviyo does not document ("${job.status}"); still following it.`,
+            { jobId: job.id, status: job.status },
+            'warn',
+          ),
         onPolled: (job) =>
           log.event(
             'job',
