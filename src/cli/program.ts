@@ -21,8 +21,8 @@ import { addSegmentOptions } from './segment-options.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success (push: every valid profile confirmed imported)
-  1    some profiles not delivered or refused by Klaviyo, no valid row, confirmation
-       declined, or --timeout passed
+  1    some profiles not delivered, refused by Klaviyo or unconfirmed (--job-timeout),
+       no valid row, confirmation declined, --timeout passed, or Klaviyo unreachable
   2    usage or input error: nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
