@@ -181,3 +181,40 @@ describe('jobs', () => {
     expect(sandbox!.stats().requests).toEqual({});
   });
 });
+
+describe('a base URL that is not Klaviyo’s', () => {
+  it('is named on every run with where it came from: a .env in the working directory, on stderr even with -q', async () => {
+    await start({});
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), `KLAVIYO_BASE_URL=${sandbox!.url}\nKLAVIYO_API_KEY=${KEY}\n`);
+    const { file } = writeSegment(5, { dir });
+    const result = await runCli(['push', '--list', LIST, '--yes', '-q', file], { cwd: dir, env: {} });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      `warning: Sending the API key and every request to ${sandbox!.url}, not Klaviyo's https://a.klaviyo.com (set by KLAVIYO_BASE_URL in the .env file of the working directory).`,
+    );
+    const lists = await runCli(['lists'], { cwd: dir, env: {} });
+    expect(lists.code).toBe(0);
+    expect(lists.stderr).toMatch(/^warning: Sending the API key .* \(set by KLAVIYO_BASE_URL in the \.env file/m);
+  });
+
+  it('is a warn event of the JSON log, naming --base-url as its source', async () => {
+    await start({});
+    const dir = tempDir();
+    const { file } = writeSegment(5, { dir });
+    const result = await runCli(['push', '--list', LIST, '--yes', '--log-format', 'json', '--base-url', sandbox!.url, file], {
+      cwd: dir,
+      env: { KLAVIYO_API_KEY: KEY },
+    });
+    expect(result.code).toBe(0);
+    const events = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.find((event) => event.event === 'base-url')).toMatchObject({
+      level: 'warn',
+      baseUrl: sandbox!.url,
+      source: '--base-url',
+    });
+  });
+});

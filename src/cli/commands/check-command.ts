@@ -1,6 +1,6 @@
 import { AuthError, ExitCode, KlaviyoApiError, type ExitCodeValue } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectClient, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
 
 export interface CheckCommandOptions extends ConnectionOptions {
   list: string;
@@ -27,7 +27,7 @@ const LABELS: Record<CheckStatus, string> = { ok: 'ok     ', missing: 'MISSING',
  * import jobs). Exit 0 when they pass, 3 when Klaviyo refuses one, 1 when it cannot tell.
  */
 export async function runCheck(context: CliContext, options: CheckCommandOptions): Promise<ExitCodeValue> {
-  const client = connectClient(resolveConnection(context, options), { signal: context.signal });
+  const client = connectClient(warnOfForeignBaseUrl(context, resolveConnection(context, options)), { signal: context.signal });
   const checks: CheckResult[] = [];
   const attempt = async (name: string, what: string, run: () => Promise<string>): Promise<CheckStatus> => {
     let check: CheckResult;

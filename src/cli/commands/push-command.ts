@@ -14,7 +14,7 @@ import { addLine, emptyLineList, type DeliverySummary, type RunOutcome } from '.
 import { formatCount, plural } from '../../report/render-summary-text.js';
 import type { CliContext } from '../cli-context.js';
 import { confirmOnTerminal } from '../confirm-prompt.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectClient, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { ConsoleOutput } from '../console-output.js';
 import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
 import { RunLog, type LogFormat } from '../run-log.js';
@@ -60,6 +60,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     noColor: context.env.noColor,
     quiet: Boolean(options.quiet),
   });
+  const foreignBaseUrl = foreignBaseUrlNotice(connection);
+  if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
   const stops = createStopSignals(context, options.timeout);
   stops.soft.addEventListener(
     'abort',
