@@ -5,6 +5,7 @@ import { runCheck, type CheckCommandOptions } from './commands/check-command.js'
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
 import {
+  parseImportErrorPayload,
   parseImportErrorPointer,
   parseRate,
   parseRefuseAs,
@@ -114,6 +115,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
         .default('all'),
     )
     .addOption(new Option('--import-error-pointer <to>', 'data: import errors point only at /data').argParser(parseImportErrorPointer))
+    .addOption(
+      new Option('--import-error-payload <what>', 'none: import errors carry no original_payload').argParser(parseImportErrorPayload),
+    )
     .option('--unknown-job-status <status>', 'jobs report this undocumented status until they are final')
     .addOption(new Option('--seed <n>', 'seed of the fault decisions').argParser(parseSeed))
     .addHelpText('after', SANDBOX_FAULTS_HELP)

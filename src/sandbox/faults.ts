@@ -63,6 +63,10 @@ export class FaultInjector {
     return this.#faults.importErrorPointer ?? 'profile';
   }
 
+  get importErrorPayload(): 'sent' | 'none' {
+    return this.#faults.importErrorPayload ?? 'sent';
+  }
+
   get unknownJobStatus(): string | undefined {
     return this.#faults.unknownJobStatus;
   }

@@ -161,7 +161,8 @@ export const getImportErrors: RouteHandler = (request, state) => {
         title: 'Invalid input.',
         detail: refusal.detail,
         source: { pointer: refusal.pointer },
-        original_payload: refusal.originalPayload,
+        // Spec: `original_payload` is nullable.
+        original_payload: state.faults.importErrorPayload === 'none' ? null : refusal.originalPayload,
       },
       fields,
     ),

@@ -38,6 +38,8 @@ export interface SandboxFaults {
   refuseEmailsAs?: RefuseEmailsAs;
   /** `data`: import errors' `source.pointer` is only `/data` (the spec's example), naming no profile. */
   importErrorPointer?: 'profile' | 'data';
+  /** `none`: import errors' `original_payload` is null (the spec allows it), so only the pointer is left. */
+  importErrorPayload?: 'sent' | 'none';
   /** A status the spec does not name, reported instead of `queued` and `processing` until a job is final. */
   unknownJobStatus?: string;
 }

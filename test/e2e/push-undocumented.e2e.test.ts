@@ -140,6 +140,27 @@ describe('import errors', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary.delivery).toMatchObject({ imported: 98, refused: 2, refusedWithoutDetail: 0, unattributed: { count: 0, jobs: [] } });
   });
+
+  it('that match no profile sent (no payload, a pointer that is only /data) are counted as unattributed with their job id', async () => {
+    await start({
+      faults: {
+        refuseEmails: ['user7@example.com', 'user42@example.com'],
+        refuseEmailsAs: 'import-errors',
+        importErrorPointer: 'data',
+        importErrorPayload: 'none',
+      },
+    });
+    const dir = tempDir();
+    const { file, emails } = writeSegment(100, { dir });
+    const result = await push(file, dir, ['--report', join(dir, 'report.json')]);
+    expect(result.code).toBe(1);
+    expect(members()).toEqual(emails.filter((email) => !/^user(7|42)@/.test(email)).sort());
+    const summary = JSON.parse(result.stdout);
+    const [job] = summary.delivery.jobs;
+    expect(summary.delivery).toMatchObject({ imported: 98, refused: 2, refusedWithoutDetail: 2 });
+    expect(summary.delivery.unattributed).toEqual({ count: 2, jobs: [{ jobId: job.jobId, count: 2 }] });
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).delivery.unattributed.count).toBe(2);
+  });
 });
 
 describe('jobs', () => {

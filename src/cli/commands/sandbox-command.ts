@@ -17,6 +17,7 @@ export interface SandboxCommandOptions {
   refuseEmails?: string;
   refuseAs?: RefuseEmailsAs;
   importErrorPointer?: 'profile' | 'data';
+  importErrorPayload?: 'sent' | 'none';
   unknownJobStatus?: string;
 }
 
@@ -28,6 +29,7 @@ Faults (opt-in; what Klaviyo's docs leave open, to rehearse a push against):
   --refuse-as first|all|none      import's 400 naming the first, all or none of them
               |import-errors      (pointer /data), or as the job's import errors
   --import-error-pointer data     import errors point only at /data, naming nobody
+  --import-error-payload none     import errors carry no original_payload (null)
   --unknown-job-status validating jobs report a status the spec does not name
                                   until they are final
   --seed 7                        the same seed gives the same faults`;
@@ -47,6 +49,11 @@ export function parseSeed(value: string): number {
 export function parseRefuseAs(value: string): RefuseEmailsAs {
   if (value === 'first' || value === 'all' || value === 'none' || value === 'import-errors') return value;
   throw new InvalidArgumentError('Use first, all, none or import-errors.');
+}
+
+export function parseImportErrorPayload(value: string): 'sent' | 'none' {
+  if (value === 'sent' || value === 'none') return value;
+  throw new InvalidArgumentError('Use none or sent.');
 }
 
 export function parseImportErrorPointer(value: string): 'profile' | 'data' {
@@ -74,6 +81,7 @@ function faultsOf(context: CliContext, options: SandboxCommandOptions): SandboxF
   }
   if (options.refuseEmails !== undefined && options.refuseAs !== undefined) faults.refuseEmailsAs = options.refuseAs;
   if (options.importErrorPointer !== undefined) faults.importErrorPointer = options.importErrorPointer;
+  if (options.importErrorPayload !== undefined) faults.importErrorPayload = options.importErrorPayload;
   if (options.unknownJobStatus !== undefined) faults.unknownJobStatus = options.unknownJobStatus;
   return faults;
 }
@@ -120,6 +128,7 @@ function describeFaults(faults: SandboxFaults): string {
   if (faults.cdnChallengeRate) parts.push(`CDN challenge pages for ${faults.cdnChallengeRate * 100}% of requests`);
   if (faults.refuseEmails) parts.push(`${faults.refuseEmails.length} emails refused (${faults.refuseEmailsAs ?? 'all'})`);
   if (faults.importErrorPointer === 'data') parts.push('import errors point at /data');
+  if (faults.importErrorPayload === 'none') parts.push('import errors without payload');
   if (faults.unknownJobStatus) parts.push(`jobs report status "${faults.unknownJobStatus}"`);
   if (faults.seed !== undefined) parts.push(`seed ${faults.seed}`);
   return parts.join(', ');
