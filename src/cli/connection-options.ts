@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_BASE_URL, validateBaseUrl } from '../config/base-url.js';
+import { DEFAULT_BASE_URL, describeForeignBaseUrl, validateBaseUrl, type BaseUrlSource } from '../config/base-url.js';
 import { Secret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
 import { createKlaviyoClient, KLAVIYO_REVISION, type KlaviyoClient, type KlaviyoClientOptions } from '../klaviyo/klaviyo-client.js';
@@ -23,6 +23,8 @@ export interface Connection {
   apiKey: Secret;
   baseUrl: string;
   revision: string;
+  /** Where baseUrl came from: named on every run when it is not Klaviyo's. */
+  baseUrlSource?: BaseUrlSource;
 }
 
 export function resolveConnection(context: CliContext, options: ConnectionOptions): Connection {
@@ -34,12 +36,31 @@ export function resolveConnection(context: CliContext, options: ConnectionOption
   if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(revision)) {
     throw new UsageError(`The revision "${revision}" is not a date such as ${KLAVIYO_REVISION}.`);
   }
-  return { apiKey, baseUrl: validateBaseUrl(options.baseUrl ?? context.env.baseUrl ?? DEFAULT_BASE_URL), revision };
+  const baseUrlSource: BaseUrlSource =
+    options.baseUrl !== undefined
+      ? '--base-url'
+      : context.env.baseUrl !== undefined
+        ? (context.env.baseUrlSource ?? 'environment')
+        : 'default';
+  return { apiKey, baseUrl: validateBaseUrl(options.baseUrl ?? context.env.baseUrl ?? DEFAULT_BASE_URL), revision, baseUrlSource };
+}
+
+/** The sentence naming a base URL that is not Klaviyo's (see describeForeignBaseUrl), if any. */
+export function foreignBaseUrlNotice(connection: Connection): string | undefined {
+  return describeForeignBaseUrl(connection.baseUrl, connection.baseUrlSource ?? 'default');
+}
+
+/** For commands without a run log (lists, check): the notice as a warning line on stderr. */
+export function warnOfForeignBaseUrl(context: CliContext, connection: Connection): Connection {
+  const notice = foreignBaseUrlNotice(connection);
+  if (notice !== undefined) context.stderr.write(`warning: ${notice}\n`);
+  return connection;
 }
 
 export function connectClient(
   connection: Connection,
   extra: Omit<KlaviyoClientOptions, 'baseUrl' | 'apiKey' | 'revision' | 'userAgent'> = {},
 ): KlaviyoClient {
-  return createKlaviyoClient({ ...connection, userAgent: USER_AGENT, ...extra });
+  const { baseUrlSource: _source, ...settings } = connection;
+  return createKlaviyoClient({ ...settings, userAgent: USER_AGENT, ...extra });
 }

@@ -68,6 +68,7 @@ export function summarizeDelivery(
     refusedByKlaviyo: extra.refusedByKlaviyo,
     refused: result.refused,
     refusedWithoutDetail: result.refusedWithoutDetail,
+    unattributed: { count: result.unattributed.reduce((sum, job) => sum + job.count, 0), jobs: result.unattributed },
     notDelivered: sortedLines(extra.notDelivered),
     unconfirmed: result.unconfirmed,
     unconfirmedLines: sortedLines(extra.unconfirmed),

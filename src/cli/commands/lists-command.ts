@@ -1,6 +1,6 @@
 import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectClient, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
 
 export interface ListsCommandOptions extends ConnectionOptions {
   name?: string;
@@ -9,7 +9,7 @@ export interface ListsCommandOptions extends ConnectionOptions {
 
 /** `lists`: the account's lists, every page, so that a user can find the id to push to. */
 export async function runLists(context: CliContext, options: ListsCommandOptions): Promise<ExitCodeValue> {
-  const client = connectClient(resolveConnection(context, options), { signal: context.signal });
+  const client = connectClient(warnOfForeignBaseUrl(context, resolveConnection(context, options)), { signal: context.signal });
   const wanted = options.name?.toLowerCase();
   const lists: { id: string; name: string; created?: string }[] = [];
   for await (const list of client.listLists()) {

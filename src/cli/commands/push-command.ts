@@ -15,7 +15,7 @@ import { formatCount, plural } from '../../report/render-summary-text.js';
 import type { CliContext } from '../cli-context.js';
 import { publishCiSummary } from '../ci-summary.js';
 import { confirmOnTerminal } from '../confirm-prompt.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectClient, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { ConsoleOutput } from '../console-output.js';
 import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
 import { RunLog, type LogFormat } from '../run-log.js';
@@ -38,6 +38,8 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   restart?: boolean;
   logFormat: LogFormat;
   timeout?: number;
+  /** A job not final after this long is left unconfirmed (kept in the checkpoint). */
+  jobTimeout?: number;
 }
 
 /** Relative to the working directory, so that each project's cron job has its own. */
@@ -59,6 +61,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     noColor: context.env.noColor,
     quiet: Boolean(options.quiet),
   });
+  const foreignBaseUrl = foreignBaseUrlNotice(connection);
+  if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
   const stops = createStopSignals(context, options.timeout);
   stops.soft.addEventListener(
     'abort',
@@ -188,6 +192,14 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         sleep: abortableSleep,
         now: Date.now,
         signal: stops.soft,
+        jobTimeoutMs: options.jobTimeout,
+        onUnknownStatus: (job) =>
+          log.event(
+            'job',
+            `Job ${job.id} has a status Klaviyo does not document ("${job.status}"); still following it.`,
+            { jobId: job.id, status: job.status },
+            'warn',
+          ),
         onPolled: (job) =>
           log.event(
             'job',
