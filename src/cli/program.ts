@@ -5,7 +5,16 @@ import { runCheck, type CheckCommandOptions } from './commands/check-command.js'
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
 import { definePushCommand } from './commands/push-definition.js';
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
-import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
+import {
+  parseImportErrorPayload,
+  parseImportErrorPointer,
+  parseRate,
+  parseRefuseAs,
+  parseSeed,
+  runSandbox,
+  SANDBOX_FAULTS_HELP,
+  type SandboxCommandOptions,
+} from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { DEFAULT_SAMPLE_SIZE, runVerify, type VerifyCommandOptions } from './commands/verify-command.js';
 import { addConnectionOptions } from './connection-options.js';
@@ -20,8 +29,8 @@ import { addSegmentOptions } from './segment-options.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success (push: every valid profile confirmed imported; verify: every checked row in the list)
-  1    some profiles not delivered or refused by Klaviyo (verify: missing from the list), no valid row, confirmation
-       declined, or --timeout passed
+  1    some profiles not delivered, refused by Klaviyo or unconfirmed (--job-timeout) (verify: missing from
+       the list), no valid row, confirmation declined, --timeout passed, or Klaviyo unreachable
   2    usage or input error: nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
@@ -102,6 +111,20 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
     .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
+    .addOption(new Option('--cdn-challenge-rate <rate>', 'share of requests (0-1) answered by a CDN challenge page').argParser(parseRate))
+    .option('--refuse-emails <file>', 'emails (one a line) that Klaviyo refuses, as --refuse-as says')
+    .addOption(
+      new Option('--refuse-as <how>', 'a 400 naming the first, all or none of them, or import errors')
+        .argParser(parseRefuseAs)
+        .default('all'),
+    )
+    .addOption(new Option('--import-error-pointer <to>', 'data: import errors point only at /data').argParser(parseImportErrorPointer))
+    .addOption(
+      new Option('--import-error-payload <what>', 'none: import errors carry no original_payload').argParser(parseImportErrorPayload),
+    )
+    .option('--unknown-job-status <status>', 'jobs report this undocumented status until they are final')
+    .addOption(new Option('--seed <n>', 'seed of the fault decisions').argParser(parseSeed))
+    .addHelpText('after', SANDBOX_FAULTS_HELP)
     .action(async (options: SandboxCommandOptions) => setExitCode(await runSandbox(context, options)));
 
   addConfigOption(

@@ -21,6 +21,8 @@ describe('loadEnvironment', () => {
     const env = loadEnvironment(dir, { KLAVIYO_API_KEY: 'pk_from_env' });
     expect(env.apiKey?.reveal()).toBe('pk_from_env');
     expect(env.baseUrl).toBe('http://127.0.0.1:9');
+    expect(env.baseUrlSource).toBe('.env');
+    expect(loadEnvironment(dir, { KLAVIYO_BASE_URL: 'https://proxy.example' }).baseUrlSource).toBe('environment');
   });
 
   it('treats an empty variable as absent and honours NO_COLOR', () => {

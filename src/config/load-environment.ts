@@ -7,6 +7,8 @@ import { Secret } from './secret.js';
 export interface Environment {
   readonly apiKey: Secret | undefined;
   readonly baseUrl: string | undefined;
+  /** Where KLAVIYO_BASE_URL came from: the real environment or the working directory's `.env`. */
+  readonly baseUrlSource?: 'environment' | '.env' | undefined;
   readonly revision: string | undefined;
   readonly stateDir: string | undefined;
   readonly noColor: boolean;
@@ -35,9 +37,12 @@ export function loadEnvironment(cwd: string, env: NodeJS.ProcessEnv): Environmen
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   const apiKey = read('KLAVIYO_API_KEY');
+  const baseUrl = read('KLAVIYO_BASE_URL');
+  const isBaseUrlFromEnv = (env.KLAVIYO_BASE_URL ?? '').trim() !== '';
   return {
     apiKey: apiKey === undefined ? undefined : new Secret(apiKey),
-    baseUrl: read('KLAVIYO_BASE_URL'),
+    baseUrl,
+    baseUrlSource: baseUrl === undefined ? undefined : isBaseUrlFromEnv ? 'environment' : '.env',
     revision: read('KLAVIYO_REVISION'),
     stateDir: read('KLAVIYO_EXPORT_STATE_DIR'),
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { KlaviyoApiError } from '../errors.js';
+import { AuthError, KlaviyoApiError } from '../errors.js';
 import { API_KEY, BASE_URL, createTestClient, jobDocument } from './klaviyo-client.test-support.js';
 
 beforeAll(() => nock.disableNetConnect());
@@ -142,6 +142,45 @@ describe('pacing', () => {
     for (let i = 0; i < 11; i += 1) await client.getProfileImportJob('job-1');
 
     expect(time.delays).toEqual([1_000]);
+  });
+});
+
+describe("an edge's page is not Klaviyo's answer", () => {
+  const CHALLENGE = '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>challenge</body></html>';
+
+  it('retries a CDN challenge (403 text/html, cf-mitigated: challenge) with backoff, then succeeds', async () => {
+    const scope = nock(BASE_URL)
+      .get(JOB_PATH)
+      .times(2)
+      .reply(403, CHALLENGE, { 'Content-Type': 'text/html', 'cf-mitigated': 'challenge' })
+      .get(JOB_PATH)
+      .reply(200, jobDocument('job-1'));
+    const { client, time } = createTestClient();
+
+    await expect(client.getProfileImportJob('job-1')).resolves.toMatchObject({ id: 'job-1' });
+
+    expect(time.delays).toEqual([250, 500]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('still stops at once on a JSON:API permission_denied 403', async () => {
+    const scope = nock(BASE_URL)
+      .get(JOB_PATH)
+      .reply(403, { errors: [{ status: '403', code: 'permission_denied', detail: 'Missing scopes.' }] });
+    const { client } = createTestClient();
+
+    await expect(client.getProfileImportJob('job-1')).rejects.toBeInstanceOf(AuthError);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('ends, after the retries, as a failed request (exit 1), never as a key error', async () => {
+    nock(BASE_URL).get(JOB_PATH).times(3).reply(403, CHALLENGE, { 'Content-Type': 'text/html', 'cf-mitigated': 'challenge' });
+    const { client } = createTestClient({ maxRetries: 2 });
+
+    const error = await client.getProfileImportJob('job-1').catch((caught: unknown) => caught);
+
+    expect(error).not.toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ exitCode: 1, status: 403, attempts: 3 });
   });
 });
 

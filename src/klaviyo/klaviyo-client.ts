@@ -10,6 +10,7 @@ import { createRequestRunner, pathOf, type FinalResponse } from './request-runne
 import {
   accountPageSchema,
   importErrorPageSchema,
+  importJobPageSchema,
   importJobResponseSchema,
   listMemberPageSchema,
   listPageSchema,
@@ -30,7 +31,7 @@ import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 export { profileIndexFromPointer, KlaviyoRequestError } from './api-errors.js';
 export type { ApiErrorObject } from './api-errors.js';
 export type { ClientEvent, ClientStats, OperationStats } from './client-stats.js';
-export type { ImportErrorItem, ImportJob, KlaviyoAccount, KlaviyoList, ListMember } from './resources.js';
+export type { ImportErrorItem, ImportJob, ImportJobStatus, KlaviyoAccount, KlaviyoList, ListMember } from './resources.js';
 
 /** https://developers.klaviyo.com/en/docs/api_versioning_and_deprecation_policy */
 export const KLAVIYO_REVISION = '2026-07-15';
@@ -62,6 +63,8 @@ export interface KlaviyoClient {
   listLists(filter?: { name?: string }): AsyncIterable<KlaviyoList>;
   createProfileImportJob(body: string | Uint8Array): Promise<CreateImportJobResult>;
   getProfileImportJob(jobId: string): Promise<ImportJob>;
+  /** The first page of the account's import jobs (`page[size]` 1 to 100): a documented read that proves the job-reading scopes. */
+  listRecentImportJobs(pageSize: number): Promise<ImportJob[]>;
   /** Every import error of the job, over every page. */
   listImportErrors(jobId: string): AsyncIterable<ImportErrorItem>;
   /**
@@ -167,6 +170,18 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
     async getProfileImportJob(jobId) {
       const path = `/api/profile-bulk-import-jobs/${encodeURIComponent(jobId)}`;
       return toImportJob(await fetchResource('get_bulk_import_profiles_job', path, importJobResponseSchema));
+    },
+
+    async listRecentImportJobs(pageSize) {
+      // Spec, get_bulk_import_profiles_jobs: "page[size] Default: 20. Min: 1. Max: 100."
+      const size = Math.min(100, Math.max(1, Math.floor(pageSize)));
+      const query = new URLSearchParams({ 'page[size]': String(size) });
+      const page = await fetchResource(
+        'get_bulk_import_profiles_jobs',
+        `/api/profile-bulk-import-jobs?${query.toString()}`,
+        importJobPageSchema,
+      );
+      return page.data.map((data) => toImportJob({ data }));
     },
 
     async *listImportErrors(jobId) {

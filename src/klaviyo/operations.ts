@@ -55,6 +55,13 @@ export const OPERATIONS = {
     scopes: ['lists:write', 'profiles:write'],
     docs: 'https://developers.klaviyo.com/en/reference/bulk_import_profiles',
   },
+  get_bulk_import_profiles_jobs: {
+    method: 'GET',
+    purpose: 'reading the import jobs',
+    limits: { perSecond: 10, perMinute: 150 },
+    scopes: ['lists:read', 'profiles:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_bulk_import_profiles_jobs',
+  },
   get_bulk_import_profiles_job: {
     method: 'GET',
     purpose: 'reading the import job',

@@ -26,6 +26,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       refusedWithoutDetail: 0,
       notDelivered: { count: 0, lines: [] },
       unconfirmed: 0,
+      unattributed: { count: 0, jobs: [] },
       unconfirmedLines: { count: 0, lines: [] },
       requests: 9,
       retries: 2,

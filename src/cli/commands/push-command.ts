@@ -3,7 +3,7 @@ import { acquireRunLock, pushSegment, type ExitCodeValue, type RunLock } from '.
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
-import { resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectionValues, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { exitCodeOf, isCompleteOutcome } from '../outcome-exit-code.js';
 import { processIdentity } from '../process-identity.js';
 import { doneFields, PushEventLog } from '../push-event-log.js';
@@ -21,6 +21,8 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   restart?: boolean;
   logFormat: LogFormat;
   timeout?: number;
+  /** A job not final after this long is left unconfirmed (kept in the checkpoint). */
+  jobTimeout?: number;
 }
 
 /** Relative to the working directory, so that each project's cron job has its own. */
@@ -39,6 +41,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     noColor: context.env.noColor,
     quiet,
   });
+  const foreignBaseUrl = foreignBaseUrlNotice(connection);
+  if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
   const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);
@@ -48,11 +52,12 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       {
         ...segmentRequestOf(context, file, options),
         listId: options.list,
-        connection,
+        connection: connectionValues(connection),
         stateDir,
         wait: options.wait,
         restart: options.restart,
         timeoutMs: options.timeout,
+        jobTimeoutMs: options.jobTimeout,
         hardSignal: context.hardSignal,
       },
       { onEvent: (event) => events.render(event), confirm: terminalConfirmation(context, options.yes) },

@@ -26,7 +26,13 @@ export function definePushCommand(command: Command): Command {
         .argParser(parseLogFormat)
         .default('text'),
     )
+    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
     .addOption(
-      new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration),
+      new Option(
+        '--job-timeout <duration>',
+        'how long to follow one Klaviyo import job (e.g. 90s, 30m, 1h); then its profiles stay unconfirmed',
+      )
+        .argParser(parseDuration)
+        .default(30 * 60_000, '30m'),
     );
 }
