@@ -4,8 +4,9 @@ import { containsEmailAddress } from './email-like-text.js';
 import { findEmailColumn } from './find-email-column.js';
 import { listColumns } from './list-columns.js';
 import type { ProfileAttributes, ProfileLocation } from './profile-schema.js';
+import type { SourceRecord } from '../source/source-record.js';
 
-export { findEmailColumn } from './find-email-column.js';
+export { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, findEmailColumn } from './find-email-column.js';
 
 export const PROFILE_FIELDS = [
   'first_name',
@@ -55,12 +56,20 @@ export interface ProfileMapping {
 
 const VALID_TARGETS_HINT = [...PROFILE_FIELDS, ...LOCATION_FIELDS.map((field) => `location.${field}`), 'properties.<name>'].join(', ');
 
-/** Checks the request against the columns of `fileName`; throws UsageError naming what to fix. */
-export function resolveMapping(columns: readonly string[], request: MappingRequest, fileName: string): ProfileMapping {
+/**
+ * Checks the request against the columns of `fileName`; throws UsageError naming what to fix.
+ * `sample`, the first data rows, finds the email column by its values when no name says which.
+ */
+export function resolveMapping(
+  columns: readonly string[],
+  request: MappingRequest,
+  fileName: string,
+  sample: readonly Pick<SourceRecord, 'fields'>[] = [],
+): ProfileMapping {
   refuseDataAsHeader(columns, fileName);
   const emailColumn =
     request.emailField === undefined
-      ? findEmailColumn(columns, fileName)
+      ? findEmailColumn(columns, fileName, sample)
       : findColumn(columns, request.emailField, fileName, `given to --email-field`);
 
   const fields: FieldMapping[] = [];

@@ -263,7 +263,9 @@ describe('CSV errors name the line and say what is wrong', () => {
     const latin1 = Buffer.concat([Buffer.from('email,name\na@example.com,Zo'), Buffer.from([0xeb]), Buffer.from('\n')]);
     for (const chunkSize of [1, 65536]) {
       const error = await csvError(latin1, chunkSize);
-      expect(error.message).toBe('<stdin>, line 2, column 17: the byte 0xEB is not valid UTF-8; save the file as UTF-8');
+      expect(error.message).toBe(
+        '<stdin>, line 2, column 17: the byte 0xEB is not valid UTF-8; it looks like Windows-1252 (Excel on Windows): pass --encoding windows-1252, or save the file as UTF-8',
+      );
     }
   });
 

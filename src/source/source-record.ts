@@ -25,6 +25,11 @@ export interface ReadSegmentOptions {
   readonly format?: SegmentFormat;
   /** CSV only; detected from the header line when absent. */
   readonly delimiter?: CsvDelimiter;
+  /**
+   * `--encoding`: any label Node's TextDecoder knows (`windows-1252`, `utf-16le`, `shift_jis`...).
+   * Absent: UTF-8, or UTF-16 when the file starts with its byte order mark.
+   */
+  readonly encoding?: string;
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
   /** For tests: the stream that `-` reads. Defaults to process.stdin. */
@@ -44,6 +49,12 @@ export interface Segment {
    * loop, which then awaits once per batch instead of once per record.
    */
   readonly recordBatches: AsyncIterable<readonly SourceRecord[]>;
+  /**
+   * The first `count` records (fewer when the file has fewer), read ahead without consuming them:
+   * `records` and `recordBatches` still start at the first. An error met while reading ahead is
+   * thrown by them, after the records before it. Call it before reading them.
+   */
+  peekRecords(count: number): Promise<readonly SourceRecord[]>;
   /** sha256 hex of the bytes read; available once `records` has been read to the end. */
   contentDigest(): string;
 }

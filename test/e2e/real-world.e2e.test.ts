@@ -35,7 +35,9 @@ interface ListedProfile {
   email: string;
   phone_number: string | null;
   first_name: string | null;
+  last_name: string | null;
   external_id: string | null;
+  location: { city?: string | null; zip?: string | null } | null;
 }
 
 /** The list's profiles as Klaviyo's API returns them, by email. */
@@ -166,10 +168,88 @@ describe('real-world segment files through push', () => {
   });
 });
 
-describe('real-world encodings that are not UTF-8: exit 2 naming the file (and the byte), nothing sent', () => {
+describe('real-world encodings and columns: read with no reading option (Windows-1252 needs --encoding)', () => {
+  it('Excel "Unicode Text" (UTF-16 LE with a BOM, tabs, CRLF, a blank line): decoded by its BOM', async () => {
+    const { result, dir } = await pushFile('excel-unicode-text.txt', [
+      '--map',
+      'first_name=First Name',
+      '--map',
+      'last_name=Last Name',
+      '--map',
+      'location.city=City',
+    ]);
+    expect(result.code).toBe(0);
+    const profiles = await listProfiles();
+    expect([...profiles.keys()].sort()).toEqual(['ann@example.com', 'bob@example.com', 'chloe@example.com', 'zoe@example.com']);
+    expect(profiles.get('ann@example.com')).toMatchObject({ first_name: 'Ann', last_name: 'Müller', location: { city: 'München' } });
+    expect(profiles.get('bob@example.com')).toMatchObject({ last_name: '李', location: { city: '北京' } });
+    expect(profiles.get('chloe@example.com')).toMatchObject({
+      first_name: 'Chloé',
+      last_name: "O'Brien",
+      location: { city: 'Saint-Étienne' },
+    });
+    expect(profiles.get('zoe@example.com')).toMatchObject({ first_name: 'Zoë', last_name: 'Παπαδοπούλου' });
+    expect(readReport(dir).rows).toEqual({ read: 4, valid: 4, rejected: 0, duplicates: 0 });
+  });
+
+  it('a German Excel CSV in Windows-1252 (";", CRLF, ß, ü, €, curly quotes) with --encoding windows-1252', async () => {
+    const { result, dir } = await pushFile('excel-de-windows-1252.csv', [
+      '--encoding',
+      'windows-1252',
+      '--map',
+      'first_name=Vorname',
+      '--map',
+      'last_name=Nachname',
+      '--map',
+      'location.address1=Straße',
+      '--map',
+      'location.zip=PLZ',
+      '--map',
+      'location.city=Ort',
+      '--map',
+      'properties.Umsatz=Umsatz',
+    ]);
+    expect(result.code).toBe(0);
+    const profiles = await listProfiles();
+    expect([...profiles.keys()].sort()).toEqual(['grete.weiss@example.de', 'hans.gross@example.de', 'juergen.mueller@example.de']);
+    expect(profiles.get('juergen.mueller@example.de')).toMatchObject({
+      first_name: 'Jürgen',
+      last_name: 'Müller',
+      location: { zip: '01067', city: 'Dresden' },
+    });
+    expect(profiles.get('grete.weiss@example.de')).toMatchObject({ last_name: 'Weiß', location: { city: 'Düsseldorf' } });
+    expect(profiles.get('hans.gross@example.de')).toMatchObject({ last_name: 'Groß – Öztürk', location: { city: 'München' } });
+    expect(readRejects(dir).map((row) => [row.line, row.reason, row.Ort])).toEqual([['4', 'blank_email', 'Köln']]);
+    expect(readReport(dir).rows).toEqual({ read: 4, valid: 3, rejected: 1, duplicates: 0 });
+  });
+
+  it('a CDP export whose email column is "PrimaryEmail": found by its values, with a notice naming it', async () => {
+    const { result, dir } = await pushFile('cdp-export.csv', []);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Using column "PrimaryEmail" as the email column');
+    const expected = [
+      'ann@example.com',
+      'bob@example.com',
+      'dan@example.org',
+      ...Array.from({ length: 10 }, (_, i) => `user${i}@example.net`),
+    ];
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual(expected.sort());
+    expect(readRejects(dir).map((row) => [row.line, row.reason])).toEqual([
+      ['4', 'blank_email'],
+      ['6', 'invalid_email'],
+    ]);
+    expect(result.stdout + result.stderr).not.toMatch(EMAIL_ADDRESS);
+  });
+});
+
+describe('a file that is not UTF-8 and no --encoding: exit 2 naming the file, the line and the byte, nothing sent', () => {
   it.each([
-    ['Excel "Unicode text" (UTF-16 LE)', 'excel-unicode-text.txt', [/excel-unicode-text\.txt/, /UTF-16/, /save it as UTF-8/]],
-    ['Windows-1252', 'windows-1252.csv', [/windows-1252\.csv, line 3, column 21\b/, /0x93/, /UTF-8/]],
+    [
+      'Windows-1252',
+      'windows-1252.csv',
+      [/windows-1252\.csv, line 3, column 21\b/, /0x93/, /not valid UTF-8/, /pass --encoding windows-1252/],
+    ],
+    ['German Windows-1252', 'excel-de-windows-1252.csv', [/line 1, column 29\b/, /0xDF/, /pass --encoding windows-1252/]],
   ])('%s', async (_name, file, says) => {
     const result = await runCli(['validate', join(REAL_WORLD, file)]);
     expect(result.code).toBe(2);

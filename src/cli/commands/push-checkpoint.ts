@@ -16,6 +16,8 @@ export function fingerprintOf(scan: ScanResult, listId: string, options: PushCom
       mapping: scan.mapping,
       format: scan.format,
       delimiter: options.delimiter ?? null,
+      // Only when given, so that checkpoints written before --encoding existed still match.
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
     },
