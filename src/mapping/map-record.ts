@@ -4,7 +4,7 @@ import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
 import { isNoValueMarker, noValueMarkersFor, NOT_TEXT, readPropertyValue, readTextValue, type NoValueMarkers } from './field-value.js';
 import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
-import { normalizePhoneNumber } from './phone-number.js';
+import { createPhoneNumberNormalizer, type PhoneNumberNormalizer } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
 import { profileAttributesSchema } from './profile-schema.js';
 
@@ -82,6 +82,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
   }
   const orderedProperties = orderPropertyNames(properties);
   const writer = new ProfileAttributesWriter();
+  const normalizePhone = createPhoneNumberNormalizer();
   const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
   const noValueEmailDetail = `The email column "${emailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
   const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
@@ -109,7 +110,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
     }
 
     writer.start(email);
-    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry);
+    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry, normalizePhone);
     for (const property of orderedProperties) {
       const value = readPropertyValue(record.fields[property.column]);
       if (value !== undefined) writer.addProperty(property.member, value);
@@ -137,6 +138,7 @@ function addMappedFields(
   record: SourceRecord,
   fields: readonly CompiledField[],
   defaultCountry: CountryCode | undefined,
+  normalizePhone: PhoneNumberNormalizer,
 ): readonly RowWarning[] {
   let warnings: RowWarning[] | undefined;
   for (const field of fields) {
@@ -155,7 +157,7 @@ function addMappedFields(
         writer.addLocation(field.member, text);
         break;
       case 'phone': {
-        const phoneNumber = normalizePhoneNumber(text, defaultCountry);
+        const phoneNumber = normalizePhone(text, defaultCountry);
         if (phoneNumber === undefined) {
           (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
           break;
