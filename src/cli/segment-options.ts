@@ -9,6 +9,8 @@ export interface SegmentCommandOptions {
   format?: SegmentFormat;
   delimiter?: CsvDelimiter;
   encoding?: string;
+  /** false with --no-header. */
+  header?: boolean;
   emailField?: string;
   map?: string[];
   defaultCountry?: string;
@@ -26,6 +28,7 @@ export function addSegmentOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
     .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
+    .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
     .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
     .option(
       '--map <field=column>',
@@ -52,7 +55,14 @@ export function addSegmentOptions(command: Command): Command {
 
 /** How `validate` and `push` read `file`. */
 export function sourceOptionsOf(file: string, options: SegmentCommandOptions, stdin: NodeJS.ReadableStream): ReadSegmentOptions {
-  return { input: file, format: options.format, delimiter: options.delimiter, encoding: options.encoding, stdin };
+  return {
+    input: file,
+    format: options.format,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+    hasHeader: options.header,
+    stdin,
+  };
 }
 
 export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {

@@ -141,7 +141,7 @@ describe('resolveMapping', () => {
 
 describe('resolveMapping: a first line that is data, not a header', () => {
   const refusal =
-    'The first line of x.csv looks like data (a column name is an email address), not a header: add a header line such as `email` as the first line.';
+    'The first line of x.csv looks like data (a column name is an email address), not a header: add a header line such as `email` as the first line, or pass --no-header and name the columns by number (--email-field 1).';
 
   it.each([
     ['a plain list of emails', ['ann@example.com'], {}],

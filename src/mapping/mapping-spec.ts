@@ -133,7 +133,7 @@ function refuseDataAsHeader(columns: readonly string[], fileName: string): void 
   if (columns.some(containsEmailAddress)) {
     throw new UsageError(
       `The first line of ${fileName} looks like data (a column name is an email address), not a header: ` +
-        'add a header line such as `email` as the first line.',
+        'add a header line such as `email` as the first line, or pass --no-header and name the columns by number (--email-field 1).',
     );
   }
 }

@@ -12,11 +12,12 @@ function stdinOf(content: string | Buffer, chunkSize = 65536): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-async function readCsvText(content: string | Buffer, options: { chunkSize?: number; delimiter?: CsvDelimiter } = {}) {
+async function readCsvText(content: string | Buffer, options: { chunkSize?: number; delimiter?: CsvDelimiter; hasHeader?: boolean } = {}) {
   const segment = await openSegment({
     input: '-',
     format: 'csv',
     delimiter: options.delimiter,
+    hasHeader: options.hasHeader,
     stdin: stdinOf(content, options.chunkSize),
   });
   const records: SourceRecord[] = [];
@@ -32,6 +33,29 @@ async function csvError(content: string | Buffer, chunkSize?: number): Promise<I
   expect(error).toBeInstanceOf(InputFileError);
   return error as InputFileError;
 }
+
+describe('CSV without a header line (--no-header)', () => {
+  test('the first row is data; columns are named by their 1-based numbers; lines are as in the file', async () => {
+    const { segment, records } = await readCsvText('\nann@example.com;Ann\nbob@example.com;Bob;\n', { hasHeader: false });
+    expect(segment.columns).toEqual(['1', '2']);
+    expect(records).toEqual([
+      { line: 2, fields: { '1': 'ann@example.com', '2': 'Ann' } },
+      { line: 3, fields: { '1': 'bob@example.com', '2': 'Bob' } },
+    ]);
+  });
+
+  test('a row with more non-empty fields than the first is an error naming its line', async () => {
+    const error = await readCsvText('a@example.com,Ann\nb@example.com,Bob,x\n', { hasHeader: false }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('<stdin>, line 2: this row has 3 fields but the first row has 2');
+  });
+
+  test('is for CSV only', async () => {
+    const error = await openSegment({ input: '-', format: 'json', hasHeader: false, stdin: stdinOf('[]') }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toBe('--no-header is for CSV files; <stdin> is JSON, whose objects name their keys.');
+  });
+});
 
 describe('CSV records', () => {
   test('header names the fields and values stay strings exactly as written', async () => {

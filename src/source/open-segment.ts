@@ -27,6 +27,10 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal, encoding) : undefined;
   const format = namedFormat ?? sniffed!.format;
+  if (options.hasHeader === false && format !== 'csv') {
+    destroyStream(opened.stream);
+    throw new UsageError(`--no-header is for CSV files; ${opened.displayName} is ${formatLabels[format]}, whose objects name their keys.`);
+  }
   const source = sniffed ? { ...opened, stream: sniffed.stream } : opened;
   // The reading code sees this error; callers see `signal.reason`, rethrown below.
   const abortReading = (): void => destroyStream(source.stream, new Error('The read was aborted.'));
@@ -64,7 +68,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
 function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: ReadSegmentOptions, displayName: string): FormatReader {
   switch (format) {
     case 'csv':
-      return readCsv(chunks, { displayName, delimiter: options.delimiter });
+      return readCsv(chunks, { displayName, delimiter: options.delimiter, hasHeader: options.hasHeader });
     case 'json':
       return readJson(chunks, { displayName });
     case 'ndjson':

@@ -30,6 +30,11 @@ export interface ReadSegmentOptions {
    * Absent: UTF-8, or UTF-16 when the file starts with its byte order mark.
    */
   readonly encoding?: string;
+  /**
+   * CSV only. False (`--no-header`): the first row is data, and the columns are named by their
+   * 1-based numbers (`1`, `2`, ...), which `--email-field` and `--map` then use. Default true.
+   */
+  readonly hasHeader?: boolean;
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
   /** For tests: the stream that `-` reads. Defaults to process.stdin. */

@@ -242,6 +242,39 @@ describe('real-world encodings and columns: read with no reading option (Windows
   });
 });
 
+describe('a CSV without a header line: --no-header, columns named by number', () => {
+  it('pushes with --email-field and --map given as 1-based column numbers', async () => {
+    const { result, dir } = await pushFile('headerless.csv', [
+      '--no-header',
+      '--email-field',
+      '2',
+      '--map',
+      'first_name=1',
+      '--map',
+      'phone_number=3',
+      '--map',
+      'location.city=4',
+    ]);
+    expect(result.code).toBe(0);
+    const profiles = await listProfiles();
+    expect([...profiles.keys()].sort()).toEqual(['ann@example.com', 'bob@example.com', 'dan@example.com']);
+    expect(profiles.get('ann@example.com')).toMatchObject({
+      first_name: 'Ann',
+      phone_number: '+14155550123',
+      location: { city: 'Boston' },
+    });
+    expect(readRejects(dir).map((row) => [row.line, row.reason, row['1']])).toEqual([['3', 'blank_email', 'Cara']]);
+    expect(readReport(dir).rows).toEqual({ read: 4, valid: 3, rejected: 1, duplicates: 0 });
+  });
+
+  it('without --no-header, the first row is refused as a header, pointing at --no-header', async () => {
+    const result = await runCli(['validate', join(REAL_WORLD, 'headerless.csv')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/looks like data .* pass --no-header/);
+    expect(result.stderr).not.toMatch(EMAIL_ADDRESS);
+  });
+});
+
 describe('a file that is not UTF-8 and no --encoding: exit 2 naming the file, the line and the byte, nothing sent', () => {
   it.each([
     [

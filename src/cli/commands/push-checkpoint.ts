@@ -18,6 +18,7 @@ export function fingerprintOf(scan: ScanResult, listId: string, options: PushCom
       delimiter: options.delimiter ?? null,
       // Only when given, so that checkpoints written before --encoding existed still match.
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+      ...(options.header === false ? { header: false } : {}),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
     },
