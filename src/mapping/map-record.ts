@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
+import { maskPersonalData } from '../privacy/personal-data.js';
 import type { SourceRecord } from '../source/source-record.js';
 import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
@@ -83,14 +84,16 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
   const orderedProperties = orderPropertyNames(properties);
   const writer = new ProfileAttributesWriter();
   const normalizePhone = createPhoneNumberNormalizer();
-  const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
-  const noValueEmailDetail = `The email column "${emailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
-  const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
+  // Column names come from the file: one that looks like personal data is masked (messages reach CI logs).
+  const shownEmailColumn = maskPersonalData(emailColumn);
+  const blankEmailDetail = `The email column "${shownEmailColumn}" is empty.`;
+  const noValueEmailDetail = `The email column "${shownEmailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
+  const invalidEmailDetail = `The email column "${shownEmailColumn}" does not hold a valid email address.`;
   const invalidEmailDetails = new Map<EmailFlaw, string>();
   const invalidEmailDetailFor = (flaw: EmailFlaw): string => {
     let detail = invalidEmailDetails.get(flaw);
     if (detail === undefined) {
-      detail = `The email column "${emailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
+      detail = `The email column "${shownEmailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
       invalidEmailDetails.set(flaw, detail);
     }
     return detail;

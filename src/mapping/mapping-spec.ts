@@ -1,6 +1,6 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { UsageError } from '../errors.js';
-import { containsEmailAddress } from './email-like-text.js';
+import { containsEmailAddress } from '../privacy/personal-data.js';
 import { findEmailColumn } from './find-email-column.js';
 import { listColumns } from './list-columns.js';
 import type { ProfileAttributes, ProfileLocation } from './profile-schema.js';

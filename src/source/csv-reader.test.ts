@@ -260,6 +260,16 @@ describe('CSV errors name the line and say what is wrong', () => {
     expect(error.message).toBe('<stdin>, line 1: column "email" appears twice in the header (columns 2 and 5)');
   });
 
+  test('a duplicated header cell that looks like personal data is masked', async () => {
+    const error = await csvError('+1 415 555 0123,ann@example.com,+1 415 555 0123\n');
+    expect(error.message).toBe('<stdin>, line 1: column "<phone number>" appears twice in the header (columns 1 and 3)');
+  });
+
+  test('a field named in a syntax error is masked when its header cell looks like personal data', async () => {
+    const error = await csvError('email,ann@example.com\na@example.com,x"y\n');
+    expect(error.message).toMatch(/field 2 \("<email address>"\) has a quote inside a value/);
+  });
+
   test('an unclosed quote names the line where it opened', async () => {
     const error = await csvError('email,note\na@example.com,fine\n\nb@example.com,"never closed\nmore\nlines\n');
     expect(error.line).toBe(4);

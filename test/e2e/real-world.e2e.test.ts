@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,14 +16,23 @@ const REVISION = '2026-07-15';
 const EMAIL_ADDRESS = /[\w.+-]+@[\w-]+\.\w/;
 
 let sandbox: SandboxHandle | undefined;
+const tempDirs: string[] = [];
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+function trackedTempDir(): string {
+  const dir = makeTempDir();
+  tempDirs.push(dir);
+  return dir;
+}
 
 async function pushFile(file: string, args: string[]): Promise<{ result: CliResult; dir: string }> {
   sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 200_000 } });
   const dir = makeTempDir();
+  tempDirs.push(dir);
   const result = await runCli(
     ['push', '--list', LIST, '--yes', join(REAL_WORLD, file), '--rejects', 'rejects.csv', '--report', 'report.json', ...args],
     { cwd: dir, env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url } },
@@ -268,10 +277,37 @@ describe('a CSV without a header line: --no-header, columns named by number', ()
   });
 
   it('without --no-header, the first row is refused as a header, pointing at --no-header', async () => {
-    const result = await runCli(['validate', join(REAL_WORLD, 'headerless.csv')]);
+    const result = await runCli(['validate', join(REAL_WORLD, 'headerless.csv')], { cwd: trackedTempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/looks like data .* pass --no-header/);
     expect(result.stderr).not.toMatch(EMAIL_ADDRESS);
+  });
+});
+
+describe('JSON edge cases and personal data in messages: exit 2, one sentence, nothing sent', () => {
+  it.each([
+    [
+      'deep.ndjson',
+      `{"email":"a@example.com","p":${'['.repeat(20_000)}${']'.repeat(20_000)}}\n`,
+      /deep\.ndjson, line 1: this line nests arrays and objects more than 100 levels deep/,
+    ],
+    [
+      'case.json',
+      '[{"email":"a@example.com","Email":"b@example.com"}]',
+      /case\.json, line 1: element 1 of the array has the keys "email" and "Email", which differ only by case/,
+    ],
+    ['phones.csv', '+14155550123,+14155550123\n', /column "<phone number>" appears twice in the header/],
+  ])('%s', async (name, content, says) => {
+    const dir = makeTempDir();
+    tempDirs.push(dir);
+    writeFileSync(join(dir, name), content);
+    const result = await runCli(['validate', name, '--map', 'properties.p=p'], { cwd: dir });
+    expect(result.code).toBe(2);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(says);
+    expect(result.stderr).not.toMatch(EMAIL_ADDRESS);
+    expect(result.stderr).not.toMatch(/4155550123/);
   });
 });
 
@@ -284,7 +320,7 @@ describe('a file that is not UTF-8 and no --encoding: exit 2 naming the file, th
     ],
     ['German Windows-1252', 'excel-de-windows-1252.csv', [/line 1, column 29\b/, /0xDF/, /pass --encoding windows-1252/]],
   ])('%s', async (_name, file, says) => {
-    const result = await runCli(['validate', join(REAL_WORLD, file)]);
+    const result = await runCli(['validate', join(REAL_WORLD, file)], { cwd: trackedTempDir() });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
