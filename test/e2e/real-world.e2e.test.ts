@@ -251,6 +251,24 @@ describe('real-world encodings and columns: read with no reading option (Windows
   });
 });
 
+describe('JSON keys found by their values', () => {
+  it('the one key holding email addresses is used, with a notice; two such keys stop the run naming them', async () => {
+    const dir = trackedTempDir();
+    writeFileSync(
+      join(dir, 'cdp.ndjson'),
+      '{"id":1,"PrimaryEmail":"ann@example.com"}\n{"id":2,"PrimaryEmail":"bob@example.com","tags":["x"]}\n',
+    );
+    writeFileSync(join(dir, 'two.json'), '[{"id":1,"Primary":"ann@example.com","Backup":"ann@example.org"}]');
+    const found = await runCli(['validate', 'cdp.ndjson', '--json'], { cwd: dir });
+    expect(found.code).toBe(0);
+    expect(found.stderr).toContain('Using column "PrimaryEmail" as the email column');
+    expect(JSON.parse(found.stdout)).toMatchObject({ rows: { read: 2, valid: 2 } });
+    const ambiguous = await runCli(['validate', 'two.json'], { cwd: dir });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('Several columns hold email addresses (Primary, Backup) in two.json');
+  });
+});
+
 describe('a CSV without a header line: --no-header, columns named by number', () => {
   it('pushes with --email-field and --map given as 1-based column numbers', async () => {
     const { result, dir } = await pushFile('headerless.csv', [
