@@ -29,7 +29,10 @@ export function addSegmentOptions(command: Command): Command {
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
     .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
     .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
-    .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
+    .option(
+      '--email-field <column>',
+      'the column holding the email (default: the one column named like "email", else the one holding email addresses)',
+    )
     .option(
       '--map <field=column>',
       'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',

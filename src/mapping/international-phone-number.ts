@@ -45,8 +45,15 @@ const MIN_LENGTH_FOR_NSN = 2;
 const MAX_LENGTH_FOR_NSN = 17;
 const MAX_LENGTH_COUNTRY_CODE = 3;
 
-/** What this path handles: `+`, then 4 to 17 ASCII digits. Shorter or longer text goes to the library. */
-const INTERNATIONAL_DIGITS = /^\+(\d{4,17})$/;
+/**
+ * What this path handles: `+`, then 4 to 17 ASCII digits, which spaces, dashes, dots and
+ * parentheses may separate (`+1 (617) 555-1234`). The library reads those as the same digits:
+ * they are phone-number punctuation, and none of them can start an extension. Anything else
+ * (letters, `#`, `/`, other characters) goes to the library.
+ */
+const INTERNATIONAL_SHAPE = /^\+[\d ().-]+$/;
+const SEPARATORS = /[ ().-]/g;
+const DIGITS = /^\d{4,17}$/;
 
 interface NumberType {
   readonly pattern: RegExp;
@@ -84,11 +91,12 @@ export class InternationalPhoneNumbers {
 
   /**
    * `text` in E.164 when it is a valid number, null when it is not, or undefined when `text` is not
-   * `+` and digits only (the caller then asks libphonenumber-js).
+   * `+` and digits (and separators) only (the caller then asks libphonenumber-js).
    */
   normalize(text: string): string | null | undefined {
-    const digits = INTERNATIONAL_DIGITS.exec(text)?.[1];
-    if (digits === undefined) return undefined;
+    if (!INTERNATIONAL_SHAPE.test(text)) return undefined;
+    const digits = text.slice(1).replace(SEPARATORS, '');
+    if (!DIGITS.test(digits)) return undefined;
     // helpers/extractCountryCallingCode.js
     if (digits[0] === '0') return null;
     let callingCode: CallingCodePlans | undefined;

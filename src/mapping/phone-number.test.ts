@@ -72,7 +72,7 @@ function writtenNumbers(international: readonly string[]): string[] {
   const written: string[] = [];
   for (const number of international.slice(0, 30_000)) {
     const body = number.slice(1);
-    switch (Math.floor(random() * 8)) {
+    switch (Math.floor(random() * 9)) {
       case 0:
         written.push(`+${body.slice(0, 2)} ${body.slice(2, 5)} ${body.slice(5)}`);
         break;
@@ -95,6 +95,15 @@ function writtenNumbers(international: readonly string[]): string[] {
         written.push(
           body,
           `+${body}`.replace(/\d/, (digit) => String.fromCharCode(0xff10 + Number(digit))),
+        );
+        break;
+      case 7:
+        written.push(
+          `+${body.slice(0, 1)} (${body.slice(1, 4)}) ${body.slice(4, 7)}-${body.slice(7)}`,
+          `+${body.slice(0, 2)}.${body.slice(2, 5)}.${body.slice(5)}`,
+          `+${body.slice(0, 2)} (0) ${body.slice(2)}`,
+          `+${body.slice(0, 3)}-${body.slice(3)}-`,
+          `+(${body.slice(0, 2)}) ${body.slice(2)}`,
         );
         break;
       default:
@@ -154,7 +163,8 @@ describe('the fast phone path gives exactly libphonenumber-js answers', () => {
     const handled = international.filter((text) => /^\+\d{4,17}$/.test(text));
     expect(handled.length).toBeGreaterThan(40_000);
     for (const text of handled) expect(fast.normalize(text)).not.toBeUndefined();
-    for (const text of ['+1 617 555 1234', '＋16175551234', '16175551234', '+123', '+123456789012345678']) {
+    expect(fast.normalize('+1 (617) 555-1234')).toBe('+16175551234');
+    for (const text of ['＋16175551234', '16175551234', '+123', '+123456789012345678', '+1 617 555 1234 x5', '+1/617/5551234']) {
       expect(fast.normalize(text)).toBeUndefined();
     }
   });
