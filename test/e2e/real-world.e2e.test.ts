@@ -178,6 +178,24 @@ describe('real-world segment files through push', () => {
 });
 
 describe('real-world encodings and columns: read with no reading option (Windows-1252 needs --encoding)', () => {
+  it.each([
+    ['excel-unicode-text.txt', [], ['ann@example.com', 'bob@example.com', 'chloe@example.com', 'zoe@example.com']],
+    [
+      'excel-de-windows-1252.csv',
+      ['--encoding', 'windows-1252'],
+      ['grete.weiss@example.de', 'hans.gross@example.de', 'juergen.mueller@example.de'],
+    ],
+    [
+      'cdp-export.csv',
+      [],
+      ['ann@example.com', 'bob@example.com', 'dan@example.org', ...Array.from({ length: 10 }, (_, i) => `user${i}@example.net`)],
+    ],
+  ])('%s is pushed exactly with no option but %j', async (file, args, emails) => {
+    const { result } = await pushFile(file, args);
+    expect(result.code).toBe(0);
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+  });
+
   it('Excel "Unicode Text" (UTF-16 LE with a BOM, tabs, CRLF, a blank line): decoded by its BOM', async () => {
     const { result, dir } = await pushFile('excel-unicode-text.txt', [
       '--map',
