@@ -1,13 +1,16 @@
 import { Command, Option } from 'commander';
 import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../export/batch-limits.js';
 import type { MappingRequest } from '../mapping/mapping-spec.js';
-import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../source/source-record.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
 
 /** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
 export interface SegmentCommandOptions {
   format?: SegmentFormat;
   delimiter?: CsvDelimiter;
+  encoding?: string;
+  /** false with --no-header. */
+  header?: boolean;
   emailField?: string;
   map?: string[];
   defaultCountry?: string;
@@ -24,7 +27,12 @@ export function addSegmentOptions(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
-    .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
+    .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
+    .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
+    .option(
+      '--email-field <column>',
+      'the column holding the email (default: the one column named like "email", else the one holding email addresses)',
+    )
     .option(
       '--map <field=column>',
       'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
@@ -46,6 +54,18 @@ export function addSegmentOptions(command: Command): Command {
     .option('--strict', 'fail (exit 2, nothing sent) when any row is rejected')
     .option('--json', 'print the summary as one JSON object on stdout, nothing else there')
     .option('-q, --quiet', 'print only errors');
+}
+
+/** How `validate` and `push` read `file`. */
+export function sourceOptionsOf(file: string, options: SegmentCommandOptions, stdin: NodeJS.ReadableStream): ReadSegmentOptions {
+  return {
+    input: file,
+    format: options.format,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+    hasHeader: options.header,
+    stdin,
+  };
 }
 
 export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {

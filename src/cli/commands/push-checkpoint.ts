@@ -19,6 +19,9 @@ export function fingerprintOf(scan: ScanResult, listId: string, options: PushCom
       mapping: scan.mapping,
       format: scan.format,
       delimiter: options.delimiter ?? null,
+      // Only when given, so that checkpoints written before --encoding existed still match.
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+      ...(options.header === false ? { header: false } : {}),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
     },

@@ -19,7 +19,7 @@ import { connectClient, foreignBaseUrlNotice, resolveConnection, type Connection
 import { ConsoleOutput } from '../console-output.js';
 import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
 import { RunLog, type LogFormat } from '../run-log.js';
-import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+import { batchLimitsOf, mappingRequestOf, sourceOptionsOf, type SegmentCommandOptions } from '../segment-options.js';
 import { runValidate } from './validate-command.js';
 import { createStopSignals } from '../stop-signals.js';
 import { DeliveryProgress } from '../delivery-progress.js';
@@ -120,7 +120,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     try {
       log.event('read', `Reading ${file === '-' ? 'standard input' : file}...`, { file: file === '-' ? '<stdin>' : file });
       const scan = await scanSegment({
-        source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
+        source: sourceOptionsOf(file, options, context.stdin),
         mapping: mappingRequestOf(options),
         limits: batchLimitsOf(options),
         listId: list.id,
@@ -128,6 +128,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         onMappingResolved: (_mapping, columns, format) =>
           rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
         onRejected: (row) => rejects?.add(row),
+        onNotice: (message) => log.event('notice', message),
         onBatch: (batch) => stager.stage(batch),
         onProgress: (rows) => log.live(`reading: ${formatCount(rows)} rows`),
       });

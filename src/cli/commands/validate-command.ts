@@ -4,7 +4,7 @@ import { summarizeRun } from '../../export/summarize-run.js';
 import type { CliContext } from '../cli-context.js';
 import { ConsoleOutput } from '../console-output.js';
 import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
-import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+import { batchLimitsOf, mappingRequestOf, sourceOptionsOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface ValidateCommandOptions extends SegmentCommandOptions {
   list?: string;
@@ -24,7 +24,7 @@ export async function runValidate(
   const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
   const rejects = openRejectsFile(options.rejects, file);
   const scan = await scanSegment({
-    source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
+    source: sourceOptionsOf(file, options, context.stdin),
     mapping: mappingRequestOf(options),
     limits: batchLimitsOf(options),
     listId: options.list ?? PLAN_LIST_ID,
@@ -32,6 +32,7 @@ export async function runValidate(
     onMappingResolved: (_mapping, columns, format) =>
       rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
     onRejected: (row) => rejects?.add(row),
+    onNotice: (message) => output.info(message),
   });
   const isStrictFailure = Boolean(options.strict) && scan.rejected > 0;
   const summary = summarizeRun(scan, {
