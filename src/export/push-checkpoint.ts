@@ -13,7 +13,13 @@ import type { CsvDelimiter } from '../source/source-record.js';
 export function fingerprintOf(
   scan: ScanResult,
   listId: string,
-  options: { delimiter: CsvDelimiter | undefined; maxPerExport: number; batchSize: number },
+  options: {
+    delimiter: CsvDelimiter | undefined;
+    encoding: string | undefined;
+    hasHeader: boolean | undefined;
+    maxPerExport: number;
+    batchSize: number;
+  },
 ): RunFingerprint {
   return {
     contentDigest: scan.contentDigest,
@@ -23,6 +29,9 @@ export function fingerprintOf(
       mapping: scan.mapping,
       format: scan.format,
       delimiter: options.delimiter ?? null,
+      // Only when given, so that checkpoints written before --encoding existed still match.
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+      ...(options.hasHeader === false ? { header: false } : {}),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
     },

@@ -83,6 +83,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       signal: stops.soft,
       onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
       onRejected: (row) => rejects?.add(row),
+      onNotice: (message) => emit({ type: 'notice', message }),
       onBatch: (batch) => stager.stage(batch),
       onProgress: (rows) => emit({ type: 'read-progress', rows }),
     });

@@ -20,7 +20,7 @@ export interface ValidateRequest extends SegmentRequest {
   readonly asPushDryRun?: boolean;
 }
 
-export type ValidateEvent = Extract<PushEvent, { type: 'rejects-written' }>;
+export type ValidateEvent = Extract<PushEvent, { type: 'rejects-written' | 'notice' }>;
 
 /** Placeholder list id for the size of request bodies when no list is given (Klaviyo ids are 6 characters). */
 const PLAN_LIST_ID = 'XXXXXX';
@@ -31,6 +31,7 @@ export async function validateSegment(
   ports: { readonly onEvent?: (event: ValidateEvent) => void } = {},
 ): Promise<RunSummary> {
   const startedAt = new Date();
+  const emit = (event: ValidateEvent) => ports.onEvent?.(event);
   const limits = batchLimitsOf(request);
   const rejects = openRejectsFile(request);
   try {
@@ -42,6 +43,7 @@ export async function validateSegment(
       signal: request.signal,
       onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
       onRejected: (row) => rejects?.add(row),
+      onNotice: (message) => emit({ type: 'notice', message }),
     });
     const isStrictFailure = Boolean(request.strict) && scan.rejected > 0;
     const summary = summarizeRun(scan, {
@@ -58,7 +60,7 @@ export async function validateSegment(
       delivery: undefined,
     });
     rejects?.close();
-    if (rejects && rejects.rows > 0) ports.onEvent?.({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+    if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
     return summary;
   } finally {
     rejects?.close();
