@@ -4,9 +4,10 @@ import { redactSecret } from '../config/secret.js';
 import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { REPORT_VERSION } from '../report/run-summary.js';
+import { publishCiFailure } from './ci-summary.js';
 import { buildProgram } from './program.js';
 import { listenForInterrupts } from './signals.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /** Grace for open handles (keep-alive sockets, a closing server) once the exit code is known. */
 const EXIT_GRACE_MS = 3_000;
@@ -22,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   // The command reports the stop in its own log format (text or JSON lines).
   const interrupts = listenForInterrupts();
-  const env = loadEnvironment(process.cwd());
+  const env = loadEnvironment(process.cwd(), process.env);
   const context: CliContext = {
     cwd: process.cwd(),
     env,
@@ -56,6 +57,8 @@ export async function runCli(argv: string[], context: CliContext): Promise<ExitC
     if (!failure.isPrintedByCommander) writeFailureLog(context, failure, isJsonLogRequested(argv));
     // With --json, stdout always holds one JSON object, a failed run's included (`jq` needs one).
     if (argv.includes('--json')) writeFailureResult(context, failure);
+    const command = argv.slice(2).find((arg) => program.commands.some((candidate) => candidate.name() === arg)) ?? 'usage';
+    publishCiFailure(context, { command, message: failure.message, exitCode: failure.exitCode }, { isJsonOutput: argv.includes('--json') });
     return failure.exitCode;
   }
 }

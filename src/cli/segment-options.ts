@@ -1,13 +1,20 @@
 import { Command, Option } from 'commander';
-import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../export/batch-limits.js';
+import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batch-limits.js';
+import type { SegmentRequest } from '../index.js';
+import type { BatchLimits } from '../export/batch-limits.js';
+import { batchLimitsOf as limitsOfRequest, mappingRequestOf as mappingOfRequest } from '../export/segment-request.js';
 import type { MappingRequest } from '../mapping/mapping-spec.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
 
 /** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
 export interface SegmentCommandOptions {
   format?: SegmentFormat;
   delimiter?: CsvDelimiter;
+  encoding?: string;
+  /** false with --no-header. */
+  header?: boolean;
   emailField?: string;
   map?: string[];
   defaultCountry?: string;
@@ -24,7 +31,12 @@ export function addSegmentOptions(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
-    .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
+    .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
+    .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
+    .option(
+      '--email-field <column>',
+      'the column holding the email (default: the one column named like "email", else the one holding email addresses)',
+    )
     .option(
       '--map <field=column>',
       'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
@@ -48,10 +60,31 @@ export function addSegmentOptions(command: Command): Command {
     .option('-q, --quiet', 'print only errors');
 }
 
+/** The library's request for the file named on the command line. */
+export function segmentRequestOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentRequest {
+  return {
+    file,
+    stdin: context.stdin,
+    format: options.format,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+    hasHeader: options.header,
+    emailField: options.emailField,
+    map: options.map,
+    defaultCountry: options.defaultCountry,
+    maxPerExport: options.maxPerExport,
+    batchSize: options.batchSize,
+    rejectsPath: options.rejects,
+    strict: options.strict,
+    signal: context.signal,
+  };
+}
+
+/** For commands not yet on the library's request (verify): the same mapping and limits a push uses. */
 export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
-  return { emailField: options.emailField, maps: options.map ?? [], defaultCountry: options.defaultCountry };
+  return mappingOfRequest({ file: '', emailField: options.emailField, map: options.map, defaultCountry: options.defaultCountry });
 }
 
 export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
-  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: options.maxPerExport, maxProfilesPerRequest: options.batchSize };
+  return limitsOfRequest({ file: '', maxPerExport: options.maxPerExport, batchSize: options.batchSize });
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, KlaviyoApiError } from '../errors.js';
 import { profileResourcesOf } from './batch-contents.js';
-import { emailOfLine, expectEveryProfileAccountedFor, linesOf, runDelivery, type ProfileFate } from './delivery-fakes.test-support.js';
+import {
+  emailOfLine,
+  expectEveryProfileAccountedFor,
+  FakeKlaviyo,
+  linesOf,
+  runDelivery,
+  type ProfileFate,
+} from './delivery-fakes.test-support.js';
 
 const invalid = (title: string): ProfileFate => ({ kind: 'invalid', code: 'invalid_email', title });
 const failed = (namedBy: 'pointer' | 'payload' | 'nobody'): ProfileFate => ({
@@ -15,7 +22,7 @@ describe('deliverBatches: a clean run', () => {
   it('imports every profile of every batch and follows each job to its end', async () => {
     const run = await runDelivery({ sizes: [3, 3, 2] });
     expectEveryProfileAccountedFor(run);
-    expect(run.result).toMatchObject({ sent: 8, imported: 8, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0 });
+    expect(run.result).toMatchObject({ accepted: 8, imported: 8, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0 });
     expect(run.result.jobs.map((j) => [j.batch, j.job.status]).sort()).toEqual([
       [0, 'complete'],
       [1, 'complete'],
@@ -45,7 +52,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
     const resent = profileResourcesOf(run.fake.posts[1]!.body).map((r) => r.attributes?.email);
     expect(resent).toEqual([emailOfLine(2), emailOfLine(4), emailOfLine(5)]);
     expect(run.fake.posts[1]!.body).toContain('"relationships":{"lists":{"data":[{"type":"list","id":"LIST01"}]}}');
-    expect(run.result).toMatchObject({ sent: 3, imported: 3, refused: 1 });
+    expect(run.result).toMatchObject({ accepted: 3, imported: 3, refused: 1 });
   });
 
   it('maps pointers back to the right source lines after two rounds of removal', async () => {
@@ -67,22 +74,28 @@ describe('deliverBatches: a 400 that names profiles', () => {
       [6, 'second'],
       [8, 'Duplicate profile'],
     ]);
-    expect(run.result).toMatchObject({ sent: 5, imported: 4, refused: 3 });
+    expect(run.result).toMatchObject({ accepted: 5, imported: 4, refused: 3 });
   });
 
-  it('gives the whole batch up, with the reason, when the 400 names nobody', async () => {
+  it('gives the whole batch up, with the reason, when the 400 is about the request itself (its list)', async () => {
     const run = await runDelivery({
       sizes: [2, 3],
       concurrency: 1,
       script: {
         onPost: (request) =>
-          request.number === 1 ? { kind: 'invalid', errors: [{ title: 'Bad', detail: 'Malformed request for x@y.com' }] } : undefined,
+          request.number === 1
+            ? {
+                kind: 'invalid',
+                errors: [{ title: 'Bad', detail: 'Malformed request for x@y.com', pointer: '/data/relationships/lists/data/0/id' }],
+              }
+            : undefined,
       },
     });
     expectEveryProfileAccountedFor(run);
+    expect(run.fake.posts).toHaveLength(2);
     expect(linesOf(run.undelivered, 'not-delivered')).toEqual([2, 3]);
     expect(run.undelivered[0]!.description).toBe('Klaviyo refused the whole request: Malformed request for <email>');
-    expect(run.result).toMatchObject({ sent: 3, imported: 3, notDelivered: 2 });
+    expect(run.result).toMatchObject({ accepted: 3, imported: 3, notDelivered: 2 });
   });
 
   it('keeps removing profiles when Klaviyo names one bad profile per answer, and delivers the rest', async () => {
@@ -96,16 +109,17 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(5);
     expect(linesOf(run.undelivered, 'refused')).toEqual([2, 3, 4, 5]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2, refused: 4, notDelivered: 0 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2, refused: 4, notDelivered: 0 });
   });
 
-  it('gives the rest of the batch up after 50 answers naming profiles', async () => {
+  it('keeps stripping for as long as answers name new profiles: no round cap gives good profiles up', async () => {
     const fates = new Map(Array.from({ length: 55 }, (_, i) => [i + 2, invalid(`p${i}`)] as const));
     const run = await runDelivery({ sizes: [60], script: { fates, namedPerInvalidAnswer: 1 } });
     expectEveryProfileAccountedFor(run);
-    expect(run.fake.posts).toHaveLength(51);
-    expect(linesOf(run.undelivered, 'refused')).toHaveLength(50);
-    expect(run.result).toMatchObject({ sent: 0, refused: 50, notDelivered: 10 });
+    expect(run.fake.posts).toHaveLength(56);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([...fates.keys()]);
+    expect(run.fake.importedLines.sort((a, b) => a - b)).toEqual([57, 58, 59, 60, 61]);
+    expect(run.result).toMatchObject({ accepted: 5, imported: 5, refused: 55, notDelivered: 0 });
   });
 
   it('refuses every profile, and sends nothing more, when each one is named', async () => {
@@ -116,7 +130,59 @@ describe('deliverBatches: a 400 that names profiles', () => {
     const run = await runDelivery({ sizes: [2], script: { fates } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(1);
-    expect(run.result).toMatchObject({ sent: 0, refused: 2 });
+    expect(run.result).toMatchObject({ accepted: 0, refused: 2 });
+  });
+});
+
+describe('deliverBatches: a 400 that names nobody', () => {
+  it('splits the request in halves down to single profiles: only the profiles refused alone are rejected', async () => {
+    const fates = new Map([
+      [5, invalid('The email address was refused.')],
+      [12, invalid('The email address was refused.')],
+      [13, invalid('The email address was refused.')],
+    ]);
+    const run = await runDelivery({ sizes: [16], script: { fates, isInvalidAnswerUnnamed: true } });
+    expectEveryProfileAccountedFor(run);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([5, 12, 13]);
+    expect(run.undelivered.map((p) => p.detail)).toEqual(expect.arrayContaining(['One or more profiles are invalid.']));
+    const good = Array.from({ length: 16 }, (_, i) => i + 2).filter((line) => !fates.has(line));
+    expect(run.fake.importedLines.sort((a, b) => a - b)).toEqual(good);
+    expect(run.result).toMatchObject({ accepted: 13, imported: 13, refused: 3, notDelivered: 0 });
+    // Every refused single profile was sent alone; about k·log2(n) requests in all (3 × 4 × 2 at most).
+    expect(run.fake.posts.filter((p) => p.lines.length === 1).map((p) => p.lines[0])).toEqual(expect.arrayContaining([5, 12, 13]));
+    expect(run.fake.posts.length).toBeLessThanOrEqual(1 + 3 * 4 * 2);
+    // Each accepted part is its own job, and the batch is confirmed once all of them are.
+    expect(new Set(run.result.jobs.map((j) => j.batch))).toEqual(new Set([0]));
+  });
+
+  it('costs one request and one job when nothing is refused, and few when one profile is', async () => {
+    const fates = new Map([[700, invalid('refused')]]);
+    const run = await runDelivery({ sizes: [1000], script: { fates, isInvalidAnswerUnnamed: true } });
+    expectEveryProfileAccountedFor(run);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([700]);
+    expect(run.result.imported).toBe(999);
+    // One bad profile among 1,000: each level sends two halves, 10 levels.
+    expect(run.fake.posts.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(1000)));
+  });
+
+  it('strips a profile named by a later answer while bisecting', async () => {
+    const fates = new Map([
+      [3, invalid('named')],
+      [8, invalid('unnamed')],
+    ]);
+    let posts = 0;
+    const run = await runDelivery({
+      sizes: [8],
+      script: {
+        fates,
+        // The first answer names nobody; later ones name the profiles.
+        onPost: () =>
+          ++posts === 1 ? { kind: 'invalid', errors: [{ code: 'invalid', detail: 'Invalid.', pointer: '/data' }] } : undefined,
+      },
+    });
+    expectEveryProfileAccountedFor(run);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([3, 8]);
+    expect(run.result).toMatchObject({ imported: 6, refused: 2 });
   });
 });
 
@@ -128,7 +194,7 @@ describe('deliverBatches: cancelled jobs', () => {
       script: { finalStatus: (r) => (r.number === 1 ? 'cancelled' : 'complete') },
     });
     expectEveryProfileAccountedFor(run);
-    expect(run.result).toMatchObject({ sent: 4, imported: 4, resubmittedJobs: 1 });
+    expect(run.result).toMatchObject({ accepted: 4, imported: 4, resubmittedJobs: 1 });
     expect(run.fake.posts.filter((p) => p.lines[0] === 2)).toHaveLength(2);
   });
 
@@ -136,7 +202,7 @@ describe('deliverBatches: cancelled jobs', () => {
     const run = await runDelivery({ sizes: [3], maxResubmits: 2, script: { finalStatus: () => 'cancelled' } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(3);
-    expect(run.result).toMatchObject({ sent: 3, notDelivered: 3, resubmittedJobs: 2 });
+    expect(run.result).toMatchObject({ accepted: 3, notDelivered: 3, resubmittedJobs: 2 });
     expect(run.undelivered[0]!.description).toBe('Klaviyo cancelled the import job 3 times; nothing of it was applied.');
   });
 });
@@ -157,7 +223,7 @@ describe('deliverBatches: refusals found after the import', () => {
       description: 'Duplicate profile',
       attributes: { email: emailOfLine(3) },
     });
-    expect(withFates.result).toMatchObject({ sent: 8, imported: 4, refused: 4 });
+    expect(withFates.result).toMatchObject({ accepted: 8, imported: 4, refused: 4 });
   });
 
   it('counts failures Klaviyo does not list as refused, without lines', async () => {
@@ -179,7 +245,7 @@ describe('deliverBatches: refusals found after the import', () => {
     ]);
     const run = await runDelivery({ sizes: [6], script: { fates } });
     expectEveryProfileAccountedFor(run, 2);
-    expect(run.result).toMatchObject({ sent: 6, imported: 4, refused: 2, notDelivered: 0 });
+    expect(run.result).toMatchObject({ accepted: 6, imported: 4, refused: 2, notDelivered: 0 });
   });
 });
 
@@ -195,12 +261,21 @@ describe('deliverBatches: requests that fail', () => {
       [2, 'not_delivered', 'Klaviyo did not accept the request: POST answered 503 after 4 attempts.'],
       [3, 'not_delivered', 'Klaviyo did not accept the request: POST answered 503 after 4 attempts.'],
     ]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2, notDelivered: 2 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2, notDelivered: 2 });
   });
 
   it('throws the AuthError when the key is refused before anything was sent', async () => {
     const denied = new AuthError('Klaviyo refused the API key (401).');
     await expect(runDelivery({ sizes: [2, 2, 2], script: { onPost: () => denied } })).rejects.toBe(denied);
+  });
+
+  it('sends no other upload after a first upload refused for a missing write scope, whatever the concurrency', async () => {
+    const denied = new AuthError(
+      'Klaviyo refused importing profiles into the list (403): the API key lacks the scopes lists:write, profiles:write.',
+    );
+    const fake = new FakeKlaviyo({ onPost: () => denied });
+    await expect(runDelivery({ sizes: [2, 2, 2, 2, 2, 2], concurrency: 4, fake })).rejects.toBe(denied);
+    expect(fake.posts).toHaveLength(1);
   });
 
   it('stops sending after an AuthError once some batches were sent, without throwing', async () => {
@@ -212,7 +287,7 @@ describe('deliverBatches: requests that fail', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(2);
     expect(linesOf(run.undelivered, 'not-delivered')).toEqual([4, 5, 6, 7]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2, notDelivered: 4 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2, notDelivered: 4 });
   });
 
   it('leaves a job unconfirmed, without throwing, when polling meets a refused key', async () => {
@@ -225,7 +300,7 @@ describe('deliverBatches: requests that fail', () => {
       },
     });
     expectEveryProfileAccountedFor(run);
-    expect(run.result).toMatchObject({ sent: 2, unconfirmed: 2 });
+    expect(run.result).toMatchObject({ accepted: 2, unconfirmed: 2 });
   });
 
   it('counts a completed job as refused without lines when its import errors cannot be read', async () => {

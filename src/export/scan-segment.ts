@@ -1,5 +1,5 @@
 import type { ProfileMapping, MappingRequest } from '../mapping/mapping-spec.js';
-import { resolveMapping } from '../mapping/mapping-spec.js';
+import { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, resolveMapping } from '../mapping/mapping-spec.js';
 import { listColumns } from '../mapping/list-columns.js';
 import { UsageError } from '../errors.js';
 import { createRecordMapper, type RejectionReason } from '../mapping/map-record.js';
@@ -33,6 +33,18 @@ export interface RejectedRow {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** A row that would be sent: valid, and the first of its email. */
+export interface ScannedProfile {
+  readonly line: number;
+  readonly index?: number;
+  /** Lower-cased email, as dedupe compares it. */
+  readonly dedupeKey: string;
+  /** The profile attributes as they would be sent. */
+  readonly attributesJson: string;
+  /** The row's original values. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface ScanOptions {
   readonly source: ReadSegmentOptions;
   readonly mapping: MappingRequest;
@@ -50,6 +62,10 @@ export interface ScanOptions {
   readonly onConsenting?: (candidate: SubscribeCandidate) => void;
   /** The run's start (epoch ms): a consent time after it is refused. Default: now. */
   readonly now?: number;
+  /** Called for each row that would be sent, in file order (verify reads the list back for them). */
+  readonly onProfile?: (profile: ScannedProfile) => void;
+  /** A choice the user should know about (an email column found by its values), one sentence. */
+  readonly onNotice?: (message: string) => void;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
   readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
@@ -100,7 +116,16 @@ const PROGRESS_EVERY_ROWS = 50_000;
 export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const startedAt = performance.now();
   const segment = await openSegment({ ...options.source, signal: options.signal });
-  const mapping = resolveMapping(columnsToMap(segment.columns, options.mapping, segment.format), options.mapping, segment.displayName);
+  // Without --email-field, the first rows may have to tell the email column by its values.
+  const sample = options.mapping.emailField === undefined ? await segment.peekRecords(EMAIL_SAMPLE_ROWS) : [];
+  const mapping = resolveMapping(
+    columnsToMap(segment.columns, options.mapping, segment.format),
+    options.mapping,
+    segment.displayName,
+    sample,
+  );
+  const notice = describeEmailColumnChoice(mapping.emailColumn, options.mapping.emailField);
+  if (notice !== undefined) options.onNotice?.(notice);
   options.onMappingResolved?.(mapping, segment.columns, segment.format);
   const mapRecord = createRecordMapper(mapping);
   const consentMapping =
@@ -180,6 +205,13 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
           addLine(notConsenting, record.line, record.index);
         }
       }
+      options.onProfile?.({
+        line: record.line,
+        index: record.index,
+        dedupeKey: outcome.dedupeKey,
+        attributesJson: outcome.attributesJson,
+        fields: record.fields,
+      });
       const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
       if (completed) await options.onBatch?.(completed);
     }

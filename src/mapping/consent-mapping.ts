@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { UsageError } from '../errors.js';
-import type { SourceRecord } from '../source/source-record.js';
+import type { RecordToMap } from './map-record.js';
 import { readConsentTime } from './consent-time.js';
 import { CONSENT_VALUES_HINT, readConsentValue } from './consent-value.js';
 import { readTextValue, NOT_TEXT } from './field-value.js';
@@ -124,12 +124,12 @@ export function createConsentReader(
   consent: ConsentMapping,
   profileMapping: ProfileMapping,
   now: number,
-): (record: SourceRecord) => RowConsent {
+): (record: RecordToMap) => RowConsent {
   const phoneColumn = profileMapping.fields.find((field) => field.target === 'phone_number')?.column;
   const defaultCountry: CountryCode | undefined = profileMapping.defaultCountry;
   const consentDetail = (column: string, what: string) => `The consent column "${column}" holds ${what}; expected ${CONSENT_VALUES_HINT}.`;
 
-  return function readConsent(record: SourceRecord): RowConsent {
+  return function readConsent(record: RecordToMap): RowConsent {
     let email = false;
     let sms = false;
     for (const [column, channel] of [

@@ -1,12 +1,23 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { SourceRecord } from '../source/source-record.js';
+import { maskPersonalData } from '../privacy/personal-data.js';
 import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
 import { isNoValueMarker, noValueMarkersFor, NOT_TEXT, readPropertyValue, readTextValue, type NoValueMarkers } from './field-value.js';
 import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
-import { normalizePhoneNumber } from './phone-number.js';
+import { createPhoneNumberNormalizer, type PhoneNumberNormalizer } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
 import { profileAttributesSchema } from './profile-schema.js';
+
+/**
+ * What mapping reads of a record. A reader's `RecordToMap` fits it without mapping importing the
+ * readers: imports point toward the pipeline, which joins the two.
+ */
+export interface RecordToMap {
+  /** 1-based line where the record starts: rejections and warnings name it. */
+  readonly line: number;
+  /** Column name -> raw value, as the reader produced it. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 /** Why mapping refused a row. The export adds its own reasons (size, duplicates). */
 export type RejectionReason = 'blank_email' | 'invalid_email';
@@ -68,7 +79,7 @@ const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
 const imageSchema = profileAttributesSchema.shape.image;
 
 /** Compiles `mapping` once; the returned function maps one record to exactly one outcome. */
-export function createRecordMapper(mapping: ProfileMapping): (record: SourceRecord) => MapOutcome {
+export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMap) => MapOutcome {
   const { emailColumn, defaultCountry } = mapping;
   const fields: CompiledField[] = [];
   const properties: CompiledProperty[] = [];
@@ -82,20 +93,23 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
   }
   const orderedProperties = orderPropertyNames(properties);
   const writer = new ProfileAttributesWriter();
-  const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
-  const noValueEmailDetail = `The email column "${emailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
-  const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
+  const normalizePhone = createPhoneNumberNormalizer();
+  // Column names come from the file: one that looks like personal data is masked (messages reach CI logs).
+  const shownEmailColumn = maskPersonalData(emailColumn);
+  const blankEmailDetail = `The email column "${shownEmailColumn}" is empty.`;
+  const noValueEmailDetail = `The email column "${shownEmailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
+  const invalidEmailDetail = `The email column "${shownEmailColumn}" does not hold a valid email address.`;
   const invalidEmailDetails = new Map<EmailFlaw, string>();
   const invalidEmailDetailFor = (flaw: EmailFlaw): string => {
     let detail = invalidEmailDetails.get(flaw);
     if (detail === undefined) {
-      detail = `The email column "${emailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
+      detail = `The email column "${shownEmailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
       invalidEmailDetails.set(flaw, detail);
     }
     return detail;
   };
 
-  return function mapRecord(record: SourceRecord): MapOutcome {
+  return function mapRecord(record: RecordToMap): MapOutcome {
     const { line } = record;
     const email = readTextValue(record.fields[emailColumn]);
     if (email === undefined) return { kind: 'rejected', line, reason: 'blank_email', detail: blankEmailDetail };
@@ -109,7 +123,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
     }
 
     writer.start(email);
-    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry);
+    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry, normalizePhone);
     for (const property of orderedProperties) {
       const value = readPropertyValue(record.fields[property.column]);
       if (value !== undefined) writer.addProperty(property.member, value);
@@ -134,9 +148,10 @@ function compileField(target: MappingTarget, column: string): CompiledField {
 /** Writes the mapped values of the profile fields; returns the warnings for values left out. */
 function addMappedFields(
   writer: ProfileAttributesWriter,
-  record: SourceRecord,
+  record: RecordToMap,
   fields: readonly CompiledField[],
   defaultCountry: CountryCode | undefined,
+  normalizePhone: PhoneNumberNormalizer,
 ): readonly RowWarning[] {
   let warnings: RowWarning[] | undefined;
   for (const field of fields) {
@@ -155,7 +170,7 @@ function addMappedFields(
         writer.addLocation(field.member, text);
         break;
       case 'phone': {
-        const phoneNumber = normalizePhoneNumber(text, defaultCountry);
+        const phoneNumber = normalizePhone(text, defaultCountry);
         if (phoneNumber === undefined) {
           (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
           break;

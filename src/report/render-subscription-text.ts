@@ -1,7 +1,15 @@
-import { formatCount, plural } from './render-summary-text.js';
 import type { LineList, ReasonCount, SubscriptionSummary } from './run-summary.js';
 
 const LINES_SHOWN = 5;
+
+// Rendered inside renderSummaryText, so its number helpers are not imported from there (no cycle).
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 /** The consent part of the summary a person reads (`--subscribe`). Counts and line numbers only. */
 export function renderSubscriptionText(summary: SubscriptionSummary): string[] {

@@ -1,3 +1,4 @@
+import type { FaultInjector } from './faults.js';
 import type { ImportJobStore } from './import-jobs.js';
 import type { ApiResponse } from './json-api.js';
 import type { ConsentStore } from './profile-consent.js';
@@ -10,6 +11,7 @@ export interface SandboxState {
   /** Marketing consent and suppressions, per profile. */
   consent: ConsentStore;
   accountName: string;
+  faults: FaultInjector;
 }
 
 export interface RouteRequest {

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { FaultInjector } from './faults.js';
 import { createImportJob, getImportErrors, getImportJob, getImportJobs } from './import-job-routes.js';
 import { ImportJobStore } from './import-jobs.js';
-import { failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
+import { CDN_CHALLENGE, failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
 import { getProfilesForList } from './list-member-routes.js';
 import { asksForProfileCount, getAccounts, getList, getLists } from './list-routes.js';
 import { matchRoute, PREDICTIVE_ANALYTICS_RATE_LIMIT, PROFILE_COUNT_RATE_LIMIT, type Operation, type OperationId } from './operations.js';
@@ -81,7 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new SandboxStore(options.lists ?? DEFAULT_SANDBOX_LISTS, Date.now());
   const jobs = new ImportJobStore(store, options.jobProcessing ?? { queuedMs: 200, profilesPerSecond: 50_000 }, faults);
   const consent = new ConsentStore();
-  const state: SandboxState = { store, jobs, consent, accountName: options.accountName ?? 'Sandbox Store' };
+  const state: SandboxState = { store, jobs, consent, accountName: options.accountName ?? 'Sandbox Store', faults };
   seedProfiles(options.profiles ?? [], state, Date.now());
   const limiter = new RateLimiter();
   const counters = { requests: {} as Record<string, number>, throttled: 0, faultsInjected: 0 };
@@ -139,6 +139,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (plan.fault.kind === 'server-error') {
       counters.faultsInjected += 1;
       return writeResponse(response, serverErrorResponse(plan.fault.status));
+    }
+    if (faults.shouldChallenge()) {
+      counters.faultsInjected += 1;
+      return writeResponse(response, CDN_CHALLENGE);
     }
 
     const authentication = authenticate(request.headers, keys);

@@ -105,6 +105,7 @@ describe('JSON errors', () => {
     ['[{"a": 1}] x', '<stdin>, line 1: unexpected content after the end of the JSON array'],
     ['[{"a": 1}\n{"b": 2}]', '<stdin>, line 2: expected "," or "]" after an array element, found "{"'],
     ['   \n', '<stdin>, line 2: the file holds no JSON; expected a JSON array of objects or {"profiles": [...]}'],
+    ['{"prof\tiles": []}', '<stdin>, line 1: a key of the top-level object is not valid JSON: bad control character in string literal'],
   ])('%j', async (content, message) => {
     const error = await readError(content, 'json');
     expect(error.message).toBe(message);
@@ -120,6 +121,16 @@ describe('JSON errors', () => {
   test('an unexpected token is reported without the text V8 quotes', async () => {
     const error = await readError('[{"email": "secret@example.com", "x": nope}]', 'json');
     expect(error.message).toBe("<stdin>, line 1: element 1 of the array is not valid JSON: unexpected token 'o'");
+  });
+
+  test('an unexpected token inside a long element: the excerpt V8 quotes, cut at both ends, is not reported either', async () => {
+    const error = await readError('[{"a": nope, "email": "secret@example.com",\n "note": "long enough for V8 to cut its quote"}]', 'json');
+    expect(error.message).toBe("<stdin>, line 1: element 1 of the array is not valid JSON: unexpected token 'o'");
+  });
+
+  test('a line break where a value should go is named as an escape: the message stays one line', async () => {
+    const error = await readError('[{"a": nul\n}]', 'json');
+    expect(error.message).toBe("<stdin>, line 1: element 1 of the array is not valid JSON: unexpected token '\\n'");
   });
 
   test('a truncated file', async () => {
@@ -173,5 +184,52 @@ describe('large integers', () => {
   test('a malformed NDJSON line with a large integer names the column as written', async () => {
     const error = await readError('{"id":12345678901234567890,}\n', 'ndjson');
     expect(error.message).toBe('<stdin>, line 1, column 28: this line is not valid JSON: expected double-quoted property name');
+  });
+});
+
+describe('JSON edge cases: deep nesting and keys that differ only by case', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  test.each([
+    [
+      'json',
+      `[\n{"email":"a@example.com"},\n{"email":"b@example.com","p":${nested(100_000)}}\n]`,
+      '<stdin>, line 3: element 2 of the array',
+    ],
+    ['ndjson', `{"email":"a@example.com"}\n{"email":"b@example.com","p":{"q":${nested(150)}}}\n`, '<stdin>, line 2: this line'],
+  ] as const)('%s: nesting deeper than 100 levels is one input error naming where', async (format, text, where) => {
+    const error = await readError(text, format);
+    expect(error.message).toBe(`${where} nests arrays and objects more than 100 levels deep, deeper than a profile can hold`);
+  });
+
+  test('100 levels, and brackets inside strings, are fine', async () => {
+    const { records } = await readText(`{"email":"a@example.com","p":${nested(99)},"s":"${'['.repeat(500)}"}\n`, 'ndjson');
+    expect(records).toHaveLength(1);
+  });
+
+  test.each([
+    ['json', '[{"email":"a@example.com","Email":"b@example.com"}]', '<stdin>, line 1: element 1 of the array'],
+    [
+      'ndjson',
+      '{"email":"a@example.com"}\n{"Email":"b@example.com"}\n{"email":"c@example.com","EMAIL":"d@example.com"}\n',
+      '<stdin>, line 3: this line',
+    ],
+  ] as const)('%s: keys that differ only by case in one object are reported', async (format, text, where) => {
+    const error = await readError(text, format);
+    expect(error.message).toMatch(
+      new RegExp(`^${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has the keys "email" and "(Email|EMAIL)", which differ only by case`),
+    );
+  });
+
+  test('objects that each spell a key their own way are read (the mapping matches names regardless of case)', async () => {
+    const { segment, records } = await readText('{"email":"a@example.com"}\n{"Email":"b@example.com"}\n', 'ndjson');
+    expect(records).toHaveLength(2);
+    expect(segment.columns).toEqual(['email', 'Email']);
+  });
+
+  test('keys that look like personal data are masked in the message', async () => {
+    const error = await readError('[{"email":"a@example.com","ann@example.com":1,"ANN@example.com":2}]', 'json');
+    expect(error.message).toContain('has the keys "<email address>" and "<email address>"');
+    expect(error.message).not.toMatch(/@example/);
   });
 });
