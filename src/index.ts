@@ -24,14 +24,31 @@ export {
 } from './errors.js';
 
 export type { PushConfirmation, PushPorts, PushRequest } from './export/push-request.js';
+export type { SubscribeRequest } from './export/push-subscription.js';
 export type { PushEvent, PushEventType, RemainingWork } from './export/push-events.js';
 export type { SegmentRequest } from './export/segment-request.js';
 export type { ValidateEvent, ValidateRequest } from './export/validate-segment.js';
 export type { ListListsRequest } from './export/list-lists.js';
 export type { KlaviyoConnection, ResolvedConnection } from './export/connection.js';
 export type { LockOwner, RunLock, RunLockOptions } from './state/run-lock.js';
-export type { SandboxHandle, SandboxKey, SandboxOptions, SandboxFaults, SandboxStats } from './sandbox/sandbox-types.js';
+export type {
+  SandboxHandle,
+  SandboxKey,
+  SandboxOptions,
+  SandboxFaults,
+  SandboxProfileConsent,
+  SandboxSeedProfile,
+  SandboxStats,
+} from './sandbox/sandbox-types.js';
 export type { KlaviyoList } from './klaviyo/klaviyo-client.js';
 export type { CsvDelimiter, SegmentFormat } from './source/source-record.js';
 export type { ExitCodeValue } from './errors.js';
-export type { DeliverySummary, JobSummary, LineList, ReasonCount, RunOutcome, RunSummary } from './report/run-summary.js';
+export type {
+  DeliverySummary,
+  JobSummary,
+  LineList,
+  ReasonCount,
+  RunOutcome,
+  RunSummary,
+  SubscriptionSummary,
+} from './report/run-summary.js';

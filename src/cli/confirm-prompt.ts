@@ -3,6 +3,7 @@ import { InterruptedError } from '../errors.js';
 import type { PushPorts } from '../index.js';
 import { formatCount } from '../report/render-summary-text.js';
 import type { CliContext, TextSink } from './cli-context.js';
+import { describeDoubleOptIn } from '../report/render-subscription-text.js';
 
 /**
  * Asks a yes/no question on the terminal; anything but y/yes is a no. Ctrl-C at the prompt (the
@@ -43,8 +44,9 @@ export function terminalConfirmation(context: CliContext, yes: boolean | undefin
   if (yes || !context.isStdinTerminal || !context.isStderrTerminal) return undefined;
   return (question, signal) => {
     const account = question.accountName === undefined ? '' : `account "${question.accountName}", `;
+    const doubleOptIn = question.confirmationEmails > 0 ? ` ${describeDoubleOptIn(question.listName, question.confirmationEmails)}` : '';
     return confirmOnTerminal(
-      `About to add ${formatCount(question.profiles)} profiles to ${account}list "${question.listName}" (${question.listId}). Continue?`,
+      `About to add ${formatCount(question.profiles)} profiles to ${account}list "${question.listName}" (${question.listId}).${doubleOptIn} Continue?`,
       context.stdin,
       context.stderr,
       signal,

@@ -1,5 +1,7 @@
 import type { PushEvent, RemainingWork, RunSummary } from '../index.js';
 import { formatCount, plural } from '../report/render-summary-text.js';
+import { describeDoubleOptIn } from '../report/render-subscription-text.js';
+import { subscriptionDoneFields } from './subscribe-options.js';
 import { DeliveryProgress } from './delivery-progress.js';
 import type { LogFields, RunLog } from './run-log.js';
 
@@ -94,6 +96,18 @@ export class PushEventLog {
         return log.event('stopping', `${event.reason} Finishing the requests in flight, then reporting.`, {}, 'warn');
       case 'rejects-written':
         return log.event('rejects-written', rejectsWrittenMessage(event), { rows: event.rows });
+      case 'double-opt-in':
+        return log.event('double-opt-in', describeDoubleOptIn(event.listName, event.confirmationEmails), fieldsOf(event), 'warn');
+      case 'subscribe':
+        return log.event('subscribe', `Looking up and subscribing ${plural(event.consenting, 'consenting profile')}...`, fieldsOf(event));
+      case 'subscribe-progress':
+        return log.live(`subscribing: ${formatCount(event.done)} of ${formatCount(event.total)} consenting rows`);
+      case 'subscribe-done': {
+        log.endLive();
+        const { subscribed, keptOptedOut, refused, notSubscribed, isComplete } = event;
+        const message = `Subscribed ${formatCount(subscribed)}; kept ${formatCount(keptOptedOut)} opted out; ${formatCount(refused)} refused by Klaviyo.`;
+        return log.event('subscribe-done', message, { subscribed, keptOptedOut, refused, notSubscribed }, isComplete ? 'info' : 'warn');
+      }
     }
   }
 }
@@ -127,6 +141,7 @@ export function doneFields(summary: RunSummary): LogFields {
     requests: delivery?.requests,
     retries: delivery?.retries,
     throttled: delivery?.throttled,
+    ...subscriptionDoneFields(summary.subscription),
     elapsedMs: summary.timings.totalMs,
   };
 }

@@ -64,7 +64,4 @@ export function subscriptionDoneFields(summary: SubscriptionSummary | null): Rec
   };
 }
 
-/** A consent step that left consenting rows unsubscribed (refused, failed, stopped) is not a full success. */
-export function isSubscriptionComplete(summary: SubscriptionSummary | null): boolean {
-  return summary === null || (summary.refused === 0 && summary.notSubscribed.count === 0 && summary.stoppedBy === null);
-}
+export { isSubscriptionComplete } from '../export/summarize-subscription.js';

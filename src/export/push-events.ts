@@ -42,7 +42,20 @@ export type PushEvent =
   | { readonly type: 'throttled'; readonly operation: string; readonly retryAfterMs: number }
   /** The run was asked to stop (signal or deadline): no new request starts. */
   | { readonly type: 'stopping'; readonly reason: string }
-  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number };
+  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number }
+  /** Before the first write, on a double opt-in list with --subscribe: at most this many confirmation emails. */
+  | { readonly type: 'double-opt-in'; readonly listId: string; readonly listName: string; readonly confirmationEmails: number }
+  /** The consent step starts: the consenting rows are looked up, then subscribed. */
+  | { readonly type: 'subscribe'; readonly consenting: number }
+  | { readonly type: 'subscribe-progress'; readonly done: number; readonly total: number }
+  | {
+      readonly type: 'subscribe-done';
+      readonly subscribed: number;
+      readonly keptOptedOut: number;
+      readonly refused: number;
+      readonly notSubscribed: number;
+      readonly isComplete: boolean;
+    };
 
 export type PushEventType = PushEvent['type'];
 

@@ -1,5 +1,6 @@
 import type { KlaviyoConnection } from './connection.js';
 import type { PushEvent } from './push-events.js';
+import type { SubscribeRequest } from './push-subscription.js';
 import type { SegmentRequest } from './segment-request.js';
 
 /** Everything a push needs, as values: nothing is read from the environment or the process. */
@@ -19,6 +20,11 @@ export interface PushRequest extends SegmentRequest {
   readonly jobTimeoutMs?: number;
   /** Cut requests in flight at once (after `signal`, they otherwise get 15 s to end). */
   readonly hardSignal?: AbortSignal;
+  /**
+   * After the import, subscribe the rows whose consent column says yes, except those Klaviyo reports
+   * as opted out. Absent: nobody's consent changes.
+   */
+  readonly subscribe?: SubscribeRequest;
 }
 
 /** What a push asks before its first write, when the caller supplies `confirm`. */
@@ -28,6 +34,8 @@ export interface PushConfirmation {
   /** undefined when the key may not read the account. */
   readonly accountName: string | undefined;
   readonly profiles: number;
+  /** A double opt-in list with --subscribe: at most this many people get a confirmation email (0 otherwise). */
+  readonly confirmationEmails: number;
 }
 
 /** What the caller plugs in: where events go, and who confirms. */

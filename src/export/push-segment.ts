@@ -21,6 +21,11 @@ import {
   sourceOf,
 } from './segment-request.js';
 import { summarizeRun } from './summarize-run.js';
+import { ConsentCandidates } from './consent-candidates.js';
+import { confirmationEmailsAhead, consentRequestOf, runSubscriptionStep } from './push-subscription.js';
+import { checkConsentRequest } from '../mapping/consent-mapping.js';
+import type { SubscriptionSummary } from '../report/run-summary.js';
+import { isSubscriptionComplete } from './summarize-subscription.js';
 
 /**
  * Pushes a segment file into a Klaviyo list: preflight, one pass over the file, the strict /
@@ -33,6 +38,8 @@ export async function pushSegment(request: PushRequest, ports: PushPorts = {}): 
   const emit = ports.onEvent ?? (() => undefined);
   const connection = resolveConnection(request.connection);
   batchLimitsOf(request);
+  // Before anything is read or sent: --subscribe without a consent column is a usage error.
+  if (request.subscribe) checkConsentRequest(consentRequestOf(request.subscribe), request.map ?? []);
   const stops = createPushStops(request.signal, request.hardSignal, request.timeoutMs);
   stops.soft.addEventListener(
     'abort',
@@ -75,7 +82,10 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
   try {
     const isStdin = request.file === '-';
     emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });
+    const subscribe = request.subscribe;
+    const candidates = new ConsentCandidates();
     const scan = await scanSegment({
+      ...(subscribe ? { consent: consentRequestOf(subscribe), onConsenting: (candidate) => candidates.push(candidate) } : {}),
       source: sourceOf(request),
       mapping: mappingRequestOf(request),
       limits: batchLimitsOf(request),
@@ -96,7 +106,45 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       batches: scan.batches,
     });
 
-    const finish = (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0): RunSummary => {
+    const confirmationEmails = confirmationEmailsAhead(list, candidates);
+    if (confirmationEmails > 0) emit({ type: 'double-opt-in', listId: list.id, listName: list.name, confirmationEmails });
+    const consentStep = async (shouldRun: boolean): Promise<SubscriptionSummary | undefined> => {
+      if (!subscribe || !scan.consent) return undefined;
+      const isRunning = shouldRun && candidates.size > 0;
+      if (isRunning) emit({ type: 'subscribe', consenting: candidates.size });
+      const step = await runSubscriptionStep({
+        client,
+        list,
+        request: subscribe,
+        scan: scan.consent,
+        candidates,
+        shouldRun,
+        signal: stops.soft,
+        onRefused: (refused) =>
+          rejects?.add({
+            line: refused.line,
+            index: refused.element,
+            reason: refused.reason,
+            detail: refused.detail,
+            fields: { [scan.mapping.emailColumn]: refused.email },
+          }),
+        onProgress: (done) => emit({ type: 'subscribe-progress', done, total: candidates.size }),
+      });
+      const summary = step.summary;
+      if (isRunning) {
+        emit({
+          type: 'subscribe-done',
+          subscribed: summary.subscribed.email + summary.subscribed.sms,
+          keptOptedOut: summary.keptOptedOutCount,
+          refused: summary.refused,
+          notSubscribed: summary.notSubscribed.count,
+          isComplete: isSubscriptionComplete(summary),
+        });
+      }
+      return summary;
+    };
+
+    const finish = (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0, subscription?: SubscriptionSummary): RunSummary => {
       const summary = summarizeRun(scan, {
         command: 'push',
         dryRun: false,
@@ -109,6 +157,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
         sendMs,
         outcome,
         delivery,
+        subscription,
       });
       rejects?.close();
       if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
@@ -116,10 +165,14 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     };
 
     const gate = gateOf(request, scan);
-    if (gate !== undefined) return finish(gate);
-    if (!(await isConfirmed(ports, client, list, scan, stops.soft))) return finish('declined');
+    if (gate !== undefined) return finish(gate, undefined, 0, await consentStep(false));
+    if (!(await isConfirmed(ports, client, list, scan, stops.soft, confirmationEmails))) {
+      return finish('declined', undefined, 0, await consentStep(false));
+    }
     const sent = await deliverScan({ request, client, list, scan, stager, rejects, stops, emit });
-    return finish(sent.outcome, sent.delivery, sent.sendMs);
+    // Consent comes after the import, and only when the import got somewhere and the run was not stopped.
+    const subscription = await consentStep(!stops.soft.aborted && sent.delivery.sent + sent.delivery.resumedBatches > 0);
+    return finish(sent.outcome, sent.delivery, sent.sendMs, subscription);
   } finally {
     rejects?.close();
     await stager.dispose();
@@ -134,11 +187,18 @@ export function gateOf(request: Pick<PushRequest, 'strict'>, scan: Pick<ScanResu
 }
 
 /** Writing to the wrong list is the costly mistake: the caller may show what will happen and ask. */
-async function isConfirmed(ports: PushPorts, client: KlaviyoClient, list: KlaviyoList, scan: ScanResult, signal: AbortSignal) {
+async function isConfirmed(
+  ports: PushPorts,
+  client: KlaviyoClient,
+  list: KlaviyoList,
+  scan: ScanResult,
+  signal: AbortSignal,
+  confirmationEmails: number,
+) {
   if (!ports.confirm || scan.validProfiles === 0) return true;
   const accountName = await client.getAccount().then(
     (account) => account.name,
     () => undefined,
   );
-  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles: scan.validProfiles }, signal);
+  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles: scan.validProfiles, confirmationEmails }, signal);
 }

@@ -1,7 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { ExitCode, InterruptedError } from '../errors.js';
 
 /** After a stop is asked for, in-flight requests get this long to end before they are cut. */
 const IN_FLIGHT_GRACE_MS = 15_000;
+/** Every request waiting for its rate limiter listens to the stops: the consent step keeps dozens waiting, past Node's warning at 10. */
+const SIGNAL_LISTENERS = 200;
 
 export interface PushStops {
   /** Stop starting work: the caller's signal or the deadline. */
@@ -28,6 +31,7 @@ export function createPushStops(
   }
   const soft = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
   const hard = hardSignal ? AbortSignal.any([hardSignal, grace.signal]) : grace.signal;
+  setMaxListeners(SIGNAL_LISTENERS, soft, hard);
   soft.addEventListener(
     'abort',
     () => {

@@ -37,6 +37,11 @@ export function summarizeSubscription(context: SubscriptionContext): Subscriptio
   };
 }
 
+/** A consent step that left consenting rows unsubscribed (refused, failed, stopped) is not a full success. */
+export function isSubscriptionComplete(summary: SubscriptionSummary | null): boolean {
+  return summary === null || (summary.refused === 0 && summary.notSubscribed.count === 0 && summary.stoppedBy === null);
+}
+
 function sorted(list: LineList): LineList {
   const ascending = (a: number, b: number) => a - b;
   return { ...list, lines: [...list.lines].sort(ascending), ...(list.elements ? { elements: [...list.elements].sort(ascending) } : {}) };

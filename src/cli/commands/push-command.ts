@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { acquireRunLock, pushSegment, type ExitCodeValue, type RunLock } from '../../index.js';
+import { acquireRunLock, ExitCode, pushSegment, type ExitCodeValue, type RunLock, type RunSummary } from '../../index.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
@@ -11,8 +11,9 @@ import { RunLog, type LogFormat } from '../run-log.js';
 import { consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
 import { segmentRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 import { runValidate } from './validate-command.js';
+import { isSubscriptionComplete, subscribeRequestOf, type SubscribeCommandOptions } from '../subscribe-options.js';
 
-export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions {
+export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOptions, SubscribeCommandOptions {
   list: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -31,6 +32,7 @@ export const DEFAULT_STATE_DIR = '.klaviyo-export';
 /** `push`: one push per list and state directory (the lock), rendered as the user asked. */
 export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
   if (options.dryRun) return runValidate(context, file, options, 'push');
+  const subscribe = subscribeRequestOf(options);
   const connection = resolveConnection(context, options);
   const output = consoleOutputOf(context, options);
   const quiet = Boolean(options.quiet);
@@ -59,17 +61,34 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         timeoutMs: options.timeout,
         jobTimeoutMs: options.jobTimeout,
         hardSignal: context.hardSignal,
+        subscribe,
       },
       { onEvent: (event) => events.render(event), confirm: terminalConfirmation(context, options.yes) },
     );
     log.endLive();
     writeRunOutputs(summary, { output, reportPath: options.report });
-    log.record('done', doneFields(summary), isCompleteOutcome(summary.outcome) ? 'info' : 'warn');
+    const isComplete = isCompleteOutcome(summary.outcome) && isSubscriptionComplete(summary.subscription);
+    log.record('done', doneFields(summary), isComplete ? 'info' : 'warn');
     publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
-    return exitCodeOf(summary.outcome);
+    return exitCodeWithConsent(summary, log);
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * A key without subscriptions:write is met at the first subscribe request, after the import: the
+ * summary reports both, and the run ends as a permission error (exit 3). Consenting rows refused or
+ * not subscribed make a successful import exit 1.
+ */
+function exitCodeWithConsent(summary: RunSummary, log: RunLog): ExitCodeValue {
+  const code = exitCodeOf(summary.outcome);
+  const subscription = summary.subscription;
+  if (subscription?.stoppedBy) {
+    log.event('error', subscription.stoppedBy, { exitCode: ExitCode.auth }, 'error');
+    return ExitCode.auth;
+  }
+  return code === ExitCode.success && !isSubscriptionComplete(subscription) ? ExitCode.notDelivered : code;
 }
 
 function logTakeover(log: RunLog, lock: RunLock, listId: string): void {

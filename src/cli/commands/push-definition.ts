@@ -2,12 +2,17 @@ import { Option, type Command } from 'commander';
 import { addConnectionOptions } from '../connection-options.js';
 import { parseDuration, parseLogFormat } from '../option-parsers.js';
 import { addSegmentOptions } from '../segment-options.js';
+import { addSubscribeOptions } from '../subscribe-options.js';
 
 /**
  * The push command's argument and options, without its action: the program runs it, and a saved
  * export (`run`) parses its options with this same definition, so both accept exactly the same.
  */
 export function definePushCommand(command: Command): Command {
+  return addSubscribeOptions(definePushOptions(command));
+}
+
+function definePushOptions(command: Command): Command {
   return addConnectionOptions(
     addSegmentOptions(
       command
