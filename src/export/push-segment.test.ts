@@ -47,7 +47,7 @@ describe('pushSegment', () => {
         return Promise.resolve(false);
       },
     });
-    expect(questions).toEqual([{ listId: LIST, listName: 'Newsletter', accountName: 'Sandbox Store', profiles: 1 }]);
+    expect(questions).toEqual([{ listId: LIST, listName: 'Newsletter', accountName: 'Sandbox Store', profiles: 1, confirmationEmails: 0 }]);
     expect(summary.outcome).toBe('declined');
     expect(sandbox.stats().jobsCreated).toBe(0);
   });
