@@ -169,6 +169,18 @@ describe('push --subscribe', () => {
     expect(sandbox!.stats().requests).toEqual({});
   });
 
+  it.each([
+    [['--subscribe', 'push', '--email-consent-column', 'Accepts Email Marketing'], '--subscribe "push" is not a channel'],
+    [['--email-consent-column', 'Accepts Email Marketing'], '--email-consent-column is only used with --subscribe email'],
+    [['--subscribe', 'email', '--email-consent-column', 'Opt In'], 'Column "Opt In" given to --email-consent-column is not in'],
+  ])('refuses %j (exit 2), subscribing nobody', async (args, message) => {
+    await start();
+    const result = await push(MIXED, args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(sandbox!.stats().requests.bulk_subscribe_profiles).toBeUndefined();
+  });
+
   it('rejects a row whose consent it cannot read, with its line, into the rejects file', async () => {
     await start();
     const file = writeCsv(['Email,Accepts Email Marketing', 'ann@example.com,yes', 'bo@example.com,pending']);
