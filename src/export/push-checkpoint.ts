@@ -32,6 +32,8 @@ export function fingerprintOf(
       // Only when given, so that checkpoints written before --encoding existed still match.
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.hasHeader === false ? { header: false } : {}),
+      // --subscribe's consent columns reject rows whose consent cannot be read: they shape the requests too.
+      ...(scan.consent === undefined ? {} : { consent: scan.consent.mapping }),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
     },
