@@ -111,6 +111,8 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
     .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
+    .option('--double-opt-in', 'the lists use double opt-in: subscribing sends confirmation emails (see --subscribe)')
+    .option('--unsubscribed <file>', 'emails (one a line) of profiles that already unsubscribed, to rehearse --subscribe')
     .addOption(new Option('--cdn-challenge-rate <rate>', 'share of requests (0-1) answered by a CDN challenge page').argParser(parseRate))
     .option('--refuse-emails <file>', 'emails (one a line) that Klaviyo refuses, as --refuse-as says')
     .addOption(

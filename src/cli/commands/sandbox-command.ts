@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
-import { DEFAULT_SANDBOX_KEY, startSandbox, type SandboxFaults } from '../../index.js';
+import { DEFAULT_SANDBOX_KEY, startSandbox, type SandboxFaults, type SandboxSeedProfile } from '../../index.js';
+import { DEFAULT_SANDBOX_LISTS } from '../../sandbox/sandbox-types.js';
 import type { RefuseEmailsAs } from '../../sandbox/sandbox-types.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -19,6 +20,10 @@ export interface SandboxCommandOptions {
   importErrorPointer?: 'profile' | 'data';
   importErrorPayload?: 'sent' | 'none';
   unknownJobStatus?: string;
+  /** The lists use double opt-in: subscribing sends confirmation emails. */
+  doubleOptIn?: boolean;
+  /** Emails (one a line) of profiles that already unsubscribed from email marketing. */
+  unsubscribed?: string;
 }
 
 export const SANDBOX_FAULTS_HELP = `
@@ -61,6 +66,30 @@ export function parseImportErrorPointer(value: string): 'profile' | 'data' {
   throw new InvalidArgumentError('Use data or profile.');
 }
 
+/** `--unsubscribed <file>`: profiles that opted out before the rehearsal, to see them kept out. */
+function unsubscribedProfiles(context: CliContext, path: string): SandboxSeedProfile[] {
+  const at = new Date().toISOString();
+  return readEmailLines(context, path, '--unsubscribed').map((email) => ({
+    email,
+    emailConsent: 'UNSUBSCRIBED',
+    emailConsentAt: at,
+    suppressions: [{ reason: 'UNSUBSCRIBE', at }],
+  }));
+}
+
+function readEmailLines(context: CliContext, path: string, option: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(resolve(context.cwd, path), 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
 function faultsOf(context: CliContext, options: SandboxCommandOptions): SandboxFaults {
   const faults: SandboxFaults = {};
   if (options.seed !== undefined) faults.seed = options.seed;
@@ -92,6 +121,8 @@ export async function runSandbox(context: CliContext, options: SandboxCommandOpt
   const faults = faultsOf(context, options);
   const sandbox = await startSandbox({
     faults,
+    ...(options.doubleOptIn ? { lists: DEFAULT_SANDBOX_LISTS.map((list) => ({ ...list, optInProcess: 'double_opt_in' as const })) } : {}),
+    ...(options.unsubscribed === undefined ? {} : { profiles: unsubscribedProfiles(context, options.unsubscribed) }),
     host: options.host,
     port: options.port,
     keys: [{ key, scopes: 'all' }],
