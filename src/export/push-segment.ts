@@ -4,6 +4,7 @@ import type { DeliverySummary, RunOutcome, RunSummary } from '../report/run-summ
 import { ensureStateDir } from '../state/atomic-file.js';
 import { stagingDirectory } from '../state/state-file-name.js';
 import { BatchStager } from './batch-stager.js';
+import { LateRejects } from './late-rejects.js';
 import { connectKlaviyo, resolveConnection } from './connection.js';
 import { runPreflight } from './preflight.js';
 import { deliverScan } from './push-delivery.js';
@@ -72,8 +73,11 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
 
   const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
   const rejects = openRejectsFile(request);
+  const isStdin = request.file === '-';
+  // Rows that delivery does not deliver get their original columns from the file once it ends.
+  const lateRejects = rejects && !isStdin ? new LateRejects() : undefined;
+  let emailColumn: string | undefined;
   try {
-    const isStdin = request.file === '-';
     emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });
     const scan = await scanSegment({
       source: sourceOf(request),
@@ -96,7 +100,10 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       batches: scan.batches,
     });
 
-    const finish = (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0): RunSummary => {
+    emailColumn = scan.mapping.emailColumn;
+    const finish = async (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0): Promise<RunSummary> => {
+      if (rejects && lateRejects)
+        await lateRejects.writeTo(rejects, { ...sourceOf(request), signal: stops.hard }, scan.mapping.emailColumn);
       const summary = summarizeRun(scan, {
         command: 'push',
         dryRun: false,
@@ -116,10 +123,17 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     };
 
     const gate = gateOf(request, scan);
-    if (gate !== undefined) return finish(gate);
-    if (!(await isConfirmed(ports, client, list, scan, stops.soft))) return finish('declined');
-    const sent = await deliverScan({ request, client, list, scan, stager, rejects, stops, emit });
-    return finish(sent.outcome, sent.delivery, sent.sendMs);
+    if (gate !== undefined) return await finish(gate);
+    if (!(await isConfirmed(ports, client, list, scan, stops.soft))) return await finish('declined');
+    const sent = await deliverScan({ request, client, list, scan, stager, rejects, lateRejects, stops, emit });
+    return await finish(sent.outcome, sent.delivery, sent.sendMs);
+  } catch (error) {
+    // A run that fails after sending still leaves what it knows in the rejects file; its own error,
+    // not one met while writing that, is what the caller must see.
+    if (rejects && lateRejects && emailColumn !== undefined && !lateRejects.isWritten) {
+      await lateRejects.writeTo(rejects, { ...sourceOf(request), signal: stops.hard }, emailColumn).catch(() => undefined);
+    }
+    throw error;
   } finally {
     rejects?.close();
     await stager.dispose();
