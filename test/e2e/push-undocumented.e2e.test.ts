@@ -148,6 +148,19 @@ describe('the rejects file is fit to fix and push again', () => {
   }, 120_000);
 });
 
+describe('outputs checked before anything is sent', () => {
+  it('refuses a --report path that cannot be written (exit 2), with no request made', async () => {
+    await start({});
+    const dir = tempDir();
+    const { file } = writeSegment(10, { dir });
+    const result = await push(file, dir, ['--report', join(dir, 'no-such-dir', 'report.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/report\.json.*cannot write the report there \(ENOENT\)/);
+    expect(sandbox!.stats().profilesReceived).toBe(0);
+    expect(members()).toEqual([]);
+  }, 60_000);
+});
+
 describe('import errors', () => {
   it('whose pointer is only /data are tied to their rows by original_payload', async () => {
     await start({
