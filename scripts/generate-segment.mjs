@@ -4,7 +4,7 @@
 // Usage: node scripts/generate-segment.mjs <rows> <out.csv> [seed]
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mulberry32 } from '../dist/sandbox/faults.js';
+import { mulberry32 } from '../dist/prng.js';
 
 const FIRST = [
   'Ann',
