@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../dist/sandbox/sandbox-server.js';
 import { DEFAULT_SANDBOX_KEY } from '../dist/sandbox/sandbox-types.js';
-import { generateSegment } from './generate-segment.mjs';
+import { BENCH_MAPPING, generateSegment } from './generate-segment.mjs';
 import { fmt, runMeasured } from './lib/measure.mjs';
 import { compareMembers } from './lib/compare-members.mjs';
 
@@ -55,33 +55,7 @@ async function measurePush(name, extraArgs, targets) {
   try {
     console.log(`\nPushing ${count(rows)} rows (${fmt(sizeMb)} MB) to list ${LIST_ID} on the sandbox at ${sandbox.url}, ${name}...`);
     result = await runMeasured(
-      [
-        'push',
-        '--list',
-        LIST_ID,
-        '--yes',
-        '--json',
-        file,
-        '--state-dir',
-        stateDir,
-        '--map',
-        'first_name=First Name',
-        '--map',
-        'last_name=Last Name',
-        '--map',
-        'location.city=City',
-        '--map',
-        'location.region=State',
-        '--map',
-        'location.zip=ZIP',
-        '--map',
-        'properties.tier=Tier',
-        '--map',
-        'external_id=customer_id',
-        '--map',
-        'properties.signup_date=Signup Date',
-        ...extraArgs,
-      ],
+      ['push', '--list', LIST_ID, '--yes', '--json', file, '--state-dir', stateDir, ...BENCH_MAPPING, ...extraArgs],
       {
         env: { KLAVIYO_BASE_URL: sandbox.url, KLAVIYO_API_KEY: DEFAULT_SANDBOX_KEY },
         nodeArgs: isProfiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],

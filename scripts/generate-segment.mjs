@@ -4,7 +4,7 @@
 // Usage: node scripts/generate-segment.mjs <rows> <out.csv> [seed]
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mulberry32 } from '../dist/sandbox/faults.js';
+import { mulberry32 } from '../dist/prng.js';
 
 const FIRST = [
   'Ann',
@@ -66,6 +66,26 @@ function csvField(value) {
 }
 
 /** Returns { rows, expectedEmails: Set<string> } (lower-cased emails that should reach the list). */
+/** The bench file's columns mapped to Klaviyo fields, as both benchmarks push and validate it. */
+export const BENCH_MAPPING = [
+  '--map',
+  'first_name=First Name',
+  '--map',
+  'last_name=Last Name',
+  '--map',
+  'location.city=City',
+  '--map',
+  'location.region=State',
+  '--map',
+  'location.zip=ZIP',
+  '--map',
+  'properties.tier=Tier',
+  '--map',
+  'external_id=customer_id',
+  '--map',
+  'properties.signup_date=Signup Date',
+];
+
 export async function generateSegment(rows, outPath, seed = 42, { collectExpected = false } = {}) {
   const random = mulberry32(seed);
   const pick = (items) => items[Math.floor(random() * items.length)];

@@ -68,6 +68,34 @@ export class KlaviyoApiError extends ExportError {
   }
 }
 
+/**
+ * A local failure (disk full, an unreadable staged body, a checkpoint that cannot be written) after
+ * uploads had begun: some profiles may be in Klaviyo already, so it is never "nothing sent" (2).
+ */
+export class DeliveryStoppedError extends ExportError {
+  constructor(cause: unknown) {
+    super(
+      `Stopped after uploads had begun, on a local failure: ${describeLocalFailure(cause)}. The requests in flight were allowed to end and the checkpoint is kept: fix the cause and run the same command again to resume.`,
+      ExitCode.notDelivered,
+      { cause },
+    );
+  }
+}
+
+function describeLocalFailure(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const known: Record<string, string> = {
+    ENOSPC: 'the disk is full (ENOSPC)',
+    EROFS: 'the file system is read-only (EROFS)',
+    EACCES: 'permission denied (EACCES)',
+    EPERM: 'operation not permitted (EPERM)',
+    ENOENT: 'a staged request body or the checkpoint disappeared (ENOENT)',
+    EIO: 'an input/output error (EIO)',
+  };
+  if (code !== undefined && known[code] !== undefined) return known[code];
+  return cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause);
+}
+
 /** Another run holds the lock for this list and state directory. */
 export class LockedError extends ExportError {
   constructor(message: string) {

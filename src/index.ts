@@ -5,6 +5,7 @@
 export { pushSegment } from './export/push-segment.js';
 export { validateSegment } from './export/validate-segment.js';
 export { listLists } from './export/list-lists.js';
+export { verifySegment } from './export/verify-segment.js';
 export { resolveConnection } from './export/connection.js';
 export { acquireRunLock } from './state/run-lock.js';
 export { startSandbox } from './sandbox/sandbox-server.js';
@@ -29,6 +30,8 @@ export type { PushEvent, PushEventType, RemainingWork } from './export/push-even
 export type { SegmentRequest } from './export/segment-request.js';
 export type { ValidateEvent, ValidateRequest } from './export/validate-segment.js';
 export type { ListListsRequest } from './export/list-lists.js';
+export type { VerifyEvents, VerifyPlan, VerifyPorts, VerifyRequest } from './export/verify-segment.js';
+export type { VerifyOutcome, VerifySummary } from './report/verify-summary.js';
 export type { KlaviyoConnection, ResolvedConnection } from './export/connection.js';
 export type { LockOwner, RunLock, RunLockOptions } from './state/run-lock.js';
 export type {

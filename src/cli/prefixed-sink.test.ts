@@ -26,4 +26,10 @@ describe('PrefixedSink', () => {
     expect(Object.keys(JSON.parse(json!) as object)[0]).toBe('export');
     expect(text).toBe('[b2b] {not json');
   });
+
+  it('keeps a GitHub Actions workflow command at the start of its line, naming the export in its message', () => {
+    const { written, target } = sinkInto();
+    new PrefixedSink(target, 'vip').write('::notice title=klaviyo-export push::Delivered: 2 of 2.\n::error::Failed.\n');
+    expect(written.join('')).toBe('::notice title=klaviyo-export push::[vip] Delivered: 2 of 2.\n::error::[vip] Failed.\n');
+  });
 });

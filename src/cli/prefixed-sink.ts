@@ -37,6 +37,9 @@ export class PrefixedSink implements TextSink {
         // Not a JSON line after all: prefixed like text.
       }
     }
+    // A GitHub Actions workflow command is read only at the start of a line: the name goes in its message.
+    const command = /^::[a-z-]+( [^:]*)?::/.exec(line);
+    if (command) return `${command[0]}[${this.#name}] ${line.slice(command[0].length)}`;
     return line === '' ? line : `[${this.#name}] ${line}`;
   }
 }

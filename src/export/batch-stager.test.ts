@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildProfileImportBody, createProfileImportEnvelope, serializeProfileResource } from '../klaviyo/profile-import-payload.js';
 import { profileResourcesOf, withoutProfiles } from './batch-contents.js';
 import { BatchStager } from './batch-stager.js';
+import { ExitCode, UsageError } from '../errors.js';
 
 const envelope = createProfileImportEnvelope('LIST01');
 const resources = ['a', 'b', 'c', 'd'].map((name) => serializeProfileResource({ email: `${name}@example.com` }));
@@ -51,5 +52,21 @@ describe('withoutProfiles', () => {
     const next = withoutProfiles(body, envelope, new Set(removed));
     expect(next.kept).toEqual(kept);
     expect(next.body).toBe(envelope.head + kept.map((i) => resources[i]).join(',') + envelope.tail);
+  });
+
+  it('stops with one sentence and exit 2 when a body cannot be written (nothing sent yet)', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'stager-test-'));
+    parents.push(parent);
+    const stager = await BatchStager.create(join(parent, 'staging'));
+    await rm(join(parent, 'staging'), { recursive: true }); // as a full or vanished disk would
+    const body = Buffer.from(buildProfileImportBody(envelope, resources));
+    const error: unknown = await stager
+      .stage({ index: 0, exportIndex: 0, profiles: 4, lines: Uint32Array.from([2, 3, 5, 9]), bodyBytes: 123, body })
+      .catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(ExitCode.usage);
+    expect((error as UsageError).message).toMatch(
+      /^Cannot keep the request bodies in the state directory \(.*staging: ENOENT\).*Nothing was sent\.$/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError } from '../errors.js';
+import { InternalError, UsageError } from '../errors.js';
 import type { PlannedBatch } from './batch-planner.js';
 
 /** A batch whose request body waits on disk: parsing happens once, uploading reads it back. */
@@ -30,9 +30,13 @@ export class BatchStager {
   }
 
   static async create(directory: string): Promise<BatchStager> {
-    await rm(directory, { recursive: true, force: true });
-    // Its parent, the state directory, exists: the run holds its lock there.
-    await mkdir(directory, { mode: 0o700 });
+    try {
+      await rm(directory, { recursive: true, force: true });
+      // Its parent, the state directory, exists: the run holds its lock there.
+      await mkdir(directory, { mode: 0o700 });
+    } catch (error) {
+      throw cannotStage(directory, error);
+    }
     return new BatchStager(directory);
   }
 
@@ -43,7 +47,10 @@ export class BatchStager {
   async stage(batch: PlannedBatch): Promise<void> {
     const path = join(this.#directory, `batch-${String(batch.index).padStart(6, '0')}.json`);
     if (!batch.body) throw new InternalError('A batch to stage has no body: the planner was not asked to write bodies.');
-    await writeFile(path, batch.body, { mode: 0o600 });
+    // Before the first upload: a full disk stops the run with nothing sent (the caller disposes of what was staged).
+    await writeFile(path, batch.body, { mode: 0o600 }).catch((error: unknown) => {
+      throw cannotStage(this.#directory, error);
+    });
     this.#batches.push({
       index: batch.index,
       exportIndex: batch.exportIndex,
@@ -63,4 +70,12 @@ export class BatchStager {
   async dispose(): Promise<void> {
     await rm(this.#directory, { recursive: true, force: true });
   }
+}
+
+function cannotStage(directory: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new UsageError(
+    `Cannot keep the request bodies in the state directory (${directory}: ${code}); free space or choose another --state-dir. Nothing was sent.`,
+    { cause: error },
+  );
 }

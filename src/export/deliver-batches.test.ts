@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, KlaviyoApiError } from '../errors.js';
+import { AuthError, DeliveryStoppedError, ExitCode, KlaviyoApiError } from '../errors.js';
+import { MemoryJournal } from './delivery-journal.js';
 import { profileResourcesOf } from './batch-contents.js';
 import {
   emailOfLine,
@@ -262,6 +263,25 @@ describe('deliverBatches: requests that fail', () => {
       [3, 'not_delivered', 'Klaviyo did not accept the request: POST answered 503 after 4 attempts.'],
     ]);
     expect(run.result).toMatchObject({ accepted: 2, imported: 2, notDelivered: 2 });
+  });
+
+  it('stops new uploads on a local failure after the first write, lets the requests in flight end, and says so (exit 1)', async () => {
+    const diskFull = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const journal = new MemoryJournal();
+    const recordSubmitted = journal.recordSubmitted.bind(journal);
+    journal.recordSubmitted = (batchIndex, jobId) => (batchIndex === 1 ? Promise.reject(diskFull) : recordSubmitted(batchIndex, jobId));
+    const fake = new FakeKlaviyo({});
+    const error: unknown = await runDelivery({ sizes: [2, 2, 2, 2, 2, 2], concurrency: 1, journal, fake }).catch(
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(DeliveryStoppedError);
+    expect((error as DeliveryStoppedError).exitCode).toBe(ExitCode.notDelivered);
+    expect((error as DeliveryStoppedError).message).toMatch(
+      /^Stopped after uploads had begun, on a local failure: the disk is full \(ENOSPC\)\..*checkpoint is kept/,
+    );
+    // The first request went through, the second met the full disk; no upload started after it.
+    expect(fake.posts).toHaveLength(2);
+    expect(journal.submittedJob(0) ?? journal.confirmedBatch(0)?.jobId).toBeDefined();
   });
 
   it('throws the AuthError when the key is refused before anything was sent', async () => {

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { AuthError, KlaviyoApiError } from '../errors.js';
+import { AuthError, DeliveryStoppedError, ExportError, KlaviyoApiError } from '../errors.js';
 import type { ApiErrorObject, CreateImportJobResult, ImportJob } from '../klaviyo/klaviyo-client.js';
 import { mergeBatchRecords } from './batch-record.js';
 import { RemainingProfiles } from './remaining-profiles.js';
@@ -41,7 +41,22 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
     if (!fatal.signal.aborted) fatal.abort(error);
   };
   const runOptions = { ...options, signal };
-  await Promise.all(options.batches.map((batch) => deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal })));
+  // A local failure (disk, staged body, checkpoint) stops new uploads too; those in flight end first.
+  let localFailure: { error: unknown } | undefined;
+  const onLocalFailure = (error: unknown) => {
+    // After the first local failure, any other is most likely the same cause: the first names it.
+    localFailure ??= { error };
+    if (!fatal.signal.aborted) fatal.abort(error);
+  };
+  await Promise.all(
+    options.batches.map((batch) =>
+      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure }).catch((error: unknown) => {
+        if (error instanceof ExportError || (localFailure === undefined && options.signal?.aborted)) throw error;
+        onLocalFailure(error);
+      }),
+    ),
+  );
+  if (localFailure) throw new DeliveryStoppedError(localFailure.error);
   // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
   if (fatal.signal.aborted && result.accepted === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
   return result;
@@ -54,6 +69,8 @@ interface BatchContext {
   readonly gate: FirstUploadGate;
   readonly result: DeliveryResult;
   readonly onFatal: (error: AuthError) => void;
+  /** Called inside the upload slot, so that the next queued upload already sees the stop. */
+  readonly onLocalFailure: (error: unknown) => void;
 }
 
 /** One batch's delivery: its parts' records, and whether every part reached a final job. */
@@ -173,14 +190,21 @@ async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (
       const answered = await run.gate.enter();
       try {
         if (signal?.aborted) return undefined;
-        const body = await part.body();
+        const body = await part.body().catch((error: unknown) => {
+          run.onLocalFailure(error);
+          throw error;
+        });
         if (signal?.aborted) return undefined;
         // Raised inside the limiter, so that the next queued upload already sees the abort.
         const created = await options.client.createProfileImportJob(body).catch((error: unknown) => {
           if (error instanceof AuthError) onFatal(error);
           throw error;
         });
-        if (created.kind === 'accepted') await recordAccepted?.(created.job.id);
+        if (created.kind === 'accepted')
+          await recordAccepted?.(created.job.id).catch((error: unknown) => {
+            run.onLocalFailure(error);
+            throw error;
+          });
         return created;
       } finally {
         answered();

@@ -5,6 +5,7 @@ import { attributesToFields } from './attributes-to-fields.js';
 import type { DeliveryEvents, DeliveryResult } from './delivery-types.js';
 import type { PushEvent } from './push-events.js';
 import { ReasonTally } from './reason-tally.js';
+import type { LateRejects } from './late-rejects.js';
 import type { RejectsFile } from './rejects-file.js';
 import { summarizeDelivery } from './summarize-run.js';
 
@@ -17,12 +18,24 @@ export class DeliveryAccounting {
   readonly #notDelivered = emptyLineList();
   readonly #unconfirmed = emptyLineList();
   readonly #rejects: RejectsFile | undefined;
+  readonly #late: LateRejects | undefined;
   readonly #mapping: ProfileMapping;
   readonly #emit: (event: PushEvent) => void;
   readonly #batches: number;
 
-  constructor(options: { rejects: RejectsFile | undefined; mapping: ProfileMapping; batches: number; emit: (event: PushEvent) => void }) {
+  /**
+   * With `late`, rows go there, to be written with their original columns once the run ends;
+   * without it (standard input cannot be read again), they are written at once with the values sent.
+   */
+  constructor(options: {
+    rejects: RejectsFile | undefined;
+    late?: LateRejects | undefined;
+    mapping: ProfileMapping;
+    batches: number;
+    emit: (event: PushEvent) => void;
+  }) {
     this.#rejects = options.rejects;
+    this.#late = options.late;
     this.#mapping = options.mapping;
     this.#batches = options.batches;
     this.#emit = options.emit;
@@ -34,22 +47,19 @@ export class DeliveryAccounting {
       onUndelivered: (profile) => {
         if (profile.kind === 'refused') this.#refused.add(profile.reason, profile.description, profile.line, profile.element);
         else addLine(this.#notDelivered, profile.line, profile.element);
-        const fields = attributesToFields(profile.attributes, this.#mapping);
-        this.#rejects?.add({ line: profile.line, index: profile.element, reason: profile.reason, detail: profile.detail, fields });
+        const row = { line: profile.line, index: profile.element, reason: profile.reason, detail: profile.detail };
+        if (this.#late) this.#late.add({ ...row, element: profile.element, email: emailOf(profile.attributes) });
+        else this.#rejects?.add({ ...row, fields: attributesToFields(profile.attributes, this.#mapping) });
       },
       onAccepted: (batch, job) =>
         this.#emit({ type: 'accepted', batch: batch.index, batches: this.#batches, jobId: job.id, profiles: batch.profiles }),
       onFinished: (_batch, job) => this.#emit({ type: 'confirmed', jobId: job.id, imported: job.completedCount }),
       onUnconfirmed: (line, jobId, element) => {
         addLine(this.#unconfirmed, line, element);
-        // Its values are in the file at that line: parsing every request body back would cost more than it tells.
-        this.#rejects?.add({
-          line,
-          index: element,
-          reason: 'unconfirmed',
-          detail: `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`,
-          fields: {},
-        });
+        const detail = `Sent in Klaviyo import job ${jobId}, which was not followed to its end; run the same command again to follow it up.`;
+        if (this.#late) this.#late.add({ line, element, reason: 'unconfirmed', detail });
+        // From standard input: parsing every request body back would cost more than it tells.
+        else this.#rejects?.add({ line, index: element, reason: 'unconfirmed', detail, fields: {} });
       },
     };
   }
@@ -62,4 +72,9 @@ export class DeliveryAccounting {
       requests: stats,
     });
   }
+}
+
+function emailOf(attributes: Record<string, unknown> | undefined): string | undefined {
+  const email = attributes?.email;
+  return typeof email === 'string' ? email : undefined;
 }

@@ -1,4 +1,5 @@
-import { lstatSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputFileError } from '../errors.js';
 
 /**
@@ -24,5 +25,20 @@ function statOf(path: string, stat: (path: string) => Stats): Stats | undefined 
     return stat(path);
   } catch {
     return undefined; // missing, or unreadable: opening it reports the actual problem
+  }
+}
+
+/**
+ * For an output written only when the run ends (the --report file): checked before anything is
+ * sent, so that a typo in its directory does not cost the summary of a finished push.
+ */
+export function checkLaterOutputPath(path: string, what: string, inputPath: string | undefined): void {
+  checkOutputPath(path, what, inputPath);
+  const target = statOf(path, statSync) === undefined ? dirname(path) : path;
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputFileError(path, {}, `cannot write the ${what} there (${code}).`, { cause: error });
   }
 }

@@ -11,6 +11,7 @@ import type { PushEvent } from './push-events.js';
 import { isCheckpointDone, outcomeOf, remainingWork } from './push-outcome.js';
 import type { PushRequest } from './push-request.js';
 import type { PushStops } from './push-stops.js';
+import type { LateRejects } from './late-rejects.js';
 import type { RejectsFile } from './rejects-file.js';
 import type { ScanResult } from './scan-segment.js';
 import { batchSizeOf, maxPerExportOf } from './segment-request.js';
@@ -27,6 +28,7 @@ export interface DeliveryRun {
   readonly scan: ScanResult;
   readonly stager: BatchStager;
   readonly rejects: RejectsFile | undefined;
+  readonly lateRejects: LateRejects | undefined;
   readonly stops: PushStops;
   readonly emit: (event: PushEvent) => void;
 }
@@ -43,7 +45,13 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
   });
   const journal = await openCheckpoint(request.stateDir, fingerprint, Boolean(request.restart), emit);
   const sendStartedAt = Date.now();
-  const accounting = new DeliveryAccounting({ rejects: run.rejects, mapping: scan.mapping, batches: scan.batches, emit });
+  const accounting = new DeliveryAccounting({
+    rejects: run.rejects,
+    late: run.lateRejects,
+    mapping: scan.mapping,
+    batches: scan.batches,
+    emit,
+  });
   const watcher = new JobWatcher({
     client,
     sleep: abortableSleep,

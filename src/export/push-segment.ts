@@ -4,6 +4,7 @@ import type { DeliverySummary, RunOutcome, RunSummary } from '../report/run-summ
 import { ensureStateDir } from '../state/atomic-file.js';
 import { stagingDirectory } from '../state/state-file-name.js';
 import { BatchStager } from './batch-stager.js';
+import { LateRejects } from './late-rejects.js';
 import { connectKlaviyo, resolveConnection } from './connection.js';
 import { runPreflight } from './preflight.js';
 import { deliverScan } from './push-delivery.js';
@@ -79,8 +80,11 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
 
   const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
   const rejects = openRejectsFile(request);
+  const isStdin = request.file === '-';
+  // Rows that delivery does not deliver get their original columns from the file once it ends.
+  const lateRejects = rejects && !isStdin ? new LateRejects() : undefined;
+  let emailColumn: string | undefined;
   try {
-    const isStdin = request.file === '-';
     emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });
     const subscribe = request.subscribe;
     const candidates = new ConsentCandidates();
@@ -120,14 +124,12 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
         candidates,
         shouldRun,
         signal: stops.soft,
-        onRefused: (refused) =>
-          rejects?.add({
-            line: refused.line,
-            index: refused.element,
-            reason: refused.reason,
-            detail: refused.detail,
-            fields: { [scan.mapping.emailColumn]: refused.email },
-          }),
+        onRefused: (refused) => {
+          const row = { line: refused.line, reason: refused.reason, detail: refused.detail };
+          // As delivery's refused rows: with their original columns, read again from the file at the end.
+          if (lateRejects) lateRejects.add({ ...row, element: refused.element, email: refused.email });
+          else rejects?.add({ ...row, index: refused.element, fields: { [scan.mapping.emailColumn]: refused.email } });
+        },
         onProgress: (done) => emit({ type: 'subscribe-progress', done, total: candidates.size }),
       });
       const summary = step.summary;
@@ -144,7 +146,15 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       return summary;
     };
 
-    const finish = (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0, subscription?: SubscriptionSummary): RunSummary => {
+    emailColumn = scan.mapping.emailColumn;
+    const finish = async (
+      outcome: RunOutcome,
+      delivery?: DeliverySummary,
+      sendMs = 0,
+      subscription?: SubscriptionSummary,
+    ): Promise<RunSummary> => {
+      if (rejects && lateRejects)
+        await lateRejects.writeTo(rejects, { ...sourceOf(request), signal: stops.hard }, scan.mapping.emailColumn);
       const summary = summarizeRun(scan, {
         command: 'push',
         dryRun: false,
@@ -165,14 +175,21 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     };
 
     const gate = gateOf(request, scan);
-    if (gate !== undefined) return finish(gate, undefined, 0, await consentStep(false));
+    if (gate !== undefined) return await finish(gate, undefined, 0, await consentStep(false));
     if (!(await isConfirmed(ports, client, list, scan, stops.soft, confirmationEmails))) {
-      return finish('declined', undefined, 0, await consentStep(false));
+      return await finish('declined', undefined, 0, await consentStep(false));
     }
-    const sent = await deliverScan({ request, client, list, scan, stager, rejects, stops, emit });
+    const sent = await deliverScan({ request, client, list, scan, stager, rejects, lateRejects, stops, emit });
     // Consent comes after the import, and only when the import got somewhere and the run was not stopped.
     const subscription = await consentStep(!stops.soft.aborted && sent.delivery.sent + sent.delivery.resumedBatches > 0);
-    return finish(sent.outcome, sent.delivery, sent.sendMs, subscription);
+    return await finish(sent.outcome, sent.delivery, sent.sendMs, subscription);
+  } catch (error) {
+    // A run that fails after sending still leaves what it knows in the rejects file; its own error,
+    // not one met while writing that, is what the caller must see.
+    if (rejects && lateRejects && emailColumn !== undefined && !lateRejects.isWritten) {
+      await lateRejects.writeTo(rejects, { ...sourceOf(request), signal: stops.hard }, emailColumn).catch(() => undefined);
+    }
+    throw error;
   } finally {
     rejects?.close();
     await stager.dispose();

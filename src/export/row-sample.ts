@@ -1,3 +1,5 @@
+import { mulberry32 } from '../prng.js';
+
 /**
  * A uniform random sample of a stream of unknown length, reproducible from a seed: reservoir
  * sampling (Vitter's algorithm R) driven by mulberry32, a small 32-bit PRNG. The same seed and the
@@ -34,16 +36,4 @@ export class RowSample<T> {
   items(compare: (a: T, b: T) => number): T[] {
     return [...this.#kept].sort(compare);
   }
-}
-
-/** https://github.com/bryc/code/blob/master/jshash/PRNGs.md#mulberry32: uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

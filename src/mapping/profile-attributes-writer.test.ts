@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PropertyValue } from './field-value.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter } from './profile-attributes-writer.js';
-import { mulberry32 } from '../sandbox/faults.js';
+import { mulberry32 } from '../prng.js';
 
 const TRICKY_UNITS = [
   '"',

@@ -1,16 +1,5 @@
+import { mulberry32 } from '../prng.js';
 import type { RefuseEmailsAs, SandboxFaults } from './sandbox-types.js';
-
-/** mulberry32: a tiny, fast, seedable PRNG, uniform in [0, 1): the sandbox's faults, and the tests and benchmark files that must be replayable. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type RequestFault =
   { kind: 'none' } | { kind: 'server-error'; status: 500 | 502 | 503 } | { kind: 'drop-before' } | { kind: 'drop-after' };

@@ -2,7 +2,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { CsvSyntaxError, CsvTokenizer, type CsvSyntaxErrorCode } from './csv-tokenizer.js';
 import type { CsvDelimiter } from './source-record.js';
-import { mulberry32 } from '../sandbox/faults.js';
+import { mulberry32 } from '../prng.js';
 
 interface Row {
   fields: string[];

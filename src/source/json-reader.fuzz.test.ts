@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputFileError } from '../errors.js';
-import { mulberry32 } from '../sandbox/faults.js';
+import { mulberry32 } from '../prng.js';
 import { readJson } from './json-reader.js';
 import type { SourceRecord } from './source-record.js';
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/sandbox-server.js';
 import { makeTempDir, runCli } from '../helpers/run-cli.js';
@@ -120,6 +121,44 @@ describe('bulk-import 400s for refused emails', () => {
     },
     120_000,
   );
+});
+
+describe('the rejects file is fit to fix and push again', () => {
+  it('holds every row Klaviyo refused or that stayed unconfirmed with all its original columns, unmapped ones included', async () => {
+    await start({ faults: { refuseEmails: ['user5@example.com', 'user33@example.com'], refuseEmailsAs: 'all' } });
+    const dir = tempDir();
+    const { file } = writeSegment(60, { dir });
+    const rejects = join(dir, 'rejects.csv');
+    const refused = await push(file, dir, ['--rejects', rejects]);
+    expect(refused.code).toBe(1);
+    const original = readFileSync(file, 'utf8').trim().split('\n');
+    const rows = (path: string) => readFileSync(path, 'utf8').trim().split('\n').slice(1);
+    // line,reason,detail, then the file's own row exactly as it stands (tier is not mapped: never sent).
+    expect(rows(rejects).map((row) => [row.split(',')[0], row.split(',').slice(3).join(',')])).toEqual([
+      ['7', original[6]],
+      ['35', original[34]],
+    ]);
+
+    const unconfirmed = join(dir, 'unconfirmed.csv');
+    const noWait = await push(file, dir, ['--no-wait', '--restart', '--rejects', unconfirmed]);
+    expect(noWait.code).toBe(1); // the same two are refused again
+    const unconfirmedRows: string[][] = parse(readFileSync(unconfirmed, 'utf8'), { fromLine: 2 });
+    expect(unconfirmedRows.filter((cells) => cells[1] === 'unconfirmed')).toHaveLength(58);
+    for (const cells of unconfirmedRows) expect(cells.slice(3).join(',')).toBe(original[Number(cells[0]) - 1]);
+  }, 120_000);
+});
+
+describe('outputs checked before anything is sent', () => {
+  it('refuses a --report path that cannot be written (exit 2), with no request made', async () => {
+    await start({});
+    const dir = tempDir();
+    const { file } = writeSegment(10, { dir });
+    const result = await push(file, dir, ['--report', join(dir, 'no-such-dir', 'report.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/report\.json.*cannot write the report there \(ENOENT\)/);
+    expect(sandbox!.stats().profilesReceived).toBe(0);
+    expect(members()).toEqual([]);
+  }, 60_000);
 });
 
 describe('import errors', () => {

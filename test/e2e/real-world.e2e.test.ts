@@ -248,6 +248,17 @@ describe('real-world encodings and columns: read with no reading option (Windows
     expect(profiles.get('hans.gross@example.de')).toMatchObject({ last_name: 'Groß – Öztürk', location: { city: 'München' } });
     expect(readRejects(dir).map((row) => [row.line, row.reason, row.Ort])).toEqual([['4', 'blank_email', 'Köln']]);
     expect(readReport(dir).rows).toEqual({ read: 4, valid: 3, rejected: 1, duplicates: 0 });
+
+    // verify reads the file exactly as push did: the same --encoding finds the same rows in the list.
+    const verified = await runCli(
+      ['verify', '--list', LIST, '--all', '--json', join(REAL_WORLD, 'excel-de-windows-1252.csv'), '--encoding', 'windows-1252'],
+      {
+        cwd: dir,
+        env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url },
+      },
+    );
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ outcome: 'all-present' });
   });
 
   it('a CDP export whose email column is "PrimaryEmail": found by its values, with a notice naming it', async () => {

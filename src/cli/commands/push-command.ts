@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { acquireRunLock, ExitCode, pushSegment, type ExitCodeValue, type RunLock, type RunSummary } from '../../index.js';
+import { checkLaterOutputPath } from '../../export/output-path.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
@@ -45,6 +46,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   });
   const foreignBaseUrl = foreignBaseUrlNotice(connection);
   if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
+  if (options.report !== undefined)
+    checkLaterOutputPath(resolve(context.cwd, options.report), 'report', file === '-' ? file : resolve(context.cwd, file));
   const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
-import { verifySegment } from '../../export/verify-segment.js';
+import { verifySegment } from '../../index.js';
 import { describeVerifyPlan, renderVerifyText } from '../../report/render-verify-text.js';
 import type { VerifySummary } from '../../report/verify-summary.js';
 import { publishCiSummary } from '../ci-summary.js';
@@ -40,7 +40,14 @@ export async function runVerify(context: CliContext, file: string, options: Veri
   try {
     const summary = await verifySegment(
       {
-        source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
+        source: {
+          input: file,
+          format: options.format,
+          delimiter: options.delimiter,
+          encoding: options.encoding,
+          hasHeader: options.header,
+          stdin: context.stdin,
+        },
         mapping: mappingRequestOf(options),
         limits: batchLimitsOf(options),
         listId: options.list,
