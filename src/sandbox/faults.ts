@@ -82,6 +82,12 @@ export class FaultInjector {
     return this.#jobRandom() < (this.#faults.cancelJobRate ?? 0);
   }
 
+  /** Refused by the subscribe endpoint (a 400 naming the profile). */
+  isRefusedSubscription(email: string): boolean {
+    const refused = this.#faults.refuseSubscribeEmails ?? [];
+    return refused.some((candidate) => candidate.trim().toLowerCase() === email.trim().toLowerCase());
+  }
+
   /** Refused while the job runs: it appears in the job's import errors. */
   isRefusedEmail(email: string): boolean {
     if (this.refuseEmailsAs === 'import-errors' && this.#refusedEmails.has(email.trim().toLowerCase())) return true;

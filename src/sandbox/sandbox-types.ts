@@ -28,6 +28,8 @@ export interface SandboxFaults {
    * `cf-mitigated: challenge` (Klaviyo's edge sends these to some hosts), before anything is applied.
    */
   cdnChallengeRate?: number;
+  /** Emails (any case) the subscribe endpoint refuses: its 400 names each of them by pointer. */
+  refuseSubscribeEmails?: readonly string[];
   /** Emails (any case) Klaviyo refuses; how is `refuseEmailsAs`. */
   refuseEmails?: readonly string[];
   /**

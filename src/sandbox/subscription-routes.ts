@@ -169,6 +169,11 @@ export const createSubscriptionJob: RouteHandler = (request, state): ApiResponse
   }
   const historicalImport = historical === true;
   const subscriptions = profiles.map((profile, index) => readProfile(profile, index, historicalImport, request.now, errors));
+  subscriptions.forEach((subscription, index) => {
+    if (subscription?.email !== undefined && state.faults.isRefusedSubscription(subscription.email)) {
+      errors.push(invalid('The email address was refused.', `/data/attributes/profiles/data/${index}/attributes/email`));
+    }
+  });
   if (errors.length > 0) return errorResponse(400, errors);
 
   const list = listId === undefined ? undefined : state.store.list(listId);

@@ -235,6 +235,22 @@ describe('push --subscribe', () => {
     expect(sandbox!.profileConsent('bo@example.com')?.sms.consent).toBe('NEVER_SUBSCRIBED');
   });
 
+  it('puts the rows Klaviyo refused to subscribe in the rejects file with their columns, and exits 1', async () => {
+    await start({ faults: { refuseSubscribeEmails: ['dee@example.com'] } });
+    const rejects = join(makeTempDir(), 'rejects.csv');
+    const result = await push(MIXED, [...CONSENT, '--rejects', rejects, '--json']);
+
+    expect(result.code).toBe(1);
+    expect(sandbox!.profileConsent('ann@example.com')?.email.consent).toBe('SUBSCRIBED');
+    expect(sandbox!.profileConsent('dee@example.com')?.email.consent).toBe('NEVER_SUBSCRIBED');
+    expect(JSON.parse(result.stdout).subscription).toMatchObject({
+      subscribed: { email: 1 },
+      refused: 1,
+      refusedByKlaviyo: [{ reason: 'subscribe_invalid', count: 1, lines: [5] }],
+    });
+    expect(readFileSync(rejects, 'utf8')).toMatch(/^5,subscribe_refused,.*dee@example\.com,Dee,TRUE/m);
+  });
+
   it('leaves consent alone without --subscribe, even with a consent column in the file', async () => {
     await start();
     const result = await push(MIXED, ['--json']);
