@@ -135,7 +135,7 @@ export class SyncState {
 }
 
 /** FNV-1a over bytes, finished with a shift so that the low bits (the table slot) depend on every byte. */
-function hashBytes(bytes: Buffer, start: number, end: number): number {
+export function hashBytes(bytes: Buffer, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let i = start; i < end; i += 1) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
   return (hash ^ (hash >>> 16)) >>> 0;
