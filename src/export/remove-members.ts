@@ -59,7 +59,7 @@ export async function removeMembers(options: RemoveMembersOptions): Promise<Remo
 
   const settle = (indexes: readonly number[], status: RemovalStatusValue, error?: unknown) => {
     for (const index of indexes) statuses[index] = status;
-    if (error !== undefined) firstFailure ??= scrub(error instanceof Error ? error.message : String(error));
+    if (error !== undefined) firstFailure ??= scrub(error instanceof Error ? error.message : 'an unexpected failure');
     settled += indexes.length;
     options.onProgress?.(settled, candidates.length);
   };
