@@ -36,6 +36,11 @@ export interface ScanOptions {
   /** Called for each full batch, in order; awaited, so staging applies backpressure to reading. */
   readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
   readonly onProgress?: (rowsRead: number) => void;
+  /**
+   * Called for each valid, unique profile with its normalised email and attributes JSON: false
+   * leaves it out of the requests (`--changed-only`: unchanged since the last confirmed run).
+   */
+  readonly selectProfile?: (emailKey: string, attributesJson: string) => boolean;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
   readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
@@ -47,6 +52,8 @@ export interface ScanResult {
   readonly mapping: ProfileMapping;
   readonly rowsRead: number;
   readonly validProfiles: number;
+  /** Valid profiles left out by `selectProfile` (not in any request). */
+  readonly skippedProfiles: number;
   readonly rejectedByReason: ReasonCount[];
   readonly rejected: number;
   readonly duplicates: LineList;
@@ -89,6 +96,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
 
   let rowsRead = 0;
   let validProfiles = 0;
+  let skippedProfiles = 0;
   for await (const batch of segment.recordBatches) {
     for (const record of batch) {
       rowsRead += 1;
@@ -119,6 +127,10 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       validProfiles += 1;
+      if (options.selectProfile?.(outcome.dedupeKey, outcome.attributesJson) === false) {
+        skippedProfiles += 1;
+        continue;
+      }
       const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
       if (completed) await options.onBatch?.(completed);
     }
@@ -135,6 +147,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     mapping,
     rowsRead,
     validProfiles,
+    skippedProfiles,
     rejectedByReason: rejected.toList(),
     rejected: rejected.total,
     duplicates,
