@@ -6,6 +6,7 @@ import {
   decideProfile,
   DEFAULT_MAX_REMOVALS,
   emptySyncCounts,
+  estimateListReadMs,
   parseMaxRemovals,
   RemovalGuardError,
   removalLimit,
@@ -86,5 +87,18 @@ describe('decideProfile', () => {
     countDecision(counts, decideProfile('unchanged', { changedOnly: false }));
 
     expect(counts).toMatchObject({ added: 1, updated: 1, unchanged: 1, resent: 2 });
+  });
+});
+
+describe('estimateListReadMs', () => {
+  it.each([
+    [0, 1_000],
+    [100, 1_000],
+    [7_500, 1_000],
+    [7_501, 2_000],
+    [75_000, 10_000],
+    [1_000_000, 800_000], // 10,000 pages at 750 a minute: 13 min 20 s
+  ])('%i members -> %i ms', (members, ms) => {
+    expect(estimateListReadMs(members)).toBe(ms);
   });
 });

@@ -108,3 +108,16 @@ export function countDecision(counts: SyncCounts, decision: ProfileDecision): vo
   else if (decision.isSent) counts.resent += 1;
   else counts.unchanged += 1;
 }
+
+/**
+ * How long reading `members` list members takes at Klaviyo's published pace for
+ * get_profiles_for_list: 100 a page, 75 pages a second in bursts, 750 a minute steady.
+ * https://developers.klaviyo.com/en/reference/get_profiles_for_list
+ */
+export function estimateListReadMs(members: number): number {
+  const pages = Math.max(1, Math.ceil(members / 100));
+  const BURST_PER_SECOND = 75;
+  const STEADY_PER_MINUTE = 750;
+  if (pages <= STEADY_PER_MINUTE) return Math.ceil(pages / BURST_PER_SECOND) * 1000;
+  return Math.ceil((pages / STEADY_PER_MINUTE) * 60_000);
+}

@@ -111,3 +111,20 @@ describe('listMembers', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('countListMembers', () => {
+  it('asks for profile_count, paced by its own limit of 1 a second', async () => {
+    const scope = nock(BASE_URL)
+      .get('/api/lists/Xy12')
+      .query({ 'additional-fields[list]': 'profile_count', 'fields[list]': 'profile_count' })
+      .times(2)
+      .reply(200, { data: { type: 'list', id: 'Xy12', attributes: { profile_count: 1234 } } });
+    const { client, time } = createTestClient({ rateLimits: 'klaviyo' });
+
+    await expect(client.countListMembers('Xy12')).resolves.toBe(1234);
+    await expect(client.countListMembers('Xy12')).resolves.toBe(1234);
+
+    expect(time.delays).toEqual([1_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+});

@@ -13,6 +13,10 @@ export const MAX_PROFILES_PER_REMOVAL = 1000;
 /** Spec, get_profiles_for_list `page[size]`: "Max: 100." */
 export const LIST_MEMBERS_PAGE_SIZE = 100;
 
+const listCountSchema = z.object({
+  data: z.object({ id: z.string(), attributes: z.object({ profile_count: z.number().int().nonnegative().nullish() }) }),
+});
+
 const memberPageSchema = z.object({
   data: z.array(z.object({ id: z.string(), attributes: z.object({ email: z.string().nullish() }).nullish() })),
   links: z.object({ next: z.string().nullish() }).nullish(),
@@ -25,6 +29,8 @@ export interface ListMember {
 }
 
 export interface ListMembership {
+  /** The list's member count (`additional-fields[list]=profile_count`, its own limit: 1/s, 15/min); undefined if Klaviyo gives none. */
+  countListMembers(listId: string): Promise<number | undefined>;
   /** Every member of the list, page by page (100 a request, paced at the operation's 75/s, 750/min). */
   listMembers(listId: string): AsyncIterable<ListMember[]>;
   /** Removes these profiles (at most MAX_PROFILES_PER_REMOVAL) from the list; ids that are not members are ignored by Klaviyo. */
@@ -33,6 +39,13 @@ export interface ListMembership {
 
 export function createListMembership(core: ClientCore): ListMembership {
   return {
+    async countListMembers(listId) {
+      const query = new URLSearchParams({ 'additional-fields[list]': 'profile_count', 'fields[list]': 'profile_count' });
+      const path = `/api/lists/${encodeURIComponent(listId)}?${query.toString()}`;
+      const list = await core.fetchResource('get_list_profile_count', path, listCountSchema);
+      return list.data.attributes.profile_count ?? undefined;
+    },
+
     async *listMembers(listId) {
       const query = new URLSearchParams({ 'fields[profile]': 'email', 'page[size]': String(LIST_MEMBERS_PAGE_SIZE) });
       const first = `/api/lists/${encodeURIComponent(listId)}/profiles?${query.toString()}`;

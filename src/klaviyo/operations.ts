@@ -63,6 +63,14 @@ export const OPERATIONS = {
     docs: 'https://developers.klaviyo.com/en/reference/get_errors_for_bulk_import_profiles_job',
   },
   // --mirror (issue 12): resolve emails to profile ids, read a list's members, remove members.
+  get_list_profile_count: {
+    method: 'GET',
+    purpose: "counting the list's members",
+    // Spec, get_list: "Rate limits when using the additional-fields[list]=profile_count parameter".
+    limits: { perSecond: 1, perMinute: 15 },
+    scopes: ['lists:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_list',
+  },
   get_profiles: {
     method: 'GET',
     purpose: 'looking up profiles by email',
