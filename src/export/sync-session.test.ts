@@ -186,6 +186,28 @@ describe('--changed-only', () => {
   });
 });
 
+describe('a dry run', () => {
+  it('shows the plan and writes nothing', async () => {
+    const account = new FakeAccount();
+    await push(account, rows(emails(0, 100)), { mirror: 'state', changedOnly: true });
+    const session = await SyncSession.open({
+      stateDir,
+      listId: 'L1',
+      mirror: 'state',
+      changedOnly: true,
+      maxRemovals: DEFAULT_MAX_REMOVALS,
+      readOnly: true,
+    });
+    const sent = rows(emails(0, 95), 2).filter(([email, version]) => session.select(email, attributes(email, version)));
+
+    expect(sent).toHaveLength(95);
+    expect(session.planRemovals().planned).toBe(5);
+    session.discard();
+    const again = await push(account, rows(emails(0, 100)), { mirror: 'state', changedOnly: true });
+    expect(again.sent).toEqual([]);
+  });
+});
+
 describe('--mirror-source list', () => {
   it('removes members whose email is not in the file, keeps members without an email, and resends unchanged profiles the list lost', async () => {
     const account = new FakeAccount();

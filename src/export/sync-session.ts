@@ -25,6 +25,8 @@ export interface SyncOptions {
   readonly maxRemovals: MaxRemovals;
   /** Temporary file tag; the pid by default. */
   readonly tag?: string;
+  /** A dry run: compares with the state, writes nothing. */
+  readonly readOnly?: boolean;
 }
 
 /** Why a mirror run removes nothing although asked to. */
@@ -51,7 +53,7 @@ export class SyncSession {
   readonly path: string;
   #state: SyncState | undefined;
   readonly #members: ListMemberIndex | undefined;
-  readonly #writer: SyncStateWriter;
+  readonly #writer: SyncStateWriter | undefined;
   #candidates: RemovalCandidate[] = [];
   /** State source: the state record of each candidate, to keep it pending until it is removed. */
   #candidateRecords: number[] = [];
@@ -68,7 +70,7 @@ export class SyncSession {
     this.path = path;
     this.#state = state;
     this.#members = options.mirror === 'list' ? new ListMemberIndex() : undefined;
-    this.#writer = new SyncStateWriter(path, options.listId, options.tag);
+    this.#writer = options.readOnly ? undefined : new SyncStateWriter(path, options.listId, options.tag);
   }
 
   /** Whether an earlier run left a sync state for this list. */
@@ -98,7 +100,7 @@ export class SyncSession {
     const isInList = this.#members?.markInFile(email);
     const decision = decideProfile(change, { changedOnly: this.options.changedOnly, isInList });
     countDecision(this.counts, decision);
-    this.#writer.add(email, hash);
+    this.#writer?.add(email, hash);
     return decision.isSent;
   }
 
@@ -137,6 +139,7 @@ export class SyncSession {
    * pending for the next run.
    */
   commitDelivered(): void {
+    if (this.#writer === undefined) throw new Error('commitDelivered on a read-only sync session.');
     const state = this.#state;
     if (state !== undefined) {
       for (const index of this.#candidateRecords) {
@@ -165,7 +168,7 @@ export class SyncSession {
 
   /** The run did not deliver everything (or stopped): the old state stays as it was. */
   discard(): void {
-    this.#writer.discard();
+    this.#writer?.discard();
   }
 
   async #dropRemoved(statuses: Uint8Array): Promise<void> {
