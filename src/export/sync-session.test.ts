@@ -238,3 +238,30 @@ describe('a damaged sync state', () => {
     await expect(push(account, rows(emails(0, 10)), { mirror: 'state' })).rejects.toThrow(SyncStateError);
   });
 });
+
+describe('summarize', () => {
+  it('gives the reports every count, and says why a first mirror run removed nothing', async () => {
+    const account = new FakeAccount();
+    const first = await push(account, rows(emails(0, 10)), { mirror: 'state', changedOnly: true });
+    expect(first.session.summarize(null)).toEqual({
+      mirror: 'state',
+      changedOnly: true,
+      hadState: false,
+      added: 10,
+      updated: 0,
+      unchanged: 0,
+      resent: 0,
+      removals: { planned: 0, done: 0, failed: 0, notAttempted: 0, knownMembers: 0, limit: 0, maxRemovals: '10%' },
+      membersKept: 0,
+      noRemovalReason: expect.stringMatching(/^no sync state from an earlier run/),
+    });
+
+    const second = await push(account, rows(emails(0, 9)), { mirror: 'state', changedOnly: true });
+    expect(second.session.summarize(null)).toMatchObject({
+      hadState: true,
+      unchanged: 9,
+      removals: { planned: 1, done: 1, knownMembers: 10, limit: 1 },
+      noRemovalReason: null,
+    });
+  });
+});

@@ -1,12 +1,15 @@
 import type { KlaviyoClient } from '../klaviyo/klaviyo-client.js';
 import { SyncState } from '../state/sync-state.js';
 import { attributesHash, readSyncState, RecordFlag, SyncStateWriter, syncStatePath } from '../state/sync-state-file.js';
+import type { SyncSummary } from '../report/sync-summary.js';
 import { ListMemberIndex } from './list-member-index.js';
 import { removeMembers, RemovalStatus, type RemovalCandidate, type RemovalOutcome } from './remove-members.js';
 import {
   checkRemovalGuard,
   countDecision,
   decideProfile,
+  describeMaxRemovals,
+  removalLimit,
   emptySyncCounts,
   RemovalGuardError,
   type MaxRemovals,
@@ -28,6 +31,10 @@ export interface SyncOptions {
   /** A dry run: compares with the state, writes nothing. */
   readonly readOnly?: boolean;
 }
+
+/** The warning of a first --mirror run (or one whose state directory was not kept). */
+export const NO_STATE_SENTENCE =
+  'no sync state from an earlier run of this tool for this list (first run, or a state directory that was not kept), so nothing was removed; this run records one for the next.';
 
 /** Why a mirror run removes nothing although asked to. */
 export type NoRemovalReason = 'no-state';
@@ -58,6 +65,8 @@ export class SyncSession {
   /** State source: the state record of each candidate, to keep it pending until it is removed. */
   #candidateRecords: number[] = [];
   #isCommitted = false;
+  #plan: RemovalPlan | undefined;
+  readonly #hadState: boolean;
 
   static async open(options: SyncOptions): Promise<SyncSession> {
     const path = syncStatePath(options.stateDir, options.listId);
@@ -69,6 +78,7 @@ export class SyncSession {
     this.options = options;
     this.path = path;
     this.#state = state;
+    this.#hadState = state !== undefined;
     this.#members = options.mirror === 'list' ? new ListMemberIndex() : undefined;
     this.#writer = options.readOnly ? undefined : new SyncStateWriter(path, options.listId, options.tag);
   }
@@ -106,6 +116,11 @@ export class SyncSession {
 
   /** After the file is read: who would be removed. Without `--mirror`, nobody. */
   planRemovals(): RemovalPlan {
+    this.#plan = this.#planRemovals();
+    return this.#plan;
+  }
+
+  #planRemovals(): RemovalPlan {
     const { mirror } = this.options;
     this.#candidates = [];
     this.#candidateRecords = [];
@@ -164,6 +179,33 @@ export class SyncSession {
     this.counts.removalsFailed = outcome.failed;
     if (this.#candidateRecords.length > 0 && outcome.removed > 0) await this.#dropRemoved(outcome.statuses);
     return outcome;
+  }
+
+  /** The counts for the reports; `noRemovalReason` says why nothing was removed, when that is so. */
+  summarize(noRemovalReason: string | null): SyncSummary {
+    const plan = this.#plan ?? { planned: 0, knownMembers: 0, noRemovalReason: undefined };
+    const { counts, options } = this;
+    const reason = noRemovalReason ?? (plan.noRemovalReason === 'no-state' ? NO_STATE_SENTENCE : null);
+    return {
+      mirror: options.mirror ?? null,
+      changedOnly: options.changedOnly,
+      hadState: this.#hadState,
+      added: counts.added,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      resent: counts.resent,
+      removals: {
+        planned: counts.removalsPlanned,
+        done: counts.removalsDone,
+        failed: counts.removalsFailed,
+        notAttempted: counts.removalsPlanned - counts.removalsDone - counts.removalsFailed,
+        knownMembers: plan.knownMembers,
+        limit: removalLimit(options.maxRemovals, plan.knownMembers),
+        maxRemovals: describeMaxRemovals(options.maxRemovals),
+      },
+      membersKept: counts.membersKept,
+      noRemovalReason: options.mirror === undefined ? null : reason,
+    };
   }
 
   /** The run did not deliver everything (or stopped): the old state stays as it was. */
