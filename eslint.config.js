@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'examples/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: {
@@ -57,7 +57,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'src/sandbox/**', 'scripts/**', 'test/**', 'bin/**'],
+    files: ['src/cli/**', 'src/sandbox/**', 'scripts/**', 'test/**', 'bin/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
 );

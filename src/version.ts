@@ -5,3 +5,4 @@ const packageJson = createRequire(import.meta.url)('../package.json') as { versi
 
 /** This package's version (package.json), as the library and the CLI report it. */
 export const VERSION = packageJson.version;
+export const USER_AGENT = `klaviyo-export/${VERSION} (+https://www.npmjs.com/package/klaviyo-export)`;

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { InterruptedError } from '../errors.js';
-import type { TextSink } from './cli-context.js';
+import type { PushPorts } from '../index.js';
+import { formatCount } from '../report/render-summary-text.js';
+import type { CliContext, TextSink } from './cli-context.js';
 
 /**
  * Asks a yes/no question on the terminal; anything but y/yes is a no. Ctrl-C at the prompt (the
@@ -34,4 +36,18 @@ export async function confirmOnTerminal(
   } finally {
     prompt.close();
   }
+}
+
+/** On a terminal and without --yes, a push says what it will do and asks; cron and CI are never asked. */
+export function terminalConfirmation(context: CliContext, yes: boolean | undefined): PushPorts['confirm'] {
+  if (yes || !context.isStdinTerminal || !context.isStderrTerminal) return undefined;
+  return (question, signal) => {
+    const account = question.accountName === undefined ? '' : `account "${question.accountName}", `;
+    return confirmOnTerminal(
+      `About to add ${formatCount(question.profiles)} profiles to ${account}list "${question.listName}" (${question.listId}). Continue?`,
+      context.stdin,
+      context.stderr,
+      signal,
+    );
+  };
 }

@@ -6,7 +6,7 @@ import type { CliContext } from './cli-context.js';
 import { REPORT_VERSION } from '../report/run-summary.js';
 import { buildProgram } from './program.js';
 import { listenForInterrupts } from './signals.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /** Grace for open handles (keep-alive sockets, a closing server) once the exit code is known. */
 const EXIT_GRACE_MS = 3_000;
@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   // The command reports the stop in its own log format (text or JSON lines).
   const interrupts = listenForInterrupts();
-  const env = loadEnvironment(process.cwd());
+  const env = loadEnvironment(process.cwd(), process.env);
   const context: CliContext = {
     cwd: process.cwd(),
     env,

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../export/batch-limits.js';
-import type { MappingRequest } from '../mapping/mapping-spec.js';
+import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batch-limits.js';
+import type { SegmentRequest } from '../index.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
 
 /** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
@@ -48,10 +49,20 @@ export function addSegmentOptions(command: Command): Command {
     .option('-q, --quiet', 'print only errors');
 }
 
-export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
-  return { emailField: options.emailField, maps: options.map ?? [], defaultCountry: options.defaultCountry };
-}
-
-export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
-  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: options.maxPerExport, maxProfilesPerRequest: options.batchSize };
+/** The library's request for the file named on the command line. */
+export function segmentRequestOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentRequest {
+  return {
+    file,
+    stdin: context.stdin,
+    format: options.format,
+    delimiter: options.delimiter,
+    emailField: options.emailField,
+    map: options.map,
+    defaultCountry: options.defaultCountry,
+    maxPerExport: options.maxPerExport,
+    batchSize: options.batchSize,
+    rejectsPath: options.rejects,
+    strict: options.strict,
+    signal: context.signal,
+  };
 }

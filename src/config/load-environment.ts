@@ -14,9 +14,9 @@ export interface Environment {
 
 /**
  * Reads the environment, after loading `.env` from the working directory without overriding what
- * the real environment already sets. The only place that reads process.env.
+ * the real environment already sets. The CLI passes process.env: nothing below it reads the process.
  */
-export function loadEnvironment(cwd: string, env: NodeJS.ProcessEnv = process.env): Environment {
+export function loadEnvironment(cwd: string, env: NodeJS.ProcessEnv): Environment {
   const dotenvPath = join(cwd, '.env');
   const fromFile: Record<string, string> = {};
   if (existsSync(dotenvPath)) {

@@ -2,13 +2,17 @@ import { KlaviyoApiError } from '../errors.js';
 import type { ImportJob } from '../klaviyo/klaviyo-client.js';
 import { profileResourcesOf } from './batch-contents.js';
 import type { StagedBatch } from './batch-stager.js';
-import type { DeliverOptions, DeliveryResult } from './deliver-batches.js';
+import type { DeliveredJob, DeliverOptions } from './delivery-types.js';
 import type { ConfirmedBatchRecord } from './delivery-journal.js';
 import { collectImportErrors } from './import-errors.js';
 import type { RemainingProfiles } from './remaining-profiles.js';
 
-/** Reads every page of the job's import errors and ties each to its profile's position. */
-export async function confirm(job: ImportJob, remaining: RemainingProfiles, options: DeliverOptions): Promise<ConfirmedBatchRecord> {
+/** Reads every page of a finished job's import errors and ties each to its profile's position in the staged batch. */
+export async function readImportErrors(
+  job: ImportJob,
+  remaining: RemainingProfiles,
+  options: DeliverOptions,
+): Promise<ConfirmedBatchRecord> {
   // A finished job that accounts for fewer profiles than were sent did not import the rest: they
   // count as refused, without lines since Klaviyo did not say which ones.
   const unaccounted = Math.max(0, remaining.count - job.completedCount - job.failedCount);
@@ -31,16 +35,25 @@ export async function confirm(job: ImportJob, remaining: RemainingProfiles, opti
   };
 }
 
-export async function reportConfirmed(
-  batch: StagedBatch,
-  record: ConfirmedBatchRecord,
-  options: DeliverOptions,
-  result: DeliveryResult,
-): Promise<void> {
-  result.imported += record.imported;
-  result.refused += record.refusals.length + record.unexplained;
-  result.refusedWithoutDetail += record.unexplained;
-  if (record.refusals.length === 0) return;
+/** What a confirmed batch adds to the delivery's counts. */
+export interface ConfirmedCounts {
+  readonly accepted: number;
+  readonly imported: number;
+  readonly refused: number;
+  readonly refusedWithoutDetail: number;
+  readonly jobs: readonly DeliveredJob[];
+}
+
+/** Reports the profiles a finished job refused (as undelivered events) and returns its counts. */
+export async function reportConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions): Promise<ConfirmedCounts> {
+  const counts = {
+    accepted: 0,
+    imported: record.imported,
+    refused: record.refusals.length + record.unexplained,
+    refusedWithoutDetail: record.unexplained,
+    jobs: [],
+  };
+  if (record.refusals.length === 0) return counts;
   // Positions in a record are positions in the staged batch, whatever was removed before sending.
   const resources = profileResourcesOf(await options.readBody(batch));
   for (const refusal of record.refusals) {
@@ -54,22 +67,18 @@ export async function reportConfirmed(
       kind: 'refused',
     });
   }
+  return counts;
 }
 
-export async function replayConfirmed(
-  batch: StagedBatch,
-  record: ConfirmedBatchRecord,
-  options: DeliverOptions,
-  result: DeliveryResult,
-): Promise<void> {
-  result.sent += batch.profiles;
-  await reportConfirmed(batch, record, options, result);
-  result.jobs.push({
-    batch: batch.index,
-    exportIndex: batch.exportIndex,
-    profiles: batch.profiles,
-    job: { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported },
-  });
+/** A batch an earlier run saw confirmed: reported again from the checkpoint, not sent. */
+export async function replayConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions): Promise<ConfirmedCounts> {
+  const counts = await reportConfirmed(batch, record, options);
+  const job: ImportJob = { ...pendingJob(record.jobId, batch.profiles), status: 'complete', completedCount: record.imported };
+  return {
+    ...counts,
+    accepted: batch.profiles,
+    jobs: [{ batch: batch.index, exportIndex: batch.exportIndex, profiles: batch.profiles, job }],
+  };
 }
 
 export function pendingJob(id: string, profiles: number): ImportJob {

@@ -10,7 +10,7 @@ describe('deliverBatches: stopping', () => {
     const run = await runDelivery({ sizes: [2, 3], signal: controller.signal });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toEqual([]);
-    expect(run.result).toMatchObject({ sent: 0, notDelivered: 5 });
+    expect(run.result).toMatchObject({ accepted: 0, notDelivered: 5 });
     expect(run.undelivered.every((p) => p.description === 'The run was stopped before this request was sent.')).toBe(true);
   });
 
@@ -27,7 +27,7 @@ describe('deliverBatches: stopping', () => {
     });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(2);
-    expect(run.result).toMatchObject({ sent: 4, unconfirmed: 4, notDelivered: 2 });
+    expect(run.result).toMatchObject({ accepted: 4, unconfirmed: 4, notDelivered: 2 });
     expect(linesOf(run.undelivered)).toEqual([6, 7]);
   });
 
@@ -40,7 +40,7 @@ describe('deliverBatches: stopping', () => {
     });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.polls).toHaveLength(1);
-    expect(run.result).toMatchObject({ sent: 6, unconfirmed: 6, imported: 0 });
+    expect(run.result).toMatchObject({ accepted: 6, unconfirmed: 6, imported: 0 });
     expect(run.result.jobs).toHaveLength(2);
   });
 });
@@ -50,7 +50,7 @@ describe('deliverBatches: --no-wait', () => {
     const run = await runDelivery({ sizes: [2, 2], wait: false });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.polls).toEqual([]);
-    expect(run.result).toMatchObject({ sent: 4, unconfirmed: 4 });
+    expect(run.result).toMatchObject({ accepted: 4, unconfirmed: 4 });
     expect(run.result.jobs.map((j) => j.job.id).sort()).toEqual(['job-1', 'job-2']);
   });
 });
@@ -63,7 +63,7 @@ describe('deliverBatches: resuming from a journal', () => {
     const run = await runDelivery({ sizes: [3, 2], journal });
     expect(run.result.imported + run.result.refused + run.result.notDelivered + run.result.unconfirmed).toBe(5);
     expect(run.fake.posts.map((p) => p.lines)).toEqual([[5, 6]]);
-    expect(run.result).toMatchObject({ sent: 5, imported: 3, refused: 2, resumedBatches: 1 });
+    expect(run.result).toMatchObject({ accepted: 5, imported: 3, refused: 2, resumedBatches: 1 });
     expect(run.undelivered).toEqual([
       expect.objectContaining({ line: 3, kind: 'refused', reason: 'klaviyo_duplicate_profile', attributes: { email: 'p3@example.com' } }),
     ]);
@@ -78,7 +78,7 @@ describe('deliverBatches: resuming from a journal', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toEqual([]);
     expect(run.fake.polls).toEqual(['old-job']);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2 });
     expect(journal.confirmedBatch(0)).toMatchObject({ jobId: 'old-job', imported: 2 });
   });
 
@@ -88,7 +88,7 @@ describe('deliverBatches: resuming from a journal', () => {
     const run = await runDelivery({ sizes: [2], journal });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts.map((p) => p.lines)).toEqual([[2, 3]]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2 });
     expect(journal.confirmedBatch(0)?.jobId).toBe('job-1');
   });
 });

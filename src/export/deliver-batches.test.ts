@@ -15,7 +15,7 @@ describe('deliverBatches: a clean run', () => {
   it('imports every profile of every batch and follows each job to its end', async () => {
     const run = await runDelivery({ sizes: [3, 3, 2] });
     expectEveryProfileAccountedFor(run);
-    expect(run.result).toMatchObject({ sent: 8, imported: 8, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0 });
+    expect(run.result).toMatchObject({ accepted: 8, imported: 8, refused: 0, notDelivered: 0, unconfirmed: 0, resubmittedJobs: 0 });
     expect(run.result.jobs.map((j) => [j.batch, j.job.status]).sort()).toEqual([
       [0, 'complete'],
       [1, 'complete'],
@@ -45,7 +45,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
     const resent = profileResourcesOf(run.fake.posts[1]!.body).map((r) => r.attributes?.email);
     expect(resent).toEqual([emailOfLine(2), emailOfLine(4), emailOfLine(5)]);
     expect(run.fake.posts[1]!.body).toContain('"relationships":{"lists":{"data":[{"type":"list","id":"LIST01"}]}}');
-    expect(run.result).toMatchObject({ sent: 3, imported: 3, refused: 1 });
+    expect(run.result).toMatchObject({ accepted: 3, imported: 3, refused: 1 });
   });
 
   it('maps pointers back to the right source lines after two rounds of removal', async () => {
@@ -67,7 +67,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
       [6, 'second'],
       [8, 'Duplicate profile'],
     ]);
-    expect(run.result).toMatchObject({ sent: 5, imported: 4, refused: 3 });
+    expect(run.result).toMatchObject({ accepted: 5, imported: 4, refused: 3 });
   });
 
   it('gives the whole batch up, with the reason, when the 400 names nobody', async () => {
@@ -82,7 +82,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expectEveryProfileAccountedFor(run);
     expect(linesOf(run.undelivered, 'not-delivered')).toEqual([2, 3]);
     expect(run.undelivered[0]!.description).toBe('Klaviyo refused the whole request: Malformed request for <email>');
-    expect(run.result).toMatchObject({ sent: 3, imported: 3, notDelivered: 2 });
+    expect(run.result).toMatchObject({ accepted: 3, imported: 3, notDelivered: 2 });
   });
 
   it('keeps removing profiles when Klaviyo names one bad profile per answer, and delivers the rest', async () => {
@@ -96,7 +96,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(5);
     expect(linesOf(run.undelivered, 'refused')).toEqual([2, 3, 4, 5]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2, refused: 4, notDelivered: 0 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2, refused: 4, notDelivered: 0 });
   });
 
   it('gives the rest of the batch up after 50 answers naming profiles', async () => {
@@ -105,7 +105,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(51);
     expect(linesOf(run.undelivered, 'refused')).toHaveLength(50);
-    expect(run.result).toMatchObject({ sent: 0, refused: 50, notDelivered: 10 });
+    expect(run.result).toMatchObject({ accepted: 0, refused: 50, notDelivered: 10 });
   });
 
   it('refuses every profile, and sends nothing more, when each one is named', async () => {
@@ -116,7 +116,7 @@ describe('deliverBatches: a 400 that names profiles', () => {
     const run = await runDelivery({ sizes: [2], script: { fates } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(1);
-    expect(run.result).toMatchObject({ sent: 0, refused: 2 });
+    expect(run.result).toMatchObject({ accepted: 0, refused: 2 });
   });
 });
 
@@ -128,7 +128,7 @@ describe('deliverBatches: cancelled jobs', () => {
       script: { finalStatus: (r) => (r.number === 1 ? 'cancelled' : 'complete') },
     });
     expectEveryProfileAccountedFor(run);
-    expect(run.result).toMatchObject({ sent: 4, imported: 4, resubmittedJobs: 1 });
+    expect(run.result).toMatchObject({ accepted: 4, imported: 4, resubmittedJobs: 1 });
     expect(run.fake.posts.filter((p) => p.lines[0] === 2)).toHaveLength(2);
   });
 
@@ -136,7 +136,7 @@ describe('deliverBatches: cancelled jobs', () => {
     const run = await runDelivery({ sizes: [3], maxResubmits: 2, script: { finalStatus: () => 'cancelled' } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(3);
-    expect(run.result).toMatchObject({ sent: 3, notDelivered: 3, resubmittedJobs: 2 });
+    expect(run.result).toMatchObject({ accepted: 3, notDelivered: 3, resubmittedJobs: 2 });
     expect(run.undelivered[0]!.description).toBe('Klaviyo cancelled the import job 3 times; nothing of it was applied.');
   });
 });
@@ -157,7 +157,7 @@ describe('deliverBatches: refusals found after the import', () => {
       description: 'Duplicate profile',
       attributes: { email: emailOfLine(3) },
     });
-    expect(withFates.result).toMatchObject({ sent: 8, imported: 4, refused: 4 });
+    expect(withFates.result).toMatchObject({ accepted: 8, imported: 4, refused: 4 });
   });
 
   it('counts failures Klaviyo does not list as refused, without lines', async () => {
@@ -179,7 +179,7 @@ describe('deliverBatches: refusals found after the import', () => {
     ]);
     const run = await runDelivery({ sizes: [6], script: { fates } });
     expectEveryProfileAccountedFor(run, 2);
-    expect(run.result).toMatchObject({ sent: 6, imported: 4, refused: 2, notDelivered: 0 });
+    expect(run.result).toMatchObject({ accepted: 6, imported: 4, refused: 2, notDelivered: 0 });
   });
 });
 
@@ -195,7 +195,7 @@ describe('deliverBatches: requests that fail', () => {
       [2, 'not_delivered', 'Klaviyo did not accept the request: POST answered 503 after 4 attempts.'],
       [3, 'not_delivered', 'Klaviyo did not accept the request: POST answered 503 after 4 attempts.'],
     ]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2, notDelivered: 2 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2, notDelivered: 2 });
   });
 
   it('throws the AuthError when the key is refused before anything was sent', async () => {
@@ -212,7 +212,7 @@ describe('deliverBatches: requests that fail', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(2);
     expect(linesOf(run.undelivered, 'not-delivered')).toEqual([4, 5, 6, 7]);
-    expect(run.result).toMatchObject({ sent: 2, imported: 2, notDelivered: 4 });
+    expect(run.result).toMatchObject({ accepted: 2, imported: 2, notDelivered: 4 });
   });
 
   it('leaves a job unconfirmed, without throwing, when polling meets a refused key', async () => {
@@ -225,7 +225,7 @@ describe('deliverBatches: requests that fail', () => {
       },
     });
     expectEveryProfileAccountedFor(run);
-    expect(run.result).toMatchObject({ sent: 2, unconfirmed: 2 });
+    expect(run.result).toMatchObject({ accepted: 2, unconfirmed: 2 });
   });
 
   it('counts a completed job as refused without lines when its import errors cannot be read', async () => {

@@ -1,74 +1,13 @@
 import pLimit from 'p-limit';
 import { AuthError, KlaviyoApiError } from '../errors.js';
 import { profileIndexFromPointer, type ApiErrorObject, type ImportJob, type KlaviyoClient } from '../klaviyo/klaviyo-client.js';
-import type { ProfileImportEnvelope } from '../klaviyo/profile-import-payload.js';
-import type { RequestBody } from './batch-contents.js';
 import { RemainingProfiles } from './remaining-profiles.js';
-import { confirm, pendingJob, replayConfirmed, reportConfirmed } from './confirm-batch.js';
+import { pendingJob, readImportErrors, replayConfirmed, reportConfirmed, type ConfirmedCounts } from './confirm-batch.js';
+import type { DeliverOptions, DeliveryEvents, DeliveryResult } from './delivery-types.js';
 import type { StagedBatch } from './batch-stager.js';
-import type { DeliveryJournal } from './delivery-journal.js';
-import type { JobWatcher } from './job-watcher.js';
 import { scrub } from './scrub.js';
 
-/** One profile that did not make it, for the rejects file and the report. */
-export interface UndeliveredProfile {
-  readonly line: number;
-  /** JSON files: the 0-based array element. */
-  readonly element?: number;
-  readonly reason: string;
-  /** Generic, no personal data: goes to the console and the report. */
-  readonly description: string;
-  /** Klaviyo's own words, may name the value: rejects file only. */
-  readonly detail: string;
-  readonly attributes: Record<string, unknown> | undefined;
-  readonly kind: 'refused' | 'not-delivered';
-}
-
-export interface DeliveryEvents {
-  onUndelivered(profile: UndeliveredProfile): void;
-  onAccepted?(batch: StagedBatch, job: ImportJob): void;
-  onFinished?(batch: StagedBatch, job: ImportJob): void;
-  /** A profile sent in a job that was not followed to its end (--no-wait, a stop, a failed poll). */
-  onUnconfirmed?(line: number, jobId: string, element: number | undefined): void;
-}
-
-export interface DeliverOptions {
-  readonly client: Pick<KlaviyoClient, 'createProfileImportJob' | 'listImportErrors'>;
-  readonly batches: readonly StagedBatch[];
-  readonly readBody: (batch: StagedBatch) => Promise<RequestBody>;
-  readonly envelope: ProfileImportEnvelope;
-  readonly watcher: JobWatcher;
-  readonly journal: DeliveryJournal;
-  /** Follow each job to its end (false: --no-wait). */
-  readonly wait: boolean;
-  /** Requests in flight at once; the client's rate limiter paces them. */
-  readonly concurrency: number;
-  /** A cancelled job applied nothing: its batch is submitted again, this many times at most. */
-  readonly maxResubmits: number;
-  /** Soft stop: no new request starts once aborted. */
-  readonly signal?: AbortSignal;
-  readonly events: DeliveryEvents;
-}
-
-export interface DeliveredJob {
-  readonly batch: number;
-  readonly exportIndex: number;
-  readonly profiles: number;
-  readonly job: ImportJob;
-}
-
-export interface DeliveryResult {
-  sent: number;
-  imported: number;
-  refused: number;
-  /** Of `refused`: profiles a finished job counted as failed or did not account for, without naming them. */
-  refusedWithoutDetail: number;
-  notDelivered: number;
-  unconfirmed: number;
-  resubmittedJobs: number;
-  resumedBatches: number;
-  jobs: DeliveredJob[];
-}
+export type { DeliveredJob, DeliverOptions, DeliveryEvents, DeliveryResult, UndeliveredProfile } from './delivery-types.js';
 
 /**
  * Klaviyo refused a request naming profiles this many times in a row: give the batch up. Each round
@@ -82,7 +21,7 @@ const MAX_INVALID_ROUNDS = 50;
  */
 export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
   const result: DeliveryResult = {
-    sent: 0,
+    accepted: 0,
     imported: 0,
     refused: 0,
     refusedWithoutDetail: 0,
@@ -101,7 +40,7 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
   };
   await Promise.all(options.batches.map((batch) => deliverBatch(batch, { ...options, signal }, uploads, result, onFatal)));
   // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
-  if (fatal.signal.aborted && result.sent === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
+  if (fatal.signal.aborted && result.accepted === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
   return result;
 }
 
@@ -116,7 +55,7 @@ async function deliverBatch(
   const earlier = journal.confirmedBatch(batch.index);
   if (earlier) {
     result.resumedBatches += 1;
-    await replayConfirmed(batch, earlier, options, result);
+    addCounts(result, await replayConfirmed(batch, earlier, options));
     return;
   }
   const remaining = new RemainingProfiles(batch, options.readBody);
@@ -140,7 +79,7 @@ async function deliverBatch(
   const resumedJobId = journal.submittedJob(batch.index);
   if (resumedJobId !== undefined) job = pendingJob(resumedJobId, batch.profiles);
   let isCounted = job !== undefined;
-  if (isCounted) result.sent += batch.profiles;
+  if (isCounted) result.accepted += batch.profiles;
   let cancellations = 0;
   let invalidRounds = 0;
 
@@ -193,7 +132,7 @@ async function deliverBatch(
       }
       job = answer.job;
       if (!isCounted) {
-        result.sent += remaining.count;
+        result.accepted += remaining.count;
         isCounted = true;
       }
       await journal.recordSubmitted(batch.index, job.id);
@@ -231,9 +170,9 @@ async function deliverBatch(
       job = undefined;
       continue;
     }
-    const record = await confirm(final, remaining, options);
+    const record = await readImportErrors(final, remaining, options);
     await journal.recordConfirmed(batch.index, record);
-    await reportConfirmed(batch, record, options, result);
+    addCounts(result, await reportConfirmed(batch, record, options));
     result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job: final });
     events.onFinished?.(batch, final);
     return;
@@ -259,4 +198,12 @@ function markUnconfirmed(remaining: RemainingProfiles, jobId: string, events: De
   result.unconfirmed += remaining.count;
   if (!events.onUnconfirmed) return;
   for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i), jobId, remaining.elementOf(i));
+}
+
+function addCounts(result: DeliveryResult, counts: ConfirmedCounts): void {
+  result.accepted += counts.accepted;
+  result.imported += counts.imported;
+  result.refused += counts.refused;
+  result.refusedWithoutDetail += counts.refusedWithoutDetail;
+  result.jobs.push(...counts.jobs);
 }

@@ -6,7 +6,7 @@ import {
   type RunOutcome,
   type RunSummary,
 } from '../report/run-summary.js';
-import type { DeliveryResult } from './deliver-batches.js';
+import type { DeliveryResult } from './delivery-types.js';
 import type { ScanResult } from './scan-segment.js';
 
 export interface SummaryContext {
@@ -53,9 +53,10 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
   };
 }
 
+/** The delivery's counts, with the lines that delivery accounting collected from its events. */
 export function summarizeDelivery(
   result: DeliveryResult,
-  extra: {
+  lines: {
     refusedByKlaviyo: ReasonCount[];
     notDelivered: LineList;
     unconfirmed: LineList;
@@ -63,17 +64,17 @@ export function summarizeDelivery(
   },
 ): DeliverySummary {
   return {
-    sent: result.sent,
+    sent: result.accepted,
     imported: result.imported,
-    refusedByKlaviyo: extra.refusedByKlaviyo,
+    refusedByKlaviyo: lines.refusedByKlaviyo,
     refused: result.refused,
     refusedWithoutDetail: result.refusedWithoutDetail,
-    notDelivered: sortedLines(extra.notDelivered),
+    notDelivered: sortedLines(lines.notDelivered),
     unconfirmed: result.unconfirmed,
-    unconfirmedLines: sortedLines(extra.unconfirmed),
-    requests: extra.requests.requests,
-    retries: extra.requests.retries,
-    throttled: extra.requests.throttled,
+    unconfirmedLines: sortedLines(lines.unconfirmed),
+    requests: lines.requests.requests,
+    retries: lines.requests.retries,
+    throttled: lines.requests.throttled,
     resubmittedJobs: result.resubmittedJobs,
     resumedBatches: result.resumedBatches,
     jobs: result.jobs.map(({ batch, exportIndex, profiles, job }) => ({

@@ -21,7 +21,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   signal?.throwIfAborted();
   const namedFormat =
     options.format ?? (options.input === '-' ? undefined : (detectFormat(options.input) ?? failUnknownFormat(options.input)));
-  const opened = await openByteSource(options.input, () => options.stdin ?? process.stdin);
+  const opened = await openByteSource(options.input, () => options.stdin ?? failNoStdin());
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal) : undefined;
   const format = namedFormat ?? sniffed!.format;
@@ -129,4 +129,8 @@ function failUnknownFormat(input: string): never {
   throw new UsageError(
     `Cannot tell the format of ${JSON.stringify(input)} from its name (known: ${knownExtensions.join(' ')}); pass --format csv, json or ndjson.`,
   );
+}
+
+function failNoStdin(): never {
+  throw new UsageError('Reading "-" (standard input) needs a stdin stream.');
 }

@@ -27,7 +27,7 @@ export interface ReadSegmentOptions {
   readonly delimiter?: CsvDelimiter;
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
-  /** For tests: the stream that `-` reads. Defaults to process.stdin. */
+  /** The stream that `-` reads (the CLI passes process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;
 }
 

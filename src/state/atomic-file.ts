@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { dirname } from 'node:path';
@@ -37,8 +38,8 @@ async function makeDirectory(directory: string): Promise<void> {
   }
 }
 
-/** Writes `<path>.<tag>.tmp` (tag: the pid) in the same directory, flushes it to disk and returns its path. */
-export async function writeTempFile(path: string, content: string, tag = String(process.pid)): Promise<string> {
+/** Writes `<path>.<tag>.tmp` (tag: random by default) in the same directory, flushes it to disk and returns its path. */
+export async function writeTempFile(path: string, content: string, tag = randomBytes(4).toString('hex')): Promise<string> {
   const tempPath = `${path}.${tag}.tmp`;
   const handle = await open(tempPath, 'w', STATE_FILE_MODE);
   try {

@@ -125,7 +125,7 @@ describe('RunLock.release', () => {
 
 describe('a state directory that cannot be made', () => {
   it('fails with one sentence (exit 2) instead of hanging', async () => {
-    const error = await acquireRunLock('/proc/klaviyo-export-test/state', 'Y6nRLr').catch((e: unknown) => e);
+    const error = await acquireRunLock('/proc/klaviyo-export-test/state', 'Y6nRLr', as(100, 'box', [100])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(/Cannot create the state directory \/proc\/klaviyo-export-test\/state/);
   }, 5_000);

@@ -27,11 +27,13 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** Who is asking: the process boundary (src/cli) knows its pid and how to probe another process. */
 export interface RunLockOptions {
-  pid?: number;
+  pid: number;
+  /** false when no process with this pid exists on this host. */
+  isProcessAlive: (pid: number) => boolean;
   host?: string;
-  isProcessAlive?: (pid: number) => boolean;
-  /** The start time of a local process, or undefined where the OS does not tell it. */
+  /** The start time of a local process, or undefined where the OS does not tell it (default: Linux's /proc). */
   processStartOf?: (pid: number) => string | undefined;
   now?: () => Date;
 }
@@ -47,8 +49,8 @@ const MAX_ATTEMPTS = 3;
  * One push at a time per list and state directory. The lock file names its owner; a lock whose
  * owner is gone (same host, dead pid) is taken over, any other existing lock refuses the run.
  */
-export async function acquireRunLock(stateDir: string, listId: string, options: RunLockOptions = {}): Promise<RunLock> {
-  const pid = options.pid ?? process.pid;
+export async function acquireRunLock(stateDir: string, listId: string, options: RunLockOptions): Promise<RunLock> {
+  const { pid } = options;
   const processStartOf = options.processStartOf ?? readProcessStart;
   const processStart = processStartOf(pid);
   const self: LockOwner = {
@@ -57,8 +59,7 @@ export async function acquireRunLock(stateDir: string, listId: string, options: 
     startedAt: (options.now?.() ?? new Date()).toISOString(),
     ...(processStart === undefined ? {} : { processStart }),
   };
-  const isAlive = options.isProcessAlive ?? isLocalProcessAlive;
-  const isProcessAlive = (owner: LockOwner) => isOwnerAlive(owner, isAlive, processStartOf);
+  const isProcessAlive = (owner: LockOwner) => isOwnerAlive(owner, options.isProcessAlive, processStartOf);
   const path = runLockPath(stateDir, listId);
   await ensureStateDir(stateDir);
 
@@ -82,7 +83,7 @@ type LockFileContent = { kind: 'missing' } | { kind: 'unreadable'; text: string 
  * exists, and a reader never sees a half-written lock (which it would take for a damaged one).
  */
 async function createExclusively(path: string, owner: LockOwner): Promise<boolean> {
-  const tempPath = await writeTempFile(path, JSON.stringify(owner), uniqueTag());
+  const tempPath = await writeTempFile(path, JSON.stringify(owner), uniqueTag(owner));
   try {
     await link(tempPath, path);
     return true;
@@ -114,7 +115,7 @@ async function takeOver(
   try {
     const current = await readLockFile(path);
     if (current.kind === 'missing' || current.text !== stale.text) return false;
-    const tempPath = await writeTempFile(path, JSON.stringify(self), uniqueTag());
+    const tempPath = await writeTempFile(path, JSON.stringify(self), uniqueTag(self));
     await rename(tempPath, path);
     return true;
   } finally {
@@ -212,17 +213,7 @@ export function parseProcessStart(stat: string): string | undefined {
   return startTime !== undefined && /^\d+$/.test(startTime) ? startTime : undefined;
 }
 
-/** Signal 0 only probes: ESRCH means no such process; EPERM means it exists under another user. */
-function isLocalProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !isErrorCode(error, 'ESRCH');
-  }
-}
-
 /** Runs of one process (tests, or a future multi-list push) must not share a temp file. */
-function uniqueTag(): string {
-  return `${process.pid}-${randomBytes(4).toString('hex')}`;
+function uniqueTag(owner: LockOwner): string {
+  return `${owner.pid}-${randomBytes(4).toString('hex')}`;
 }

@@ -1,6 +1,6 @@
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, listLists, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { resolveConnection, type ConnectionOptions } from '../connection-options.js';
 
 export interface ListsCommandOptions extends ConnectionOptions {
   name?: string;
@@ -9,18 +9,13 @@ export interface ListsCommandOptions extends ConnectionOptions {
 
 /** `lists`: the account's lists, every page, so that a user can find the id to push to. */
 export async function runLists(context: CliContext, options: ListsCommandOptions): Promise<ExitCodeValue> {
-  const client = connectClient(resolveConnection(context, options), { signal: context.signal });
-  const wanted = options.name?.toLowerCase();
-  const lists: { id: string; name: string; created?: string }[] = [];
-  for await (const list of client.listLists()) {
-    if (wanted === undefined || list.name.toLowerCase().includes(wanted)) lists.push(list);
-  }
+  const lists = await listLists({ connection: resolveConnection(context, options), name: options.name, signal: context.signal });
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ lists }, null, 2)}\n`);
     return ExitCode.success;
   }
   if (lists.length === 0) {
-    context.stderr.write(wanted === undefined ? 'The account has no list.\n' : `No list name contains "${options.name}".\n`);
+    context.stderr.write(options.name === undefined ? 'The account has no list.\n' : `No list name contains "${options.name}".\n`);
     return ExitCode.success;
   }
   const idWidth = Math.max(2, ...lists.map((list) => list.id.length));

@@ -1,5 +1,4 @@
-import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
-import { startSandbox } from '../../sandbox/sandbox-server.js';
+import { DEFAULT_SANDBOX_KEY, ExitCode, startSandbox, UsageError, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 
 export interface SandboxCommandOptions {
@@ -8,8 +7,6 @@ export interface SandboxCommandOptions {
   key?: string;
   rateLimits: boolean;
 }
-
-export const DEFAULT_SANDBOX_KEY = 'pk_sandbox_0000000000000000000000000000';
 
 /** Runs the local fake Klaviyo until SIGINT/SIGTERM. */
 export async function runSandbox(context: CliContext, options: SandboxCommandOptions): Promise<ExitCodeValue> {
@@ -37,7 +34,10 @@ export async function runSandbox(context: CliContext, options: SandboxCommandOpt
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // A Ctrl-C during startup has already fired: it must still end the run.
+  if (!context.signal.aborted) {
+    await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
   await sandbox.close();
   return ExitCode.success;
 }

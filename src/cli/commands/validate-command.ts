@@ -1,17 +1,13 @@
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
-import { scanSegment } from '../../export/scan-segment.js';
-import { summarizeRun } from '../../export/summarize-run.js';
+import { validateSegment, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
-import { ConsoleOutput } from '../console-output.js';
-import { openRejectsFile, writeRunOutputs } from '../run-outputs.js';
-import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+import { exitCodeOf } from '../outcome-exit-code.js';
+import { rejectsWrittenMessage } from '../push-event-log.js';
+import { consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
+import { segmentRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface ValidateCommandOptions extends SegmentCommandOptions {
   list?: string;
 }
-
-/** Placeholder list id for the size of request bodies when no list is given (Klaviyo ids are 6 characters). */
-const PLAN_LIST_ID = 'XXXXXX';
 
 /** `validate` and `push --dry-run`: read, map, validate and plan; nothing touches the network. */
 export async function runValidate(
@@ -20,33 +16,11 @@ export async function runValidate(
   options: ValidateCommandOptions,
   command: 'validate' | 'push' = 'validate',
 ): Promise<ExitCodeValue> {
-  const startedAt = new Date();
-  const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
-  const rejects = openRejectsFile(options.rejects, file);
-  const scan = await scanSegment({
-    source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
-    mapping: mappingRequestOf(options),
-    limits: batchLimitsOf(options),
-    listId: options.list ?? PLAN_LIST_ID,
-    signal: context.signal,
-    onMappingResolved: (_mapping, columns, format) =>
-      rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' }),
-    onRejected: (row) => rejects?.add(row),
-  });
-  const isStrictFailure = Boolean(options.strict) && scan.rejected > 0;
-  const summary = summarizeRun(scan, {
-    command,
-    dryRun: command === 'push',
-    listId: options.list,
-    listName: undefined,
-    maxPerExport: options.maxPerExport,
-    maxPerRequest: options.batchSize,
-    startedAt,
-    totalMs: Date.now() - startedAt.getTime(),
-    sendMs: 0,
-    outcome: isStrictFailure ? 'rejected-strict' : 'validated',
-    delivery: undefined,
-  });
-  writeRunOutputs(summary, { output, reportPath: options.report, rejects });
-  return isStrictFailure ? ExitCode.usage : ExitCode.success;
+  const output = consoleOutputOf(context, options);
+  const summary = await validateSegment(
+    { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push' },
+    { onEvent: (event) => output.info(rejectsWrittenMessage(event)) },
+  );
+  writeRunOutputs(summary, { output, reportPath: options.report });
+  return exitCodeOf(summary.outcome);
 }

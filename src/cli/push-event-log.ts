@@ -1,0 +1,129 @@
+import type { PushEvent, RemainingWork, RunSummary } from '../index.js';
+import { formatCount, plural } from '../report/render-summary-text.js';
+import { DeliveryProgress } from './delivery-progress.js';
+import type { LogFields, RunLog } from './run-log.js';
+
+/** Renders a push's events: milestone lines, JSON lines for log shippers, the live progress line. */
+export class PushEventLog {
+  readonly #log: RunLog;
+  #validProfiles = 0;
+  #progress: DeliveryProgress | undefined;
+
+  constructor(log: RunLog) {
+    this.#log = log;
+  }
+
+  render(event: PushEvent): void {
+    const log = this.#log;
+    switch (event.type) {
+      case 'preflight':
+        return log.event('preflight', `Checking list ${event.listId}...`, { listId: event.listId });
+      case 'preflight-ok':
+        return log.event('preflight-ok', `List "${event.listName}" (${event.listId}) found.`, { listId: event.listId });
+      case 'read':
+        return log.event('read', `Reading ${event.isStdin ? 'standard input' : event.file}...`, { file: event.file });
+      case 'read-progress':
+        return log.live(`reading: ${formatCount(event.rows)} rows`);
+      case 'read-done': {
+        const { rows, valid, rejected, duplicates, batches } = event;
+        this.#validProfiles = valid;
+        log.endLive();
+        const message = `Read ${plural(rows, 'row')}: ${formatCount(valid)} valid, ${formatCount(rejected)} rejected, ${plural(duplicates, 'duplicate')}.`;
+        return log.event('read-done', message, { rows, valid, rejected, duplicates, batches });
+      }
+      case 'checkpoint-restart':
+        return log.event('checkpoint-restart', 'Starting from the beginning (--restart): any earlier checkpoint is ignored.', {
+          checkpoint: event.checkpoint,
+        });
+      case 'checkpoint-resume': {
+        const { checkpoint, confirmed, submitted } = event;
+        const message = `Resuming the earlier, unfinished push of this file to this list: ${confirmed} requests already confirmed, ${submitted} jobs to follow up (${checkpoint}).`;
+        return log.event('checkpoint-resume', message, { checkpoint, confirmed, submitted }, 'warn');
+      }
+      case 'checkpoint-mismatch':
+        return log.event(
+          'checkpoint-mismatch',
+          `Not resuming the earlier push: ${event.reason}; sending everything.`,
+          { checkpoint: event.checkpoint, reason: event.reason },
+          'warn',
+        );
+      case 'send':
+        this.#progress = new DeliveryProgress(log, this.#validProfiles, () => Date.now());
+        return log.event('send', describeWork(event, event.listId), {
+          profiles: event.profilesToSend,
+          requests: event.requestsToSend,
+          jobsToFollow: event.jobsToFollow,
+          listId: event.listId,
+        });
+      case 'accepted':
+        this.#progress?.accepted(event.profiles);
+        return log.event(
+          'accepted',
+          `Request ${event.batch + 1}/${event.batches} accepted as job ${event.jobId}.`,
+          { batch: event.batch, jobId: event.jobId, profiles: event.profiles },
+          'debug',
+        );
+      case 'confirmed':
+        return this.#progress?.confirmed(event.imported);
+      case 'job':
+        return log.event('job', `Job ${event.jobId}: ${event.status}.`, fieldsOf(event), 'debug');
+      case 'throttled':
+        return log.event(
+          'throttled',
+          `Klaviyo asked to slow down (${event.operation}); waiting ${Math.ceil(event.retryAfterMs / 1000)} s.`,
+          fieldsOf(event),
+          'debug',
+        );
+      case 'retry':
+        return log.event(
+          'retry',
+          `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`,
+          fieldsOf(event),
+          'debug',
+        );
+      case 'stopping':
+        return log.event('stopping', `${event.reason} Finishing the requests in flight, then reporting.`, {}, 'warn');
+      case 'rejects-written':
+        return log.event('rejects-written', rejectsWrittenMessage(event), { rows: event.rows });
+    }
+  }
+}
+
+export function rejectsWrittenMessage(event: { path: string; rows: number }): string {
+  return `${event.rows.toLocaleString('en-US')} rejected rows written to ${event.path}`;
+}
+
+export function describeWork(work: RemainingWork, listId: string): string {
+  const sending = `Sending ${plural(work.profilesToSend, 'profile')} in ${plural(work.requestsToSend, 'request')} to list ${listId}`;
+  const earlier: string[] = [];
+  if (work.jobsToFollow > 0) earlier.push(`following up ${plural(work.jobsToFollow, 'job')} accepted earlier`);
+  if (work.requestsConfirmed > 0) earlier.push(`${plural(work.requestsConfirmed, 'request')} already confirmed`);
+  return `${sending}${earlier.length > 0 ? ` (${earlier.join(', ')})` : ''}...`;
+}
+
+/** The counts a log shipper wants from the final event: no personal data. */
+export function doneFields(summary: RunSummary): LogFields {
+  const delivery = summary.delivery;
+  return {
+    outcome: summary.outcome,
+    rows: summary.rows.read,
+    valid: summary.rows.valid,
+    rejected: summary.rows.rejected,
+    duplicates: summary.rows.duplicates,
+    sent: delivery?.sent,
+    imported: delivery?.imported,
+    refused: delivery?.refused,
+    notDelivered: delivery?.notDelivered.count,
+    unconfirmed: delivery?.unconfirmed,
+    requests: delivery?.requests,
+    retries: delivery?.retries,
+    throttled: delivery?.throttled,
+    elapsedMs: summary.timings.totalMs,
+  };
+}
+
+/** The event's own fields, without its type, as the JSON line carries them. */
+function fieldsOf(event: PushEvent): LogFields {
+  const { type: _type, ...fields } = event;
+  return fields;
+}

@@ -1,0 +1,51 @@
+import type { ImportJob } from '../klaviyo/klaviyo-client.js';
+
+/**
+ * What a push tells while it runs, in order, as plain data: counts, ids and paths, never an email
+ * address or the key. The CLI renders them (text lines, JSON lines, a live progress line).
+ */
+export type PushEvent =
+  | { readonly type: 'preflight'; readonly listId: string }
+  | { readonly type: 'preflight-ok'; readonly listId: string; readonly listName: string }
+  /** `file` is the path as given, or `<stdin>`. */
+  | { readonly type: 'read'; readonly file: string; readonly isStdin: boolean }
+  | { readonly type: 'read-progress'; readonly rows: number }
+  | {
+      readonly type: 'read-done';
+      readonly rows: number;
+      readonly valid: number;
+      readonly rejected: number;
+      readonly duplicates: number;
+      readonly batches: number;
+    }
+  | { readonly type: 'checkpoint-restart'; readonly checkpoint: string }
+  | { readonly type: 'checkpoint-resume'; readonly checkpoint: string; readonly confirmed: number; readonly submitted: number }
+  | { readonly type: 'checkpoint-mismatch'; readonly checkpoint: string; readonly reason: string }
+  | ({ readonly type: 'send'; readonly listId: string } & RemainingWork)
+  /** A request Klaviyo accepted (202) as an import job. */
+  | { readonly type: 'accepted'; readonly batch: number; readonly batches: number; readonly jobId: string; readonly profiles: number }
+  /** A poll of an import job. */
+  | {
+      readonly type: 'job';
+      readonly jobId: string;
+      readonly status: ImportJob['status'];
+      readonly completed: number;
+      readonly failed: number;
+    }
+  /** A job finished and its import errors were read. */
+  | { readonly type: 'confirmed'; readonly jobId: string; readonly imported: number }
+  | { readonly type: 'retry'; readonly operation: string; readonly attempt: number; readonly reason: string }
+  | { readonly type: 'throttled'; readonly operation: string; readonly retryAfterMs: number }
+  /** The run was asked to stop (signal or deadline): no new request starts. */
+  | { readonly type: 'stopping'; readonly reason: string }
+  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number };
+
+export type PushEventType = PushEvent['type'];
+
+/** What is left to do, once an earlier run's checkpoint is taken into account. */
+export interface RemainingWork {
+  readonly requestsToSend: number;
+  readonly profilesToSend: number;
+  readonly jobsToFollow: number;
+  readonly requestsConfirmed: number;
+}

@@ -1,0 +1,143 @@
+import { InterruptedError } from '../errors.js';
+import type { KlaviyoClient, KlaviyoList } from '../klaviyo/klaviyo-client.js';
+import type { DeliverySummary, RunOutcome, RunSummary } from '../report/run-summary.js';
+import { ensureStateDir } from '../state/atomic-file.js';
+import { stagingDirectory } from '../state/state-file-name.js';
+import { BatchStager } from './batch-stager.js';
+import { connectKlaviyo, resolveConnection } from './connection.js';
+import { runPreflight } from './preflight.js';
+import { deliverScan } from './push-delivery.js';
+import type { PushEvent } from './push-events.js';
+import type { PushPorts, PushRequest } from './push-request.js';
+import { createPushStops, stopError, type PushStops } from './push-stops.js';
+import { scanSegment, type ScanResult } from './scan-segment.js';
+import {
+  batchLimitsOf,
+  batchSizeOf,
+  mappingRequestOf,
+  maxPerExportOf,
+  openRejectsFile,
+  setRejectsColumns,
+  sourceOf,
+} from './segment-request.js';
+import { summarizeRun } from './summarize-run.js';
+
+/**
+ * Pushes a segment file into a Klaviyo list: preflight, one pass over the file, the strict /
+ * nothing-to-send / declined gates, checkpoint, delivery and follow-up. Returns the run's summary
+ * whatever the outcome (a stop included, once the file was read); throws a typed ExportError when
+ * the run cannot start or the file cannot be used (nothing sent then). Take the run lock
+ * (acquireRunLock) around it when several processes may push to the same list and state directory.
+ */
+export async function pushSegment(request: PushRequest, ports: PushPorts = {}): Promise<RunSummary> {
+  const emit = ports.onEvent ?? (() => undefined);
+  const connection = resolveConnection(request.connection);
+  batchLimitsOf(request);
+  const stops = createPushStops(request.signal, request.hardSignal, request.timeoutMs);
+  stops.soft.addEventListener(
+    'abort',
+    () => emit({ type: 'stopping', reason: stops.soft.reason instanceof Error ? stops.soft.reason.message : 'Stopped.' }),
+    { once: true },
+  );
+  const client = connectKlaviyo(connection, {
+    signal: stops.hard,
+    onEvent: (event) => {
+      if (event.type === 'throttled') emit({ type: 'throttled', operation: event.operation, retryAfterMs: event.retryAfterMs });
+      if (event.type === 'retry') emit({ type: 'retry', operation: event.operation, attempt: event.attempt, reason: event.reason });
+    },
+  });
+  try {
+    return await runPush(request, ports, { client, stops, emit });
+  } catch (error) {
+    if (stops.soft.aborted && !(error instanceof InterruptedError)) throw stopError(stops.soft);
+    throw error;
+  } finally {
+    stops.dispose();
+  }
+}
+
+interface PushRun {
+  readonly client: KlaviyoClient;
+  readonly stops: PushStops;
+  readonly emit: (event: PushEvent) => void;
+}
+
+async function runPush(request: PushRequest, ports: PushPorts, { client, stops, emit }: PushRun): Promise<RunSummary> {
+  const startedAt = new Date();
+  // Before any request: a state directory that cannot be made is a usage error with nothing sent.
+  await ensureStateDir(request.stateDir);
+  emit({ type: 'preflight', listId: request.listId });
+  const list = await runPreflight(client, request.listId);
+  emit({ type: 'preflight-ok', listId: list.id, listName: list.name });
+
+  const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
+  const rejects = openRejectsFile(request);
+  try {
+    const isStdin = request.file === '-';
+    emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });
+    const scan = await scanSegment({
+      source: sourceOf(request),
+      mapping: mappingRequestOf(request),
+      limits: batchLimitsOf(request),
+      listId: list.id,
+      signal: stops.soft,
+      onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
+      onRejected: (row) => rejects?.add(row),
+      onBatch: (batch) => stager.stage(batch),
+      onProgress: (rows) => emit({ type: 'read-progress', rows }),
+    });
+    emit({
+      type: 'read-done',
+      rows: scan.rowsRead,
+      valid: scan.validProfiles,
+      rejected: scan.rejected,
+      duplicates: scan.duplicates.count,
+      batches: scan.batches,
+    });
+
+    const finish = (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0): RunSummary => {
+      const summary = summarizeRun(scan, {
+        command: 'push',
+        dryRun: false,
+        listId: list.id,
+        listName: list.name,
+        maxPerExport: maxPerExportOf(request),
+        maxPerRequest: batchSizeOf(request),
+        startedAt,
+        totalMs: Date.now() - startedAt.getTime(),
+        sendMs,
+        outcome,
+        delivery,
+      });
+      rejects?.close();
+      if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+      return summary;
+    };
+
+    const gate = gateOf(request, scan);
+    if (gate !== undefined) return finish(gate);
+    if (!(await isConfirmed(ports, client, list, scan, stops.soft))) return finish('declined');
+    const sent = await deliverScan({ request, client, list, scan, stager, rejects, stops, emit });
+    return finish(sent.outcome, sent.delivery, sent.sendMs);
+  } finally {
+    rejects?.close();
+    await stager.dispose();
+  }
+}
+
+/** The rules that end a run before anything is sent. */
+export function gateOf(request: Pick<PushRequest, 'strict'>, scan: Pick<ScanResult, 'rejected' | 'rowsRead' | 'validProfiles'>) {
+  if (request.strict && scan.rejected > 0) return 'rejected-strict' as const;
+  if (scan.rowsRead > 0 && scan.validProfiles === 0) return 'nothing-to-send' as const;
+  return undefined;
+}
+
+/** Writing to the wrong list is the costly mistake: the caller may show what will happen and ask. */
+async function isConfirmed(ports: PushPorts, client: KlaviyoClient, list: KlaviyoList, scan: ScanResult, signal: AbortSignal) {
+  if (!ports.confirm || scan.validProfiles === 0) return true;
+  const accountName = await client.getAccount().then(
+    (account) => account.name,
+    () => undefined,
+  );
+  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles: scan.validProfiles }, signal);
+}

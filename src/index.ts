@@ -1,0 +1,37 @@
+/**
+ * klaviyo-export as a library: the operations the CLI runs, as functions. Semver covers these
+ * exports and the JSON report's shape (RunSummary, whose `version` is REPORT_VERSION).
+ */
+export { pushSegment } from './export/push-segment.js';
+export { validateSegment } from './export/validate-segment.js';
+export { listLists } from './export/list-lists.js';
+export { resolveConnection } from './export/connection.js';
+export { acquireRunLock } from './state/run-lock.js';
+export { startSandbox } from './sandbox/sandbox-server.js';
+export { DEFAULT_SANDBOX_KEY } from './sandbox/sandbox-types.js';
+export { REPORT_VERSION } from './report/run-summary.js';
+export { renderSummaryText } from './report/render-summary-text.js';
+export {
+  AuthError,
+  ExitCode,
+  ExportError,
+  InputFileError,
+  InternalError,
+  InterruptedError,
+  KlaviyoApiError,
+  LockedError,
+  UsageError,
+} from './errors.js';
+
+export type { PushConfirmation, PushPorts, PushRequest } from './export/push-request.js';
+export type { PushEvent, PushEventType, RemainingWork } from './export/push-events.js';
+export type { SegmentRequest } from './export/segment-request.js';
+export type { ValidateEvent, ValidateRequest } from './export/validate-segment.js';
+export type { ListListsRequest } from './export/list-lists.js';
+export type { KlaviyoConnection, ResolvedConnection } from './export/connection.js';
+export type { LockOwner, RunLock, RunLockOptions } from './state/run-lock.js';
+export type { SandboxHandle, SandboxKey, SandboxOptions, SandboxFaults, SandboxStats } from './sandbox/sandbox-types.js';
+export type { KlaviyoList } from './klaviyo/klaviyo-client.js';
+export type { CsvDelimiter, SegmentFormat } from './source/source-record.js';
+export type { ExitCodeValue } from './errors.js';
+export type { DeliverySummary, JobSummary, LineList, ReasonCount, RunOutcome, RunSummary } from './report/run-summary.js';
