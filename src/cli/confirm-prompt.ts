@@ -44,7 +44,7 @@ export function terminalConfirmation(context: CliContext, yes: boolean | undefin
   return (question, signal) => {
     const account = question.accountName === undefined ? '' : `account "${question.accountName}", `;
     return confirmOnTerminal(
-      `About to add ${formatCount(question.profiles)} profiles to ${account}list "${question.listName}" (${question.listId}). Continue?`,
+      `About to add ${formatCount(question.profiles)} profiles to ${account}list "${question.listName}" (${question.listId})${question.removals > 0 ? ` and then remove ${formatCount(question.removals)} members from it` : ''}. Continue?`,
       context.stdin,
       context.stderr,
       signal,

@@ -7,7 +7,8 @@ import { runPush, type PushCommandOptions } from './commands/push-command.js';
 import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { addConnectionOptions } from './connection-options.js';
-import { parseDuration, parseLogFormat, parsePort } from './option-parsers.js';
+import { DEFAULT_MAX_REMOVALS } from '../export/sync-plan.js';
+import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource, parsePort } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
@@ -65,6 +66,19 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
         .default('text'),
     )
     .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
+    .option('--mirror', 'also remove from the list the members an earlier run put there that are no longer in the file')
+    .addOption(
+      new Option(
+        '--mirror-source <source>',
+        'who --mirror removes: state (default: members earlier runs added) or list (every member)',
+      ).argParser(parseMirrorSource),
+    )
+    .addOption(
+      new Option('--max-removals <n|p%>', "refuse (exit 2) to remove more members than this, or this share of the list's known members")
+        .argParser(parseMaxRemovalsOption)
+        .default(DEFAULT_MAX_REMOVALS, '10%'),
+    )
+    .option('--changed-only', 'send only the profiles that are new or changed since the last confirmed run')
     .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
 
   addConnectionOptions(

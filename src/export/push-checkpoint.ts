@@ -13,7 +13,7 @@ import type { CsvDelimiter } from '../source/source-record.js';
 export function fingerprintOf(
   scan: ScanResult,
   listId: string,
-  options: { delimiter: CsvDelimiter | undefined; maxPerExport: number; batchSize: number },
+  options: { delimiter: CsvDelimiter | undefined; maxPerExport: number; batchSize: number; changedOnly?: boolean },
 ): RunFingerprint {
   return {
     contentDigest: scan.contentDigest,
@@ -25,6 +25,8 @@ export function fingerprintOf(
       delimiter: options.delimiter ?? null,
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
+      // --changed-only leaves profiles out: its batches are not those of a full push.
+      changedOnly: options.changedOnly === true ? true : undefined,
     },
   };
 }

@@ -21,6 +21,8 @@ import {
   sourceOf,
 } from './segment-request.js';
 import { summarizeRun } from './summarize-run.js';
+import { DEFAULT_MAX_REMOVALS, estimateListReadMs } from './sync-plan.js';
+import { SyncSession, NO_STATE_SENTENCE } from './sync-session.js';
 
 /**
  * Pushes a segment file into a Klaviyo list: preflight, one pass over the file, the strict /
@@ -70,9 +72,12 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
   const list = await runPreflight(client, request.listId);
   emit({ type: 'preflight-ok', listId: list.id, listName: list.name });
 
+  // Before reading the file: a damaged sync state stops the run with nothing sent.
+  const sync = await openSync(request, list.id);
   const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
   const rejects = openRejectsFile(request);
   try {
+    if (sync?.options.mirror === 'list') await readListMembers(sync, client, list.id, emit);
     const isStdin = request.file === '-';
     emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });
     const scan = await scanSegment({
@@ -85,6 +90,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       onRejected: (row) => rejects?.add(row),
       onBatch: (batch) => stager.stage(batch),
       onProgress: (rows) => emit({ type: 'read-progress', rows }),
+      selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
     });
     emit({
       type: 'read-done',
@@ -95,6 +101,8 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       batches: scan.batches,
     });
 
+    const removals = sync === undefined ? 0 : planSync(sync, scan.skippedProfiles, emit);
+    let noRemovalReason: string | null = null;
     const finish = (outcome: RunOutcome, delivery?: DeliverySummary, sendMs = 0): RunSummary => {
       const summary = summarizeRun(scan, {
         command: 'push',
@@ -108,6 +116,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
         sendMs,
         outcome,
         delivery,
+        sync: sync?.summarize(noRemovalReason),
       });
       rejects?.close();
       if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
@@ -115,16 +124,86 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     };
 
     const gate = gateOf(request, scan);
+    noRemovalReason = 'nothing was sent, so nothing was removed.';
     if (gate !== undefined) return finish(gate);
-    if (!(await isConfirmed(ports, client, list, scan, stops.soft))) return finish('declined');
+    if (!(await isConfirmed(ports, client, list, scan, removals, stops.soft))) return finish('declined');
     const sent = await deliverScan({ request, client, list, scan, stager, rejects, stops, emit });
-    return finish(sent.outcome, sent.delivery, sent.sendMs);
+    noRemovalReason = null;
+    let outcome = sent.outcome;
+    if (sync !== undefined) {
+      if (outcome === 'delivered') {
+        sync.commitDelivered();
+        if (removals > 0) outcome = await removeMembers(sync, client, list.id, stops, emit, outcome);
+      } else {
+        noRemovalReason = notDeliveredReason(outcome);
+        if (sync.options.mirror !== undefined) emit({ type: 'mirror-skipped', reason: noRemovalReason });
+      }
+    }
+    return finish(outcome, sent.delivery, sent.sendMs);
   } finally {
     rejects?.close();
+    // A run that did not commit its new sync state leaves the old one as it was.
+    sync?.discard();
     await stager.dispose();
   }
 }
 
+async function openSync(request: PushRequest, listId: string): Promise<SyncSession | undefined> {
+  if (request.mirror === undefined && !request.changedOnly) return undefined;
+  return SyncSession.open({
+    stateDir: request.stateDir,
+    listId,
+    mirror: request.mirror,
+    changedOnly: Boolean(request.changedOnly),
+    maxRemovals: request.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+  });
+}
+
+/** --mirror-source list: the list's members, read before the file so that the file can be compared with them. */
+async function readListMembers(sync: SyncSession, client: KlaviyoClient, listId: string, emit: (event: PushEvent) => void) {
+  const count = await client.countListMembers(listId);
+  emit({ type: 'list-read', listId, members: count, estimateMs: estimateListReadMs(count ?? 0) });
+  const members = await sync.readListMembers(client, (read) => emit({ type: 'list-read-progress', members: read }));
+  emit({ type: 'list-read-done', members, withoutEmail: sync.counts.membersKept });
+}
+
+/** The plan and its guard, before anything is sent: a refused plan throws RemovalGuardError (exit 2). */
+function planSync(sync: SyncSession, skipped: number, emit: (event: PushEvent) => void): number {
+  const plan = sync.planRemovals();
+  const { added, updated, unchanged } = sync.counts;
+  emit({ type: 'sync-plan', added, updated, unchanged, skipped, removals: plan.planned, knownMembers: plan.knownMembers });
+  if (plan.noRemovalReason === 'no-state') emit({ type: 'mirror-no-state', message: NO_STATE_SENTENCE });
+  sync.checkGuard(plan);
+  return plan.planned;
+}
+
+async function removeMembers(
+  sync: SyncSession,
+  client: KlaviyoClient,
+  listId: string,
+  stops: PushStops,
+  emit: (event: PushEvent) => void,
+  outcome: RunOutcome,
+): Promise<RunOutcome> {
+  emit({ type: 'remove', listId, profiles: sync.counts.removalsPlanned });
+  const removal = await sync.removeMembers(client, {
+    signal: stops.soft,
+    onProgress: (done, total) => emit({ type: 'removed', done, total }),
+  });
+  const { removed, failed, notAttempted, firstFailure } = removal;
+  emit({ type: 'remove-done', removed, failed, notAttempted, firstFailure });
+  const stop = stops.stopReason();
+  if (stop === 'deadline') return 'deadline';
+  if (stop === 'signal') return 'interrupted';
+  return outcome;
+}
+
+function notDeliveredReason(outcome: RunOutcome): string {
+  if (outcome === 'submitted') return 'the import jobs were not followed to their end (--no-wait), so nothing was removed.';
+  if (outcome === 'interrupted' || outcome === 'deadline')
+    return 'the run stopped before every profile was confirmed, so nothing was removed.';
+  return 'not every valid profile was delivered, so nothing was removed.';
+}
 /** The rules that end a run before anything is sent. */
 export function gateOf(request: Pick<PushRequest, 'strict'>, scan: Pick<ScanResult, 'rejected' | 'rowsRead' | 'validProfiles'>) {
   if (request.strict && scan.rejected > 0) return 'rejected-strict' as const;
@@ -133,11 +212,19 @@ export function gateOf(request: Pick<PushRequest, 'strict'>, scan: Pick<ScanResu
 }
 
 /** Writing to the wrong list is the costly mistake: the caller may show what will happen and ask. */
-async function isConfirmed(ports: PushPorts, client: KlaviyoClient, list: KlaviyoList, scan: ScanResult, signal: AbortSignal) {
-  if (!ports.confirm || scan.validProfiles === 0) return true;
+async function isConfirmed(
+  ports: PushPorts,
+  client: KlaviyoClient,
+  list: KlaviyoList,
+  scan: ScanResult,
+  removals: number,
+  signal: AbortSignal,
+) {
+  const profiles = scan.validProfiles - scan.skippedProfiles;
+  if (!ports.confirm || (profiles === 0 && removals === 0)) return true;
   const accountName = await client.getAccount().then(
     (account) => account.name,
     () => undefined,
   );
-  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles: scan.validProfiles }, signal);
+  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles, removals }, signal);
 }

@@ -1,5 +1,3 @@
-import { formatCount } from './render-summary-text.js';
-
 /**
  * What `--mirror` and `--changed-only` did, as plain data for every report (counts only, never an
  * email address). `null` in the RunSummary when neither option was given.
@@ -54,4 +52,9 @@ export function renderSyncLines(sync: SyncSummary): string[] {
     if (sync.noRemovalReason !== null) out.push(`  note: ${sync.noRemovalReason}`);
   }
   return out;
+}
+
+/** As render-summary-text's, kept here so that the two renderers do not import each other. */
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
-import { acquireRunLock, pushSegment, type ExitCodeValue, type RunLock } from '../../index.js';
+import {
+  acquireRunLock,
+  ExitCode,
+  pushSegment,
+  type ExitCodeValue,
+  type MaxRemovals,
+  type MirrorSource,
+  type RunLock,
+  type RunSummary,
+} from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
 import { resolveConnection, type ConnectionOptions } from '../connection-options.js';
@@ -20,6 +29,10 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   restart?: boolean;
   logFormat: LogFormat;
   timeout?: number;
+  mirror?: boolean;
+  mirrorSource?: MirrorSource;
+  maxRemovals?: MaxRemovals;
+  changedOnly?: boolean;
 }
 
 /** Relative to the working directory, so that each project's cron job has its own. */
@@ -27,7 +40,10 @@ export const DEFAULT_STATE_DIR = '.klaviyo-export';
 
 /** `push`: one push per list and state directory (the lock), rendered as the user asked. */
 export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
-  if (options.dryRun) return runValidate(context, file, options, 'push');
+  const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
+  const mirror = options.mirrorSource ?? (options.mirror ? 'state' : undefined);
+  const sync = { stateDir, mirror, changedOnly: options.changedOnly, maxRemovals: options.maxRemovals };
+  if (options.dryRun) return runValidate(context, file, options, 'push', mirror || options.changedOnly ? sync : undefined);
   const connection = resolveConnection(context, options);
   const output = consoleOutputOf(context, options);
   const quiet = Boolean(options.quiet);
@@ -38,7 +54,6 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     noColor: context.env.noColor,
     quiet,
   });
-  const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);
   try {
@@ -53,13 +68,20 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         restart: options.restart,
         timeoutMs: options.timeout,
         hardSignal: context.hardSignal,
+        // --mirror-source alone means --mirror.
+        mirror,
+        changedOnly: options.changedOnly,
+        maxRemovals: options.maxRemovals,
       },
       { onEvent: (event) => events.render(event), confirm: terminalConfirmation(context, options.yes) },
     );
     log.endLive();
     writeRunOutputs(summary, { output, reportPath: options.report });
-    log.record('done', doneFields(summary), isCompleteOutcome(summary.outcome) ? 'info' : 'warn');
-    return exitCodeOf(summary.outcome);
+    const isComplete = isCompleteOutcome(summary.outcome) && !hasFailedRemovals(summary);
+    log.record('done', doneFields(summary), isComplete ? 'info' : 'warn');
+    const exitCode = exitCodeOf(summary.outcome);
+    // A removal that failed after its retries: the list is not yet what was asked.
+    return exitCode === ExitCode.success && hasFailedRemovals(summary) ? ExitCode.notDelivered : exitCode;
   } finally {
     await lock.release();
   }
@@ -73,4 +95,8 @@ function logTakeover(log: RunLog, lock: RunLock, listId: string): void {
   } else if (lock.replacedUnreadableLock) {
     log.event('lock-takeover', `Replaced a damaged lock file (${lock.path}).`, { lock: lock.path }, 'warn');
   }
+}
+
+function hasFailedRemovals(summary: RunSummary): boolean {
+  return summary.sync !== null && summary.sync.removals.failed > 0;
 }
