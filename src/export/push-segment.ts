@@ -21,8 +21,7 @@ import {
   sourceOf,
 } from './segment-request.js';
 import { summarizeRun } from './summarize-run.js';
-import { DEFAULT_MAX_REMOVALS, estimateListReadMs } from './sync-plan.js';
-import { SyncSession, NO_STATE_SENTENCE } from './sync-session.js';
+import { notDeliveredReason, openSync, planSync, readListMembers, removeMembers } from './push-sync.js';
 
 /**
  * Pushes a segment file into a Klaviyo list: preflight, one pass over the file, the strict /
@@ -74,7 +73,10 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
 
   // Before reading the file: a damaged sync state stops the run with nothing sent.
   const sync = await openSync(request, list.id);
-  const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
+  const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id)).catch((error: unknown) => {
+    sync?.discard();
+    throw error;
+  });
   const rejects = openRejectsFile(request);
   try {
     if (sync?.options.mirror === 'list') await readListMembers(sync, client, list.id, emit);
@@ -148,62 +150,6 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
   }
 }
 
-async function openSync(request: PushRequest, listId: string): Promise<SyncSession | undefined> {
-  if (request.mirror === undefined && !request.changedOnly) return undefined;
-  return SyncSession.open({
-    stateDir: request.stateDir,
-    listId,
-    mirror: request.mirror,
-    changedOnly: Boolean(request.changedOnly),
-    maxRemovals: request.maxRemovals ?? DEFAULT_MAX_REMOVALS,
-  });
-}
-
-/** --mirror-source list: the list's members, read before the file so that the file can be compared with them. */
-async function readListMembers(sync: SyncSession, client: KlaviyoClient, listId: string, emit: (event: PushEvent) => void) {
-  const count = await client.countListMembers(listId);
-  emit({ type: 'list-read', listId, members: count, estimateMs: estimateListReadMs(count ?? 0) });
-  const members = await sync.readListMembers(client, (read) => emit({ type: 'list-read-progress', members: read }));
-  emit({ type: 'list-read-done', members, withoutEmail: sync.counts.membersKept });
-}
-
-/** The plan and its guard, before anything is sent: a refused plan throws RemovalGuardError (exit 2). */
-function planSync(sync: SyncSession, skipped: number, emit: (event: PushEvent) => void): number {
-  const plan = sync.planRemovals();
-  const { added, updated, unchanged } = sync.counts;
-  emit({ type: 'sync-plan', added, updated, unchanged, skipped, removals: plan.planned, knownMembers: plan.knownMembers });
-  if (plan.noRemovalReason === 'no-state') emit({ type: 'mirror-no-state', message: NO_STATE_SENTENCE });
-  sync.checkGuard(plan);
-  return plan.planned;
-}
-
-async function removeMembers(
-  sync: SyncSession,
-  client: KlaviyoClient,
-  listId: string,
-  stops: PushStops,
-  emit: (event: PushEvent) => void,
-  outcome: RunOutcome,
-): Promise<RunOutcome> {
-  emit({ type: 'remove', listId, profiles: sync.counts.removalsPlanned });
-  const removal = await sync.removeMembers(client, {
-    signal: stops.soft,
-    onProgress: (done, total) => emit({ type: 'removed', done, total }),
-  });
-  const { removed, failed, notAttempted, firstFailure } = removal;
-  emit({ type: 'remove-done', removed, failed, notAttempted, firstFailure });
-  const stop = stops.stopReason();
-  if (stop === 'deadline') return 'deadline';
-  if (stop === 'signal') return 'interrupted';
-  return outcome;
-}
-
-function notDeliveredReason(outcome: RunOutcome): string {
-  if (outcome === 'submitted') return 'the import jobs were not followed to their end (--no-wait), so nothing was removed.';
-  if (outcome === 'interrupted' || outcome === 'deadline')
-    return 'the run stopped before every profile was confirmed, so nothing was removed.';
-  return 'not every valid profile was delivered, so nothing was removed.';
-}
 /** The rules that end a run before anything is sent. */
 export function gateOf(request: Pick<PushRequest, 'strict'>, scan: Pick<ScanResult, 'rejected' | 'rowsRead' | 'validProfiles'>) {
   if (request.strict && scan.rejected > 0) return 'rejected-strict' as const;
