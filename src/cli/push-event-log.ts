@@ -100,7 +100,7 @@ export class PushEventLog {
           fieldsOf(event),
         );
       case 'sync-plan': {
-        const message = `Compared with the last run: ${formatCount(event.added)} new, ${formatCount(event.updated)} updated, ${formatCount(event.unchanged)} unchanged${event.skipped > 0 ? ' (not sent)' : ''}; ${plural(event.removals, 'member')} to remove of ${formatCount(event.knownMembers)} known.`;
+        const message = `Compared with the last run: ${formatCount(event.added)} new, ${formatCount(event.updated)} updated, ${formatCount(event.unchanged)} unchanged${event.skipped > 0 ? ` (${formatCount(event.skipped)} not sent)` : ''}; ${plural(event.removals, 'member')} to remove of ${formatCount(event.knownMembers)} known.`;
         return log.event('sync-plan', message, fieldsOf(event));
       }
       case 'mirror-no-state':

@@ -48,6 +48,7 @@ export type PushEvent =
       readonly type: 'sync-plan';
       readonly added: number;
       readonly updated: number;
+      /** The same email and attributes as the last confirmed run; `skipped` of them are not sent. */
       readonly unchanged: number;
       readonly skipped: number;
       readonly removals: number;

@@ -30,8 +30,9 @@ export async function readListMembers(sync: SyncSession, client: KlaviyoClient, 
 /** The plan and its guard, before anything is sent: a refused plan throws RemovalGuardError (exit 2). */
 export function planSync(sync: SyncSession, skipped: number, emit: (event: PushEvent) => void): number {
   const plan = sync.planRemovals();
-  const { added, updated, unchanged } = sync.counts;
-  emit({ type: 'sync-plan', added, updated, unchanged, skipped, removals: plan.planned, knownMembers: plan.knownMembers });
+  const { added, updated, unchanged, resent } = sync.counts;
+  const { planned: removals, knownMembers } = plan;
+  emit({ type: 'sync-plan', added, updated, unchanged: unchanged + resent, skipped, removals, knownMembers });
   if (plan.noRemovalReason === 'no-state') emit({ type: 'mirror-no-state', message: NO_STATE_SENTENCE });
   sync.checkGuard(plan);
   return plan.planned;
