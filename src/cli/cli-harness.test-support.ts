@@ -47,6 +47,8 @@ export async function runInProcess(args: string[], options: InProcessOptions): P
     revision: undefined,
     stateDir: options.env?.stateDir,
     noColor: true,
+    configPath: undefined,
+    variable: () => undefined,
   };
   const context: CliContext = {
     cwd: options.cwd,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_BASE_URL } from '../config/base-url.js';
+import { DEFAULT_BASE_URL, describeForeignBaseUrl, type BaseUrlSource } from '../config/base-url.js';
 import { Secret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
 import { connectKlaviyo, resolveConnection as resolveKlaviyoConnection, type ResolvedConnection } from '../export/connection.js';
@@ -19,7 +19,10 @@ export function addConnectionOptions(command: Command): Command {
     .option('--revision <date>', `API revision header (default: KLAVIYO_REVISION or ${KLAVIYO_REVISION})`);
 }
 
-export type Connection = ResolvedConnection;
+export interface Connection extends ResolvedConnection {
+  /** Where baseUrl came from: named on every run when it is not Klaviyo's. */
+  readonly baseUrlSource?: BaseUrlSource;
+}
 
 /** The options, else the environment; checked before anything else happens. */
 export function resolveConnection(context: CliContext, options: ConnectionOptions): Connection {
@@ -27,16 +30,41 @@ export function resolveConnection(context: CliContext, options: ConnectionOption
   if (!apiKey || apiKey.reveal() === '') {
     throw new UsageError('No API key: set KLAVIYO_API_KEY (in the environment or a .env file) to a Klaviyo private API key.');
   }
-  return resolveKlaviyoConnection({
+  const baseUrlSource: BaseUrlSource =
+    options.baseUrl !== undefined
+      ? '--base-url'
+      : context.env.baseUrl !== undefined
+        ? (context.env.baseUrlSource ?? 'environment')
+        : 'default';
+  const resolved = resolveKlaviyoConnection({
     apiKey,
     baseUrl: options.baseUrl ?? context.env.baseUrl,
     revision: options.revision ?? context.env.revision,
   });
+  return { ...resolved, baseUrlSource };
+}
+
+/** The sentence naming a base URL that is not Klaviyo's (see describeForeignBaseUrl), if any. */
+export function foreignBaseUrlNotice(connection: Connection): string | undefined {
+  return describeForeignBaseUrl(connection.baseUrl, connection.baseUrlSource ?? 'default');
+}
+
+/** For commands without a run log (lists, check): the notice as a warning line on stderr. */
+export function warnOfForeignBaseUrl(context: CliContext, connection: Connection): Connection {
+  const notice = foreignBaseUrlNotice(connection);
+  if (notice !== undefined) context.stderr.write(`warning: ${notice}\n`);
+  return connection;
+}
+
+/** The library's connection: the values only (where the URL came from stays with the CLI). */
+export function connectionValues(connection: Connection): ResolvedConnection {
+  const { baseUrlSource: _source, ...values } = connection;
+  return values;
 }
 
 export function connectClient(
   connection: Connection,
   extra: Omit<KlaviyoClientOptions, 'baseUrl' | 'apiKey' | 'revision' | 'userAgent'> = {},
 ): KlaviyoClient {
-  return connectKlaviyo(connection, extra);
+  return connectKlaviyo(connectionValues(connection), extra);
 }

@@ -4,6 +4,7 @@ import { redactSecret } from '../config/secret.js';
 import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { REPORT_VERSION } from '../report/run-summary.js';
+import { publishCiFailure } from './ci-summary.js';
 import { buildProgram } from './program.js';
 import { listenForInterrupts } from './signals.js';
 import { VERSION } from '../version.js';
@@ -56,6 +57,8 @@ export async function runCli(argv: string[], context: CliContext): Promise<ExitC
     if (!failure.isPrintedByCommander) writeFailureLog(context, failure, isJsonLogRequested(argv));
     // With --json, stdout always holds one JSON object, a failed run's included (`jq` needs one).
     if (argv.includes('--json')) writeFailureResult(context, failure);
+    const command = argv.slice(2).find((arg) => program.commands.some((candidate) => candidate.name() === arg)) ?? 'usage';
+    publishCiFailure(context, { command, message: failure.message, exitCode: failure.exitCode }, { isJsonOutput: argv.includes('--json') });
     return failure.exitCode;
   }
 }

@@ -3,19 +3,34 @@ import type { ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
+import { definePushCommand } from './commands/push-definition.js';
 import { runPush, type PushCommandOptions } from './commands/push-command.js';
-import { runSandbox, type SandboxCommandOptions } from './commands/sandbox-command.js';
+import {
+  parseImportErrorPayload,
+  parseImportErrorPointer,
+  parseRate,
+  parseRefuseAs,
+  parseSeed,
+  runSandbox,
+  SANDBOX_FAULTS_HELP,
+  type SandboxCommandOptions,
+} from './commands/sandbox-command.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
+import { DEFAULT_SAMPLE_SIZE, runVerify, type VerifyCommandOptions } from './commands/verify-command.js';
 import { addConnectionOptions } from './connection-options.js';
-import { DEFAULT_MAX_REMOVALS } from '../export/sync-plan.js';
-import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource, parsePort } from './option-parsers.js';
+import { runRun, type RunCommandOptions } from './commands/run-command.js';
+import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
+import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
+import { runInit, type InitCommandOptions } from './commands/init-command.js';
+import { addConfigOption } from './config-file.js';
+import { parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
 import { addSegmentOptions } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    success (push: every valid profile confirmed imported)
-  1    some profiles not delivered or refused by Klaviyo, no valid row, confirmation
-       declined, or --timeout passed
+  0    success (push: every valid profile confirmed imported; verify: every checked row in the list)
+  1    some profiles not delivered, refused by Klaviyo or unconfirmed (--job-timeout) (verify: missing from
+       the list), no valid row, confirmation declined, --timeout passed, or Klaviyo unreachable
   2    usage or input error: nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
@@ -46,40 +61,32 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
+  definePushCommand(program.command('push')).action(async (file: string, options: PushCommandOptions) =>
+    setExitCode(await runPush(context, file, options)),
+  );
+
   addConnectionOptions(
     addSegmentOptions(
       program
-        .command('push')
-        .description('deliver every valid profile of a segment file to a Klaviyo list')
+        .command('verify')
+        .description('check that the rows of a segment file are members of a Klaviyo list; writes nothing')
         .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
-        .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+        .requiredOption('--list <id>', 'the Klaviyo list id'),
     ),
   )
-    .option('-y, --yes', 'do not ask for confirmation on a terminal')
-    .option('--dry-run', 'validate and plan only, like `validate`: no network at all')
-    .option('--no-wait', 'submit the import jobs and report their ids without waiting for them')
-    .option('--state-dir <dir>', 'where the checkpoint and lock live (default: .klaviyo-export in the working directory)')
-    .option('--restart', 'ignore an earlier checkpoint and send everything again')
-    .addOption(
-      new Option('--log-format <format>', 'text, or json for log shippers (one object per line on stderr)')
-        .argParser(parseLogFormat)
-        .default('text'),
-    )
-    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
-    .option('--mirror', 'also remove from the list the members an earlier run put there that are no longer in the file')
     .addOption(
       new Option(
-        '--mirror-source <source>',
-        'who --mirror removes: state (default: members earlier runs added) or list (every member)',
-      ).argParser(parseMirrorSource),
+        '--sample <n>',
+        `check a random sample of n valid rows (default ${DEFAULT_SAMPLE_SIZE.toLocaleString('en-US')})`,
+      ).argParser(parsePositiveInteger(Number.MAX_SAFE_INTEGER)),
     )
+    .option('--all', 'check every valid row (100 emails a request, 750 requests a minute)')
     .addOption(
-      new Option('--max-removals <n|p%>', "refuse (exit 2) to remove more members than this, or this share of the list's known members")
-        .argParser(parseMaxRemovalsOption)
-        .default(DEFAULT_MAX_REMOVALS, '10%'),
+      new Option('--seed <n>', 'seed of the random sample, to check the same rows again').argParser(parsePositiveInteger(2 ** 32 - 1)),
     )
-    .option('--changed-only', 'send only the profiles that are new or changed since the last confirmed run')
-    .action(async (file: string, options: PushCommandOptions) => setExitCode(await runPush(context, file, options)));
+    .option('--attributes', 'also report members whose mapped fields differ from the file')
+    .option('--missing <file.csv>', 'write the missing rows (line and original columns, like --rejects) to push them again')
+    .action(async (file: string, options: VerifyCommandOptions) => setExitCode(await runVerify(context, file, options)));
 
   addConnectionOptions(
     program
@@ -104,7 +111,56 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--key <key>', 'the API key the sandbox accepts (default: a fixed sandbox key)')
     .option('--no-rate-limits', "do not enforce Klaviyo's rate limits")
+    .addOption(new Option('--cdn-challenge-rate <rate>', 'share of requests (0-1) answered by a CDN challenge page').argParser(parseRate))
+    .option('--refuse-emails <file>', 'emails (one a line) that Klaviyo refuses, as --refuse-as says')
+    .addOption(
+      new Option('--refuse-as <how>', 'a 400 naming the first, all or none of them, or import errors')
+        .argParser(parseRefuseAs)
+        .default('all'),
+    )
+    .addOption(new Option('--import-error-pointer <to>', 'data: import errors point only at /data').argParser(parseImportErrorPointer))
+    .addOption(
+      new Option('--import-error-payload <what>', 'none: import errors carry no original_payload').argParser(parseImportErrorPayload),
+    )
+    .option('--unknown-job-status <status>', 'jobs report this undocumented status until they are final')
+    .addOption(new Option('--seed <n>', 'seed of the fault decisions').argParser(parseSeed))
+    .addHelpText('after', SANDBOX_FAULTS_HELP)
     .action(async (options: SandboxCommandOptions) => setExitCode(await runSandbox(context, options)));
+
+  addConfigOption(
+    program
+      .command('run')
+      .description('run saved exports (klaviyo-export.json) by name, each as `push` would')
+      .argument('[exports...]', 'export names (see `klaviyo-export exports`)')
+      .option('--all', 'run every saved export')
+      .option('--json', 'print one JSON object on stdout, keyed by export name')
+      .option('-q, --quiet', 'print only errors')
+      .addOption(new Option('--log-format <format>', 'text, or json for log shippers').argParser(parseLogFormat).default('text')),
+  ).action(async (names: string[], options: RunCommandOptions) => setExitCode(await runRun(context, names, options)));
+
+  addConfigOption(
+    program
+      .command('exports')
+      .description('list the saved exports: connection, list, file, and how and when each last ran')
+      .option('--json', 'print JSON'),
+  ).action(async (options: ExportsCommandOptions) => setExitCode(await runExports(context, options)));
+
+  addConfigOption(
+    program
+      .command('connect')
+      .description('add or update a saved connection; --acknowledge-privacy records the agreement')
+      .argument('<name>', 'the connection name')
+      .option('--api-key-env <name>', 'the environment variable holding its API key (default KLAVIYO_API_KEY)')
+      .option('--base-url <url>', 'API base URL for this connection')
+      .option('--acknowledge-privacy', 'agree to the data privacy statement (recorded with the date)'),
+  ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
+
+  addConfigOption(
+    program
+      .command('init')
+      .description('on a terminal: set up a connection and an export, step by step, in the config file')
+      .option('--base-url <url>', 'API base URL for the connection (e.g. the sandbox)'),
+  ).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
 
   return program;
 }

@@ -67,6 +67,13 @@ export class PushEventLog {
         return this.#progress?.confirmed(event.imported);
       case 'job':
         return log.event('job', `Job ${event.jobId}: ${event.status}.`, fieldsOf(event), 'debug');
+      case 'job-status-unknown':
+        return log.event(
+          'job',
+          `Job ${event.jobId} has a status Klaviyo does not document ("${event.status}"); still following it.`,
+          { jobId: event.jobId, status: event.status },
+          'warn',
+        );
       case 'throttled':
         return log.event(
           'throttled',

@@ -36,6 +36,13 @@ export class RunLog {
     this.#stderr.write(`${level === 'info' ? '' : `${level === 'warn' ? 'warning' : 'error'}: `}${message}\n`);
   }
 
+  /** A warning printed even with -q: what a person must see on every run (text), or a `warn` event (json). */
+  notice(event: string, message: string, fields: LogFields = {}): void {
+    if (this.#format === 'json') return this.event(event, message, fields, 'warn');
+    this.#clearLive();
+    this.#stderr.write(`warning: ${message}\n`);
+  }
+
   /** An event for log shippers only (json format); a person reads the summary instead. */
   record(event: string, fields: LogFields, level: 'debug' | 'info' | 'warn' | 'error' = 'info'): void {
     if (this.#format !== 'json') return;

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { RejectsFile } from '../export/rejects-file.js';
 import { InputFileError, renderSummaryText, type RunSummary } from '../index.js';
 import type { CliContext } from './cli-context.js';
 import { ConsoleOutput } from './console-output.js';
@@ -20,4 +21,9 @@ export function writeRunOutputs(summary: RunSummary, outputs: { output: ConsoleO
   }
   outputs.output.result(renderSummaryText(summary));
   outputs.output.json(summary);
+}
+
+/** For commands that keep their own rows file (verify's --rejects and --missing); `inputPath` is never overwritten. */
+export function openRejectsFile(path: string | undefined, inputPath?: string): RejectsFile | undefined {
+  return path === undefined ? undefined : new RejectsFile(path, inputPath);
 }

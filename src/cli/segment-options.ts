@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
+import type { BatchLimits } from '../export/batch-limits.js';
+import { batchLimitsOf as limitsOfRequest, mappingRequestOf as mappingOfRequest } from '../export/segment-request.js';
+import type { MappingRequest } from '../mapping/mapping-spec.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
@@ -65,4 +68,13 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     strict: options.strict,
     signal: context.signal,
   };
+}
+
+/** For commands not yet on the library's request (verify): the same mapping and limits a push uses. */
+export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
+  return mappingOfRequest({ file: '', emailField: options.emailField, map: options.map, defaultCountry: options.defaultCountry });
+}
+
+export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
+  return limitsOfRequest({ file: '', maxPerExport: options.maxPerExport, batchSize: options.batchSize });
 }

@@ -35,3 +35,23 @@ export function isLoopbackHost(hostname: string): boolean {
 function stripTrailingSlash(url: URL): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
+
+/** Where a run's base URL came from, in the order that wins. */
+export type BaseUrlSource = '--base-url' | 'environment' | '.env' | 'default';
+
+const SOURCE_NAMES: Record<BaseUrlSource, string> = {
+  '--base-url': 'the --base-url option',
+  environment: 'KLAVIYO_BASE_URL in the environment',
+  '.env': 'KLAVIYO_BASE_URL in the .env file of the working directory',
+  default: 'the default',
+};
+
+/**
+ * One sentence naming a base URL that is not Klaviyo's, and where it came from; undefined for
+ * Klaviyo's own. Said on every run, so that a stray `.env` (in a cron job's directory, say) cannot
+ * silently send the key and every profile elsewhere.
+ */
+export function describeForeignBaseUrl(baseUrl: string, source: BaseUrlSource): string | undefined {
+  if (baseUrl === DEFAULT_BASE_URL) return undefined;
+  return `Sending the API key and every request to ${baseUrl}, not Klaviyo's ${DEFAULT_BASE_URL} (set by ${SOURCE_NAMES[source]}).`;
+}

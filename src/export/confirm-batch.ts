@@ -16,7 +16,9 @@ export async function readImportErrors(
   // A finished job that accounts for fewer profiles than were sent did not import the rest: they
   // count as refused, without lines since Klaviyo did not say which ones.
   const unaccounted = Math.max(0, remaining.count - job.completedCount - job.failedCount);
-  if (job.failedCount === 0) return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: unaccounted };
+  // Klaviyo does not document what its counts count: never report more imported than were sent.
+  const imported = (refused: number) => Math.min(job.completedCount, remaining.count - refused);
+  if (job.failedCount === 0 && unaccounted === 0) return { jobId: job.id, imported: imported(0), refusals: [], unexplained: 0 };
   const resources = await remaining.resources();
   let errors: Awaited<ReturnType<typeof collectImportErrors>>;
   try {
@@ -24,14 +26,15 @@ export async function readImportErrors(
   } catch (error) {
     // The job's counts are final either way: its refusals are then counted without their lines.
     if (!(error instanceof KlaviyoApiError)) throw error;
-    return { jobId: job.id, imported: job.completedCount, refusals: [], unexplained: job.failedCount + unaccounted };
+    return { jobId: job.id, imported: imported(0), refusals: [], unexplained: job.failedCount + unaccounted };
   }
   const refusals = errors.named.map((refusal) => ({ ...refusal, position: remaining.positionOf(refusal.position) }));
   return {
     jobId: job.id,
-    imported: job.completedCount,
+    imported: imported(refusals.length),
     refusals,
     unexplained: Math.max(0, job.failedCount - refusals.length) + unaccounted,
+    unattributed: errors.unnamed,
   };
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InterruptedError } from '../errors.js';
 import { MemoryJournal } from './delivery-journal.js';
 import { expectEveryProfileAccountedFor, FakeKlaviyo, linesOf, runDelivery } from './delivery-fakes.test-support.js';
@@ -94,16 +94,18 @@ describe('deliverBatches: resuming from a journal', () => {
 });
 
 describe('deliverBatches: uploads', () => {
-  it('never has more than `concurrency` uploads in flight and reads bodies only when sending', async () => {
-    let release: () => void = () => undefined;
-    let gate = new Promise<void>((resolve) => (release = resolve));
-    const fake = new FakeKlaviyo({ postGate: () => gate });
+  it('sends the first upload alone, then never more than `concurrency` at once, reading bodies only when sending', async () => {
+    const waiting: (() => void)[] = [];
+    let isOpen = false;
+    const fake = new FakeKlaviyo({ postGate: () => (isOpen ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))) });
     const running = runDelivery({ sizes: [1, 1, 1, 1, 1, 1, 1], concurrency: 3, fake });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(fake.postsInFlight).toBe(3);
-    // Open the gate for good: the remaining uploads pass one slot at a time.
-    release();
-    gate = Promise.resolve();
+    // The first upload proves the key may write: nothing else goes before its answer.
+    expect(fake.postsInFlight).toBe(1);
+    waiting.shift()!();
+    await vi.waitFor(() => expect(fake.postsInFlight).toBe(3));
+    isOpen = true;
+    for (const resolve of waiting.splice(0)) resolve();
     const run = await running;
     expectEveryProfileAccountedFor(run);
     expect(fake.maxPostsInFlight).toBe(3);
@@ -117,7 +119,7 @@ describe('deliverBatches: uploads', () => {
     const fake = new FakeKlaviyo({ postGate: () => gate });
     const running = runDelivery({ sizes: [1, 1, 1, 1, 1], concurrency: 2, fake, bodyReads });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(bodyReads).toEqual([0, 1]);
+    expect(bodyReads).toEqual([0]);
     release();
     await running;
     expect(bodyReads).toEqual([0, 1, 2, 3, 4]);

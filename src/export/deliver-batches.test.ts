@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, KlaviyoApiError } from '../errors.js';
 import { profileResourcesOf } from './batch-contents.js';
-import { emailOfLine, expectEveryProfileAccountedFor, linesOf, runDelivery, type ProfileFate } from './delivery-fakes.test-support.js';
+import {
+  emailOfLine,
+  expectEveryProfileAccountedFor,
+  FakeKlaviyo,
+  linesOf,
+  runDelivery,
+  type ProfileFate,
+} from './delivery-fakes.test-support.js';
 
 const invalid = (title: string): ProfileFate => ({ kind: 'invalid', code: 'invalid_email', title });
 const failed = (namedBy: 'pointer' | 'payload' | 'nobody'): ProfileFate => ({
@@ -70,16 +77,22 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expect(run.result).toMatchObject({ accepted: 5, imported: 4, refused: 3 });
   });
 
-  it('gives the whole batch up, with the reason, when the 400 names nobody', async () => {
+  it('gives the whole batch up, with the reason, when the 400 is about the request itself (its list)', async () => {
     const run = await runDelivery({
       sizes: [2, 3],
       concurrency: 1,
       script: {
         onPost: (request) =>
-          request.number === 1 ? { kind: 'invalid', errors: [{ title: 'Bad', detail: 'Malformed request for x@y.com' }] } : undefined,
+          request.number === 1
+            ? {
+                kind: 'invalid',
+                errors: [{ title: 'Bad', detail: 'Malformed request for x@y.com', pointer: '/data/relationships/lists/data/0/id' }],
+              }
+            : undefined,
       },
     });
     expectEveryProfileAccountedFor(run);
+    expect(run.fake.posts).toHaveLength(2);
     expect(linesOf(run.undelivered, 'not-delivered')).toEqual([2, 3]);
     expect(run.undelivered[0]!.description).toBe('Klaviyo refused the whole request: Malformed request for <email>');
     expect(run.result).toMatchObject({ accepted: 3, imported: 3, notDelivered: 2 });
@@ -99,13 +112,14 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expect(run.result).toMatchObject({ accepted: 2, imported: 2, refused: 4, notDelivered: 0 });
   });
 
-  it('gives the rest of the batch up after 50 answers naming profiles', async () => {
+  it('keeps stripping for as long as answers name new profiles: no round cap gives good profiles up', async () => {
     const fates = new Map(Array.from({ length: 55 }, (_, i) => [i + 2, invalid(`p${i}`)] as const));
     const run = await runDelivery({ sizes: [60], script: { fates, namedPerInvalidAnswer: 1 } });
     expectEveryProfileAccountedFor(run);
-    expect(run.fake.posts).toHaveLength(51);
-    expect(linesOf(run.undelivered, 'refused')).toHaveLength(50);
-    expect(run.result).toMatchObject({ accepted: 0, refused: 50, notDelivered: 10 });
+    expect(run.fake.posts).toHaveLength(56);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([...fates.keys()]);
+    expect(run.fake.importedLines.sort((a, b) => a - b)).toEqual([57, 58, 59, 60, 61]);
+    expect(run.result).toMatchObject({ accepted: 5, imported: 5, refused: 55, notDelivered: 0 });
   });
 
   it('refuses every profile, and sends nothing more, when each one is named', async () => {
@@ -117,6 +131,58 @@ describe('deliverBatches: a 400 that names profiles', () => {
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(1);
     expect(run.result).toMatchObject({ accepted: 0, refused: 2 });
+  });
+});
+
+describe('deliverBatches: a 400 that names nobody', () => {
+  it('splits the request in halves down to single profiles: only the profiles refused alone are rejected', async () => {
+    const fates = new Map([
+      [5, invalid('The email address was refused.')],
+      [12, invalid('The email address was refused.')],
+      [13, invalid('The email address was refused.')],
+    ]);
+    const run = await runDelivery({ sizes: [16], script: { fates, isInvalidAnswerUnnamed: true } });
+    expectEveryProfileAccountedFor(run);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([5, 12, 13]);
+    expect(run.undelivered.map((p) => p.detail)).toEqual(expect.arrayContaining(['One or more profiles are invalid.']));
+    const good = Array.from({ length: 16 }, (_, i) => i + 2).filter((line) => !fates.has(line));
+    expect(run.fake.importedLines.sort((a, b) => a - b)).toEqual(good);
+    expect(run.result).toMatchObject({ accepted: 13, imported: 13, refused: 3, notDelivered: 0 });
+    // Every refused single profile was sent alone; about k·log2(n) requests in all (3 × 4 × 2 at most).
+    expect(run.fake.posts.filter((p) => p.lines.length === 1).map((p) => p.lines[0])).toEqual(expect.arrayContaining([5, 12, 13]));
+    expect(run.fake.posts.length).toBeLessThanOrEqual(1 + 3 * 4 * 2);
+    // Each accepted part is its own job, and the batch is confirmed once all of them are.
+    expect(new Set(run.result.jobs.map((j) => j.batch))).toEqual(new Set([0]));
+  });
+
+  it('costs one request and one job when nothing is refused, and few when one profile is', async () => {
+    const fates = new Map([[700, invalid('refused')]]);
+    const run = await runDelivery({ sizes: [1000], script: { fates, isInvalidAnswerUnnamed: true } });
+    expectEveryProfileAccountedFor(run);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([700]);
+    expect(run.result.imported).toBe(999);
+    // One bad profile among 1,000: each level sends two halves, 10 levels.
+    expect(run.fake.posts.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(1000)));
+  });
+
+  it('strips a profile named by a later answer while bisecting', async () => {
+    const fates = new Map([
+      [3, invalid('named')],
+      [8, invalid('unnamed')],
+    ]);
+    let posts = 0;
+    const run = await runDelivery({
+      sizes: [8],
+      script: {
+        fates,
+        // The first answer names nobody; later ones name the profiles.
+        onPost: () =>
+          ++posts === 1 ? { kind: 'invalid', errors: [{ code: 'invalid', detail: 'Invalid.', pointer: '/data' }] } : undefined,
+      },
+    });
+    expectEveryProfileAccountedFor(run);
+    expect(linesOf(run.undelivered, 'refused')).toEqual([3, 8]);
+    expect(run.result).toMatchObject({ imported: 6, refused: 2 });
   });
 });
 
@@ -201,6 +267,15 @@ describe('deliverBatches: requests that fail', () => {
   it('throws the AuthError when the key is refused before anything was sent', async () => {
     const denied = new AuthError('Klaviyo refused the API key (401).');
     await expect(runDelivery({ sizes: [2, 2, 2], script: { onPost: () => denied } })).rejects.toBe(denied);
+  });
+
+  it('sends no other upload after a first upload refused for a missing write scope, whatever the concurrency', async () => {
+    const denied = new AuthError(
+      'Klaviyo refused importing profiles into the list (403): the API key lacks the scopes lists:write, profiles:write.',
+    );
+    const fake = new FakeKlaviyo({ onPost: () => denied });
+    await expect(runDelivery({ sizes: [2, 2, 2, 2, 2, 2], concurrency: 4, fake })).rejects.toBe(denied);
+    expect(fake.posts).toHaveLength(1);
   });
 
   it('stops sending after an AuthError once some batches were sent, without throwing', async () => {

@@ -1,23 +1,23 @@
 import pLimit from 'p-limit';
 import { AuthError, KlaviyoApiError } from '../errors.js';
-import { profileIndexFromPointer, type ApiErrorObject, type ImportJob, type KlaviyoClient } from '../klaviyo/klaviyo-client.js';
+import type { ApiErrorObject, CreateImportJobResult, ImportJob } from '../klaviyo/klaviyo-client.js';
+import { mergeBatchRecords } from './batch-record.js';
 import { RemainingProfiles } from './remaining-profiles.js';
 import { pendingJob, readImportErrors, replayConfirmed, reportConfirmed, type ConfirmedCounts } from './confirm-batch.js';
-import type { DeliverOptions, DeliveryEvents, DeliveryResult } from './delivery-types.js';
+import type { DeliverOptions, DeliveryResult } from './delivery-types.js';
 import type { StagedBatch } from './batch-stager.js';
+import type { ConfirmedBatchRecord } from './delivery-journal.js';
+import { FirstUploadGate } from './first-upload-gate.js';
+import { JobTimeoutError } from './job-watcher.js';
+import { planAfterRefusal } from './refusal-plan.js';
 import { scrub } from './scrub.js';
 
 export type { DeliveredJob, DeliverOptions, DeliveryEvents, DeliveryResult, UndeliveredProfile } from './delivery-types.js';
 
 /**
- * Klaviyo refused a request naming profiles this many times in a row: give the batch up. Each round
- * removes at least one profile; a server that names one bad profile per answer needs one round each.
- */
-const MAX_INVALID_ROUNDS = 50;
-
-/**
  * Sends every staged batch and follows its job to the end. Every profile of every batch ends in
  * exactly one bucket: imported, refused (with Klaviyo's reason), not delivered, or unconfirmed.
+ * The run's first upload goes alone (FirstUploadGate): a key that may not write stops the run there.
  */
 export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
   const result: DeliveryResult = {
@@ -30,174 +30,229 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
     resubmittedJobs: 0,
     resumedBatches: 0,
     jobs: [],
+    unattributed: [],
   };
   const uploads = pLimit(options.concurrency);
+  const gate = new FirstUploadGate();
   // A refused key or scope ends the run for every batch, not just the one that met it.
   const fatal = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, fatal.signal]) : fatal.signal;
   const onFatal = (error: AuthError) => {
     if (!fatal.signal.aborted) fatal.abort(error);
   };
-  await Promise.all(options.batches.map((batch) => deliverBatch(batch, { ...options, signal }, uploads, result, onFatal)));
+  const runOptions = { ...options, signal };
+  await Promise.all(options.batches.map((batch) => deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal })));
   // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
   if (fatal.signal.aborted && result.accepted === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
   return result;
 }
 
-async function deliverBatch(
-  batch: StagedBatch,
-  options: DeliverOptions,
-  uploads: ReturnType<typeof pLimit>,
-  result: DeliveryResult,
-  onFatal: (error: AuthError) => void,
-): Promise<void> {
-  const { journal, events, signal } = options;
-  const earlier = journal.confirmedBatch(batch.index);
+interface BatchContext {
+  readonly batch: StagedBatch;
+  readonly options: DeliverOptions;
+  readonly uploads: ReturnType<typeof pLimit>;
+  readonly gate: FirstUploadGate;
+  readonly result: DeliveryResult;
+  readonly onFatal: (error: AuthError) => void;
+}
+
+/** One batch's delivery: its parts' records, and whether every part reached a final job. */
+interface BatchRun extends BatchContext {
+  readonly refusedAtUpload: ConfirmedBatchRecord['refusals'][number][];
+  readonly records: ConfirmedBatchRecord[];
+  isComplete: boolean;
+}
+
+async function deliverBatch(context: BatchContext): Promise<void> {
+  const { batch, options, result } = context;
+  const earlier = options.journal.confirmedBatch(batch.index);
   if (earlier) {
     result.resumedBatches += 1;
     addCounts(result, await replayConfirmed(batch, earlier, options));
+    noteUnattributed(result, earlier);
     return;
   }
-  const remaining = new RemainingProfiles(batch, options.readBody);
-  const giveUp = async (reason: string, description: string) => {
-    const resources = await remaining.resources();
-    resources.forEach((resource, i) => {
-      events.onUndelivered({
-        line: remaining.lineOf(i),
-        element: remaining.elementOf(i),
-        reason,
-        description,
-        detail: description,
-        attributes: resource.attributes,
-        kind: 'not-delivered',
-      });
-    });
-    result.notDelivered += resources.length;
-  };
+  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true };
+  await sendPart(run, new RemainingProfiles(batch, options.readBody), {
+    isWhole: true,
+    resumedJobId: options.journal.submittedJob(batch.index),
+  });
+  const record = run.isComplete ? mergeBatchRecords(run.records, run.refusedAtUpload) : undefined;
+  if (record) await options.journal.recordConfirmed(batch.index, record);
+}
 
-  let job: ImportJob | undefined;
-  const resumedJobId = journal.submittedJob(batch.index);
-  if (resumedJobId !== undefined) job = pendingJob(resumedJobId, batch.profiles);
+/**
+ * Sends one request's profiles until Klaviyo accepts them, then follows the job. A 400 strips the
+ * profiles it names, or splits the request in halves when it names nobody (see planAfterRefusal).
+ * Only the whole batch's job goes to the journal: a part's job is not resumable on its own.
+ */
+async function sendPart(
+  run: BatchRun,
+  part: RemainingProfiles,
+  where: { isWhole: boolean; resumedJobId?: string | undefined },
+): Promise<void> {
+  const { batch, options, result } = run;
+  const { journal, events, signal } = options;
+  let job = where.resumedJobId === undefined ? undefined : pendingJob(where.resumedJobId, part.count);
   let isCounted = job !== undefined;
-  if (isCounted) result.accepted += batch.profiles;
+  if (isCounted) result.accepted += part.count;
   let cancellations = 0;
-  let invalidRounds = 0;
 
   for (;;) {
     if (!job) {
-      if (signal?.aborted) return giveUp('not_delivered', 'The run was stopped before this request was sent.');
-      let answer: Awaited<ReturnType<KlaviyoClient['createProfileImportJob']>>;
-      try {
-        answer = await uploads(async () => {
-          if (signal?.aborted) return undefined;
-          const body = await remaining.body();
-          if (signal?.aborted) return undefined;
-          // Raised inside the limiter, so that the next queued upload already sees the abort.
-          return options.client.createProfileImportJob(body).catch((error: unknown) => {
-            if (error instanceof AuthError) onFatal(error);
-            throw error;
-          });
-        }).then((value) => value ?? Promise.reject(signal?.reason));
-      } catch (error) {
-        if (error instanceof AuthError) {
-          onFatal(error);
-          return giveUp('not_delivered', error.message);
-        }
-        if (signal?.aborted) return giveUp('not_delivered', 'The run was stopped before Klaviyo accepted this request.');
-        if (error instanceof KlaviyoApiError) return giveUp('not_delivered', `Klaviyo did not accept the request: ${error.message}`);
-        throw error;
-      }
+      const answer = await upload(run, part);
+      if (answer.kind === 'failed') return giveUp(run, part, answer.description);
       if (answer.kind === 'invalid') {
-        const named = namedPositions(answer.errors, remaining.count);
-        invalidRounds += 1;
-        if (named.size === 0 || invalidRounds > MAX_INVALID_ROUNDS) {
-          return giveUp('not_delivered', `Klaviyo refused the whole request: ${describeErrors(answer.errors)}`);
+        const plan = planAfterRefusal(answer.errors, part.count);
+        if (plan.kind === 'give-up') return giveUp(run, part, `Klaviyo refused the whole request: ${describeError(plan.error)}`);
+        if (plan.kind === 'split') {
+          const halves = await part.split(plan.at, options.envelope);
+          await Promise.all(halves.map((half) => sendPart(run, half, { isWhole: false })));
+          return;
         }
-        const resources = await remaining.resources();
-        for (const [i, error] of named) {
-          events.onUndelivered({
-            line: remaining.lineOf(i),
-            element: remaining.elementOf(i),
-            reason: `klaviyo_${error.code ?? 'invalid'}`,
-            description: scrub(error.title ?? 'Klaviyo refused this profile.'),
-            detail: error.detail ?? error.title ?? '',
-            attributes: resources[i]?.attributes,
-            kind: 'refused',
-          });
-        }
-        result.refused += named.size;
-        await remaining.remove(new Set(named.keys()), options.envelope);
-        if (remaining.count === 0) return;
+        await refuseAtUpload(run, part, plan.kind === 'strip' ? plan.named : new Map([[0, plan.error]]));
+        if (part.count === 0) return;
         continue;
       }
       job = answer.job;
       if (!isCounted) {
-        result.accepted += remaining.count;
+        result.accepted += part.count;
         isCounted = true;
       }
-      await journal.recordSubmitted(batch.index, job.id);
-      events.onAccepted?.(batch, job);
+      if (where.isWhole) await journal.recordSubmitted(batch.index, job.id);
+      events.onAccepted?.({ ...batch, profiles: part.count }, job);
     }
 
-    if (!options.wait) {
-      markUnconfirmed(remaining, job.id, events, result);
-      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
-      return;
-    }
+    if (!options.wait) return leaveUnconfirmed(run, part, job);
     let final: ImportJob;
     try {
       final = await options.watcher.waitForFinal(job);
     } catch (error) {
-      if (!signal?.aborted && !(error instanceof KlaviyoApiError) && !(error instanceof AuthError)) throw error;
+      const isOutcome = error instanceof KlaviyoApiError || error instanceof AuthError || error instanceof JobTimeoutError;
+      if (!signal?.aborted && !isOutcome) throw error;
       // The job was accepted: a key refused while following it leaves it unconfirmed and stops new uploads.
-      if (error instanceof AuthError) onFatal(error);
-      if (error instanceof KlaviyoApiError && error.status === 404 && resumedJobId === job.id) {
+      if (error instanceof AuthError) run.onFatal(error);
+      if (error instanceof KlaviyoApiError && error.status === 404 && where.resumedJobId === job.id) {
         // A job from the earlier run that Klaviyo no longer knows (expired): send the batch again.
         job = undefined;
         continue;
       }
-      markUnconfirmed(remaining, job.id, events, result);
-      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job });
-      return;
+      // Not final in time (--job-timeout), stopped, or unreadable: the next run follows it up.
+      return leaveUnconfirmed(run, part, job);
     }
     if (final.status === 'cancelled') {
-      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job: final });
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
       cancellations += 1;
       if (cancellations > options.maxResubmits) {
-        return giveUp('not_delivered', `Klaviyo cancelled the import job ${cancellations} times; nothing of it was applied.`);
+        return giveUp(run, part, `Klaviyo cancelled the import job ${cancellations} times; nothing of it was applied.`);
       }
       result.resubmittedJobs += 1;
       job = undefined;
       continue;
     }
-    const record = await readImportErrors(final, remaining, options);
-    await journal.recordConfirmed(batch.index, record);
+    const record = await readImportErrors(final, part, options);
     addCounts(result, await reportConfirmed(batch, record, options));
-    result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: remaining.count, job: final });
+    noteUnattributed(result, record);
+    run.records.push(record);
+    result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
     events.onFinished?.(batch, final);
     return;
   }
 }
 
-/** Profiles (by position in the request) that a 400's pointers name, with the first error for each. */
-function namedPositions(errors: readonly ApiErrorObject[], profileCount: number): Map<number, ApiErrorObject> {
-  const named = new Map<number, ApiErrorObject>();
-  for (const error of errors) {
-    const index = profileIndexFromPointer(error.pointer);
-    if (index !== undefined && index < profileCount && !named.has(index)) named.set(index, error);
+type UploadAnswer = CreateImportJobResult | { kind: 'failed'; description: string };
+
+/** One upload through the concurrency limit; the first of the run goes alone (FirstUploadGate). */
+async function upload(run: BatchRun, part: RemainingProfiles): Promise<UploadAnswer> {
+  const { options, onFatal } = run;
+  const signal = options.signal;
+  if (signal?.aborted) return { kind: 'failed', description: 'The run was stopped before this request was sent.' };
+  try {
+    const answer = await run.uploads(async () => {
+      const answered = await run.gate.enter();
+      try {
+        if (signal?.aborted) return undefined;
+        const body = await part.body();
+        if (signal?.aborted) return undefined;
+        // Raised inside the limiter, so that the next queued upload already sees the abort.
+        return await options.client.createProfileImportJob(body).catch((error: unknown) => {
+          if (error instanceof AuthError) onFatal(error);
+          throw error;
+        });
+      } finally {
+        answered();
+      }
+    });
+    return answer ?? { kind: 'failed', description: 'The run was stopped before Klaviyo accepted this request.' };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      onFatal(error);
+      return { kind: 'failed', description: error.message };
+    }
+    if (signal?.aborted) return { kind: 'failed', description: 'The run was stopped before Klaviyo accepted this request.' };
+    if (error instanceof KlaviyoApiError) return { kind: 'failed', description: `Klaviyo did not accept the request: ${error.message}` };
+    throw error;
   }
-  return named;
 }
 
-function describeErrors(errors: readonly ApiErrorObject[]): string {
-  const first = errors[0];
-  return scrub(first?.detail ?? first?.title ?? 'no detail given');
+/** Profiles a 400 refused (by index in the part's current request): rejected with Klaviyo's words, then removed. */
+async function refuseAtUpload(run: BatchRun, part: RemainingProfiles, named: ReadonlyMap<number, ApiErrorObject>): Promise<void> {
+  const resources = await part.resources();
+  for (const [i, error] of named) {
+    const refusal = {
+      position: part.positionOf(i),
+      reason: `klaviyo_${error.code ?? 'invalid'}`,
+      description: scrub(error.title ?? 'Klaviyo refused this profile.'),
+      detail: error.detail ?? error.title ?? '',
+    };
+    run.refusedAtUpload.push(refusal);
+    run.options.events.onUndelivered({
+      line: part.lineOf(i),
+      element: part.elementOf(i),
+      reason: refusal.reason,
+      description: refusal.description,
+      detail: refusal.detail,
+      attributes: resources[i]?.attributes,
+      kind: 'refused',
+    });
+  }
+  run.result.refused += named.size;
+  await part.remove(new Set(named.keys()), run.options.envelope);
 }
 
-function markUnconfirmed(remaining: RemainingProfiles, jobId: string, events: DeliveryEvents, result: DeliveryResult): void {
-  result.unconfirmed += remaining.count;
+async function giveUp(run: BatchRun, part: RemainingProfiles, description: string): Promise<void> {
+  run.isComplete = false;
+  const resources = await part.resources();
+  resources.forEach((resource, i) => {
+    run.options.events.onUndelivered({
+      line: part.lineOf(i),
+      element: part.elementOf(i),
+      reason: 'not_delivered',
+      description,
+      detail: description,
+      attributes: resource.attributes,
+      kind: 'not-delivered',
+    });
+  });
+  run.result.notDelivered += resources.length;
+}
+
+function leaveUnconfirmed(run: BatchRun, part: RemainingProfiles, job: ImportJob): void {
+  const { batch, result, options } = run;
+  run.isComplete = false;
+  result.unconfirmed += part.count;
+  result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job });
+  const { events } = options;
   if (!events.onUnconfirmed) return;
-  for (let i = 0; i < remaining.count; i += 1) events.onUnconfirmed(remaining.lineOf(i), jobId, remaining.elementOf(i));
+  for (let i = 0; i < part.count; i += 1) events.onUnconfirmed(part.lineOf(i), job.id, part.elementOf(i));
+}
+
+function noteUnattributed(result: DeliveryResult, record: ConfirmedBatchRecord): void {
+  if (record.unattributed) result.unattributed.push({ jobId: record.jobId, count: record.unattributed });
+}
+
+function describeError(error: ApiErrorObject | undefined): string {
+  return scrub(error?.detail ?? error?.title ?? 'no detail given');
 }
 
 function addCounts(result: DeliveryResult, counts: ConfirmedCounts): void {

@@ -32,6 +32,8 @@ export interface FakeKlaviyoScript {
   readonly fates?: ReadonlyMap<number, ProfileFate>;
   /** A 400 names at most this many invalid profiles (Klaviyo may stop early). */
   readonly namedPerInvalidAnswer?: number;
+  /** A 400 names no profile at all: one error whose pointer is only `/data`. */
+  readonly isInvalidAnswerUnnamed?: boolean;
   /** Replaces the answer to one POST: an error is thrown, a result returned as is. */
   readonly onPost?: (request: PostedRequest) => Error | CreateImportJobResult | undefined;
   /** Final status of the job created by a POST (default complete). */
@@ -131,6 +133,9 @@ export class FakeKlaviyo {
       const pointer = `/data/attributes/profiles/data/${i}/attributes/email`;
       errors.push({ status: '400', code: fate.code, title: fate.title, detail: `${emailOfLine(line)} is invalid`, pointer });
     });
+    if (errors.length > 0 && this.#script.isInvalidAnswerUnnamed) {
+      return [{ status: '400', code: 'invalid', title: 'Invalid input.', detail: 'One or more profiles are invalid.', pointer: '/data' }];
+    }
     return errors.slice(0, this.#script.namedPerInvalidAnswer ?? errors.length);
   }
 

@@ -11,6 +11,8 @@ export interface ConfirmedBatchRecord {
   }[];
   /** Refused profiles Klaviyo did not name (failed_count beyond the import errors it listed). */
   readonly unexplained: number;
+  /** Import errors of the job that match no profile sent in it (reported with the job id). */
+  readonly unattributed?: number;
 }
 
 /**

@@ -23,6 +23,7 @@ export interface UndeliveredProfile {
 
 export interface DeliveryEvents {
   onUndelivered(profile: UndeliveredProfile): void;
+  /** `batch.profiles` is the number of profiles in the accepted request (a batch may be sent in parts). */
   onAccepted?(batch: StagedBatch, job: ImportJob): void;
   onFinished?(batch: StagedBatch, job: ImportJob): void;
   /** A profile sent in a job that was not followed to its end (--no-wait, a stop, a failed poll). */
@@ -66,4 +67,6 @@ export interface DeliveryResult {
   resubmittedJobs: number;
   resumedBatches: number;
   jobs: DeliveredJob[];
+  /** Import errors that match no profile sent in their job, by job: counted, never dropped. */
+  unattributed: { jobId: string; count: number }[];
 }

@@ -27,6 +27,11 @@ describe('collectImportErrors', () => {
       error: { pointer: '/data/attributes/profiles/data/9', originalPayload: { email: 'a@example.com' } },
       position: 0,
     },
+    {
+      name: 'the payload when the pointer names another profile',
+      error: { pointer: '/data/attributes/profiles/data/0', originalPayload: { email: 'c@example.com' } },
+      position: 2,
+    },
   ])('names the profile by $name', async ({ error, position }) => {
     const result = await collectImportErrors(
       clientListing([{ id: 'e1', code: 'invalid', title: 'Bad x@y.com', ...error }]),
@@ -40,15 +45,18 @@ describe('collectImportErrors', () => {
     });
   });
 
-  it('counts errors that name nobody, or a profile already named, as unnamed', async () => {
+  it('counts errors tied to no sent profile as unnamed, and adds a second error of a profile to its detail', async () => {
     const errors: ImportErrorItem[] = [
-      { id: 'e1', pointer: '/data/attributes/profiles/data/1' },
-      { id: 'e2', pointer: '/data/attributes/profiles/data/1/attributes/phone_number' },
-      { id: 'e3', originalPayload: { email: 'stranger@example.com' } },
+      { id: 'e1', pointer: '/data/attributes/profiles/data/1', detail: 'Bad email.' },
+      { id: 'e2', pointer: '/data/attributes/profiles/data/1/attributes/phone_number', detail: 'Bad phone.' },
+      { id: 'e3', originalPayload: { email: 'stranger@example.com' }, pointer: '/data/attributes/profiles/data/2' },
       { id: 'e4' },
+      { id: 'e5', pointer: '/data' },
     ];
     const result = await collectImportErrors(clientListing(errors), job, 4, () => profiles);
-    expect(result.named.map((refusal) => [refusal.position, refusal.reason])).toEqual([[1, 'klaviyo_import_error']]);
+    expect(result.named.map((refusal) => [refusal.position, refusal.reason, refusal.detail])).toEqual([
+      [1, 'klaviyo_import_error', 'Bad email.; Bad phone.'],
+    ]);
     expect(result.unnamed).toBe(3);
   });
 });

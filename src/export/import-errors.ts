@@ -1,4 +1,5 @@
-import { profileIndexFromPointer, type ImportJob, type KlaviyoClient } from '../klaviyo/klaviyo-client.js';
+import type { ImportJob, KlaviyoClient } from '../klaviyo/klaviyo-client.js';
+import { ImportErrorMatcher } from './import-error-matcher.js';
 import { scrub } from './scrub.js';
 
 export interface NamedRefusal {
@@ -10,8 +11,9 @@ export interface NamedRefusal {
 }
 
 /**
- * Reads every page of a finished job's import errors and names the profile each one refused: by
- * its `source.pointer` when Klaviyo gives one, else by the email of its `original_payload`.
+ * Reads every page of a finished job's import errors and names the profile each one refused, by
+ * what was sent (see ImportErrorMatcher). A second error for the same profile adds its detail to
+ * the first. `unnamed` counts the errors tied to no sent profile: reported as unattributed.
  */
 export async function collectImportErrors(
   client: Pick<KlaviyoClient, 'listImportErrors'>,
@@ -21,40 +23,26 @@ export async function collectImportErrors(
 ): Promise<{ named: NamedRefusal[]; unnamed: number }> {
   const named = new Map<number, NamedRefusal>();
   let unnamed = 0;
-  let positionByEmail: Map<string, number> | undefined;
+  let matcher: ImportErrorMatcher | undefined;
   for await (const error of client.listImportErrors(job.id)) {
-    let position = profileIndexFromPointer(error.pointer);
-    if (position === undefined || position >= profileCount) {
-      positionByEmail ??= indexByEmail(requestProfiles());
-      const email = emailOf(error.originalPayload);
-      position = email === undefined ? undefined : positionByEmail.get(email);
-    }
-    if (position === undefined || named.has(position)) {
+    matcher ??= new ImportErrorMatcher(requestProfiles().slice(0, profileCount));
+    const position = matcher.match(error);
+    if (position === undefined) {
       unnamed += 1;
+      continue;
+    }
+    const detail = error.detail ?? error.title ?? '';
+    const earlier = named.get(position);
+    if (earlier) {
+      if (detail !== '' && !earlier.detail.includes(detail)) named.set(position, { ...earlier, detail: `${earlier.detail}; ${detail}` });
       continue;
     }
     named.set(position, {
       position,
       reason: `klaviyo_${error.code ?? 'import_error'}`,
       description: scrub(error.title ?? 'Klaviyo refused this profile during the import.'),
-      detail: error.detail ?? error.title ?? '',
+      detail,
     });
   }
   return { named: [...named.values()].sort((a, b) => a.position - b.position), unnamed };
-}
-
-function indexByEmail(profiles: readonly { attributes?: Record<string, unknown> }[]): Map<string, number> {
-  const byEmail = new Map<string, number>();
-  profiles.forEach((profile, i) => {
-    const email = profile.attributes?.email;
-    if (typeof email === 'string') byEmail.set(email.toLowerCase(), i);
-  });
-  return byEmail;
-}
-
-function emailOf(payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const record = payload as Record<string, unknown>;
-  const attributes = (record.attributes ?? record) as Record<string, unknown>;
-  return typeof attributes.email === 'string' ? attributes.email.toLowerCase() : undefined;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InterruptedError, KlaviyoApiError } from '../errors.js';
 import { createFakeTime } from '../klaviyo/fake-time.test-support.js';
 import type { ImportJob } from '../klaviyo/klaviyo-client.js';
-import { JobWatcher } from './job-watcher.js';
+import { JobTimeoutError, JobWatcher } from './job-watcher.js';
 
 const queued = (id: string): ImportJob => ({ id, status: 'queued', totalCount: 1, completedCount: 0, failedCount: 0 });
 
@@ -29,6 +29,39 @@ function fakeJobsApi(pollsUntilFinal: Record<string, number>, failing: Record<st
 }
 
 describe('JobWatcher', () => {
+  it('keeps polling a job whose status the spec does not name, warning once per status, until it is final', async () => {
+    const time = createFakeTime();
+    const statuses = ['validating', 'validating', 'importing', 'complete'];
+    let polls = 0;
+    const client = { getProfileImportJob: async (id: string): Promise<ImportJob> => ({ ...queued(id), status: statuses[polls++]! }) };
+    const warned: string[] = [];
+    const watcher = new JobWatcher({ client, sleep: time.sleep, now: time.now, onUnknownStatus: (job) => warned.push(job.status) });
+    await expect(watcher.waitForFinal(queued('a'))).resolves.toMatchObject({ status: 'complete' });
+    expect(polls).toBe(4);
+    expect(warned).toEqual(['validating', 'importing']);
+  });
+
+  it('gives a job up at its timeout, looking one last time at the deadline, and keeps following the others', async () => {
+    const api = fakeJobsApi({ slow: 1_000, quick: 2 });
+    const watcher = new JobWatcher({
+      client: api.client,
+      sleep: api.time.sleep,
+      now: api.time.now,
+      maxPollMs: 10_000,
+      jobTimeoutMs: 30_000,
+    });
+    const slow = watcher.waitForFinal(queued('slow')).catch((error: unknown) => error);
+    const quick = watcher.waitForFinal(queued('quick'));
+    await expect(quick).resolves.toMatchObject({ status: 'complete' });
+    const error = await slow;
+    expect(error).toBeInstanceOf(JobTimeoutError);
+    expect(error).toMatchObject({ jobId: 'slow' });
+    const slowPolls = api.polls.filter((poll) => poll.id === 'slow').map((poll) => poll.at);
+    expect(slowPolls.at(-1)).toBe(30_000);
+    expect(slowPolls.every((at) => at <= 30_000)).toBe(true);
+    expect(watcher.pending).toBe(0);
+  });
+
   it('follows many jobs through one loop, with never more than one request in flight', async () => {
     const api = fakeJobsApi({ a: 3, b: 1, c: 4, d: 2 });
     const watcher = new JobWatcher({ client: api.client, sleep: api.time.sleep, now: api.time.now });

@@ -11,17 +11,39 @@ export interface JobWatcherOptions {
   /** Longest pause between two looks at the same job. */
   readonly maxPollMs?: number;
   readonly onPolled?: (job: ImportJob) => void;
+  /**
+   * A job not final this long after the watch began is given up (JobTimeoutError): its profiles
+   * stay unconfirmed and a later run follows it up. Klaviyo bounds nothing: a job can sit `queued`.
+   */
+  readonly jobTimeoutMs?: number;
+  /** A status the spec does not name: the job is still polled; called once per job and status. */
+  readonly onUnknownStatus?: (job: ImportJob) => void;
+}
+
+/** The job was not final after `jobTimeoutMs`: an outcome (its profiles are unconfirmed), not a failure. */
+export class JobTimeoutError extends Error {
+  readonly jobId: string;
+
+  constructor(jobId: string, timeoutMs: number) {
+    super(`Klaviyo's import job ${jobId} was not finished after ${Math.round(timeoutMs / 1000)} s.`);
+    this.name = 'JobTimeoutError';
+    this.jobId = jobId;
+  }
 }
 
 interface Watch {
   jobId: string;
   nextPollAt: number;
   intervalMs: number;
+  /** Give the job up when a look at or after this time finds it not final. */
+  deadline: number;
+  unknownStatuses: Set<string>;
   resolve: (job: ImportJob) => void;
   reject: (error: unknown) => void;
 }
 
 const FINAL_STATUSES = new Set<ImportJob['status']>(['complete', 'cancelled']);
+const KNOWN_STATUSES = new Set<ImportJob['status']>(['queued', 'processing', 'complete', 'cancelled']);
 const IDLE_SLICE_MS = 200;
 const BACKOFF_FACTOR = 1.5;
 
@@ -54,7 +76,16 @@ export class JobWatcher {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<ImportJob>((resolve, reject) => {
       const firstPollMs = this.#options.firstPollMs ?? 1_000;
-      this.#watches.set(job.id, { jobId: job.id, nextPollAt: this.#options.now() + firstPollMs, intervalMs: firstPollMs, resolve, reject });
+      const now = this.#options.now();
+      this.#watches.set(job.id, {
+        jobId: job.id,
+        nextPollAt: now + firstPollMs,
+        intervalMs: firstPollMs,
+        deadline: now + (this.#options.jobTimeoutMs ?? Infinity),
+        unknownStatuses: new Set(),
+        resolve,
+        reject,
+      });
       if (!this.#isLooping) void this.#loop();
     });
   }
@@ -83,12 +114,20 @@ export class JobWatcher {
           continue;
         }
         this.#options.onPolled?.(job);
+        if (!KNOWN_STATUSES.has(job.status) && !due.unknownStatuses.has(job.status)) {
+          due.unknownStatuses.add(job.status);
+          this.#options.onUnknownStatus?.(job);
+        }
         if (isFinalJob(job)) {
           this.#watches.delete(due.jobId);
           due.resolve(job);
+        } else if (now() >= due.deadline) {
+          this.#watches.delete(due.jobId);
+          due.reject(new JobTimeoutError(due.jobId, this.#options.jobTimeoutMs ?? 0));
         } else {
           due.intervalMs = Math.min(maxPollMs, due.intervalMs * BACKOFF_FACTOR);
-          due.nextPollAt = now() + due.intervalMs;
+          // The last look falls on the deadline, not up to one interval after it.
+          due.nextPollAt = Math.min(now() + due.intervalMs, due.deadline);
         }
       }
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { ListMember } from '../klaviyo/klaviyo-client.js';
+import type { ListMemberRef } from '../klaviyo/klaviyo-client.js';
 import { hashBytes } from '../state/sync-state.js';
 
 /**
@@ -30,7 +30,7 @@ export class ListMemberIndex {
     return this.#withoutEmail;
   }
 
-  add(member: ListMember): void {
+  add(member: ListMemberRef): void {
     if (member.email === undefined || member.email === '') {
       this.#withoutEmail += 1;
       return;

@@ -48,6 +48,8 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
     sleep: abortableSleep,
     now: Date.now,
     signal: stops.soft,
+    jobTimeoutMs: request.jobTimeoutMs,
+    onUnknownStatus: (job) => emit({ type: 'job-status-unknown', jobId: job.id, status: job.status }),
     onPolled: (job) => emit({ type: 'job', jobId: job.id, status: job.status, completed: job.completedCount, failed: job.failedCount }),
   });
   emit({ type: 'send', listId: list.id, ...remainingWork(stager.batches, journal) });

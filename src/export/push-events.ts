@@ -32,6 +32,8 @@ export type PushEvent =
       readonly completed: number;
       readonly failed: number;
     }
+  /** A job reported a status Klaviyo does not document; it is still followed. */
+  | { readonly type: 'job-status-unknown'; readonly jobId: string; readonly status: string }
   /** A job finished and its import errors were read. */
   | { readonly type: 'confirmed'; readonly jobId: string; readonly imported: number }
   | { readonly type: 'retry'; readonly operation: string; readonly attempt: number; readonly reason: string }

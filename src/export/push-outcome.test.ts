@@ -5,7 +5,7 @@ import { gateOf } from './push-segment.js';
 
 function result(counts: Partial<DeliveryResult>): DeliveryResult {
   const empty = { accepted: 0, imported: 0, refused: 0, refusedWithoutDetail: 0, notDelivered: 0, unconfirmed: 0 };
-  return { ...empty, resubmittedJobs: 0, resumedBatches: 0, jobs: [], ...counts };
+  return { ...empty, resubmittedJobs: 0, resumedBatches: 0, jobs: [], unattributed: [], ...counts };
 }
 
 describe('the gates before anything is sent', () => {

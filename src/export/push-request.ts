@@ -17,6 +17,8 @@ export interface PushRequest extends SegmentRequest {
   readonly restart?: boolean;
   /** Overall deadline: then the run stops like `signal` and its outcome is `deadline`. */
   readonly timeoutMs?: number;
+  /** How long to follow one import job; then its profiles stay unconfirmed (default: no limit). */
+  readonly jobTimeoutMs?: number;
   /** Cut requests in flight at once (after `signal`, they otherwise get 15 s to end). */
   readonly hardSignal?: AbortSignal;
   /**

@@ -46,6 +46,20 @@ export class RemainingProfiles {
     return profileResourcesOf(await this.body());
   }
 
+  /** The current request cut in two at `at`: each half knows its profiles' staged positions. */
+  async split(at: number, envelope: ProfileImportEnvelope): Promise<[RemainingProfiles, RemainingProfiles]> {
+    const body = await this.body();
+    const indices = Array.from({ length: this.count }, (_, i) => i);
+    const half = (removed: number[]) => {
+      const part = new RemainingProfiles(this.#batch, this.#readBody);
+      const next = withoutProfiles(body, envelope, new Set(removed));
+      part.#positions = next.kept.map((index) => this.positionOf(index));
+      part.#editedBody = next.body;
+      return part;
+    };
+    return [half(indices.slice(at)), half(indices.slice(0, at))];
+  }
+
   /** Drops the profiles at these indices of the current request. */
   async remove(indices: ReadonlySet<number>, envelope: ProfileImportEnvelope): Promise<void> {
     const next = withoutProfiles(await this.body(), envelope, indices);

@@ -25,6 +25,18 @@ export interface RejectedRow {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** A row that would be sent: valid, and the first of its email. */
+export interface ScannedProfile {
+  readonly line: number;
+  readonly index?: number;
+  /** Lower-cased email, as dedupe compares it. */
+  readonly dedupeKey: string;
+  /** The profile attributes as they would be sent. */
+  readonly attributesJson: string;
+  /** The row's original values. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface ScanOptions {
   readonly source: ReadSegmentOptions;
   readonly mapping: MappingRequest;
@@ -41,6 +53,8 @@ export interface ScanOptions {
    * leaves it out of the requests (`--changed-only`: unchanged since the last confirmed run).
    */
   readonly selectProfile?: (emailKey: string, attributesJson: string) => boolean;
+  /** Called for each row that would be sent, in file order (verify reads the list back for them). */
+  readonly onProfile?: (profile: ScannedProfile) => void;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
   readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
@@ -131,6 +145,13 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         skippedProfiles += 1;
         continue;
       }
+      options.onProfile?.({
+        line: record.line,
+        index: record.index,
+        dedupeKey: outcome.dedupeKey,
+        attributesJson: outcome.attributesJson,
+        fields: record.fields,
+      });
       const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
       if (completed) await options.onBatch?.(completed);
     }

@@ -72,6 +72,7 @@ export function summarizeDelivery(
     refusedByKlaviyo: lines.refusedByKlaviyo,
     refused: result.refused,
     refusedWithoutDetail: result.refusedWithoutDetail,
+    unattributed: { count: result.unattributed.reduce((sum, job) => sum + job.count, 0), jobs: result.unattributed },
     notDelivered: sortedLines(lines.notDelivered),
     unconfirmed: result.unconfirmed,
     unconfirmedLines: sortedLines(lines.unconfirmed),

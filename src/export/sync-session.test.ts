@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ListMember } from '../klaviyo/klaviyo-client.js';
+import type { ListMemberRef } from '../klaviyo/klaviyo-client.js';
 import { SyncStateError } from '../state/sync-state-file.js';
 import { DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from './sync-plan.js';
 import { SyncSession, type MirrorSource } from './sync-session.js';
@@ -44,8 +44,8 @@ class FakeAccount {
         this.noEmailMembers.delete(id);
       }
     },
-    listMembers: (_listId: string): AsyncIterable<ListMember[]> => {
-      const members: ListMember[] = [
+    listMembers: (_listId: string): AsyncIterable<ListMemberRef[]> => {
+      const members: ListMemberRef[] = [
         ...this.memberEmails().map((email) => ({ profileId: this.ids.get(email)!, email })),
         ...[...this.noEmailMembers].map((profileId) => ({ profileId, email: undefined })),
       ];

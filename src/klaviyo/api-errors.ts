@@ -29,19 +29,30 @@ const errorDocumentSchema = z.object({
   ),
 });
 
-/** Reads Klaviyo's `errors[]` from a response body; a CDN's HTML page or any non-JSON gives []. */
-export function parseApiErrors(bodyText: string): ApiErrorObject[] {
+function parseErrorDocument(bodyText: string) {
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return [];
+    return undefined;
   }
   const parsed = errorDocumentSchema.safeParse(json);
-  if (!parsed.success) return [];
-  return parsed.data.errors.map(({ source, ...rest }) =>
-    dropUndefined({ ...rest, pointer: source?.pointer, parameter: source?.parameter }),
-  );
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Whether a body is a JSON:API error document, i.e. Klaviyo's API answered. A CDN's challenge or
+ * error page (HTML), an empty body or other JSON is not: it came from an edge in front of the API.
+ */
+export function isApiErrorDocument(bodyText: string): boolean {
+  return (parseErrorDocument(bodyText)?.errors.length ?? 0) > 0;
+}
+
+/** Reads Klaviyo's `errors[]` from a response body; a CDN's HTML page or any non-JSON gives []. */
+export function parseApiErrors(bodyText: string): ApiErrorObject[] {
+  const parsed = parseErrorDocument(bodyText);
+  if (parsed === undefined) return [];
+  return parsed.errors.map(({ source, ...rest }) => dropUndefined({ ...rest, pointer: source?.pointer, parameter: source?.parameter }));
 }
 
 const PROFILE_POINTER = /^\/data\/attributes\/profiles\/data\/(\d+)(?:\/|$)/;
@@ -91,21 +102,24 @@ export function toResponseError(
   errors: readonly ApiErrorObject[],
 ): AuthError | KlaviyoRequestError {
   const { purpose, scopes } = OPERATIONS[request.operation];
-  if (status === 401) {
+  // Only Klaviyo's API says a key or scope is wrong: a 401/403 without one of these codes (a CDN's
+  // challenge page, a proxy) says nothing about the key.
+  const codes = new Set(status === 401 || status === 403 ? errors.map((error) => error.code) : []);
+  if (codes.has('not_authenticated') || codes.has('authentication_failed')) {
     return new AuthError(
-      'Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.',
+      `Klaviyo refused the API key (${status}): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.`,
     );
   }
-  if (status === 403) {
+  if (codes.has('permission_denied')) {
     const scopeList = scopes.join(', ');
     return new AuthError(
-      `Klaviyo refused ${purpose} (403): the API key lacks the scope${scopes.length > 1 ? 's' : ''} ${scopeList}; create a private key with ${scopeList} and set KLAVIYO_API_KEY (or --api-key) to it.`,
+      `Klaviyo refused ${purpose} (${status}): the API key lacks the scope${scopes.length > 1 ? 's' : ''} ${scopeList}; create a private key with ${scopeList} and set KLAVIYO_API_KEY (or --api-key) to it.`,
     );
   }
   if (status === 404 && request.operation === 'get_list' && request.listId !== undefined) {
     return new AuthError(`List ${request.listId} does not exist in this Klaviyo account.`);
   }
-  const detail = describeErrors(errors);
+  const detail = errors.length === 0 ? "a page that is not from Klaviyo's API (its CDN or a proxy)" : describeErrors(errors);
   return new KlaviyoRequestError({
     message: `Klaviyo failed ${purpose}: ${request.method} ${request.path} answered ${status}${attemptsSuffix(request.attempts)}${detail ? `: ${detail}` : ''}.`,
     method: request.method,

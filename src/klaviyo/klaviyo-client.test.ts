@@ -111,13 +111,39 @@ describe('createProfileImportJob', () => {
 
 describe('getList', () => {
   it.each([
-    [401, 'Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.'],
-    [403, /^Klaviyo refused reading the list \(403\): the API key lacks the scope lists:read/],
-    [404, 'List Xy12 does not exist in this Klaviyo account.'],
-  ])('turns %i into an AuthError that says what to fix', async (status, message) => {
+    [
+      'a JSON:API 403 with another code',
+      { errors: [{ status: 403, code: 'account_disabled', detail: 'Disabled.' }] },
+      /answered 403: Disabled/,
+    ],
+    ['a 401 without a JSON:API error', '<html>Unauthorized</html>', /answered 401 after 2 attempts: a page that is not from Klaviyo's API/],
+  ])('does not call %s a key or scope error', async (_label, body, message) => {
     nock(BASE_URL)
       .get('/api/lists/Xy12')
-      .reply(status, { errors: [{ status, code: 'x', detail: 'refused' }] });
+      .times(2)
+      .reply(body === '<html>Unauthorized</html>' ? 401 : 403, body);
+    const { client } = createTestClient({ maxRetries: 1 });
+
+    const error = await client.getList('Xy12').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KlaviyoRequestError);
+    expect((error as KlaviyoRequestError).exitCode).toBe(1);
+    expect((error as KlaviyoRequestError).message).toMatch(message);
+  });
+
+  it.each([
+    [
+      401,
+      'not_authenticated',
+      'Klaviyo refused the API key (401): check KLAVIYO_API_KEY (or --api-key); it must be a private key of this account.',
+    ],
+    [401, 'authentication_failed', /^Klaviyo refused the API key \(401\)/],
+    [403, 'permission_denied', /^Klaviyo refused reading the list \(403\): the API key lacks the scope lists:read/],
+    [404, 'not_found', 'List Xy12 does not exist in this Klaviyo account.'],
+  ])('turns %i %s into an AuthError that says what to fix', async (status, code, message) => {
+    nock(BASE_URL)
+      .get('/api/lists/Xy12')
+      .reply(status, { errors: [{ status, code, detail: 'refused' }] });
     const { client } = createTestClient();
 
     const error = await client.getList('Xy12').catch((caught: unknown) => caught);
@@ -154,10 +180,26 @@ describe('getAccount and getProfileImportJob', () => {
     });
   });
 
+  it('keeps a status the spec does not name, so that the job is still followed', async () => {
+    nock(BASE_URL)
+      .get('/api/profile-bulk-import-jobs/job-9')
+      .reply(200, { data: { id: 'job-9', attributes: { status: 'validating', total_count: 3 } } });
+    await expect(createTestClient().client.getProfileImportJob('job-9')).resolves.toMatchObject({ id: 'job-9', status: 'validating' });
+  });
+
+  it('reads one page of import jobs with page[size] within the spec', async () => {
+    const scope = nock(BASE_URL)
+      .get('/api/profile-bulk-import-jobs')
+      .query({ 'page[size]': '1' })
+      .reply(200, { data: [(jobDocument('job-1') as { data: object }).data], links: { next: null } });
+    await expect(createTestClient().client.listRecentImportJobs(1)).resolves.toMatchObject([{ id: 'job-1', status: 'queued' }]);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('refuses an answer it cannot read with a Klaviyo API error', async () => {
     nock(BASE_URL)
       .get('/api/profile-bulk-import-jobs/job-9')
-      .reply(200, { data: { id: 'job-9', attributes: { status: 'failed' } } });
+      .reply(200, { data: { id: 'job-9', attributes: { status: 42 } } });
     await expect(createTestClient().client.getProfileImportJob('job-9')).rejects.toThrow(
       /GET \/api\/profile-bulk-import-jobs\/job-9 with 200 and a body this client cannot read/,
     );

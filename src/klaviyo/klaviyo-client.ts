@@ -13,26 +13,30 @@ import { createRequestRunner, pathOf, type FinalResponse } from './request-runne
 import {
   accountPageSchema,
   importErrorPageSchema,
+  importJobPageSchema,
   importJobResponseSchema,
+  listMemberPageSchema,
   listPageSchema,
   listResponseSchema,
   toImportErrorItems,
   toImportJob,
   toKlaviyoAccount,
   toKlaviyoList,
+  toListMembers,
   type ImportErrorItem,
   type ImportJob,
   type KlaviyoAccount,
   type KlaviyoList,
+  type ListMember,
 } from './resources.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 
 export { profileIndexFromPointer, KlaviyoRequestError } from './api-errors.js';
 export type { ApiErrorObject } from './api-errors.js';
 export type { ClientEvent, ClientStats, OperationStats } from './client-stats.js';
-export type { ImportErrorItem, ImportJob, KlaviyoAccount, KlaviyoList } from './resources.js';
+export type { ImportErrorItem, ImportJob, ImportJobStatus, KlaviyoAccount, KlaviyoList, ListMember } from './resources.js';
 export type { ProfileIdByEmail } from './profile-lookup.js';
-export type { ListMember } from './list-membership.js';
+export type { ListMemberRef } from './list-membership.js';
 
 /** https://developers.klaviyo.com/en/docs/api_versioning_and_deprecation_policy */
 export const KLAVIYO_REVISION = '2026-07-15';
@@ -64,15 +68,27 @@ export interface KlaviyoClient extends ProfileLookup, ListMembership {
   listLists(filter?: { name?: string }): AsyncIterable<KlaviyoList>;
   createProfileImportJob(body: string | Uint8Array): Promise<CreateImportJobResult>;
   getProfileImportJob(jobId: string): Promise<ImportJob>;
+  /** The first page of the account's import jobs (`page[size]` 1 to 100): a documented read that proves the job-reading scopes. */
+  listRecentImportJobs(pageSize: number): Promise<ImportJob[]>;
   /** Every import error of the job, over every page. */
   listImportErrors(jobId: string): AsyncIterable<ImportErrorItem>;
+  /**
+   * The members of the list among `emails` (at most MAX_EMAILS_PER_MEMBER_LOOKUP), over every page.
+   * `fields` are `fields[profile]` names (`email` is always asked for). Reads only.
+   */
+  findListMembers(listId: string, emails: readonly string[], fields?: readonly string[]): Promise<ListMember[]>;
   stats(): ClientStats;
 }
+
+/** Klaviyo's filters take at most 100 values in one `any(...)`. */
+export const MAX_EMAILS_PER_MEMBER_LOOKUP = 100;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Largest pages Klaviyo allows (spec: `page[size]` maximum) for fewer requests. */
 const LISTS_PAGE_SIZE = 10;
 const IMPORT_ERRORS_PAGE_SIZE = 100;
+/** Spec, get_profiles_for_list `page[size]`: "Max: 100", so 100 emails fit one page. */
+const LIST_MEMBERS_PAGE_SIZE = 100;
 
 export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClient {
   const now = options.now ?? Date.now;
@@ -171,12 +187,41 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
       return toImportJob(await fetchResource('get_bulk_import_profiles_job', path, importJobResponseSchema));
     },
 
+    async listRecentImportJobs(pageSize) {
+      // Spec, get_bulk_import_profiles_jobs: "page[size] Default: 20. Min: 1. Max: 100."
+      const size = Math.min(100, Math.max(1, Math.floor(pageSize)));
+      const query = new URLSearchParams({ 'page[size]': String(size) });
+      const page = await fetchResource(
+        'get_bulk_import_profiles_jobs',
+        `/api/profile-bulk-import-jobs?${query.toString()}`,
+        importJobPageSchema,
+      );
+      return page.data.map((data) => toImportJob({ data }));
+    },
+
     async *listImportErrors(jobId) {
       const query = new URLSearchParams({ 'page[size]': String(IMPORT_ERRORS_PAGE_SIZE) });
       const first = `/api/profile-bulk-import-jobs/${encodeURIComponent(jobId)}/import-errors?${query.toString()}`;
       for await (const page of paginate('get_errors_for_bulk_import_profiles_job', first, importErrorPageSchema)) {
         yield* toImportErrorItems(page);
       }
+    },
+
+    async findListMembers(listId, emails, fields = []) {
+      if (emails.length === 0) return [];
+      if (emails.length > MAX_EMAILS_PER_MEMBER_LOOKUP) {
+        throw new RangeError(`findListMembers takes at most ${MAX_EMAILS_PER_MEMBER_LOOKUP} emails, not ${emails.length}.`);
+      }
+      const query = new URLSearchParams({
+        // Validated emails hold no quote or backslash: JSON string syntax is Klaviyo's quoted string.
+        filter: `any(email,[${emails.map((email) => JSON.stringify(email)).join(',')}])`,
+        'fields[profile]': [...new Set(['email', ...fields])].join(','),
+        'page[size]': String(LIST_MEMBERS_PAGE_SIZE),
+      });
+      const first = `/api/lists/${encodeURIComponent(listId)}/profiles?${query.toString()}`;
+      const members: ListMember[] = [];
+      for await (const page of paginate('get_profiles_for_list', first, listMemberPageSchema)) members.push(...toListMembers(page));
+      return members;
     },
 
     stats: () => recorder.snapshot(),

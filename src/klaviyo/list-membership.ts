@@ -22,7 +22,7 @@ const memberPageSchema = z.object({
   links: z.object({ next: z.string().nullish() }).nullish(),
 });
 
-export interface ListMember {
+export interface ListMemberRef {
   readonly profileId: string;
   /** Lower-cased; undefined for a member known by phone number or external id only. */
   readonly email: string | undefined;
@@ -32,7 +32,7 @@ export interface ListMembership {
   /** The list's member count (`additional-fields[list]=profile_count`, its own limit: 1/s, 15/min); undefined if Klaviyo gives none. */
   countListMembers(listId: string): Promise<number | undefined>;
   /** Every member of the list, page by page (100 a request, paced at the operation's 75/s, 750/min). */
-  listMembers(listId: string): AsyncIterable<ListMember[]>;
+  listMembers(listId: string): AsyncIterable<ListMemberRef[]>;
   /** Removes these profiles (at most MAX_PROFILES_PER_REMOVAL) from the list; ids that are not members are ignored by Klaviyo. */
   removeProfilesFromList(listId: string, profileIds: readonly string[]): Promise<void>;
 }

@@ -41,12 +41,26 @@ export const OPERATIONS = {
     scopes: ['lists:read'],
     docs: 'https://developers.klaviyo.com/en/reference/get_list',
   },
+  get_profiles_for_list: {
+    method: 'GET',
+    purpose: "reading the list's members",
+    limits: { perSecond: 75, perMinute: 750 },
+    scopes: ['lists:read', 'profiles:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_profiles_for_list',
+  },
   bulk_import_profiles: {
     method: 'POST',
     purpose: 'importing profiles into the list',
     limits: { perSecond: 10, perMinute: 150 },
     scopes: ['lists:write', 'profiles:write'],
     docs: 'https://developers.klaviyo.com/en/reference/bulk_import_profiles',
+  },
+  get_bulk_import_profiles_jobs: {
+    method: 'GET',
+    purpose: 'reading the import jobs',
+    limits: { perSecond: 10, perMinute: 150 },
+    scopes: ['lists:read', 'profiles:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_bulk_import_profiles_jobs',
   },
   get_bulk_import_profiles_job: {
     method: 'GET',
@@ -77,13 +91,6 @@ export const OPERATIONS = {
     limits: { perSecond: 75, perMinute: 750 },
     scopes: ['profiles:read'],
     docs: 'https://developers.klaviyo.com/en/reference/get_profiles',
-  },
-  get_profiles_for_list: {
-    method: 'GET',
-    purpose: "reading the list's members",
-    limits: { perSecond: 75, perMinute: 750 },
-    scopes: ['lists:read', 'profiles:read'],
-    docs: 'https://developers.klaviyo.com/en/reference/get_profiles_for_list',
   },
   remove_profiles_from_list: {
     method: 'DELETE',

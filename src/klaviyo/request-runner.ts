@@ -1,4 +1,4 @@
-import { toNetworkError } from './api-errors.js';
+import { isApiErrorDocument, toNetworkError } from './api-errors.js';
 import type { ClientEvent } from './client-stats.js';
 import type { HttpResponse, HttpTransport, NetworkFailure } from './http-transport.js';
 import { OPERATIONS, type OperationId } from './operations.js';
@@ -73,7 +73,12 @@ export function createRequestRunner(options: RequestRunnerOptions): RunRequest {
 function toRequestFailure(outcome: HttpResponse | NetworkFailure, nowMs: number): RequestFailure | undefined {
   if (outcome.kind === 'network') return outcome;
   if (outcome.status < 400) return undefined;
-  return { kind: 'status', status: outcome.status, retryAfterMs: parseRetryAfter(outcome.retryAfter, nowMs) };
+  return {
+    kind: 'status',
+    status: outcome.status,
+    retryAfterMs: parseRetryAfter(outcome.retryAfter, nowMs),
+    isApiError: isApiErrorDocument(outcome.bodyText),
+  };
 }
 
 /** The path without its query string, for messages. */

@@ -27,23 +27,28 @@ const accountResourceSchema = z.object({
 /** A private key belongs to exactly one account: the page holds one resource. */
 export const accountPageSchema = z.object({ data: z.tuple([accountResourceSchema], accountResourceSchema) });
 
-const importJobStatusSchema = z.enum(['queued', 'processing', 'complete', 'cancelled']);
+/**
+ * The spec lists queued, processing, complete and cancelled; any other value is kept as it came
+ * (a newer revision's status), so that the job is still followed instead of its answer refused.
+ */
+const importJobStatusSchema = z.string();
 
-export const importJobResponseSchema = z.object({
-  data: z.object({
-    id: z.string(),
-    attributes: z.object({
-      status: importJobStatusSchema,
-      // Required by the spec; tolerated when absent, as the counts that matter are the other two.
-      total_count: z.number().int().nullish(),
-      completed_count: nullableCount,
-      failed_count: nullableCount,
-      created_at: nullableString,
-      completed_at: nullableString,
-      expires_at: nullableString,
-    }),
+const importJobResourceSchema = z.object({
+  id: z.string(),
+  attributes: z.object({
+    status: importJobStatusSchema,
+    // Required by the spec; tolerated when absent, as the counts that matter are the other two.
+    total_count: z.number().int().nullish(),
+    completed_count: nullableCount,
+    failed_count: nullableCount,
+    created_at: nullableString,
+    completed_at: nullableString,
+    expires_at: nullableString,
   }),
 });
+
+export const importJobResponseSchema = z.object({ data: importJobResourceSchema });
+export const importJobPageSchema = z.object({ data: z.array(importJobResourceSchema), links: linksSchema });
 
 export const importErrorPageSchema = z.object({
   data: z.array(
@@ -61,6 +66,12 @@ export const importErrorPageSchema = z.object({
   links: linksSchema,
 });
 
+/** get_profiles_for_list (GetListMemberResponseCollection): the attributes asked for with `fields[profile]`. */
+export const listMemberPageSchema = z.object({
+  data: z.array(z.object({ id: z.string(), attributes: z.record(z.string(), z.unknown()) })),
+  links: linksSchema,
+});
+
 export interface KlaviyoList {
   id: string;
   name: string;
@@ -72,15 +83,25 @@ export interface KlaviyoAccount {
   name: string;
 }
 
+/** The statuses the spec names, or another value Klaviyo sent (not final: the job is still polled). */
+export type ImportJobStatus = 'queued' | 'processing' | 'complete' | 'cancelled' | (string & Record<never, never>);
+
 export interface ImportJob {
   id: string;
-  status: 'queued' | 'processing' | 'complete' | 'cancelled';
+  status: ImportJobStatus;
   totalCount: number;
   completedCount: number;
   failedCount: number;
   createdAt?: string;
   completedAt?: string;
   expiresAt?: string;
+}
+
+export interface ListMember {
+  id: string;
+  /** As Klaviyo stores it; undefined when the profile has none. */
+  email?: string;
+  attributes: Record<string, unknown>;
 }
 
 export interface ImportErrorItem {
@@ -136,5 +157,11 @@ export function toImportErrorItems(page: z.infer<typeof importErrorPageSchema>):
       pointer: attributes.source?.pointer ?? undefined,
       originalPayload: attributes.original_payload ?? undefined,
     }),
+  );
+}
+
+export function toListMembers(page: z.infer<typeof listMemberPageSchema>): ListMember[] {
+  return page.data.map(({ id, attributes }) =>
+    typeof attributes.email === 'string' ? { id, email: attributes.email, attributes } : { id, attributes },
   );
 }

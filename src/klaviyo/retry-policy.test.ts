@@ -8,8 +8,29 @@ describe('decideRetry', () => {
     expect(decideRetry({ kind: 'status', status }, 0, DEFAULT_RETRY_POLICY, alwaysMax).retry).toBe(true);
   });
 
-  it.each([400, 401, 403, 404, 409, 410, 413, 415])('never retries HTTP %i', (status) => {
+  it.each([400, 401, 403, 404, 409, 410, 413, 415])('never retries HTTP %i from the API (a JSON:API error)', (status) => {
     expect(decideRetry({ kind: 'status', status }, 0, DEFAULT_RETRY_POLICY, alwaysMax)).toEqual({ retry: false });
+    expect(decideRetry({ kind: 'status', status, isApiError: true }, 0, DEFAULT_RETRY_POLICY, alwaysMax)).toEqual({ retry: false });
+  });
+
+  it.each([400, 401, 403, 404, 520])('retries HTTP %i from an edge (no JSON:API error: a CDN page), with backoff', (status) => {
+    expect(decideRetry({ kind: 'status', status, isApiError: false }, 2, DEFAULT_RETRY_POLICY, () => 0.5)).toEqual({
+      retry: true,
+      delayMs: 1_000,
+      reason: `HTTP ${status} (not from Klaviyo's API)`,
+      isThrottled: false,
+    });
+  });
+
+  it.each([413, 415])('never retries HTTP %i, whoever answers: the same body gets the same answer', (status) => {
+    expect(decideRetry({ kind: 'status', status, isApiError: false }, 0, DEFAULT_RETRY_POLICY, alwaysMax)).toEqual({ retry: false });
+  });
+
+  it('gives an edge page up after the same retry budget as any failure', () => {
+    const challenge: RequestFailure = { kind: 'status', status: 403, isApiError: false };
+    expect(decideRetry(challenge, 5, DEFAULT_RETRY_POLICY, alwaysMax).retry).toBe(true);
+    expect(decideRetry(challenge, 6, DEFAULT_RETRY_POLICY, alwaysMax).retry).toBe(false);
+    expect(decideRetry(challenge, 0, { ...DEFAULT_RETRY_POLICY, retryNonApiErrors: false }, alwaysMax).retry).toBe(false);
   });
 
   it.each(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED'])('retries network error %s', (code) => {

@@ -16,6 +16,14 @@ export interface RetryPolicy {
   /** Klaviyo: "an immediate retry after a 429 always gets another 429"; used when Retry-After is missing. */
   readonly minThrottledDelayMs: number;
   readonly retryStatusCodes: readonly number[];
+  /**
+   * Retry any other 4xx/5xx whose body is not a JSON:API error document: it came from an edge in
+   * front of the API (a CDN challenge page, `403 text/html` with `cf-mitigated: challenge`; a
+   * proxy's error page), not from Klaviyo's API, so the same request can succeed later.
+   */
+  readonly retryNonApiErrors: boolean;
+  /** Never retried, whoever answers: the same body gets the same answer (too large, wrong media type). */
+  readonly permanentStatusCodes: readonly number[];
   /** Network error codes worth retrying, with an optional cap below maxRetries. */
   readonly retryNetworkCodes: Readonly<Record<string, number | undefined>>;
 }
@@ -28,6 +36,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   minThrottledDelayMs: 1_000,
   // 400, 401, 403, 404, 413 and 415 are absent on purpose: the same request gets the same answer.
   retryStatusCodes: [408, 429, 500, 502, 503, 504],
+  retryNonApiErrors: true,
+  permanentStatusCodes: [413, 415],
   retryNetworkCodes: {
     ECONNRESET: undefined, // includes "socket hang up"
     EPIPE: undefined,
@@ -41,7 +51,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 export type RequestFailure =
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfterMs?: number | undefined }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly retryAfterMs?: number | undefined;
+      /** The body is a JSON:API error document (Klaviyo's API answered), not an edge's page. Default true. */
+      readonly isApiError?: boolean;
+    }
   | { readonly kind: 'network'; readonly code: string };
 
 export type RetryDecision =
@@ -62,9 +78,15 @@ export function decideRetry(failure: RequestFailure, retriesSoFar: number, polic
     return { retry: true, delayMs: backoffMs, reason: failure.code, isThrottled: false };
   }
 
-  if (!policy.retryStatusCodes.includes(failure.status)) return { retry: false };
+  const isListed = policy.retryStatusCodes.includes(failure.status);
+  const isFromEdge =
+    policy.retryNonApiErrors &&
+    failure.isApiError === false &&
+    failure.status >= 400 &&
+    !policy.permanentStatusCodes.includes(failure.status);
+  if (!isListed && !isFromEdge) return { retry: false };
   const isThrottled = failure.status === 429;
-  const reason = `HTTP ${failure.status}`;
+  const reason = isListed ? `HTTP ${failure.status}` : `HTTP ${failure.status} (not from Klaviyo's API)`;
   if (failure.retryAfterMs !== undefined) {
     // Retry-After is the server telling us exactly when: no jitter, but capped.
     return { retry: true, delayMs: Math.min(failure.retryAfterMs, policy.maxRetryAfterMs), reason, isThrottled };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../source/source-record.js';
-import { createRecordMapper, type MapOutcome } from './map-record.js';
+import { createRecordMapper, type MapOutcome, type RecordToMap } from './map-record.js';
 import { resolveMapping, type MappingRequest } from './mapping-spec.js';
 import { profileAttributesSchema, type ProfileAttributes } from './profile-schema.js';
 
@@ -174,7 +173,7 @@ describe('createRecordMapper: rejections', () => {
     );
     const mapRecord = createRecordMapper(mapping);
     const secretValues = ['secret.person', 'SECRET.PERSON', '555', 'secret-photo', 'Secretname'];
-    const records: SourceRecord[] = [
+    const records: RecordToMap[] = [
       { line: 2, fields: { Email: 'secret.person@example.com', Phone: '555 0100', Photo: 'secret-photo', Name: ['Secretname'] } },
       { line: 3, fields: { Email: 'SECRET.PERSON@@example.com', Phone: '555', Name: 'Secretname' } },
       { line: 5, fields: { Email: 'secret.person example.com' } },

@@ -1,5 +1,4 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { SourceRecord } from '../source/source-record.js';
 import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
 import { isNoValueMarker, noValueMarkersFor, NOT_TEXT, readPropertyValue, readTextValue, type NoValueMarkers } from './field-value.js';
@@ -7,6 +6,17 @@ import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
 import { profileAttributesSchema } from './profile-schema.js';
+
+/**
+ * What mapping reads of a record. A reader's `RecordToMap` fits it without mapping importing the
+ * readers: imports point toward the pipeline, which joins the two.
+ */
+export interface RecordToMap {
+  /** 1-based line where the record starts: rejections and warnings name it. */
+  readonly line: number;
+  /** Column name -> raw value, as the reader produced it. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 /** Why mapping refused a row. The export adds its own reasons (size, duplicates). */
 export type RejectionReason = 'blank_email' | 'invalid_email';
@@ -68,7 +78,7 @@ const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
 const imageSchema = profileAttributesSchema.shape.image;
 
 /** Compiles `mapping` once; the returned function maps one record to exactly one outcome. */
-export function createRecordMapper(mapping: ProfileMapping): (record: SourceRecord) => MapOutcome {
+export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMap) => MapOutcome {
   const { emailColumn, defaultCountry } = mapping;
   const fields: CompiledField[] = [];
   const properties: CompiledProperty[] = [];
@@ -95,7 +105,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: SourceReco
     return detail;
   };
 
-  return function mapRecord(record: SourceRecord): MapOutcome {
+  return function mapRecord(record: RecordToMap): MapOutcome {
     const { line } = record;
     const email = readTextValue(record.fields[emailColumn]);
     if (email === undefined) return { kind: 'rejected', line, reason: 'blank_email', detail: blankEmailDetail };
@@ -134,7 +144,7 @@ function compileField(target: MappingTarget, column: string): CompiledField {
 /** Writes the mapped values of the profile fields; returns the warnings for values left out. */
 function addMappedFields(
   writer: ProfileAttributesWriter,
-  record: SourceRecord,
+  record: RecordToMap,
   fields: readonly CompiledField[],
   defaultCountry: CountryCode | undefined,
 ): readonly RowWarning[] {

@@ -25,6 +25,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
       refusedByKlaviyo: [{ reason: 'klaviyo_invalid', description: 'Invalid input.', count: 7, lines: [100, 200] }],
       refused: 10,
       refusedWithoutDetail: 3,
+      unattributed: { count: 0, jobs: [] },
       notDelivered: { count: 0, lines: [] },
       unconfirmed: 0,
       unconfirmedLines: { count: 0, lines: [] },
@@ -53,6 +54,15 @@ describe('renderSummaryText', () => {
     expect(text).toContain('invalid_email: 300 (lines 2, 5, 9, 11, 14, ... 295 more)');
     expect(text).toMatch(/requests\s+9 \(2 retries, 1 throttled by Klaviyo/);
     expect(text.trim().split('\n').at(-1)).toMatch(/^Done with problems/);
+  });
+
+  it('counts import errors that matched no profile sent, with their job ids', () => {
+    const base = summary();
+    expect(renderSummaryText(base)).not.toContain('unattributed');
+    const text = renderSummaryText(
+      summary({ delivery: { ...base.delivery!, unattributed: { count: 3, jobs: [{ jobId: 'job-x', count: 3 }] } } }),
+    );
+    expect(text).toContain('unattributed: 3 import errors matched no profile sent (job job-x)');
   });
 
   it('ends with a sentence that matches the outcome', () => {

@@ -33,6 +33,12 @@ export function renderSummaryText(summary: RunSummary): string {
         `    without detail: ${formatCount(delivery.refusedWithoutDetail)} - Klaviyo's jobs counted them as failed or left them out without saying which rows`,
       );
     }
+    if (delivery.unattributed.count > 0) {
+      const jobs = delivery.unattributed.jobs.map((job) => job.jobId);
+      out.push(
+        `    unattributed: ${plural(delivery.unattributed.count, 'import error')} matched no profile sent (job${jobs.length === 1 ? '' : 's'} ${jobs.slice(0, JOB_IDS_SHOWN).join(', ')}${jobs.length > JOB_IDS_SHOWN ? ', ...' : ''})`,
+      );
+    }
     if (delivery.notDelivered.count > 0) {
       out.push(`  not delivered        ${formatCount(delivery.notDelivered.count)}${linesSuffix(delivery.notDelivered)}`);
     }
@@ -40,7 +46,7 @@ export function renderSummaryText(summary: RunSummary): string {
       out.push(
         `  not yet confirmed    ${formatCount(delivery.unconfirmed)}${linesSuffix(delivery.unconfirmedLines)} (jobs still running at Klaviyo)`,
       );
-      const running = delivery.jobs.filter((job) => job.status === 'queued' || job.status === 'processing').map((job) => job.jobId);
+      const running = delivery.jobs.filter((job) => job.status !== 'complete' && job.status !== 'cancelled').map((job) => job.jobId);
       const shown = running.slice(0, JOB_IDS_SHOWN).join(', ');
       if (running.length > 0)
         out.push(

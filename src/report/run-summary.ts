@@ -27,7 +27,8 @@ export interface JobSummary {
   batch: number;
   export: number;
   jobId: string;
-  status: 'queued' | 'processing' | 'complete' | 'cancelled';
+  /** queued, processing, complete, cancelled, or another value Klaviyo sent. */
+  status: string;
   profiles: number;
   imported: number;
   failed: number;
@@ -82,6 +83,8 @@ export interface DeliverySummary {
   refused: number;
   /** Of `refused`: profiles Klaviyo's finished jobs failed or did not account for without naming them. */
   refusedWithoutDetail: number;
+  /** Import errors that matched no profile sent in their job (by `original_payload`), by job: counted, never dropped. */
+  unattributed: { count: number; jobs: { jobId: string; count: number }[] };
   /** Profiles whose batch failed for good, was cancelled too often, or was not sent (interrupted). */
   notDelivered: LineList;
   /** Profiles sent whose job was not followed to its end (--no-wait, or interrupted while waiting). */

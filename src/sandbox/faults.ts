@@ -1,4 +1,4 @@
-import type { SandboxFaults } from './sandbox-types.js';
+import type { RefuseEmailsAs, SandboxFaults } from './sandbox-types.js';
 
 /** mulberry32: a tiny, fast, seedable PRNG, uniform in [0, 1): the sandbox's faults, and the tests and benchmark files that must be replayable. */
 export function mulberry32(seed: number): () => number {
@@ -32,12 +32,43 @@ export class FaultInjector {
   readonly #faults: SandboxFaults;
   readonly #requestRandom: () => number;
   readonly #jobRandom: () => number;
+  readonly #challengeRandom: () => number;
+  readonly #refusedEmails: ReadonlySet<string>;
 
   constructor(faults: SandboxFaults = {}) {
     this.#faults = faults;
     const seed = faults.seed ?? 1;
     this.#requestRandom = mulberry32(seed);
     this.#jobRandom = mulberry32(seed ^ 0x9e3779b9);
+    // Its own stream, so that turning challenges on leaves the other faults of a seed as they were.
+    this.#challengeRandom = mulberry32(seed ^ 0x85ebca6b);
+    this.#refusedEmails = new Set((faults.refuseEmails ?? []).map((email) => email.trim().toLowerCase()));
+  }
+
+  /** This request meets the CDN's challenge page instead of the API. */
+  shouldChallenge(): boolean {
+    return this.#challengeRandom() < (this.#faults.cdnChallengeRate ?? 0);
+  }
+
+  get refuseEmailsAs(): RefuseEmailsAs {
+    return this.#faults.refuseEmailsAs ?? 'all';
+  }
+
+  /** Refused by the bulk-import request itself (400), not while the job runs. */
+  isRefusedAtUpload(email: unknown): boolean {
+    return this.refuseEmailsAs !== 'import-errors' && typeof email === 'string' && this.#refusedEmails.has(email.trim().toLowerCase());
+  }
+
+  get importErrorPointer(): 'profile' | 'data' {
+    return this.#faults.importErrorPointer ?? 'profile';
+  }
+
+  get importErrorPayload(): 'sent' | 'none' {
+    return this.#faults.importErrorPayload ?? 'sent';
+  }
+
+  get unknownJobStatus(): string | undefined {
+    return this.#faults.unknownJobStatus;
   }
 
   planRequest(): RequestFaultPlan {
@@ -62,7 +93,9 @@ export class FaultInjector {
     return this.#jobRandom() < (this.#faults.cancelJobRate ?? 0);
   }
 
+  /** Refused while the job runs: it appears in the job's import errors. */
   isRefusedEmail(email: string): boolean {
+    if (this.refuseEmailsAs === 'import-errors' && this.#refusedEmails.has(email.trim().toLowerCase())) return true;
     const pattern = this.#faults.refuseEmailPattern;
     if (pattern === undefined) return false;
     pattern.lastIndex = 0; // a /g or /y pattern keeps state between test() calls

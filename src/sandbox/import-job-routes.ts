@@ -1,7 +1,17 @@
 import { jobExpiresAt, type ImportJob, type JobStatus } from './import-jobs.js';
-import { failWith, invalidParameter, klaviyoTime, notFound, type ApiResponse } from './json-api.js';
+import type { FaultInjector } from './faults.js';
+import {
+  errorResponse,
+  failWith,
+  INVALID_TITLE,
+  invalidParameter,
+  jsonApiError,
+  klaviyoTime,
+  notFound,
+  type ApiResponse,
+} from './json-api.js';
 import { includedListResource } from './list-routes.js';
-import { validateImportRequest } from './profile-validation.js';
+import { validateImportRequest, type ProfileAttributes } from './profile-validation.js';
 import { isApiResponse, pageLinks, parseFilter, parsePage, pickFields, sparseFields } from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest, type SandboxState } from './route-context.js';
 
@@ -29,8 +39,9 @@ function jobResource(request: RouteRequest, state: SandboxState, job: ImportJob)
     self: apiUrl(request, `${jobPath}/relationships/${name}/`),
     related: apiUrl(request, `${jobPath}/${name}/`),
   });
+  const isFinal = jobState.status === 'complete' || jobState.status === 'cancelled';
   const attributes = {
-    status: jobState.status,
+    status: isFinal ? jobState.status : (state.faults.unknownJobStatus ?? jobState.status),
     created_at: klaviyoTime(job.createdAt),
     total_count: job.totalCount,
     completed_count: jobState.completedCount,
@@ -52,6 +63,30 @@ function jobResource(request: RouteRequest, state: SandboxState, job: ImportJob)
   };
 }
 
+/**
+ * The `refuseEmails` fault at upload: the whole request is refused with 400, its errors naming the
+ * first refused profile, all of them, or none (a pointer that is only `/data`), as the docs leave open.
+ */
+function refuseAtUpload(profiles: readonly ProfileAttributes[], faults: FaultInjector): ApiResponse | undefined {
+  const indices: number[] = [];
+  profiles.forEach((attributes, index) => {
+    if (faults.isRefusedAtUpload(attributes.email)) indices.push(index);
+  });
+  if (indices.length === 0) return undefined;
+  if (faults.refuseEmailsAs === 'none') {
+    return errorResponse(400, [jsonApiError(400, 'invalid', INVALID_TITLE, 'One or more profiles are invalid.', { pointer: '/data' })]);
+  }
+  const named = faults.refuseEmailsAs === 'first' ? indices.slice(0, 1) : indices;
+  return errorResponse(
+    400,
+    named.map((index) =>
+      jsonApiError(400, 'invalid', INVALID_TITLE, 'The email address was refused.', {
+        pointer: `/data/attributes/profiles/data/${index}/attributes/email`,
+      }),
+    ),
+  );
+}
+
 export const createImportJob: RouteHandler = (request, state) => {
   const validation = validateImportRequest(request.body);
   if (!validation.isValid) return validation.response;
@@ -62,6 +97,8 @@ export const createImportJob: RouteHandler = (request, state) => {
       pointer: `/data/relationships/lists/data/${missingIndex}/id`,
     });
   }
+  const refusal = refuseAtUpload(validation.request.profiles, state.faults);
+  if (refusal !== undefined) return refusal;
   const job = state.jobs.create(validation.request, request.now);
   return ok({ data: jobResource(request, state, job), links: { self: apiUrl(request, `/api/profile-bulk-import-jobs/${job.id}/`) } }, 202);
 };
@@ -124,7 +161,8 @@ export const getImportErrors: RouteHandler = (request, state) => {
         title: 'Invalid input.',
         detail: refusal.detail,
         source: { pointer: refusal.pointer },
-        original_payload: refusal.originalPayload,
+        // Spec: `original_payload` is nullable.
+        original_payload: state.faults.importErrorPayload === 'none' ? null : refusal.originalPayload,
       },
       fields,
     ),

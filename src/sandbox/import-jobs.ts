@@ -102,7 +102,8 @@ export class ImportJobStore {
         id: randomUUID(),
         index,
         detail: refusal.detail,
-        pointer: `/data/attributes/profiles/data/${index}/attributes/${refusal.field}`,
+        pointer:
+          this.#faults.importErrorPointer === 'data' ? '/data' : `/data/attributes/profiles/data/${index}/attributes/${refusal.field}`,
         originalPayload: attributes,
       });
     });

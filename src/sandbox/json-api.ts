@@ -61,6 +61,15 @@ export const CDN_BAD_GATEWAY_HTML =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
   '<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n';
 
+/** Klaviyo's edge (Cloudflare) challenging a client: not the API, whatever the key. */
+export const CDN_CHALLENGE: ApiResponse = {
+  status: 403,
+  html:
+    '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>' +
+    '<body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>',
+  headers: { 'cf-mitigated': 'challenge', 'Cache-Control': 'private, max-age=0, no-store' },
+};
+
 export function serverErrorResponse(status: 500 | 502 | 503): ApiResponse {
   if (status === 502) return { status, html: CDN_BAD_GATEWAY_HTML };
   if (status === 503) {

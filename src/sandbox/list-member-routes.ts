@@ -12,7 +12,7 @@ import {
   type Filter,
 } from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest } from './route-context.js';
-import { profileId, type StoredList, type StoredProfile } from './sandbox-store.js';
+import { profileId, type SandboxStore, type StoredList, type StoredProfile } from './sandbox-store.js';
 
 /** GET /api/lists/{id}/profiles (spec: get_profiles_for_list, GetListMemberResponseCollection). */
 
@@ -39,13 +39,22 @@ function memberships(list: StoredList): Membership[] {
   return list.members.map((profile, index) => ({ profile, joinedAt: list.joinedAt[index] ?? 0 }));
 }
 
-/** Matches a stored value; emails compare case-insensitively, as the store keys them. */
+/** Matches a stored value (emails go through membersByEmail). */
 function matchesFilter(filter: Filter, { profile, joinedAt }: Membership): boolean {
   if (filter.field === 'joined_group_at') return compareTime(filter, joinedAt);
   const stored = profile.attributes[filter.field];
   if (typeof stored !== 'string') return false; // push tokens are not stored by the sandbox
-  if (filter.field === 'email') return filter.values.some((value) => value.toLowerCase() === stored.toLowerCase());
   return filter.values.includes(stored);
+}
+
+/** `equals(email,...)` / `any(email,[...])` through the store's index, in the order members joined. */
+function membersByEmail(store: SandboxStore, list: StoredList, emails: readonly string[]): Membership[] {
+  const found = new Map<number, Membership>();
+  for (const email of emails) {
+    const member = store.memberByEmail(list, email);
+    if (member !== undefined) found.set(member.position, { profile: member.profile, joinedAt: list.joinedAt[member.position] ?? 0 });
+  }
+  return [...found.entries()].sort(([a], [b]) => a - b).map(([, membership]) => membership);
 }
 
 function objectAttribute(value: unknown): Record<string, unknown> {
@@ -99,8 +108,12 @@ export const getProfilesForList: RouteHandler = (request, state) => {
   const filter = filterText === null ? undefined : parseFilter(filterText, MEMBER_FILTERS);
   if (filter !== undefined && isApiResponse(filter)) return filter;
 
-  let members = list.members.length === 0 ? [] : memberships(list);
-  if (filter !== undefined) members = members.filter((membership) => matchesFilter(filter, membership));
+  let members: Membership[];
+  if (filter?.field === 'email') members = membersByEmail(state.store, list, filter.values);
+  else {
+    members = list.members.length === 0 ? [] : memberships(list);
+    if (filter !== undefined) members = members.filter((membership) => matchesFilter(filter, membership));
+  }
   // Members are kept in the order they joined, so sorting by joined_group_at is at most a reversal.
   if (sort.isDescending) members.reverse();
   const fields = sparseFields(query, 'profile');

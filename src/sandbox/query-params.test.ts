@@ -28,8 +28,25 @@ describe('parseFilter', () => {
     'name=x',
     'greater-than(updated,yesterday)',
     'greater-than(name,2024-01-01)',
+    'any(id,[a,b])',
+    'any(id,["a",b])',
+    'any(id,["a" "b"])',
+    'any(id,["a",])',
+    'any(id,[])',
   ])('answers 400 to %s', (text) => {
     expect(parseFilter(text, LIST_FILTERS)).toMatchObject({ status: 400 });
+  });
+
+  it('takes at most 100 values in a list filter', () => {
+    const list = (n: number) => `any(id,[${Array.from({ length: n }, (_, i) => `"v${i}"`).join(', ')}])`;
+    expect(parseFilter(list(100), LIST_FILTERS)).toMatchObject({
+      operator: 'any',
+      values: expect.arrayContaining(['v0', 'v99']) as unknown,
+    });
+    expect(parseFilter(list(101), LIST_FILTERS)).toMatchObject({
+      status: 400,
+      body: { errors: [{ detail: 'Max of 100 items per list filter.', source: { parameter: 'filter' } }] },
+    });
   });
 });
 

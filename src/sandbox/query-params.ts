@@ -96,6 +96,11 @@ function parseQuoted(text: string): string | undefined {
   return (match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1');
 }
 
+const QUOTED_ITEM = `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`;
+const QUOTED_LIST = new RegExp(`^\\s*${QUOTED_ITEM}\\s*(?:,\\s*${QUOTED_ITEM}\\s*)*$`, 's');
+/** Klaviyo's filters: "Max of 100 items per list filter" (spec, e.g. get_profiles `filter`; KLAVIYO.md for `any(email,...)`). */
+export const MAX_FILTER_LIST_ITEMS = 100;
+
 function splitListItems(body: string): string[] {
   return body.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g) ?? [];
 }
@@ -147,8 +152,10 @@ export function parseFilter(text: string, allowed: Record<string, readonly strin
     return { operator, field, values: [value] };
   }
   const listMatch = /^\s*\[(.*)\]\s*$/s.exec(argument);
-  if (listMatch === null) return invalidParameter('filter', `Invalid filter provided: ${text}`);
+  // Every item quoted, separated by commas: an unquoted or half-quoted item is a syntax error.
+  if (listMatch === null || !QUOTED_LIST.test(listMatch[1] ?? '')) return invalidParameter('filter', `Invalid filter provided: ${text}`);
   const values = splitListItems(listMatch[1] ?? '').map((item) => parseQuoted(item) ?? '');
+  if (values.length > MAX_FILTER_LIST_ITEMS) return invalidParameter('filter', `Max of ${MAX_FILTER_LIST_ITEMS} items per list filter.`);
   return { operator: 'any', field, values };
 }
 

@@ -1,3 +1,4 @@
+import type { FaultInjector } from './faults.js';
 import type { ImportJobStore } from './import-jobs.js';
 import type { ApiResponse } from './json-api.js';
 import type { SandboxStore } from './sandbox-store.js';
@@ -7,6 +8,7 @@ export interface SandboxState {
   store: SandboxStore;
   jobs: ImportJobStore;
   accountName: string;
+  faults: FaultInjector;
 }
 
 export interface RouteRequest {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './sandbox-server.js';
 
 const KEY = 'pk_sandbox_0000000000000000000000000000';
@@ -22,7 +22,10 @@ interface ErrorsDocument {
 }
 
 let sandbox: SandboxHandle | undefined;
+// The sandbox's clock (Date) moves only when a test moves it: jobs progress when told, not after a sleep.
+beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
 afterEach(async () => {
+  vi.useRealTimers();
   await sandbox?.close();
   sandbox = undefined;
 });
@@ -54,7 +57,7 @@ async function waitForJob(url: string, id: string, status: string): Promise<JobD
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const job = await readJob(url, id);
     if (job.data.attributes.status === status) return job;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    vi.advanceTimersByTime(5);
   }
   throw new Error(`job ${id} never reached ${status}`);
 }
@@ -140,7 +143,7 @@ describe('bulk profile import jobs', () => {
     });
     expect(body.errors[1]?.source.pointer).toBe('/data/attributes/profiles/data/2/attributes');
     expect(sandbox?.stats().jobsCreated).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    vi.advanceTimersByTime(60_000);
     expect(sandbox?.profileCount()).toBe(0);
   });
 

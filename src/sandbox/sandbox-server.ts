@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { FaultInjector } from './faults.js';
 import { createImportJob, getImportErrors, getImportJob, getImportJobs } from './import-job-routes.js';
 import { ImportJobStore } from './import-jobs.js';
-import { failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
+import { CDN_CHALLENGE, failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
 import { getProfilesForList } from './list-member-routes.js';
 import { removeProfilesFromList } from './list-relationship-routes.js';
 import { getProfiles } from './profile-lookup-routes.js';
@@ -79,7 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults);
   const store = new SandboxStore(options.lists ?? DEFAULT_SANDBOX_LISTS, Date.now());
   const jobs = new ImportJobStore(store, options.jobProcessing ?? { queuedMs: 200, profilesPerSecond: 50_000 }, faults);
-  const state: SandboxState = { store, jobs, accountName: options.accountName ?? 'Sandbox Store' };
+  const state: SandboxState = { store, jobs, accountName: options.accountName ?? 'Sandbox Store', faults };
   const limiter = new RateLimiter();
   const counters = { requests: {} as Record<string, number>, throttled: 0, faultsInjected: 0 };
   const timers = new Set<NodeJS.Timeout>();
@@ -134,6 +134,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (plan.fault.kind === 'server-error') {
       counters.faultsInjected += 1;
       return writeResponse(response, serverErrorResponse(plan.fault.status));
+    }
+    if (faults.shouldChallenge()) {
+      counters.faultsInjected += 1;
+      return writeResponse(response, CDN_CHALLENGE);
     }
 
     const authentication = authenticate(request.headers, keys);

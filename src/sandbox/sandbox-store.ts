@@ -76,6 +76,8 @@ export class SandboxStore {
     external_id: new Map(),
   };
   readonly #lists = new Map<string, StoredList>();
+  /** Per list, each member's position in `members`: a filter by email must not scan the list. */
+  readonly #memberPositions = new Map<string, Map<StoredProfile, number>>();
   #profileCount = 0;
 
   constructor(lists: readonly { id: string; name: string }[], now: number) {
@@ -116,6 +118,12 @@ export class SandboxStore {
   addMember(list: StoredList, profile: StoredProfile, now: number): void {
     if (profile.listIds.includes(list.id)) return;
     profile.listIds.push(list.id);
+    let positions = this.#memberPositions.get(list.id);
+    if (positions === undefined) {
+      positions = new Map<StoredProfile, number>();
+      this.#memberPositions.set(list.id, positions);
+    }
+    positions.set(profile, list.members.length);
     list.members.push(profile);
     list.joinedAt.push(now);
   }
@@ -148,7 +156,15 @@ export class SandboxStore {
     });
     list.members = members;
     list.joinedAt = joinedAt;
+    if (removed > 0) this.#memberPositions.set(list.id, new Map(members.map((profile, position) => [profile, position])));
     return removed;
+  }
+
+  /** The member of the list with this email (any case) and its position in `members`, if any. */
+  memberByEmail(list: StoredList, email: string): { profile: StoredProfile; position: number } | undefined {
+    const profile = this.#profilesBy.email.get(email.toLowerCase());
+    const position = profile === undefined ? undefined : this.#memberPositions.get(list.id)?.get(profile);
+    return profile === undefined || position === undefined ? undefined : { profile, position };
   }
 
   memberEmails(listId: string): string[] {

@@ -23,7 +23,28 @@ export interface SandboxFaults {
   refuseEmailPattern?: RegExp;
   /** Every authenticated API request gets 429 with `Retry-After: 1`. */
   throttleAll?: boolean;
+  /**
+   * Share of API requests answered by the "CDN" instead of the API: 403, `text/html`, header
+   * `cf-mitigated: challenge` (Klaviyo's edge sends these to some hosts), before anything is applied.
+   */
+  cdnChallengeRate?: number;
+  /** Emails (any case) Klaviyo refuses; how is `refuseEmailsAs`. */
+  refuseEmails?: readonly string[];
+  /**
+   * How `refuseEmails` are refused: a bulk-import 400 whose errors name the `first` of them in the
+   * request, `all` of them, or `none` (one error whose pointer is only `/data`); or `import-errors`:
+   * the request is accepted and they appear in the job's import errors. Default `all`.
+   */
+  refuseEmailsAs?: RefuseEmailsAs;
+  /** `data`: import errors' `source.pointer` is only `/data` (the spec's example), naming no profile. */
+  importErrorPointer?: 'profile' | 'data';
+  /** `none`: import errors' `original_payload` is null (the spec allows it), so only the pointer is left. */
+  importErrorPayload?: 'sent' | 'none';
+  /** A status the spec does not name, reported instead of `queued` and `processing` until a job is final. */
+  unknownJobStatus?: string;
 }
+
+export type RefuseEmailsAs = 'first' | 'all' | 'none' | 'import-errors';
 
 export interface SandboxOptions {
   /** Default '127.0.0.1'. */

@@ -1,5 +1,5 @@
 import { InputFileError } from '../errors.js';
-import { MAX_JSON_RECORD_BYTES } from './json-values.js';
+import { describeJsonSyntaxError, MAX_JSON_RECORD_BYTES } from './json-values.js';
 
 const LF = 0x0a;
 const QUOTE = 0x22;
@@ -176,10 +176,18 @@ export class JsonArrayScanner {
       elements.push({ bytes, line: this.valueLine });
       this.state = 'arrayNext';
     } else if (this.state === 'wrapperKey') {
-      this.wrapperKey = JSON.parse(bytes.toString('utf8')) as string;
+      this.wrapperKey = this.parseWrapperKey(bytes);
       this.state = 'wrapperColon';
     } else {
       this.state = 'wrapperNext';
+    }
+  }
+
+  private parseWrapperKey(bytes: Buffer): string {
+    try {
+      return JSON.parse(bytes.toString('utf8')) as string;
+    } catch (error) {
+      this.fail(this.valueLine, `a key of the top-level object is not valid JSON: ${describeJsonSyntaxError(error).reason}`, error);
     }
   }
 
@@ -205,8 +213,8 @@ export class JsonArrayScanner {
     return whole;
   }
 
-  private fail(line: number, reason: string): never {
-    throw new InputFileError(this.displayName, { line }, reason);
+  private fail(line: number, reason: string, cause?: unknown): never {
+    throw new InputFileError(this.displayName, { line }, reason, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -105,6 +105,7 @@ describe('JSON errors', () => {
     ['[{"a": 1}] x', '<stdin>, line 1: unexpected content after the end of the JSON array'],
     ['[{"a": 1}\n{"b": 2}]', '<stdin>, line 2: expected "," or "]" after an array element, found "{"'],
     ['   \n', '<stdin>, line 2: the file holds no JSON; expected a JSON array of objects or {"profiles": [...]}'],
+    ['{"prof\tiles": []}', '<stdin>, line 1: a key of the top-level object is not valid JSON: bad control character in string literal'],
   ])('%j', async (content, message) => {
     const error = await readError(content, 'json');
     expect(error.message).toBe(message);
@@ -120,6 +121,16 @@ describe('JSON errors', () => {
   test('an unexpected token is reported without the text V8 quotes', async () => {
     const error = await readError('[{"email": "secret@example.com", "x": nope}]', 'json');
     expect(error.message).toBe("<stdin>, line 1: element 1 of the array is not valid JSON: unexpected token 'o'");
+  });
+
+  test('an unexpected token inside a long element: the excerpt V8 quotes, cut at both ends, is not reported either', async () => {
+    const error = await readError('[{"a": nope, "email": "secret@example.com",\n "note": "long enough for V8 to cut its quote"}]', 'json');
+    expect(error.message).toBe("<stdin>, line 1: element 1 of the array is not valid JSON: unexpected token 'o'");
+  });
+
+  test('a line break where a value should go is named as an escape: the message stays one line', async () => {
+    const error = await readError('[{"a": nul\n}]', 'json');
+    expect(error.message).toBe("<stdin>, line 1: element 1 of the array is not valid JSON: unexpected token '\\n'");
   });
 
   test('a truncated file', async () => {

@@ -21,10 +21,18 @@ export interface JsonSyntaxProblem {
 
 export function describeJsonSyntaxError(error: unknown): JsonSyntaxProblem {
   const message = error instanceof Error ? error.message : String(error);
-  const withoutEcho = message.replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
+  // V8 quotes the text around the error, cut with "..." at either end or both.
+  const withoutEcho = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
   const position = /in JSON at position (\d+)/.exec(withoutEcho);
-  const reason = withoutEcho.replace(/ in JSON at position \d+.*$/s, '').replace(/^\w/, (first) => first.toLowerCase());
+  const reason = escapeControlCharacters(
+    withoutEcho.replace(/ in JSON at position \d+.*$/s, '').replace(/^\w/, (first) => first.toLowerCase()),
+  );
   return { reason, position: position?.[1] === undefined ? undefined : Number(position[1]) };
+}
+
+/** The token V8 names can be a line break or another control character: as an escape, the message stays one line. */
+function escapeControlCharacters(text: string): string {
+  return [...text].map((character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : character)).join('');
 }
 
 /** Line offset (0-based) and column (1-based) of `position` in `text`. */

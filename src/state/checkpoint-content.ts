@@ -22,6 +22,7 @@ const confirmedRecordSchema = z.object({
     z.object({ position: z.number().int().nonnegative(), reason: z.string(), description: z.string(), detail: z.string() }),
   ),
   unexplained: z.number().int().nonnegative(),
+  unattributed: z.number().int().nonnegative().optional(),
 });
 
 type StoredConfirmedRecord = z.infer<typeof confirmedRecordSchema>;
@@ -122,5 +123,6 @@ function scrubRecord(record: ConfirmedBatchRecord): StoredConfirmedRecord {
       detail: scrub(refusal.detail),
     })),
     unexplained: record.unexplained,
+    ...(record.unattributed ? { unattributed: record.unattributed } : {}),
   };
 }

@@ -104,36 +104,68 @@ describe('lists', () => {
 });
 
 describe('check', () => {
-  it('a full key exits 0 and says the push would be allowed', async () => {
+  it('a full key exits 0, says write permission is proven by the first upload, and sends only documented reads', async () => {
     await start();
     const result = await run(['check', '--list', LIST]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/MISSING/);
     expect(result.stdout).toMatch(/Newsletter/);
     expect(result.stdout).toMatch(/would be allowed/);
+    expect(result.stdout).toMatch(/first upload of a push proves it/);
+    expect(sandbox!.stats().requests).toEqual({ get_list: 1, get_bulk_import_profiles_jobs: 1 });
     expect(sandbox!.listMemberEmails(LIST)).toEqual([]);
     expectNoKey(result);
   });
 
-  it('a read-only key exits 3, naming the missing write scopes', async () => {
+  it('a read-only key passes the reads and is told that writing is proven by the first upload (no request the spec refuses)', async () => {
     await start({ keys: [{ key: KEY, scopes: ['lists:read', 'profiles:read'] }] });
+    const result = await run(['check', '--list', LIST]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^note .*lists:write, profiles:write.*first upload/m);
+    expect(sandbox!.stats().requests.bulk_import_profiles).toBeUndefined();
+    expectNoKey(result);
+  });
+
+  it('a key that cannot read import jobs exits 3, naming the missing scope', async () => {
+    await start({ keys: [{ key: KEY, scopes: ['lists:read'] }] });
     const result = await run(['check', '--list', LIST]);
     expect(result.code).toBe(3);
     const missing = result.stdout.split('\n').filter((line) => line.startsWith('MISSING'));
     expect(missing).toHaveLength(1);
-    expect(missing[0]).toMatch(/lists:write|profiles:write/);
+    expect(missing[0]).toMatch(/profiles:read/);
     expect(result.stdout).toMatch(/would fail/);
     expectNoKey(result);
   });
 
-  it('--json reports each check and allowed: false for a read-only key', async () => {
-    await start({ keys: [{ key: KEY, scopes: ['lists:read', 'profiles:read'] }] });
+  it('--json reports each check and allowed: false for a key that cannot read import jobs', async () => {
+    await start({ keys: [{ key: KEY, scopes: ['lists:read'] }] });
     const result = await run(['check', '--list', LIST, '--json']);
     expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ listId: LIST, allowed: false });
-    expect(report.checks.filter((check: { ok: boolean }) => !check.ok).map((check: { name: string }) => check.name)).toEqual(['import']);
+    expect(report.checks.filter((check: { ok: boolean }) => !check.ok).map((check: { name: string }) => check.name)).toEqual(['jobs']);
+    expect(report.note).toMatch(/first upload/);
     expectNoKey(result);
+  });
+
+  it('says it cannot tell, exit 1, never success, when Klaviyo cannot be reached', async () => {
+    const closed = await start();
+    const url = closed.url;
+    await closed.close();
+    const result = await runCli(['check', '--list', LIST, '--json'], { env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: url } });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.allowed).toBeNull();
+    expect(report.checks.map((check: { status: string }) => check.status)).toEqual(['unknown', 'unknown']);
+    expect(report.checks[0].message).toMatch(/^Cannot tell whether the key can read the list: Could not reach Klaviyo/);
+  });
+
+  it('retries CDN challenge pages instead of calling them a missing scope', async () => {
+    await start({ rateLimits: 'off', faults: { seed: 5, cdnChallengeRate: 0.4 } });
+    const result = await run(['check', '--list', LIST]);
+    expect(sandbox!.stats().faultsInjected).toBeGreaterThan(0);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/MISSING/);
   });
 
   it('an unknown list exits 3, naming it', async () => {

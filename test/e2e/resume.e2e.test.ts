@@ -162,16 +162,15 @@ describe('resume after a crash (SIGKILL)', () => {
     sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 2_000, profilesPerSecond: 100_000 } });
     const { file } = writeSegment(200);
     const stateDir = makeTempDir();
-    let second: Awaited<ReturnType<typeof runCli>> | undefined;
+    let secondRun: ReturnType<typeof runCli> | undefined;
     const first = await push(file, stateDir, {
       killWhen: (line) => {
-        if (eventOf(line).event === 'accepted' && !second) {
-          void push(file, stateDir).then((result) => (second = result));
-        }
+        if (eventOf(line).event === 'accepted') secondRun ??= push(file, stateDir);
         return false;
       },
     });
-    while (!second) await new Promise((r) => setTimeout(r, 50));
+    expect(secondRun).toBeDefined();
+    const second = await secondRun!;
     expect(first.code).toBe(0);
     expect(second.code).toBe(4);
     expect(second.stderr).toMatch(/pid \d+/);

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, runCli, type CliResult } from '../helpers/run-cli.js';
@@ -47,6 +47,41 @@ function api(url: string, path: string): Promise<Response> {
 }
 
 describe('klaviyo-export sandbox', () => {
+  it('--refuse-emails FILE --refuse-as none: a push loses exactly those rows, named in its rejects file, exit 1', async () => {
+    const dir = makeTempDir();
+    try {
+      writeFileSync(join(dir, 'refused.txt'), '# refused by the sandbox\nBOB@example.com\ndan@example.com\n');
+      const sandbox = await startSandboxCommand(['--no-rate-limits', '--refuse-emails', join(dir, 'refused.txt'), '--refuse-as', 'none']);
+      try {
+        const emails = ['ann', 'bob', 'cid', 'dan', 'eve', 'fay'].map((name) => `${name}@example.com`);
+        writeFileSync(join(dir, 'segment.csv'), `email\n${emails.join('\n')}\n`);
+        const push = await runCli(['push', '--list', 'Y6nRLr', '--yes', 'segment.csv', '--rejects', 'rejects.csv'], {
+          cwd: dir,
+          env: { KLAVIYO_API_KEY: SANDBOX_KEY, KLAVIYO_BASE_URL: sandbox.url },
+        });
+        expect(push.code).toBe(1);
+        const members = (await (await fetch(`${sandbox.url}/__sandbox/lists/Y6nRLr/members`)).json()) as { emails: string[] };
+        expect(members.emails.sort()).toEqual(['ann@example.com', 'cid@example.com', 'eve@example.com', 'fay@example.com']);
+        const rows = readFileSync(join(dir, 'rejects.csv'), 'utf8').trim().split('\n').slice(1);
+        expect(rows.map((row) => row.split(',')[0]).sort()).toEqual(['3', '5']);
+      } finally {
+        const result = await stop(sandbox);
+        expect(result.stdout).toContain('2 emails refused (none)');
+        expect(result.stdout).not.toContain('bob@example.com');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unreadable --refuse-emails file and a rate out of range with exit 2', async () => {
+    const missing = await runCli(['sandbox', '--port', '0', '--refuse-emails', '/nonexistent/refused.txt']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read --refuse-emails/);
+    const rate = await runCli(['sandbox', '--port', '0', '--cdn-challenge-rate', '2']);
+    expect(rate.code).toBe(2);
+  });
+
   it('--port 0 prints the real port it listens on, with the variables to export', async () => {
     const sandbox = await startSandboxCommand();
     try {

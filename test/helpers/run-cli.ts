@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,17 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
   });
 }
 
+const tempDirs = new Set<string>();
+
+/** A fresh directory, removed with everything in it after the test file (test/helpers/remove-temp-dirs.ts). */
 export function makeTempDir(prefix = 'kx-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Removes every directory `makeTempDir` made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  tempDirs.clear();
 }

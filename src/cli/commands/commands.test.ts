@@ -87,7 +87,8 @@ describe('lists, in process', () => {
     const json = await run(['lists', '--name', 'vip', '--json'], env);
     expect(JSON.parse(json.stdout).lists.map((list: { id: string }) => list.id)).toEqual(['XyZ123']);
     const none = await run(['lists', '--name', 'nothing like it'], env);
-    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No list name contains "nothing like it".\n' });
+    expect(none).toMatchObject({ code: 0, stdout: '' });
+    expect(none.stderr).toMatch(/^No list name contains "nothing like it"\.$/m);
   });
 
   it('without a key: exit 2 and how to set one', async () => {
@@ -100,8 +101,8 @@ describe('lists, in process', () => {
 describe('check, in process', () => {
   it.each([
     { key: KEY, code: 0, allowed: true },
-    { key: READ_ONLY_KEY, code: 3, allowed: false },
-  ])('a key with scopes $key: exit $code', async ({ key, code, allowed }) => {
+    { key: 'pk_not_this_account_000000', code: 3, allowed: false },
+  ])('the key $key: exit $code', async ({ key, code, allowed }) => {
     const env = { ...(await connected()), apiKey: key };
     const result = await run(['check', '--list', 'Y6nRLr', '--json'], env);
     expect(result.code).toBe(code);

@@ -1,6 +1,6 @@
 import { ExitCode, listLists, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
-import { resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectionValues, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
 
 export interface ListsCommandOptions extends ConnectionOptions {
   name?: string;
@@ -9,7 +9,8 @@ export interface ListsCommandOptions extends ConnectionOptions {
 
 /** `lists`: the account's lists, every page, so that a user can find the id to push to. */
 export async function runLists(context: CliContext, options: ListsCommandOptions): Promise<ExitCodeValue> {
-  const lists = await listLists({ connection: resolveConnection(context, options), name: options.name, signal: context.signal });
+  const connection = connectionValues(warnOfForeignBaseUrl(context, resolveConnection(context, options)));
+  const lists = await listLists({ connection, name: options.name, signal: context.signal });
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ lists }, null, 2)}\n`);
     return ExitCode.success;

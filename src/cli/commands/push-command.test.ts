@@ -117,7 +117,9 @@ describe('push, in process', () => {
     const result = await push([segment(GOOD), '--yes', '--state-dir', stateDir]);
     await held.release();
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(new RegExp(`^error: Another klaviyo-export push to list ${LIST} is running \\(pid ${process.ppid} `));
+    expect(result.stderr).toMatch(
+      new RegExp(`^error: Another klaviyo-export push to list ${LIST} is running \\(pid ${process.ppid} `, 'm'),
+    );
     expect(sandbox.stats().jobsCreated).toBe(0);
   });
 

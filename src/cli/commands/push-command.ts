@@ -9,9 +9,10 @@ import {
   type RunLock,
   type RunSummary,
 } from '../../index.js';
+import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
-import { resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectionValues, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { exitCodeOf, isCompleteOutcome } from '../outcome-exit-code.js';
 import { processIdentity } from '../process-identity.js';
 import { doneFields, PushEventLog } from '../push-event-log.js';
@@ -29,6 +30,8 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   restart?: boolean;
   logFormat: LogFormat;
   timeout?: number;
+  /** A job not final after this long is left unconfirmed (kept in the checkpoint). */
+  jobTimeout?: number;
   mirror?: boolean;
   mirrorSource?: MirrorSource;
   maxRemovals?: MaxRemovals;
@@ -41,6 +44,7 @@ export const DEFAULT_STATE_DIR = '.klaviyo-export';
 /** `push`: one push per list and state directory (the lock), rendered as the user asked. */
 export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
   const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
+  // --mirror-source alone means --mirror.
   const mirror = options.mirrorSource ?? (options.mirror ? 'state' : undefined);
   const sync = { stateDir, mirror, changedOnly: options.changedOnly, maxRemovals: options.maxRemovals };
   if (options.dryRun) return runValidate(context, file, options, 'push', mirror || options.changedOnly ? sync : undefined);
@@ -54,6 +58,8 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     noColor: context.env.noColor,
     quiet,
   });
+  const foreignBaseUrl = foreignBaseUrlNotice(connection);
+  if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);
   try {
@@ -62,13 +68,13 @@ export async function runPush(context: CliContext, file: string, options: PushCo
       {
         ...segmentRequestOf(context, file, options),
         listId: options.list,
-        connection,
+        connection: connectionValues(connection),
         stateDir,
         wait: options.wait,
         restart: options.restart,
         timeoutMs: options.timeout,
+        jobTimeoutMs: options.jobTimeout,
         hardSignal: context.hardSignal,
-        // --mirror-source alone means --mirror.
         mirror,
         changedOnly: options.changedOnly,
         maxRemovals: options.maxRemovals,
@@ -79,6 +85,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     writeRunOutputs(summary, { output, reportPath: options.report });
     const isComplete = isCompleteOutcome(summary.outcome) && !hasFailedRemovals(summary);
     log.record('done', doneFields(summary), isComplete ? 'info' : 'warn');
+    publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
     const exitCode = exitCodeOf(summary.outcome);
     // A removal that failed after its retries: the list is not yet what was asked.
     return exitCode === ExitCode.success && hasFailedRemovals(summary) ? ExitCode.notDelivered : exitCode;

@@ -1,0 +1,52 @@
+import { Option, type Command } from 'commander';
+import { addConnectionOptions } from '../connection-options.js';
+import { DEFAULT_MAX_REMOVALS } from '../../export/sync-plan.js';
+import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource } from '../option-parsers.js';
+import { addSegmentOptions } from '../segment-options.js';
+
+/**
+ * The push command's argument and options, without its action: the program runs it, and a saved
+ * export (`run`) parses its options with this same definition, so both accept exactly the same.
+ */
+export function definePushCommand(command: Command): Command {
+  return addConnectionOptions(
+    addSegmentOptions(
+      command
+        .description('deliver every valid profile of a segment file to a Klaviyo list')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+    ),
+  )
+    .option('-y, --yes', 'do not ask for confirmation on a terminal')
+    .option('--dry-run', 'validate and plan only, like `validate`: no network at all')
+    .option('--no-wait', 'submit the import jobs and report their ids without waiting for them')
+    .option('--state-dir <dir>', 'where the checkpoint and lock live (default: .klaviyo-export in the working directory)')
+    .option('--restart', 'ignore an earlier checkpoint and send everything again')
+    .addOption(
+      new Option('--log-format <format>', 'text, or json for log shippers (one object per line on stderr)')
+        .argParser(parseLogFormat)
+        .default('text'),
+    )
+    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 15m: then stop like SIGTERM and exit 1').argParser(parseDuration))
+    .addOption(
+      new Option(
+        '--job-timeout <duration>',
+        'how long to follow one Klaviyo import job (e.g. 90s, 30m, 1h); then its profiles stay unconfirmed',
+      )
+        .argParser(parseDuration)
+        .default(30 * 60_000, '30m'),
+    )
+    .option('--mirror', 'also remove from the list the members an earlier run put there that are no longer in the file')
+    .addOption(
+      new Option(
+        '--mirror-source <source>',
+        'who --mirror removes: state (default: members earlier runs added) or list (every member)',
+      ).argParser(parseMirrorSource),
+    )
+    .addOption(
+      new Option('--max-removals <n|p%>', "refuse (exit 2) to remove more members than this, or this share of the list's known members")
+        .argParser(parseMaxRemovalsOption)
+        .default(DEFAULT_MAX_REMOVALS, '10%'),
+    )
+    .option('--changed-only', 'send only the profiles that are new or changed since the last confirmed run');
+}

@@ -1,0 +1,81 @@
+import { randomInt } from 'node:crypto';
+import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
+import { verifySegment } from '../../export/verify-segment.js';
+import { describeVerifyPlan, renderVerifyText } from '../../report/render-verify-text.js';
+import type { VerifySummary } from '../../report/verify-summary.js';
+import { publishCiSummary } from '../ci-summary.js';
+import type { CliContext } from '../cli-context.js';
+import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { ConsoleOutput } from '../console-output.js';
+import { writeReportFile } from '../report-file.js';
+import { openRejectsFile } from '../run-outputs.js';
+import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+
+export interface VerifyCommandOptions extends SegmentCommandOptions, ConnectionOptions {
+  list: string;
+  sample?: number;
+  all?: boolean;
+  seed?: number;
+  attributes?: boolean;
+  missing?: string;
+}
+
+/** The default `--sample`: enough to notice a few missing percent, in 10 requests. */
+export const DEFAULT_SAMPLE_SIZE = 1_000;
+
+const EXIT_CODES: Record<VerifySummary['outcome'], ExitCodeValue> = {
+  'all-present': ExitCode.success,
+  'some-missing': ExitCode.notDelivered,
+  'nothing-to-check': ExitCode.notDelivered,
+  'rejected-strict': ExitCode.usage,
+};
+
+/** `verify`: reads the list back for the file's rows; writes nothing to Klaviyo. */
+export async function runVerify(context: CliContext, file: string, options: VerifyCommandOptions): Promise<ExitCodeValue> {
+  if (options.all && options.sample !== undefined) throw new UsageError('Use either --all or --sample <n>, not both.');
+  const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
+  const client = connectClient(resolveConnection(context, options), { signal: context.signal });
+  const rejects = openRejectsFile(options.rejects, file);
+  const missing = openRejectsFile(options.missing, file);
+  try {
+    const summary = await verifySegment(
+      {
+        source: { input: file, format: options.format, delimiter: options.delimiter, stdin: context.stdin },
+        mapping: mappingRequestOf(options),
+        limits: batchLimitsOf(options),
+        listId: options.list,
+        sampleSize: options.all ? undefined : (options.sample ?? DEFAULT_SAMPLE_SIZE),
+        seed: options.seed ?? randomInt(1, 2 ** 32),
+        checkAttributes: Boolean(options.attributes),
+        strict: Boolean(options.strict),
+        signal: context.signal,
+      },
+      {
+        client,
+        now: Date.now,
+        events: {
+          onListFound: (list) =>
+            output.info(`List "${list.name}" (${list.id}) found; reading ${file === '-' ? 'standard input' : file}...`),
+          onMappingResolved: (_mapping, columns, format) => {
+            for (const target of [rejects, missing])
+              target?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' });
+          },
+          onRejected: (row) => rejects?.add(row),
+          onPlanned: (plan) => output.info(describeVerifyPlan(plan)),
+          onMissing: (row) => missing?.add(row),
+        },
+      },
+    );
+    rejects?.close();
+    missing?.close();
+    if (options.report !== undefined) writeReportFile(options.report, summary);
+    output.result(renderVerifyText(summary));
+    output.json(summary);
+    if (missing && missing.rows > 0) output.info(`${missing.rows.toLocaleString('en-US')} missing rows written to ${missing.path}`);
+    publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
+    return EXIT_CODES[summary.outcome];
+  } finally {
+    rejects?.close();
+    missing?.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../errors.js';
+import { mostSevere } from './commands/run-command.js';
+import { exportOptionSpecs, parsePushArgv, pushArgvOf } from './export-options.js';
+
+describe('export keys derived from the push command', () => {
+  it('are its options in camelCase, minus those the connection or run decides', () => {
+    const keys = exportOptionSpecs().map((spec) => spec.key);
+    expect(keys).toEqual(
+      expect.arrayContaining(['list', 'emailField', 'map', 'maxPerExport', 'rejects', 'report', 'noWait', 'stateDir', 'timeout']),
+    );
+    for (const decided of ['apiKey', 'baseUrl', 'revision', 'json', 'quiet', 'logFormat', 'yes', 'dryRun'])
+      expect(keys).not.toContain(decided);
+    const byKey = new Map(exportOptionSpecs().map((spec) => [spec.key, spec]));
+    expect(byKey.get('map')?.kind).toBe('repeatable');
+    expect(byKey.get('noWait')).toMatchObject({ kind: 'flag', flag: '--no-wait' });
+    expect(byKey.get('list')?.isRequired).toBe(true);
+    expect(byKey.get('rejects')?.isPath).toBe(true);
+  });
+
+  it('give the options push would get from the same flags', () => {
+    const specs = exportOptionSpecs();
+    const argv = pushArgvOf(
+      '/data/vip.csv',
+      { list: 'Y6nRLr', map: { first_name: 'First Name' }, maxPerExport: 500, noWait: true, strict: false, format: 'csv' },
+      specs,
+    );
+    const fromExport = parsePushArgv(argv, 'exports.vip');
+    const fromFlags = parsePushArgv(
+      ['/data/vip.csv', '--list', 'Y6nRLr', '--map', 'first_name=First Name', '--max-per-export', '500', '--no-wait', '--format', 'csv'],
+      'flags',
+    );
+    expect(fromExport).toEqual(fromFlags);
+    expect(fromExport.options).toMatchObject({ list: 'Y6nRLr', maxPerExport: 500, wait: false, map: ['first_name=First Name'] });
+  });
+
+  it("refuse a value push would refuse, with push's reason", () => {
+    const argv = pushArgvOf('/f.csv', { list: 'L', maxPerExport: 0 }, exportOptionSpecs());
+    expect(() => parsePushArgv(argv, 'exports.vip')).toThrow(/^exports\.vip: .*--max-per-export/);
+  });
+});
+
+describe('mostSevere', () => {
+  it.each([
+    [[0, 1, 0], 1],
+    [[1, 4], 4],
+    [[4, 2], 2],
+    [[2, 3], 3],
+    [[3, 70], 70],
+    [[70, 130, 0], 130],
+    [[], 0],
+  ] as const)('%j -> %i', (codes, expected) => {
+    expect(mostSevere(codes)).toBe(expected);
+  });
+
+  it('reads success only when every run succeeded', () => {
+    expect(mostSevere([ExitCode.success, ExitCode.success])).toBe(ExitCode.success);
+  });
+});
