@@ -42,6 +42,8 @@ export interface PushConfirmation {
   readonly profiles: number;
   /** Members `mirror` will remove once the profiles are delivered. */
   readonly removals: number;
+  /** With `mirror` or `changedOnly`: how the file compares with the last confirmed run (`unchanged` are not sent with `changedOnly`). */
+  readonly changes?: { readonly added: number; readonly updated: number; readonly unchanged: number; readonly skipped: number };
 }
 
 /** What the caller plugs in: where events go, and who confirms. */

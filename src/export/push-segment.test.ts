@@ -122,6 +122,20 @@ describe('pushSegment with mirror and changedOnly', () => {
     expect(sandbox.listMemberEmails(LIST)).toHaveLength(18);
   });
 
+  it('asks the confirm port with the changes and removals planned', async () => {
+    await pushSegment({ ...request(rows(20)), mirror: 'state', changedOnly: true });
+    const questions: unknown[] = [];
+
+    await pushSegment(
+      { ...request(`${rows(19)}new@example.com\n`), mirror: 'state', changedOnly: true },
+      { confirm: (question) => Promise.resolve(questions.push(question) < 0) },
+    );
+
+    expect(questions).toEqual([
+      expect.objectContaining({ profiles: 1, removals: 1, changes: { added: 1, updated: 0, unchanged: 19, skipped: 19 } }),
+    ]);
+  });
+
   it('removes nothing when a profile was not delivered, and keeps the old sync state', async () => {
     await pushSegment({ ...request(rows(10)), mirror: 'state' });
     await sandbox.close();

@@ -8,7 +8,7 @@ import { connectKlaviyo, resolveConnection } from './connection.js';
 import { runPreflight } from './preflight.js';
 import { deliverScan } from './push-delivery.js';
 import type { PushEvent } from './push-events.js';
-import type { PushPorts, PushRequest } from './push-request.js';
+import type { PushConfirmation, PushPorts, PushRequest } from './push-request.js';
 import { createPushStops, stopError, type PushStops } from './push-stops.js';
 import { scanSegment, type ScanResult } from './scan-segment.js';
 import {
@@ -21,7 +21,7 @@ import {
   sourceOf,
 } from './segment-request.js';
 import { summarizeRun } from './summarize-run.js';
-import { notDeliveredReason, openSync, planSync, readListMembers, removeMembers } from './push-sync.js';
+import { changesOf, notDeliveredReason, openSync, planSync, readListMembers, removeMembers } from './push-sync.js';
 
 /**
  * Pushes a segment file into a Klaviyo list: preflight, one pass over the file, the strict /
@@ -128,7 +128,8 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     const gate = gateOf(request, scan);
     noRemovalReason = 'nothing was sent, so nothing was removed.';
     if (gate !== undefined) return finish(gate);
-    if (!(await isConfirmed(ports, client, list, scan, removals, stops.soft))) return finish('declined');
+    const changes = sync === undefined ? undefined : changesOf(sync, scan.skippedProfiles);
+    if (!(await isConfirmed(ports, client, list, scan, { removals, changes }, stops.soft))) return finish('declined');
     const sent = await deliverScan({ request, client, list, scan, stager, rejects, stops, emit });
     noRemovalReason = null;
     let outcome = sent.outcome;
@@ -163,14 +164,15 @@ async function isConfirmed(
   client: KlaviyoClient,
   list: KlaviyoList,
   scan: ScanResult,
-  removals: number,
+  sync: Pick<PushConfirmation, 'removals' | 'changes'>,
   signal: AbortSignal,
 ) {
   const profiles = scan.validProfiles - scan.skippedProfiles;
-  if (!ports.confirm || (profiles === 0 && removals === 0)) return true;
+  if (!ports.confirm || (profiles === 0 && sync.removals === 0)) return true;
   const accountName = await client.getAccount().then(
     (account) => account.name,
     () => undefined,
   );
-  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles, removals }, signal);
+  const question = { listId: list.id, listName: list.name, accountName, profiles, removals: sync.removals };
+  return ports.confirm(sync.changes === undefined ? question : { ...question, changes: sync.changes }, signal);
 }

@@ -65,3 +65,9 @@ export function notDeliveredReason(outcome: RunOutcome): string {
     return 'the run stopped before every profile was confirmed, so nothing was removed.';
   return 'not every valid profile was delivered, so nothing was removed.';
 }
+
+/** How the file compares with the last confirmed run, for the confirmation. */
+export function changesOf(sync: SyncSession, skipped: number) {
+  const { added, updated, unchanged, resent } = sync.counts;
+  return { added, updated, unchanged: unchanged + resent, skipped };
+}
