@@ -58,6 +58,7 @@ export async function removeMembers(options: RemoveMembersOptions): Promise<Remo
   let settled = 0;
 
   const settle = (indexes: readonly number[], status: RemovalStatusValue, error?: unknown) => {
+    if (indexes.length === 0) return;
     for (const index of indexes) statuses[index] = status;
     if (error !== undefined) firstFailure ??= scrub(error instanceof Error ? error.message : 'an unexpected failure');
     settled += indexes.length;
