@@ -27,6 +27,8 @@ export type { PushConfirmation, PushPorts, PushRequest } from './export/push-req
 export type { PushEvent, PushEventType, RemainingWork } from './export/push-events.js';
 export type { SegmentRequest } from './export/segment-request.js';
 export type { ValidateEvent, ValidateRequest } from './export/validate-segment.js';
+export { RemovalGuardError } from './export/sync-plan.js';
+export { SyncStateError } from './state/sync-state-file.js';
 export type { MaxRemovals } from './export/sync-plan.js';
 export type { MirrorSource } from './export/sync-session.js';
 export type { SyncSummary } from './report/sync-summary.js';
