@@ -22,6 +22,8 @@ export class PushEventLog {
         return log.event('preflight-ok', `List "${event.listName}" (${event.listId}) found.`, { listId: event.listId });
       case 'read':
         return log.event('read', `Reading ${event.isStdin ? 'standard input' : event.file}...`, { file: event.file });
+      case 'notice':
+        return log.event('notice', event.message);
       case 'read-progress':
         return log.live(`reading: ${formatCount(event.rows)} rows`);
       case 'read-done': {

@@ -12,6 +12,9 @@ import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './op
 export interface SegmentCommandOptions {
   format?: SegmentFormat;
   delimiter?: CsvDelimiter;
+  encoding?: string;
+  /** false with --no-header. */
+  header?: boolean;
   emailField?: string;
   map?: string[];
   defaultCountry?: string;
@@ -28,7 +31,12 @@ export function addSegmentOptions(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
-    .option('--email-field <column>', 'the column holding the email (default: the one column named like "email")')
+    .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
+    .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
+    .option(
+      '--email-field <column>',
+      'the column holding the email (default: the one column named like "email", else the one holding email addresses)',
+    )
     .option(
       '--map <field=column>',
       'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
@@ -59,6 +67,8 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     stdin: context.stdin,
     format: options.format,
     delimiter: options.delimiter,
+    encoding: options.encoding,
+    hasHeader: options.header,
     emailField: options.emailField,
     map: options.map,
     defaultCountry: options.defaultCountry,

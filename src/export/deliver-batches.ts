@@ -100,7 +100,9 @@ async function sendPart(
 
   for (;;) {
     if (!job) {
-      const answer = await upload(run, part);
+      // The whole batch's job is recorded before its upload slot is freed: a crash can then leave at
+      // most the requests in flight unrecorded, and so sent twice.
+      const answer = await upload(run, part, where.isWhole ? (jobId) => journal.recordSubmitted(batch.index, jobId) : undefined);
       if (answer.kind === 'failed') return giveUp(run, part, answer.description);
       if (answer.kind === 'invalid') {
         const plan = planAfterRefusal(answer.errors, part.count);
@@ -119,7 +121,6 @@ async function sendPart(
         result.accepted += part.count;
         isCounted = true;
       }
-      if (where.isWhole) await journal.recordSubmitted(batch.index, job.id);
       events.onAccepted?.({ ...batch, profiles: part.count }, job);
     }
 
@@ -163,7 +164,7 @@ async function sendPart(
 type UploadAnswer = CreateImportJobResult | { kind: 'failed'; description: string };
 
 /** One upload through the concurrency limit; the first of the run goes alone (FirstUploadGate). */
-async function upload(run: BatchRun, part: RemainingProfiles): Promise<UploadAnswer> {
+async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (jobId: string) => Promise<void>): Promise<UploadAnswer> {
   const { options, onFatal } = run;
   const signal = options.signal;
   if (signal?.aborted) return { kind: 'failed', description: 'The run was stopped before this request was sent.' };
@@ -175,10 +176,12 @@ async function upload(run: BatchRun, part: RemainingProfiles): Promise<UploadAns
         const body = await part.body();
         if (signal?.aborted) return undefined;
         // Raised inside the limiter, so that the next queued upload already sees the abort.
-        return await options.client.createProfileImportJob(body).catch((error: unknown) => {
+        const created = await options.client.createProfileImportJob(body).catch((error: unknown) => {
           if (error instanceof AuthError) onFatal(error);
           throw error;
         });
+        if (created.kind === 'accepted') await recordAccepted?.(created.job.id);
+        return created;
       } finally {
         answered();
       }

@@ -13,7 +13,14 @@ import type { CsvDelimiter } from '../source/source-record.js';
 export function fingerprintOf(
   scan: ScanResult,
   listId: string,
-  options: { delimiter: CsvDelimiter | undefined; maxPerExport: number; batchSize: number; changedOnly?: boolean },
+  options: {
+    delimiter: CsvDelimiter | undefined;
+    encoding: string | undefined;
+    hasHeader: boolean | undefined;
+    maxPerExport: number;
+    batchSize: number;
+    changedOnly?: boolean;
+  },
 ): RunFingerprint {
   return {
     contentDigest: scan.contentDigest,
@@ -23,6 +30,9 @@ export function fingerprintOf(
       mapping: scan.mapping,
       format: scan.format,
       delimiter: options.delimiter ?? null,
+      // Only when given, so that checkpoints written before --encoding existed still match.
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+      ...(options.hasHeader === false ? { header: false } : {}),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
       // --changed-only leaves profiles out: its batches are not those of a full push.

@@ -36,6 +36,8 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
   const { request, client, list, scan, stager, stops, emit } = run;
   const fingerprint = fingerprintOf(scan, list.id, {
     delimiter: request.delimiter,
+    encoding: request.encoding,
+    hasHeader: request.hasHeader,
     maxPerExport: maxPerExportOf(request),
     batchSize: batchSizeOf(request),
     changedOnly: request.changedOnly,

@@ -10,6 +10,8 @@ export type PushEvent =
   /** `file` is the path as given, or `<stdin>`. */
   | { readonly type: 'read'; readonly file: string; readonly isStdin: boolean }
   | { readonly type: 'read-progress'; readonly rows: number }
+  /** A choice the user should know about (an email column found by its values), one sentence. */
+  | { readonly type: 'notice'; readonly message: string }
   | {
       readonly type: 'read-done';
       readonly rows: number;

@@ -1,5 +1,5 @@
 import type { ProfileMapping, MappingRequest } from '../mapping/mapping-spec.js';
-import { resolveMapping } from '../mapping/mapping-spec.js';
+import { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, resolveMapping } from '../mapping/mapping-spec.js';
 import { listColumns } from '../mapping/list-columns.js';
 import { UsageError } from '../errors.js';
 import { createRecordMapper, type RejectionReason } from '../mapping/map-record.js';
@@ -55,6 +55,8 @@ export interface ScanOptions {
   readonly selectProfile?: (emailKey: string, attributesJson: string) => boolean;
   /** Called for each row that would be sent, in file order (verify reads the list back for them). */
   readonly onProfile?: (profile: ScannedProfile) => void;
+  /** A choice the user should know about (an email column found by its values), one sentence. */
+  readonly onNotice?: (message: string) => void;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
   readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
 }
@@ -93,7 +95,16 @@ const PROGRESS_EVERY_ROWS = 50_000;
 export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const startedAt = performance.now();
   const segment = await openSegment({ ...options.source, signal: options.signal });
-  const mapping = resolveMapping(columnsToMap(segment.columns, options.mapping, segment.format), options.mapping, segment.displayName);
+  // Without --email-field, the first rows may have to tell the email column by its values.
+  const sample = options.mapping.emailField === undefined ? await segment.peekRecords(EMAIL_SAMPLE_ROWS) : [];
+  const mapping = resolveMapping(
+    columnsToMap(segment.columns, options.mapping, segment.format),
+    options.mapping,
+    segment.displayName,
+    sample,
+  );
+  const notice = describeEmailColumnChoice(mapping.emailColumn, options.mapping.emailField);
+  if (notice !== undefined) options.onNotice?.(notice);
   options.onMappingResolved?.(mapping, segment.columns, segment.format);
   const mapRecord = createRecordMapper(mapping);
   const dedupe = new EmailDeduplicator();

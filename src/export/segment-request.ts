@@ -14,6 +14,10 @@ export interface SegmentRequest {
   readonly format?: SegmentFormat;
   /** CSV only; default: detected from the header. */
   readonly delimiter?: CsvDelimiter;
+  /** The file's encoding label, e.g. windows-1252, utf-16le (default: UTF-8, or UTF-16 by its BOM). */
+  readonly encoding?: string;
+  /** CSV only; false: no header line, columns are named by number (1, 2, ...). Default true. */
+  readonly hasHeader?: boolean;
   /** The email column; default: the one column named like `email`. */
   readonly emailField?: string;
   /** `field=column` pairs, e.g. `first_name=First Name`, `properties.tier=Tier`. */
@@ -33,7 +37,14 @@ export interface SegmentRequest {
 }
 
 export function sourceOf(request: SegmentRequest): ReadSegmentOptions {
-  return { input: request.file, format: request.format, delimiter: request.delimiter, stdin: request.stdin };
+  return {
+    input: request.file,
+    format: request.format,
+    delimiter: request.delimiter,
+    encoding: request.encoding,
+    hasHeader: request.hasHeader,
+    stdin: request.stdin,
+  };
 }
 
 export function mappingRequestOf(request: SegmentRequest): MappingRequest {

@@ -33,7 +33,7 @@ export interface ValidateRequest extends SegmentRequest {
   };
 }
 
-export type ValidateEvent = Extract<PushEvent, { type: 'rejects-written' }>;
+export type ValidateEvent = Extract<PushEvent, { type: 'rejects-written' | 'notice' }>;
 
 /** Placeholder list id for the size of request bodies when no list is given (Klaviyo ids are 6 characters). */
 const PLAN_LIST_ID = 'XXXXXX';
@@ -44,6 +44,7 @@ export async function validateSegment(
   ports: { readonly onEvent?: (event: ValidateEvent) => void } = {},
 ): Promise<RunSummary> {
   const startedAt = new Date();
+  const emit = (event: ValidateEvent) => ports.onEvent?.(event);
   const limits = batchLimitsOf(request);
   const rejects = openRejectsFile(request);
   const sync = request.sync && request.listId !== undefined ? await openDrySync(request.sync, request.listId) : undefined;
@@ -57,6 +58,7 @@ export async function validateSegment(
       onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
       onRejected: (row) => rejects?.add(row),
       selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
+      onNotice: (message) => emit({ type: 'notice', message }),
     });
     const isStrictFailure = Boolean(request.strict) && scan.rejected > 0;
     const summary = summarizeRun(scan, {
@@ -74,7 +76,7 @@ export async function validateSegment(
       sync: sync === undefined ? undefined : planDrySync(sync, request.sync?.mirror),
     });
     rejects?.close();
-    if (rejects && rejects.rows > 0) ports.onEvent?.({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+    if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
     return summary;
   } finally {
     rejects?.close();

@@ -1,9 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js/max';
+import { maskPersonalData } from '../privacy/personal-data.js';
 import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
 import { isNoValueMarker, noValueMarkersFor, NOT_TEXT, readPropertyValue, readTextValue, type NoValueMarkers } from './field-value.js';
 import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
-import { normalizePhoneNumber } from './phone-number.js';
+import { createPhoneNumberNormalizer, type PhoneNumberNormalizer } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
 import { profileAttributesSchema } from './profile-schema.js';
 
@@ -92,14 +93,17 @@ export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMa
   }
   const orderedProperties = orderPropertyNames(properties);
   const writer = new ProfileAttributesWriter();
-  const blankEmailDetail = `The email column "${emailColumn}" is empty.`;
-  const noValueEmailDetail = `The email column "${emailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
-  const invalidEmailDetail = `The email column "${emailColumn}" does not hold a valid email address.`;
+  const normalizePhone = createPhoneNumberNormalizer();
+  // Column names come from the file: one that looks like personal data is masked (messages reach CI logs).
+  const shownEmailColumn = maskPersonalData(emailColumn);
+  const blankEmailDetail = `The email column "${shownEmailColumn}" is empty.`;
+  const noValueEmailDetail = `The email column "${shownEmailColumn}" is empty (it holds a no-value marker such as NULL or N/A).`;
+  const invalidEmailDetail = `The email column "${shownEmailColumn}" does not hold a valid email address.`;
   const invalidEmailDetails = new Map<EmailFlaw, string>();
   const invalidEmailDetailFor = (flaw: EmailFlaw): string => {
     let detail = invalidEmailDetails.get(flaw);
     if (detail === undefined) {
-      detail = `The email column "${emailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
+      detail = `The email column "${shownEmailColumn}" does not hold a valid email address: ${EMAIL_FLAW_HINTS[flaw]}.`;
       invalidEmailDetails.set(flaw, detail);
     }
     return detail;
@@ -119,7 +123,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMa
     }
 
     writer.start(email);
-    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry);
+    const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry, normalizePhone);
     for (const property of orderedProperties) {
       const value = readPropertyValue(record.fields[property.column]);
       if (value !== undefined) writer.addProperty(property.member, value);
@@ -147,6 +151,7 @@ function addMappedFields(
   record: RecordToMap,
   fields: readonly CompiledField[],
   defaultCountry: CountryCode | undefined,
+  normalizePhone: PhoneNumberNormalizer,
 ): readonly RowWarning[] {
   let warnings: RowWarning[] | undefined;
   for (const field of fields) {
@@ -165,7 +170,7 @@ function addMappedFields(
         writer.addLocation(field.member, text);
         break;
       case 'phone': {
-        const phoneNumber = normalizePhoneNumber(text, defaultCountry);
+        const phoneNumber = normalizePhone(text, defaultCountry);
         if (phoneNumber === undefined) {
           (warnings ??= []).push(invalidPhoneWarning(record.line, defaultCountry));
           break;

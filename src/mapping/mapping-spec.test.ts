@@ -27,7 +27,9 @@ describe('findEmailColumn', () => {
 
   it('lists the columns found when none looks like an email', () => {
     const error = usageErrorOf(() => findEmailColumn(['id', 'name', 'phone'], 'segment.csv'));
-    expect(error.message).toBe('No email column found in segment.csv; columns: id, name, phone. Name it with --email-field.');
+    expect(error.message).toBe(
+      'No email column found in segment.csv: none is named like "email" and none holds email addresses; columns: id, name, phone. Name it with --email-field.',
+    );
   });
 
   it('says (none) for a file without columns', () => {
@@ -139,7 +141,7 @@ describe('resolveMapping', () => {
 
 describe('resolveMapping: a first line that is data, not a header', () => {
   const refusal =
-    'The first line of x.csv looks like data (a column name is an email address), not a header: add a header line such as `email` as the first line.';
+    'The first line of x.csv looks like data (a column name is an email address), not a header: add a header line such as `email` as the first line, or pass --no-header and name the columns by number (--email-field 1).';
 
   it.each([
     ['a plain list of emails', ['ann@example.com'], {}],
@@ -186,6 +188,8 @@ describe('resolveMapping: column names ignore case as a last resort', () => {
 describe('listColumns in messages', () => {
   it('masks anything email-like among the columns it lists', () => {
     const error = usageErrorOf(() => findEmailColumn(['id', 'Ann <ann@example.com>'], 'segment.csv'));
-    expect(error.message).toBe('No email column found in segment.csv; columns: id, Ann <<email address>>. Name it with --email-field.');
+    expect(error.message).toBe(
+      'No email column found in segment.csv: none is named like "email" and none holds email addresses; columns: id, Ann <<email address>>. Name it with --email-field.',
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { UsageError } from '../errors.js';
-import { containsEmailAddress } from './email-like-text.js';
+import { containsEmailAddress } from '../privacy/personal-data.js';
 import { findEmailColumn } from './find-email-column.js';
 import { listColumns } from './list-columns.js';
 import type { ProfileAttributes, ProfileLocation } from './profile-schema.js';
 
-export { findEmailColumn } from './find-email-column.js';
+export { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, findEmailColumn } from './find-email-column.js';
 
 export const PROFILE_FIELDS = [
   'first_name',
@@ -55,12 +55,20 @@ export interface ProfileMapping {
 
 const VALID_TARGETS_HINT = [...PROFILE_FIELDS, ...LOCATION_FIELDS.map((field) => `location.${field}`), 'properties.<name>'].join(', ');
 
-/** Checks the request against the columns of `fileName`; throws UsageError naming what to fix. */
-export function resolveMapping(columns: readonly string[], request: MappingRequest, fileName: string): ProfileMapping {
+/**
+ * Checks the request against the columns of `fileName`; throws UsageError naming what to fix.
+ * `sample`, the first data rows, finds the email column by its values when no name says which.
+ */
+export function resolveMapping(
+  columns: readonly string[],
+  request: MappingRequest,
+  fileName: string,
+  sample: readonly { readonly fields: Readonly<Record<string, unknown>> }[] = [],
+): ProfileMapping {
   refuseDataAsHeader(columns, fileName);
   const emailColumn =
     request.emailField === undefined
-      ? findEmailColumn(columns, fileName)
+      ? findEmailColumn(columns, fileName, sample)
       : findColumn(columns, request.emailField, fileName, `given to --email-field`);
 
   const fields: FieldMapping[] = [];
@@ -124,7 +132,7 @@ function refuseDataAsHeader(columns: readonly string[], fileName: string): void 
   if (columns.some(containsEmailAddress)) {
     throw new UsageError(
       `The first line of ${fileName} looks like data (a column name is an email address), not a header: ` +
-        'add a header line such as `email` as the first line.',
+        'add a header line such as `email` as the first line, or pass --no-header and name the columns by number (--email-field 1).',
     );
   }
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { TextDecoder } from 'node:util';
 import { InputFileError, InternalError, ExportError } from '../errors.js';
 import { errorCode, type ByteSource } from './byte-source.js';
+import { encodingOfByteOrderMark, looksLikeWindows1252, UTF8, type EncodingName } from './text-encoding.js';
 import { Utf8Validator } from './utf8-check.js';
 
 const LF = 0x0a;
@@ -31,62 +33,170 @@ export interface ChunkCheckContext {
   /** "CSV", "JSON" or "NDJSON", for the binary-file sentence. */
   readonly formatLabel: string;
   readonly digest: ContentDigest;
+  /** `--encoding`, resolved; absent: UTF-8, or UTF-16 when the file starts with its byte order mark. */
+  readonly encoding?: EncodingName;
 }
 
+const EMPTY = Buffer.alloc(0);
+/** How far back an invalid UTF-8 byte's line is looked at, to tell whether it is Windows-1252 text. */
+const RECENT_BYTES = 256;
+/** A UTF-16 byte order mark is two bytes: the encoding is chosen once that many have arrived. */
+const BYTE_ORDER_MARK_BYTES = 2;
+
 /**
- * The source's bytes, passed through unchanged after checks every format needs: not empty, not
- * binary (NUL bytes), not UTF-16, valid UTF-8. Errors name the line and the byte column.
+ * The source's text as UTF-8 bytes, after checks every format needs: not empty, not binary (NUL
+ * characters), valid in its encoding. UTF-8 (the default) passes through unchanged; any other
+ * encoding is decoded chunk by chunk and re-encoded, so the readers see UTF-8 with the same line
+ * breaks, and line numbers and the memory bound stay as they are. The digest is of the bytes read.
+ * Errors name the line (and, for UTF-8, the byte column).
  */
 export async function* checkChunks(source: ByteSource, context: ChunkCheckContext): AsyncGenerator<Buffer> {
-  const { displayName, formatLabel, digest } = context;
-  const validator = new Utf8Validator();
+  const { displayName, digest } = context;
   const position = new LinePosition();
+  let decoder: ChunkDecoder | undefined;
+  let head: Buffer = EMPTY;
   let bytesRead = 0;
   try {
     for await (const data of source.stream) {
-      const chunk = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
-      if (chunk.length === 0) continue;
-      if (bytesRead === 0 && isUtf16ByteOrderMark(chunk)) {
-        throw new InputFileError(displayName, {}, 'the file is UTF-16 encoded; save it as UTF-8');
+      const raw = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
+      if (raw.length === 0) continue;
+      bytesRead += raw.length;
+      digest.update(raw);
+      let chunk = raw;
+      if (decoder === undefined) {
+        head = head.length === 0 ? raw : Buffer.concat([head, raw]);
+        if (head.length < BYTE_ORDER_MARK_BYTES) continue;
+        decoder = createChunkDecoder(context.encoding ?? encodingOfByteOrderMark(head) ?? UTF8, displayName, position);
+        chunk = head;
+        head = EMPTY;
       }
-      bytesRead += chunk.length;
-      digest.update(chunk);
-      const nul = chunk.indexOf(0);
-      if (nul !== -1) {
-        throw new InputFileError(
-          displayName,
-          position.locate(chunk, nul),
-          `looks like a binary file, not ${formatLabel} (it contains a NUL byte)`,
-        );
-      }
-      const invalid = validator.push(chunk);
-      if (invalid !== undefined) {
-        throw invalidUtf8Error(displayName, position.locate(chunk, invalid.offset - (bytesRead - chunk.length)), invalid.byte);
-      }
-      position.advance(chunk);
-      yield chunk;
+      const text = decoder.push(chunk);
+      if (text.length > 0) yield checkedText(text, position, context);
     }
+    if (bytesRead === 0) throw new InputFileError(displayName, {}, 'the file is empty');
+    decoder ??= createChunkDecoder(context.encoding ?? UTF8, displayName, position);
+    const last = Buffer.concat([decoder.push(head), decoder.end()]);
+    if (last.length > 0) yield checkedText(last, position, context);
   } catch (error) {
     if (error instanceof ExportError || isAbort(error)) throw error;
     throw new InputFileError(displayName, {}, `the file cannot be read (${errorCode(error) ?? String(error)})`, {
       cause: error,
     });
   }
-  if (bytesRead === 0) throw new InputFileError(displayName, {}, 'the file is empty');
-  const unfinished = validator.end();
-  if (unfinished !== undefined) {
-    throw invalidUtf8Error(displayName, position.locate(Buffer.alloc(0), unfinished.offset - bytesRead), unfinished.byte);
-  }
   digest.finish();
 }
 
-function invalidUtf8Error(displayName: string, place: { line: number; column: number }, byte: number): InputFileError {
-  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
-  return new InputFileError(displayName, place, `the byte 0x${hex} is not valid UTF-8; save the file as UTF-8`);
+/** `text` (UTF-8), once it is known to hold no NUL: a NUL means a binary file, or a wrong --encoding. */
+function checkedText(text: Buffer, position: LinePosition, context: ChunkCheckContext): Buffer {
+  const nul = text.indexOf(0);
+  if (nul !== -1) {
+    throw new InputFileError(
+      context.displayName,
+      position.locate(text, nul),
+      `looks like a binary file, not ${context.formatLabel} (it contains a NUL byte)` +
+        (context.encoding === undefined
+          ? '; if it is UTF-16 without a byte order mark, pass --encoding utf-16le'
+          : `; is --encoding ${context.encoding} right?`),
+    );
+  }
+  position.advance(text);
+  return text;
 }
 
-function isUtf16ByteOrderMark(chunk: Buffer): boolean {
-  return (chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff);
+/** Turns the file's bytes into UTF-8, chunk by chunk; throws InputFileError at the first invalid byte. */
+interface ChunkDecoder {
+  push(chunk: Buffer): Buffer;
+  end(): Buffer;
+}
+
+function createChunkDecoder(encoding: EncodingName, displayName: string, position: LinePosition): ChunkDecoder {
+  return encoding === UTF8 ? new Utf8PassThrough(displayName, position) : new Transcoder(encoding, displayName, position);
+}
+
+/** UTF-8 is checked, not decoded: the native check runs on each chunk and the bytes go on as they are. */
+class Utf8PassThrough implements ChunkDecoder {
+  private readonly validator = new Utf8Validator();
+  private bytesSeen = 0;
+  /** The last bytes that passed, for a look at the text around an invalid byte split from its line. */
+  private recent: Buffer = EMPTY;
+
+  constructor(
+    private readonly displayName: string,
+    private readonly position: LinePosition,
+  ) {}
+
+  push(chunk: Buffer): Buffer {
+    // A NUL says "binary file" better than the invalid bytes around it: checkedText reports it.
+    if (chunk.includes(0)) return chunk;
+    const invalid = this.validator.push(chunk);
+    if (invalid !== undefined) throw this.invalidByteError(chunk, invalid.offset - this.bytesSeen, invalid.byte);
+    this.bytesSeen += chunk.length;
+    this.recent =
+      chunk.length >= RECENT_BYTES ? chunk.subarray(-RECENT_BYTES) : Buffer.concat([this.recent, chunk]).subarray(-RECENT_BYTES);
+    return chunk;
+  }
+
+  end(): Buffer {
+    const unfinished = this.validator.end();
+    if (unfinished !== undefined) throw this.invalidByteError(EMPTY, unfinished.offset - this.bytesSeen, unfinished.byte);
+    return EMPTY;
+  }
+
+  private invalidByteError(chunk: Buffer, offset: number, byte: number): InputFileError {
+    const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+    const advice = looksLikeWindows1252(lineAround(Buffer.concat([this.recent, chunk]), this.recent.length + offset))
+      ? 'it looks like Windows-1252 (Excel on Windows): pass --encoding windows-1252, or save the file as UTF-8'
+      : 'save the file as UTF-8, or name its encoding with --encoding';
+    return new InputFileError(this.displayName, this.position.locate(chunk, offset), `the byte 0x${hex} is not valid UTF-8; ${advice}`);
+  }
+}
+
+/** The line of `chunk` that holds `chunk[offset]`, as far as the chunk goes. */
+function lineAround(chunk: Buffer, offset: number): Buffer {
+  if (offset < 0 || offset >= chunk.length) return EMPTY;
+  const start = chunk.lastIndexOf(LF, offset) + 1;
+  const newline = chunk.indexOf(LF, offset);
+  return chunk.subarray(start, newline === -1 ? chunk.length : newline);
+}
+
+/** Any other encoding: TextDecoder in streaming mode (a character split between chunks is kept). */
+class Transcoder implements ChunkDecoder {
+  private readonly decoder: TextDecoder;
+
+  constructor(
+    private readonly encoding: EncodingName,
+    private readonly displayName: string,
+    private readonly position: LinePosition,
+  ) {
+    // fatal: an undecodable byte is an error, not a silent U+FFFD in someone's name.
+    this.decoder = new TextDecoder(encoding, { fatal: true });
+  }
+
+  push(chunk: Buffer): Buffer {
+    return this.decode(chunk, true);
+  }
+
+  end(): Buffer {
+    return this.decode(EMPTY, false);
+  }
+
+  private decode(chunk: Buffer, stream: boolean): Buffer {
+    try {
+      return Buffer.from(this.decoder.decode(chunk, { stream }), 'utf8');
+    } catch (error) {
+      // Decoding again without `fatal` puts U+FFFD where the first bad byte was: its line is the error's.
+      const replaced = new TextDecoder(this.encoding).decode(chunk);
+      const bad = replaced.indexOf('\uFFFD');
+      const before = Buffer.from(replaced.slice(0, Math.max(0, bad)), 'utf8');
+      const { line } = this.position.locate(before, before.length);
+      throw new InputFileError(
+        this.displayName,
+        { line },
+        `these bytes are not valid ${this.encoding}; is --encoding ${this.encoding} the file's encoding?`,
+        { cause: error },
+      );
+    }
+  }
 }
 
 function isAbort(error: unknown): boolean {

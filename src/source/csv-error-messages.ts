@@ -1,3 +1,4 @@
+import { maskPersonalData } from '../privacy/personal-data.js';
 import type { CsvSyntaxError } from './csv-tokenizer.js';
 
 export interface CsvProblem {
@@ -43,5 +44,5 @@ export function describeCsvSyntaxError(error: CsvSyntaxError, header: readonly s
 /** `field 2 ("name")`: "column" means the character position that InputFileError puts before the message. */
 function describeField(index: number, header: readonly string[] | undefined): string {
   const name = header?.[index];
-  return name === undefined ? `field ${index + 1}` : `field ${index + 1} (${JSON.stringify(name)})`;
+  return name === undefined ? `field ${index + 1}` : `field ${index + 1} (${maskPersonalData(JSON.stringify(name))})`;
 }

@@ -1,4 +1,5 @@
 import { InputFileError } from '../errors.js';
+import { maskPersonalData } from '../privacy/personal-data.js';
 
 /**
  * Column names from the header row, kept exactly as written. An empty name becomes `column N`
@@ -20,7 +21,7 @@ export function nameHeaderColumns(row: readonly string[], displayName: string, l
       throw new InputFileError(
         displayName,
         { line },
-        `column ${JSON.stringify(name)} appears twice in the header (columns ${first + 1} and ${index + 1})`,
+        `column ${maskPersonalData(JSON.stringify(name))} appears twice in the header (columns ${first + 1} and ${index + 1})`,
       );
     }
     firstIndexByName.set(name, index);

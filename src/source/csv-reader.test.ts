@@ -12,11 +12,12 @@ function stdinOf(content: string | Buffer, chunkSize = 65536): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-async function readCsvText(content: string | Buffer, options: { chunkSize?: number; delimiter?: CsvDelimiter } = {}) {
+async function readCsvText(content: string | Buffer, options: { chunkSize?: number; delimiter?: CsvDelimiter; hasHeader?: boolean } = {}) {
   const segment = await openSegment({
     input: '-',
     format: 'csv',
     delimiter: options.delimiter,
+    hasHeader: options.hasHeader,
     stdin: stdinOf(content, options.chunkSize),
   });
   const records: SourceRecord[] = [];
@@ -32,6 +33,29 @@ async function csvError(content: string | Buffer, chunkSize?: number): Promise<I
   expect(error).toBeInstanceOf(InputFileError);
   return error as InputFileError;
 }
+
+describe('CSV without a header line (--no-header)', () => {
+  test('the first row is data; columns are named by their 1-based numbers; lines are as in the file', async () => {
+    const { segment, records } = await readCsvText('\nann@example.com;Ann\nbob@example.com;Bob;\n', { hasHeader: false });
+    expect(segment.columns).toEqual(['1', '2']);
+    expect(records).toEqual([
+      { line: 2, fields: { '1': 'ann@example.com', '2': 'Ann' } },
+      { line: 3, fields: { '1': 'bob@example.com', '2': 'Bob' } },
+    ]);
+  });
+
+  test('a row with more non-empty fields than the first is an error naming its line', async () => {
+    const error = await readCsvText('a@example.com,Ann\nb@example.com,Bob,x\n', { hasHeader: false }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('<stdin>, line 2: this row has 3 fields but the first row has 2');
+  });
+
+  test('is for CSV only', async () => {
+    const error = await openSegment({ input: '-', format: 'json', hasHeader: false, stdin: stdinOf('[]') }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toBe('--no-header is for CSV files; <stdin> is JSON, whose objects name their keys.');
+  });
+});
 
 describe('CSV records', () => {
   test('header names the fields and values stay strings exactly as written', async () => {
@@ -236,6 +260,16 @@ describe('CSV errors name the line and say what is wrong', () => {
     expect(error.message).toBe('<stdin>, line 1: column "email" appears twice in the header (columns 2 and 5)');
   });
 
+  test('a duplicated header cell that looks like personal data is masked', async () => {
+    const error = await csvError('+1 415 555 0123,ann@example.com,+1 415 555 0123\n');
+    expect(error.message).toBe('<stdin>, line 1: column "<phone number>" appears twice in the header (columns 1 and 3)');
+  });
+
+  test('a field named in a syntax error is masked when its header cell looks like personal data', async () => {
+    const error = await csvError('email,ann@example.com\na@example.com,x"y\n');
+    expect(error.message).toMatch(/field 2 \("<email address>"\) has a quote inside a value/);
+  });
+
   test('an unclosed quote names the line where it opened', async () => {
     const error = await csvError('email,note\na@example.com,fine\n\nb@example.com,"never closed\nmore\nlines\n');
     expect(error.line).toBe(4);
@@ -263,7 +297,9 @@ describe('CSV errors name the line and say what is wrong', () => {
     const latin1 = Buffer.concat([Buffer.from('email,name\na@example.com,Zo'), Buffer.from([0xeb]), Buffer.from('\n')]);
     for (const chunkSize of [1, 65536]) {
       const error = await csvError(latin1, chunkSize);
-      expect(error.message).toBe('<stdin>, line 2, column 17: the byte 0xEB is not valid UTF-8; save the file as UTF-8');
+      expect(error.message).toBe(
+        '<stdin>, line 2, column 17: the byte 0xEB is not valid UTF-8; it looks like Windows-1252 (Excel on Windows): pass --encoding windows-1252, or save the file as UTF-8',
+      );
     }
   });
 

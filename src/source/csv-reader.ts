@@ -10,6 +10,8 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface CsvReaderOptions extends FormatReaderOptions {
   readonly delimiter?: CsvDelimiter;
+  /** False for `--no-header`. */
+  readonly hasHeader?: boolean;
 }
 
 /**
@@ -34,13 +36,18 @@ async function* readCsvBatches(
   const delimiter = options.delimiter ?? separatorLineDelimiter ?? detectDelimiter(findHeaderLine(head.bytes) ?? head.bytes);
   const parser = new CsvRecordParser(displayName, delimiter, {
     hasSeparatorLine: separatorLineDelimiter !== undefined,
+    hasHeader: options.hasHeader,
   });
   for await (const chunk of prefixedChunks(head.chunks, iterator)) {
     yield* parseInto(columns, parser, (batch) => parser.push(chunk, batch));
   }
   yield* parseInto(columns, parser, (batch) => parser.end(batch));
   if (parser.header === undefined) {
-    throw new InputFileError(displayName, {}, 'the file has no header line (it holds only blank lines)');
+    throw new InputFileError(
+      displayName,
+      {},
+      options.hasHeader === false ? 'the file holds only blank lines' : 'the file has no header line (it holds only blank lines)',
+    );
   }
 }
 

@@ -11,6 +11,8 @@ export interface CsvRecordParserOptions {
   /** Line 1 is an Excel `sep=;` line, which names the delimiter and is not the header. */
   readonly hasSeparatorLine?: boolean;
   readonly maxRecordChars?: number;
+  /** False for `--no-header`: every row is data and the columns are named `1`, `2`, ... */
+  readonly hasHeader?: boolean;
 }
 
 /**
@@ -25,21 +27,30 @@ export class CsvRecordParser {
   private readonly displayName: string;
   private readonly delimiter: CsvDelimiter;
   private readonly hasSeparatorLine: boolean;
+  private readonly hasHeader: boolean;
   private readonly tokenizer: CsvTokenizer;
   private readonly maxRecordChars: number;
   private batch: SourceRecord[] = [];
   private readonly addRow = (row: string[], line: number): void => {
-    const header = this.header;
+    let header = this.header;
     if (header === undefined) {
       if (line === 1 && this.hasSeparatorLine) return;
       if (isWhitespaceLine(row, this.delimiter)) return;
-      this.header = nameHeaderColumns(row, this.displayName, line);
-      return;
+      if (this.hasHeader) {
+        this.header = nameHeaderColumns(row, this.displayName, line);
+        return;
+      }
+      // --no-header: the first row is data, and the columns are named by their 1-based numbers.
+      header = this.header = row.map((_, index) => String(index + 1));
     }
     if (row.length !== header.length) {
       if (isBlankRow(row, header.length)) return;
       if (!hasOnlyEmptyExtraFields(row, header.length)) {
-        throw new InputFileError(this.displayName, { line }, `this row has ${row.length} fields but the header has ${header.length}`);
+        throw new InputFileError(
+          this.displayName,
+          { line },
+          `this row has ${row.length} fields but the ${this.hasHeader ? 'header' : 'first row'} has ${header.length}`,
+        );
       }
     }
     const fields: Record<string, string> = {};
@@ -56,6 +67,7 @@ export class CsvRecordParser {
     this.displayName = displayName;
     this.delimiter = delimiter;
     this.hasSeparatorLine = options.hasSeparatorLine ?? false;
+    this.hasHeader = options.hasHeader ?? true;
     this.maxRecordChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
     this.tokenizer = new CsvTokenizer(delimiter, this.maxRecordChars);
   }

@@ -186,3 +186,50 @@ describe('large integers', () => {
     expect(error.message).toBe('<stdin>, line 1, column 28: this line is not valid JSON: expected double-quoted property name');
   });
 });
+
+describe('JSON edge cases: deep nesting and keys that differ only by case', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  test.each([
+    [
+      'json',
+      `[\n{"email":"a@example.com"},\n{"email":"b@example.com","p":${nested(100_000)}}\n]`,
+      '<stdin>, line 3: element 2 of the array',
+    ],
+    ['ndjson', `{"email":"a@example.com"}\n{"email":"b@example.com","p":{"q":${nested(150)}}}\n`, '<stdin>, line 2: this line'],
+  ] as const)('%s: nesting deeper than 100 levels is one input error naming where', async (format, text, where) => {
+    const error = await readError(text, format);
+    expect(error.message).toBe(`${where} nests arrays and objects more than 100 levels deep, deeper than a profile can hold`);
+  });
+
+  test('100 levels, and brackets inside strings, are fine', async () => {
+    const { records } = await readText(`{"email":"a@example.com","p":${nested(99)},"s":"${'['.repeat(500)}"}\n`, 'ndjson');
+    expect(records).toHaveLength(1);
+  });
+
+  test.each([
+    ['json', '[{"email":"a@example.com","Email":"b@example.com"}]', '<stdin>, line 1: element 1 of the array'],
+    [
+      'ndjson',
+      '{"email":"a@example.com"}\n{"Email":"b@example.com"}\n{"email":"c@example.com","EMAIL":"d@example.com"}\n',
+      '<stdin>, line 3: this line',
+    ],
+  ] as const)('%s: keys that differ only by case in one object are reported', async (format, text, where) => {
+    const error = await readError(text, format);
+    expect(error.message).toMatch(
+      new RegExp(`^${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has the keys "email" and "(Email|EMAIL)", which differ only by case`),
+    );
+  });
+
+  test('objects that each spell a key their own way are read (the mapping matches names regardless of case)', async () => {
+    const { segment, records } = await readText('{"email":"a@example.com"}\n{"Email":"b@example.com"}\n', 'ndjson');
+    expect(records).toHaveLength(2);
+    expect(segment.columns).toEqual(['email', 'Email']);
+  });
+
+  test('keys that look like personal data are masked in the message', async () => {
+    const error = await readError('[{"email":"a@example.com","ann@example.com":1,"ANN@example.com":2}]', 'json');
+    expect(error.message).toContain('has the keys "<email address>" and "<email address>"');
+    expect(error.message).not.toMatch(/@example/);
+  });
+});

@@ -2,7 +2,16 @@ import { InputFileError } from '../errors.js';
 import { parseJsonExact } from './exact-json.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
 import { JsonArrayScanner, type ScannedElement } from './json-array-scanner.js';
-import { ColumnCollector, describeJsonSyntaxError, describeJsonType, isJsonObject, locateInText } from './json-values.js';
+import {
+  ColumnCollector,
+  describeCaseCollision,
+  describeJsonSyntaxError,
+  describeJsonType,
+  isJsonObject,
+  locateInText,
+  MAX_JSON_NESTING,
+  nestsDeeperThan,
+} from './json-values.js';
 import type { SourceRecord } from './source-record.js';
 
 /**
@@ -26,7 +35,10 @@ async function* readJsonBatches(
     const batch: SourceRecord[] = [];
     for (const element of scanner.feed(chunk)) {
       const record = parseElement(element, index++, displayName);
-      collector.add(record.fields);
+      const collision = collector.add(record.fields);
+      if (collision !== undefined) {
+        throw new InputFileError(displayName, { line: record.line }, `element ${index} of the array ${describeCaseCollision(collision)}`);
+      }
       batch.push(record);
     }
     if (batch.length > 0) yield batch;
@@ -54,6 +66,13 @@ function parseElement(element: ScannedElement, index: number, displayName: strin
   }
   if (!isJsonObject(value)) {
     throw new InputFileError(displayName, { line: element.line }, `${ordinal} is ${describeJsonType(value)}, not an object`);
+  }
+  if (nestsDeeperThan(text)) {
+    throw new InputFileError(
+      displayName,
+      { line: element.line },
+      `${ordinal} nests arrays and objects more than ${MAX_JSON_NESTING} levels deep, deeper than a profile can hold`,
+    );
   }
   return { line: element.line, index, fields: value };
 }

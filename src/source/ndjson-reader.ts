@@ -1,7 +1,16 @@
 import { InputFileError } from '../errors.js';
 import { parseJsonExact } from './exact-json.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
-import { ColumnCollector, describeJsonSyntaxError, describeJsonType, isJsonObject, MAX_JSON_RECORD_BYTES } from './json-values.js';
+import {
+  ColumnCollector,
+  describeCaseCollision,
+  describeJsonSyntaxError,
+  describeJsonType,
+  isJsonObject,
+  MAX_JSON_NESTING,
+  MAX_JSON_RECORD_BYTES,
+  nestsDeeperThan,
+} from './json-values.js';
 import type { SourceRecord } from './source-record.js';
 
 const LF = 0x0a;
@@ -25,7 +34,8 @@ async function* readNdjsonBatches(
     line++;
     const record = parseNdjsonLine(bytes.toString('utf8'), line, displayName);
     if (record === undefined) return;
-    collector.add(record.fields);
+    const collision = collector.add(record.fields);
+    if (collision !== undefined) throw new InputFileError(displayName, { line }, `this line ${describeCaseCollision(collision)}`);
     batch.push(record);
   };
   for await (const chunk of chunks) {
@@ -71,6 +81,13 @@ function parseNdjsonLine(text: string, line: number, displayName: string): Sourc
   }
   if (!isJsonObject(value)) {
     throw new InputFileError(displayName, { line }, `this line is ${describeJsonType(value)}, not a JSON object`);
+  }
+  if (nestsDeeperThan(json)) {
+    throw new InputFileError(
+      displayName,
+      { line },
+      `this line nests arrays and objects more than ${MAX_JSON_NESTING} levels deep, deeper than a profile can hold`,
+    );
   }
   return { line, fields: value };
 }

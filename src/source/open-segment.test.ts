@@ -109,9 +109,18 @@ describe('openSegment refuses what it cannot read, in one sentence', () => {
     expect((error as Error).message).toMatch(/empty\.csv: the file is empty$/);
   });
 
-  test('a UTF-16 file', async () => {
-    const error = await openError({ input: scratchFile('utf16.csv', Buffer.from('\uFEFFemail\n', 'utf16le')) });
-    expect((error as Error).message).toMatch(/the file is UTF-16 encoded; save it as UTF-8$/);
+  test('a UTF-16 file without a byte order mark: NUL characters, and a hint', async () => {
+    const error = await openError({ input: scratchFile('utf16.csv', Buffer.from('email\n', 'utf16le')) });
+    expect((error as Error).message).toMatch(
+      /line 1, column 2: looks like a binary file, not CSV \(it contains a NUL byte\); if it is UTF-16 without a byte order mark, pass --encoding utf-16le$/,
+    );
+  });
+
+  test('a UTF-16 file read as UTF-8 on purpose (--encoding utf8): NUL characters', async () => {
+    const error = await openError({ input: scratchFile('utf16-bom.csv', Buffer.from('\uFEFFemail\n', 'utf16le')), encoding: 'utf8' });
+    expect((error as Error).message).toMatch(
+      /line 1, column 4: looks like a binary file, not CSV \(it contains a NUL byte\); is --encoding utf-8 right\?$/,
+    );
   });
 
   test.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('an unreadable file', async () => {
@@ -214,5 +223,30 @@ describe('stopping early', () => {
     // The descriptor closes asynchronously: wait for it (a leak ends in the test's timeout).
     while (openFiles() > before) await new Promise((resolve) => setImmediate(resolve));
     expect(openFiles()).toBe(before);
+  });
+});
+
+describe('peekRecords', () => {
+  test('reads ahead across chunks without consuming: the records still start at the first', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, index) => `user${index}@example.com,${index}`);
+    const segment = await openSegment({ input: scratchFile('peek.csv', `email,n\n${rows.join('\n')}\n`) });
+    const sample = await segment.peekRecords(1_000);
+    expect(sample.map((record) => record.line)).toEqual(Array.from({ length: 1_000 }, (_, index) => index + 2));
+    const records = await readAll(segment.records);
+    expect(records).toHaveLength(5_000);
+    expect(records[0]?.fields).toEqual({ email: 'user0@example.com', n: '0' });
+  });
+
+  test('an error met while reading ahead is thrown in its turn, after the records before it', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, index) => `user${index}@example.com,${index}`);
+    const segment = await openSegment({ input: scratchFile('peek-bad.csv', `email,n\n${rows.join('\n')}\nbad"quote,1\n`) });
+    expect(await segment.peekRecords(10_000)).toHaveLength(3_000);
+    const seen: SourceRecord[] = [];
+    const error = await (async () => {
+      for await (const record of segment.records) seen.push(record);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toHaveLength(3_000);
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toMatch(/line 3002/);
   });
 });

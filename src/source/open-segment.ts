@@ -5,6 +5,7 @@ import { readCsv } from './csv-reader.js';
 import { detectFormat, knownExtensions } from './detect-format.js';
 import { sniffStreamFormat } from './sniff-format.js';
 import type { FormatReader } from './format-reader.js';
+import { resolveEncoding } from './text-encoding.js';
 import { readJson } from './json-reader.js';
 import { readNdjson } from './ndjson-reader.js';
 import type { ReadSegmentOptions, Segment, SegmentFormat, SourceRecord } from './source-record.js';
@@ -19,12 +20,17 @@ const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json
 export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
   const { signal } = options;
   signal?.throwIfAborted();
+  const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
   const namedFormat =
     options.format ?? (options.input === '-' ? undefined : (detectFormat(options.input) ?? failUnknownFormat(options.input)));
   const opened = await openByteSource(options.input, () => options.stdin ?? failNoStdin());
   // Standard input has no name to tell its format by: its first bytes tell it.
-  const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal) : undefined;
+  const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal, encoding) : undefined;
   const format = namedFormat ?? sniffed!.format;
+  if (options.hasHeader === false && format !== 'csv') {
+    destroyStream(opened.stream);
+    throw new UsageError(`--no-header is for CSV files; ${opened.displayName} is ${formatLabels[format]}, whose objects name their keys.`);
+  }
   const source = sniffed ? { ...opened, stream: sniffed.stream } : opened;
   // The reading code sees this error; callers see `signal.reason`, rethrown below.
   const abortReading = (): void => destroyStream(source.stream, new Error('The read was aborted.'));
@@ -37,7 +43,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   signal?.addEventListener('abort', abortReading, { once: true });
 
   const digest = new ContentDigest();
-  const chunks = checkChunks(source, { displayName: source.displayName, formatLabel: formatLabels[format], digest });
+  const chunks = checkChunks(source, { displayName: source.displayName, formatLabel: formatLabels[format], digest, encoding });
   const reader = startReader(format, chunks, options, source.displayName);
   const releaseSource = (): void => {
     signal?.removeEventListener('abort', abortReading);
@@ -62,7 +68,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
 function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: ReadSegmentOptions, displayName: string): FormatReader {
   switch (format) {
     case 'csv':
-      return readCsv(chunks, { displayName, delimiter: options.delimiter });
+      return readCsv(chunks, { displayName, delimiter: options.delimiter, hasHeader: options.hasHeader });
     case 'json':
       return readJson(chunks, { displayName });
     case 'ndjson':
@@ -70,27 +76,66 @@ function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, optio
   }
 }
 
-/** `records` and `recordBatches` read the same stream: a caller reads one of them. */
+/**
+ * `records` and `recordBatches` read the same stream: a caller reads one of them. `peekRecords`
+ * reads ahead into a buffer that they give first, so the sample costs no second read.
+ */
 function streamRecords(
   first: IteratorResult<readonly SourceRecord[], void>,
   reader: FormatReader,
   signal: AbortSignal | undefined,
   releaseSource: () => void,
-): Pick<Segment, 'records' | 'recordBatches'> {
-  const recordBatches = streamBatches(first, reader, signal, releaseSource);
-  return { recordBatches, records: flattenBatches(recordBatches) };
+): Pick<Segment, 'records' | 'recordBatches' | 'peekRecords'> {
+  const ahead = new ReadAhead(first, reader);
+  const recordBatches = streamBatches(ahead, signal, releaseSource);
+  return { recordBatches, records: flattenBatches(recordBatches), peekRecords: (count) => ahead.peek(count) };
+}
+
+/** Batches read before they are asked for; an error met while reading ahead waits for its turn. */
+class ReadAhead {
+  readonly pending: (readonly SourceRecord[])[] = [];
+  failure: { error: unknown } | undefined;
+  isDone: boolean;
+
+  constructor(
+    first: IteratorResult<readonly SourceRecord[], void>,
+    readonly reader: FormatReader,
+  ) {
+    this.isDone = first.done === true;
+    if (first.done !== true) this.pending.push(first.value);
+  }
+
+  async peek(count: number): Promise<readonly SourceRecord[]> {
+    let buffered = this.pending.reduce((sum, batch) => sum + batch.length, 0);
+    while (buffered < count && !this.isDone && this.failure === undefined) {
+      try {
+        const next = await this.reader.batches.next();
+        if (next.done === true) this.isDone = true;
+        else {
+          this.pending.push(next.value);
+          buffered += next.value.length;
+        }
+      } catch (error) {
+        this.failure = { error };
+      }
+    }
+    return this.pending.flat().slice(0, count);
+  }
 }
 
 async function* streamBatches(
-  first: IteratorResult<readonly SourceRecord[], void>,
-  reader: FormatReader,
+  ahead: ReadAhead,
   signal: AbortSignal | undefined,
   releaseSource: () => void,
 ): AsyncGenerator<readonly SourceRecord[], void, undefined> {
   try {
-    if (first.done === true) return;
-    yield first.value;
-    for await (const batch of reader.batches) {
+    for (let batch = ahead.pending.shift(); batch !== undefined; batch = ahead.pending.shift()) {
+      signal?.throwIfAborted();
+      yield batch;
+    }
+    if (ahead.failure !== undefined) throw ahead.failure.error;
+    if (ahead.isDone) return;
+    for await (const batch of ahead.reader.batches) {
       signal?.throwIfAborted();
       yield batch;
     }
@@ -98,7 +143,7 @@ async function* streamBatches(
   } catch (error) {
     throw signal?.aborted === true ? signal.reason : error;
   } finally {
-    await reader.batches.return();
+    await ahead.reader.batches.return();
     releaseSource();
   }
 }
@@ -113,11 +158,11 @@ function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {
 }
 
 /** Waiting for standard input's first bytes must end on Ctrl-C too. */
-async function sniffWithAbort(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined) {
+async function sniffWithAbort(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined, encoding: string | undefined) {
   const abort = (): void => destroyStream(stream, new Error('The read was aborted.'));
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    return await sniffStreamFormat(stream);
+    return await sniffStreamFormat(stream, encoding);
   } catch (error) {
     throw signal?.aborted === true ? signal.reason : error;
   } finally {

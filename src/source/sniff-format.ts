@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import type { SegmentFormat } from './source-record.js';
+import { encodingOfByteOrderMark, UTF8, type EncodingName } from './text-encoding.js';
 
 /** How much of standard input is looked at to tell its format. */
 const SNIFF_BYTES = 4096;
@@ -10,19 +12,22 @@ const SNIFF_BYTES = 4096;
  * Returns the format and a stream that gives the bytes looked at, then the rest: the reader sees
  * the input whole.
  */
-export async function sniffStreamFormat(stream: NodeJS.ReadableStream): Promise<{ format: SegmentFormat; stream: Readable }> {
+export async function sniffStreamFormat(
+  stream: NodeJS.ReadableStream,
+  encoding?: EncodingName,
+): Promise<{ format: SegmentFormat; stream: Readable }> {
   const readable = stream as Readable;
   const chunks: Buffer[] = [];
   let bytes = 0;
   // Read until the first meaningful characters are in (a chunk may hold only a BOM or blanks).
-  while (bytes < SNIFF_BYTES && !isDecided(Buffer.concat(chunks))) {
+  while (bytes < SNIFF_BYTES && !isDecided(Buffer.concat(chunks), encoding)) {
     const chunk = await readNextChunk(readable);
     if (chunk === undefined) break;
     chunks.push(chunk);
     bytes += chunk.length;
   }
   const head = Buffer.concat(chunks);
-  return { format: formatOfContent(head), stream: Readable.from(prepend(head, readable), { objectMode: false }) };
+  return { format: formatOfContent(head, encoding), stream: Readable.from(prepend(head, readable), { objectMode: false }) };
 }
 
 async function* prepend(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
@@ -33,19 +38,21 @@ async function* prepend(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
 }
 
 /** Enough is read once the text, past blanks, holds more than `{"profiles":` would need. */
-function isDecided(head: Buffer): boolean {
-  return leadingText(head).length >= 32;
+function isDecided(head: Buffer, encoding: EncodingName | undefined): boolean {
+  return leadingText(head, encoding).length >= 32;
 }
 
-function leadingText(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SNIFF_BYTES))
-    .toString('utf8')
+/** The first characters, decoded as the file will be (`--encoding`, a UTF-16 byte order mark, or UTF-8). */
+function leadingText(bytes: Uint8Array, encoding: EncodingName | undefined): string {
+  const head = bytes.subarray(0, SNIFF_BYTES);
+  return new TextDecoder(encoding ?? encodingOfByteOrderMark(head) ?? UTF8)
+    .decode(head, { stream: true })
     .replace(/^\uFEFF/, '')
     .trimStart();
 }
 
-export function formatOfContent(bytes: Uint8Array): SegmentFormat {
-  const text = leadingText(bytes);
+export function formatOfContent(bytes: Uint8Array, encoding?: EncodingName): SegmentFormat {
+  const text = leadingText(bytes, encoding);
   if (text.startsWith('[')) return 'json';
   if (/^\{\s*"profiles"\s*:/.test(text)) return 'json';
   if (text.startsWith('{')) return 'ndjson';

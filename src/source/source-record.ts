@@ -25,6 +25,16 @@ export interface ReadSegmentOptions {
   readonly format?: SegmentFormat;
   /** CSV only; detected from the header line when absent. */
   readonly delimiter?: CsvDelimiter;
+  /**
+   * `--encoding`: any label Node's TextDecoder knows (`windows-1252`, `utf-16le`, `shift_jis`...).
+   * Absent: UTF-8, or UTF-16 when the file starts with its byte order mark.
+   */
+  readonly encoding?: string;
+  /**
+   * CSV only. False (`--no-header`): the first row is data, and the columns are named by their
+   * 1-based numbers (`1`, `2`, ...), which `--email-field` and `--map` then use. Default true.
+   */
+  readonly hasHeader?: boolean;
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
   /** The stream that `-` reads (the CLI passes process.stdin). */
@@ -44,6 +54,12 @@ export interface Segment {
    * loop, which then awaits once per batch instead of once per record.
    */
   readonly recordBatches: AsyncIterable<readonly SourceRecord[]>;
+  /**
+   * The first `count` records (fewer when the file has fewer), read ahead without consuming them:
+   * `records` and `recordBatches` still start at the first. An error met while reading ahead is
+   * thrown by them, after the records before it. Call it before reading them.
+   */
+  peekRecords(count: number): Promise<readonly SourceRecord[]>;
   /** sha256 hex of the bytes read; available once `records` has been read to the end. */
   contentDigest(): string;
 }

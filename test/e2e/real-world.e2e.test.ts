@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,14 +16,23 @@ const REVISION = '2026-07-15';
 const EMAIL_ADDRESS = /[\w.+-]+@[\w-]+\.\w/;
 
 let sandbox: SandboxHandle | undefined;
+const tempDirs: string[] = [];
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+function trackedTempDir(): string {
+  const dir = makeTempDir();
+  tempDirs.push(dir);
+  return dir;
+}
 
 async function pushFile(file: string, args: string[]): Promise<{ result: CliResult; dir: string }> {
   sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 200_000 } });
   const dir = makeTempDir();
+  tempDirs.push(dir);
   const result = await runCli(
     ['push', '--list', LIST, '--yes', join(REAL_WORLD, file), '--rejects', 'rejects.csv', '--report', 'report.json', ...args],
     { cwd: dir, env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url } },
@@ -35,7 +44,9 @@ interface ListedProfile {
   email: string;
   phone_number: string | null;
   first_name: string | null;
+  last_name: string | null;
   external_id: string | null;
+  location: { city?: string | null; zip?: string | null } | null;
 }
 
 /** The list's profiles as Klaviyo's API returns them, by email. */
@@ -166,12 +177,186 @@ describe('real-world segment files through push', () => {
   });
 });
 
-describe('real-world encodings that are not UTF-8: exit 2 naming the file (and the byte), nothing sent', () => {
+describe('real-world encodings and columns: read with no reading option (Windows-1252 needs --encoding)', () => {
   it.each([
-    ['Excel "Unicode text" (UTF-16 LE)', 'excel-unicode-text.txt', [/excel-unicode-text\.txt/, /UTF-16/, /save it as UTF-8/]],
-    ['Windows-1252', 'windows-1252.csv', [/windows-1252\.csv, line 3, column 21\b/, /0x93/, /UTF-8/]],
+    ['excel-unicode-text.txt', [], ['ann@example.com', 'bob@example.com', 'chloe@example.com', 'zoe@example.com']],
+    [
+      'excel-de-windows-1252.csv',
+      ['--encoding', 'windows-1252'],
+      ['grete.weiss@example.de', 'hans.gross@example.de', 'juergen.mueller@example.de'],
+    ],
+    [
+      'cdp-export.csv',
+      [],
+      ['ann@example.com', 'bob@example.com', 'dan@example.org', ...Array.from({ length: 10 }, (_, i) => `user${i}@example.net`)],
+    ],
+  ])('%s is pushed exactly with no option but %j', async (file, args, emails) => {
+    const { result } = await pushFile(file, args);
+    expect(result.code).toBe(0);
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+  });
+
+  it('Excel "Unicode Text" (UTF-16 LE with a BOM, tabs, CRLF, a blank line): decoded by its BOM', async () => {
+    const { result, dir } = await pushFile('excel-unicode-text.txt', [
+      '--map',
+      'first_name=First Name',
+      '--map',
+      'last_name=Last Name',
+      '--map',
+      'location.city=City',
+    ]);
+    expect(result.code).toBe(0);
+    const profiles = await listProfiles();
+    expect([...profiles.keys()].sort()).toEqual(['ann@example.com', 'bob@example.com', 'chloe@example.com', 'zoe@example.com']);
+    expect(profiles.get('ann@example.com')).toMatchObject({ first_name: 'Ann', last_name: 'Müller', location: { city: 'München' } });
+    expect(profiles.get('bob@example.com')).toMatchObject({ last_name: '李', location: { city: '北京' } });
+    expect(profiles.get('chloe@example.com')).toMatchObject({
+      first_name: 'Chloé',
+      last_name: "O'Brien",
+      location: { city: 'Saint-Étienne' },
+    });
+    expect(profiles.get('zoe@example.com')).toMatchObject({ first_name: 'Zoë', last_name: 'Παπαδοπούλου' });
+    expect(readReport(dir).rows).toEqual({ read: 4, valid: 4, rejected: 0, duplicates: 0 });
+  });
+
+  it('a German Excel CSV in Windows-1252 (";", CRLF, ß, ü, €, curly quotes) with --encoding windows-1252', async () => {
+    const { result, dir } = await pushFile('excel-de-windows-1252.csv', [
+      '--encoding',
+      'windows-1252',
+      '--map',
+      'first_name=Vorname',
+      '--map',
+      'last_name=Nachname',
+      '--map',
+      'location.address1=Straße',
+      '--map',
+      'location.zip=PLZ',
+      '--map',
+      'location.city=Ort',
+      '--map',
+      'properties.Umsatz=Umsatz',
+    ]);
+    expect(result.code).toBe(0);
+    const profiles = await listProfiles();
+    expect([...profiles.keys()].sort()).toEqual(['grete.weiss@example.de', 'hans.gross@example.de', 'juergen.mueller@example.de']);
+    expect(profiles.get('juergen.mueller@example.de')).toMatchObject({
+      first_name: 'Jürgen',
+      last_name: 'Müller',
+      location: { zip: '01067', city: 'Dresden' },
+    });
+    expect(profiles.get('grete.weiss@example.de')).toMatchObject({ last_name: 'Weiß', location: { city: 'Düsseldorf' } });
+    expect(profiles.get('hans.gross@example.de')).toMatchObject({ last_name: 'Groß – Öztürk', location: { city: 'München' } });
+    expect(readRejects(dir).map((row) => [row.line, row.reason, row.Ort])).toEqual([['4', 'blank_email', 'Köln']]);
+    expect(readReport(dir).rows).toEqual({ read: 4, valid: 3, rejected: 1, duplicates: 0 });
+  });
+
+  it('a CDP export whose email column is "PrimaryEmail": found by its values, with a notice naming it', async () => {
+    const { result, dir } = await pushFile('cdp-export.csv', []);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Using column "PrimaryEmail" as the email column');
+    const expected = [
+      'ann@example.com',
+      'bob@example.com',
+      'dan@example.org',
+      ...Array.from({ length: 10 }, (_, i) => `user${i}@example.net`),
+    ];
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual(expected.sort());
+    expect(readRejects(dir).map((row) => [row.line, row.reason])).toEqual([
+      ['4', 'blank_email'],
+      ['6', 'invalid_email'],
+    ]);
+    expect(result.stdout + result.stderr).not.toMatch(EMAIL_ADDRESS);
+  });
+});
+
+describe('JSON keys found by their values', () => {
+  it('the one key holding email addresses is used, with a notice; two such keys stop the run naming them', async () => {
+    const dir = trackedTempDir();
+    writeFileSync(
+      join(dir, 'cdp.ndjson'),
+      '{"id":1,"PrimaryEmail":"ann@example.com"}\n{"id":2,"PrimaryEmail":"bob@example.com","tags":["x"]}\n',
+    );
+    writeFileSync(join(dir, 'two.json'), '[{"id":1,"Primary":"ann@example.com","Backup":"ann@example.org"}]');
+    const found = await runCli(['validate', 'cdp.ndjson', '--json'], { cwd: dir });
+    expect(found.code).toBe(0);
+    expect(found.stderr).toContain('Using column "PrimaryEmail" as the email column');
+    expect(JSON.parse(found.stdout)).toMatchObject({ rows: { read: 2, valid: 2 } });
+    const ambiguous = await runCli(['validate', 'two.json'], { cwd: dir });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('Several columns hold email addresses (Primary, Backup) in two.json');
+  });
+});
+
+describe('a CSV without a header line: --no-header, columns named by number', () => {
+  it('pushes with --email-field and --map given as 1-based column numbers', async () => {
+    const { result, dir } = await pushFile('headerless.csv', [
+      '--no-header',
+      '--email-field',
+      '2',
+      '--map',
+      'first_name=1',
+      '--map',
+      'phone_number=3',
+      '--map',
+      'location.city=4',
+    ]);
+    expect(result.code).toBe(0);
+    const profiles = await listProfiles();
+    expect([...profiles.keys()].sort()).toEqual(['ann@example.com', 'bob@example.com', 'dan@example.com']);
+    expect(profiles.get('ann@example.com')).toMatchObject({
+      first_name: 'Ann',
+      phone_number: '+14155550123',
+      location: { city: 'Boston' },
+    });
+    expect(readRejects(dir).map((row) => [row.line, row.reason, row['1']])).toEqual([['3', 'blank_email', 'Cara']]);
+    expect(readReport(dir).rows).toEqual({ read: 4, valid: 3, rejected: 1, duplicates: 0 });
+  });
+
+  it('without --no-header, the first row is refused as a header, pointing at --no-header', async () => {
+    const result = await runCli(['validate', join(REAL_WORLD, 'headerless.csv')], { cwd: trackedTempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/looks like data .* pass --no-header/);
+    expect(result.stderr).not.toMatch(EMAIL_ADDRESS);
+  });
+});
+
+describe('JSON edge cases and personal data in messages: exit 2, one sentence, nothing sent', () => {
+  it.each([
+    [
+      'deep.ndjson',
+      `{"email":"a@example.com","p":${'['.repeat(20_000)}${']'.repeat(20_000)}}\n`,
+      /deep\.ndjson, line 1: this line nests arrays and objects more than 100 levels deep/,
+    ],
+    [
+      'case.json',
+      '[{"email":"a@example.com","Email":"b@example.com"}]',
+      /case\.json, line 1: element 1 of the array has the keys "email" and "Email", which differ only by case/,
+    ],
+    ['phones.csv', '+14155550123,+14155550123\n', /column "<phone number>" appears twice in the header/],
+  ])('%s', async (name, content, says) => {
+    const dir = makeTempDir();
+    tempDirs.push(dir);
+    writeFileSync(join(dir, name), content);
+    const result = await runCli(['validate', name, '--map', 'properties.p=p'], { cwd: dir });
+    expect(result.code).toBe(2);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(says);
+    expect(result.stderr).not.toMatch(EMAIL_ADDRESS);
+    expect(result.stderr).not.toMatch(/4155550123/);
+  });
+});
+
+describe('a file that is not UTF-8 and no --encoding: exit 2 naming the file, the line and the byte, nothing sent', () => {
+  it.each([
+    [
+      'Windows-1252',
+      'windows-1252.csv',
+      [/windows-1252\.csv, line 3, column 21\b/, /0x93/, /not valid UTF-8/, /pass --encoding windows-1252/],
+    ],
+    ['German Windows-1252', 'excel-de-windows-1252.csv', [/line 1, column 29\b/, /0xDF/, /pass --encoding windows-1252/]],
   ])('%s', async (_name, file, says) => {
-    const result = await runCli(['validate', join(REAL_WORLD, file)]);
+    const result = await runCli(['validate', join(REAL_WORLD, file)], { cwd: trackedTempDir() });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));

@@ -20,7 +20,7 @@ export async function runValidate(
   const output = consoleOutputOf(context, options);
   const summary = await validateSegment(
     { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push', sync },
-    { onEvent: (event) => output.info(rejectsWrittenMessage(event)) },
+    { onEvent: (event) => output.info(event.type === 'notice' ? event.message : rejectsWrittenMessage(event)) },
   );
   writeRunOutputs(summary, { output, reportPath: options.report });
   return exitCodeOf(summary.outcome);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsEmailAddress, maskEmailAddresses } from './email-like-text.js';
+import { containsEmailAddress, maskEmailAddresses, maskPersonalData } from './personal-data.js';
 
 describe('containsEmailAddress', () => {
   it.each([
@@ -30,5 +30,22 @@ describe('maskEmailAddresses', () => {
     ['First Name', 'First Name'],
   ])('masks %j as %j', (text, masked) => {
     expect(maskEmailAddresses(text)).toBe(masked);
+  });
+});
+
+describe('maskPersonalData', () => {
+  it.each([
+    ['ann@example.com', '<email address>'],
+    ['+14155550123', '<phone number>'],
+    ['+1 (415) 555-0123', '<phone number>'],
+    ['(415) 555-0123', '<phone number>'],
+    ['Mobile 0151 12345678', 'Mobile <phone number>'],
+    ['Ann <ann@example.com>, +49 30 1234567', 'Ann <<email address>>, <phone number>'],
+    ['First Name', 'First Name'],
+    ['column 12', 'column 12'],
+    ['Address 2', 'Address 2'],
+    ['ZIP 02108', 'ZIP 02108'],
+  ])('masks %j as %j', (text, masked) => {
+    expect(maskPersonalData(text)).toBe(masked);
   });
 });
