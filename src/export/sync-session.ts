@@ -1,6 +1,6 @@
 import type { KlaviyoClient } from '../klaviyo/klaviyo-client.js';
 import { SyncState } from '../state/sync-state.js';
-import { attributesHash, readSyncState, RecordFlag, SyncStateWriter, syncStatePath } from '../state/sync-state-file.js';
+import { attributesHash, readSyncState, RecordFlag, recordLength, SyncStateWriter, syncStatePath } from '../state/sync-state-file.js';
 import type { SyncSummary } from '../report/sync-summary.js';
 import { ListMemberIndex } from './list-member-index.js';
 import { removeMembers, RemovalStatus, type RemovalCandidate, type RemovalOutcome } from './remove-members.js';
@@ -216,11 +216,11 @@ export class SyncSession {
   async #dropRemoved(statuses: Uint8Array): Promise<void> {
     const records = await readSyncState(this.path, this.options.listId);
     if (records === undefined) return;
-    const state = new SyncState(records);
     const writer = new SyncStateWriter(this.path, this.options.listId, this.options.tag);
+    const { bytes } = records;
     let pending = 0;
-    for (let index = 0; index < state.size; index += 1) {
-      const { bytes, offset } = state.recordAt(index);
+    // Record by record, in file order: no index needed to copy them.
+    for (let offset = records.recordsStart; offset < records.recordsEnd; offset += recordLength(bytes, offset)) {
       const flags = bytes[offset]!;
       if ((flags & RecordFlag.pendingRemoval) !== 0) {
         const status = statuses[pending];
