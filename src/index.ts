@@ -28,6 +28,11 @@ export type { PushConfirmation, PushPorts, PushRequest } from './export/push-req
 export type { PushEvent, PushEventType, RemainingWork } from './export/push-events.js';
 export type { SegmentRequest } from './export/segment-request.js';
 export type { ValidateEvent, ValidateRequest } from './export/validate-segment.js';
+export { RemovalGuardError } from './export/sync-plan.js';
+export { SyncStateError } from './state/sync-state-file.js';
+export type { MaxRemovals } from './export/sync-plan.js';
+export type { MirrorSource } from './export/sync-session.js';
+export type { SyncSummary } from './report/sync-summary.js';
 export type { ListListsRequest } from './export/list-lists.js';
 export type { VerifyEvents, VerifyPlan, VerifyPorts, VerifyRequest } from './export/verify-segment.js';
 export type { VerifyOutcome, VerifySummary } from './report/verify-summary.js';

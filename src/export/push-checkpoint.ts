@@ -19,6 +19,7 @@ export function fingerprintOf(
     hasHeader: boolean | undefined;
     maxPerExport: number;
     batchSize: number;
+    changedOnly?: boolean;
   },
 ): RunFingerprint {
   return {
@@ -34,6 +35,8 @@ export function fingerprintOf(
       ...(options.hasHeader === false ? { header: false } : {}),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
+      // --changed-only leaves profiles out: its batches are not those of a full push.
+      changedOnly: options.changedOnly === true ? true : undefined,
     },
   };
 }

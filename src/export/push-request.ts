@@ -1,4 +1,6 @@
 import type { KlaviyoConnection } from './connection.js';
+import type { MaxRemovals } from './sync-plan.js';
+import type { MirrorSource } from './sync-session.js';
 import type { PushEvent } from './push-events.js';
 import type { SegmentRequest } from './segment-request.js';
 
@@ -19,6 +21,16 @@ export interface PushRequest extends SegmentRequest {
   readonly jobTimeoutMs?: number;
   /** Cut requests in flight at once (after `signal`, they otherwise get 15 s to end). */
   readonly hardSignal?: AbortSignal;
+  /**
+   * Once every valid profile is confirmed, remove from the list the members that are not in the
+   * file: those an earlier run put there (`'state'`, the sync state), or every member with an
+   * email (`'list'`, for lists fed only by this tool). Keeps a sync state in `stateDir`.
+   */
+  readonly mirror?: MirrorSource;
+  /** Send only the profiles new or changed since the last confirmed run (keeps a sync state). */
+  readonly changedOnly?: boolean;
+  /** The most a mirror run may remove (default 10% of the list's known members); more refuses the run. */
+  readonly maxRemovals?: MaxRemovals;
 }
 
 /** What a push asks before its first write, when the caller supplies `confirm`. */
@@ -28,6 +40,10 @@ export interface PushConfirmation {
   /** undefined when the key may not read the account. */
   readonly accountName: string | undefined;
   readonly profiles: number;
+  /** Members `mirror` will remove once the profiles are delivered. */
+  readonly removals: number;
+  /** With `mirror` or `changedOnly`: how the file compares with the last confirmed run (`unchanged` are not sent with `changedOnly`). */
+  readonly changes?: { readonly added: number; readonly updated: number; readonly unchanged: number; readonly skipped: number };
 }
 
 /** What the caller plugs in: where events go, and who confirms. */

@@ -6,6 +6,7 @@ import {
   type RunOutcome,
   type RunSummary,
 } from '../report/run-summary.js';
+import type { SyncSummary } from '../report/sync-summary.js';
 import type { DeliveryResult } from './delivery-types.js';
 import type { ScanResult } from './scan-segment.js';
 
@@ -21,6 +22,7 @@ export interface SummaryContext {
   sendMs: number;
   outcome: RunOutcome;
   delivery: DeliverySummary | undefined;
+  sync?: SyncSummary | undefined;
 }
 
 export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSummary {
@@ -44,6 +46,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
     delivery: context.delivery ?? null,
+    sync: context.sync ?? null,
     timings: {
       startedAt: context.startedAt.toISOString(),
       readMs: Math.round(scan.readMs),

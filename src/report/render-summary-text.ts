@@ -1,4 +1,5 @@
 import type { LineList, ReasonCount, RunSummary } from './run-summary.js';
+import { renderSyncLines } from './sync-summary.js';
 
 const LINES_SHOWN = 5;
 const JOB_IDS_SHOWN = 10;
@@ -58,6 +59,7 @@ export function renderSummaryText(summary: RunSummary): string {
       `  requests             ${formatCount(delivery.requests)} (${formatCount(delivery.retries)} retries, ${formatCount(delivery.throttled)} throttled by Klaviyo, ${formatCount(delivery.resubmittedJobs)} cancelled jobs resubmitted)`,
     );
   }
+  if (summary.sync) out.push(...renderSyncLines(summary.sync));
   out.push(`  elapsed              ${formatSeconds(summary.timings.totalMs)}`);
   out.push(outcomeLine(summary));
   return `${out.join('\n')}\n`;

@@ -2,6 +2,8 @@
  * Everything a run learned, as plain data. Every report (console text, --json, --report) renders
  * this one object. It holds line numbers and counts, never an email address or another value.
  */
+import type { SyncSummary } from './sync-summary.js';
+
 export const REPORT_VERSION = 1;
 
 /** Lines kept per reason in the summary; the rejects file holds every row. */
@@ -54,6 +56,8 @@ export interface RunSummary {
   plan: { exports: number; batches: number; maxPerExport: number; maxPerRequest: number };
   /** null when nothing was sent (validate, --dry-run, --strict, declined). */
   delivery: DeliverySummary | null;
+  /** --mirror / --changed-only: additions, updates, unchanged, removals; null without them. */
+  sync: SyncSummary | null;
   timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
 }
 

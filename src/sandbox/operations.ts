@@ -11,7 +11,9 @@ export type OperationId =
   | 'bulk_import_profiles'
   | 'get_bulk_import_profiles_jobs'
   | 'get_bulk_import_profiles_job'
-  | 'get_errors_for_bulk_import_profiles_job';
+  | 'get_errors_for_bulk_import_profiles_job'
+  | 'get_profiles'
+  | 'remove_profiles_from_list';
 
 export interface RateLimit {
   /** Requests per 1-second window. */
@@ -32,7 +34,7 @@ export interface QueryVocabulary {
 
 export interface Operation {
   id: OperationId;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path segments; `:name` captures one segment. */
   pattern: readonly string[];
   scopes: readonly string[];
@@ -118,6 +120,19 @@ export const OPERATIONS: readonly Operation[] = [
   }),
   operation('get_errors_for_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id/import-errors', ['profiles:read'], M, {
     fields: { 'import-error': ['code', 'detail', 'id', 'original_payload', 'source', 'title'] },
+  }),
+  // --mirror (issue 12): the profile lookup by email and the list-relationship removal.
+  operation('get_profiles', 'GET', '/api/profiles', ['profiles:read'], L, {
+    fields: {
+      profile: PROFILE_FIELDS.filter((field) => field !== 'joined_group_at'),
+      conversation: ['channel', 'id'],
+      'push-token': ['background', 'created', 'enablement_status', 'id', 'metadata', 'platform', 'recorded_date', 'token', 'vendor'],
+    },
+    additionalFields: { profile: ['subscriptions', 'predictive_analytics'] },
+    include: ['conversations', 'push-tokens'],
+  }),
+  operation('remove_profiles_from_list', 'DELETE', '/api/lists/:id/relationships/profiles', ['lists:write', 'profiles:write'], M, {
+    fields: {},
   }),
 ];
 

@@ -5,6 +5,8 @@ import { createImportJob, getImportErrors, getImportJob, getImportJobs } from '.
 import { ImportJobStore } from './import-jobs.js';
 import { CDN_CHALLENGE, failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
 import { getProfilesForList } from './list-member-routes.js';
+import { removeProfilesFromList } from './list-relationship-routes.js';
+import { getProfiles } from './profile-lookup-routes.js';
 import { asksForProfileCount, getAccounts, getList, getLists } from './list-routes.js';
 import { matchRoute, PROFILE_COUNT_RATE_LIMIT, type Operation, type OperationId } from './operations.js';
 import { RateLimiter, rateLimitHeaders } from './rate-limiter.js';
@@ -34,10 +36,16 @@ const HANDLERS: Record<OperationId, RouteHandler> = {
   get_bulk_import_profiles_jobs: getImportJobs,
   get_bulk_import_profiles_job: getImportJob,
   get_errors_for_bulk_import_profiles_job: getImportErrors,
+  get_profiles: getProfiles,
+  remove_profiles_from_list: removeProfilesFromList,
 };
 
 function writeResponse(response: ServerResponse, api: ApiResponse, extraHeaders: Record<string, string> = {}): void {
   const headers = { ...extraHeaders, ...api.headers };
+  if (api.status === 204) {
+    response.writeHead(204, headers).end();
+    return;
+  }
   if (api.html !== undefined) {
     response.writeHead(api.status, { ...headers, 'Content-Type': 'text/html' }).end(api.html);
     return;
@@ -156,7 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (queryRefusal !== undefined) return writeResponse(response, queryRefusal, rateHeaders);
 
     let body: unknown;
-    if (operation.method === 'POST') {
+    if (operation.method === 'POST' || operation.method === 'DELETE') {
       const mediaRefusal = checkContentType(request.headers);
       if (mediaRefusal !== undefined) return writeResponse(response, mediaRefusal, rateHeaders);
       const read = await readBody(request, MAX_BODY_BYTES);
