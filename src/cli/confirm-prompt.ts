@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { InterruptedError } from '../errors.js';
-import type { PushPorts } from '../index.js';
+import type { PushConfirmation, PushPorts } from '../index.js';
 import { formatCount } from '../report/render-summary-text.js';
 import type { CliContext, TextSink } from './cli-context.js';
 import { describeDoubleOptIn } from '../report/render-subscription-text.js';
@@ -46,10 +46,17 @@ export function terminalConfirmation(context: CliContext, yes: boolean | undefin
     const account = question.accountName === undefined ? '' : `account "${question.accountName}", `;
     const doubleOptIn = question.confirmationEmails > 0 ? ` ${describeDoubleOptIn(question.listName, question.confirmationEmails)}` : '';
     return confirmOnTerminal(
-      `About to add ${formatCount(question.profiles)} profiles to ${account}list "${question.listName}" (${question.listId}).${doubleOptIn} Continue?`,
+      `About to add ${formatCount(question.profiles)} profiles${describeChanges(question.changes)} to ${account}list "${question.listName}" (${question.listId})${question.removals > 0 ? ` and then remove ${formatCount(question.removals)} members from it` : ''}.${doubleOptIn} Continue?`,
       context.stdin,
       context.stderr,
       signal,
     );
   };
+}
+
+function describeChanges(changes: PushConfirmation['changes']): string {
+  if (changes === undefined) return '';
+  const skipped =
+    changes.skipped > 0 ? `, ${formatCount(changes.skipped)} unchanged not sent` : `, ${formatCount(changes.unchanged)} unchanged`;
+  return ` (${formatCount(changes.added)} new, ${formatCount(changes.updated)} updated${skipped})`;
 }

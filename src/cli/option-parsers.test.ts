@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseDelimiter, parseDuration, parseFormat, parsePositiveInteger } from './option-parsers.js';
+import {
+  parseDelimiter,
+  parseDuration,
+  parseFormat,
+  parseMaxRemovalsOption,
+  parseMirrorSource,
+  parsePositiveInteger,
+} from './option-parsers.js';
 
 describe('option parsers', () => {
   it.each([
@@ -32,5 +39,29 @@ describe('option parsers', () => {
     const parse = parsePositiveInteger(100_000);
     expect(parse('5000')).toBe(5000);
     for (const bad of ['0', '100001', '1.5', 'ten', '-3']) expect(() => parse(bad)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('mirror option parsers', () => {
+  it.each([
+    ['10%', { kind: 'percent', percent: 10 }],
+    ['250', { kind: 'count', count: 250 }],
+  ])('parses --max-removals %s', (text, expected) => {
+    expect(parseMaxRemovalsOption(text)).toEqual(expected);
+  });
+
+  it.each(['ten', '150%', '-3', '2.5'])('refuses --max-removals "%s"', (text) => {
+    expect(() => parseMaxRemovalsOption(text)).toThrow(InvalidArgumentError);
+  });
+
+  it.each([
+    ['state', 'state'],
+    ['LIST', 'list'],
+  ])('parses --mirror-source %s', (text, expected) => {
+    expect(parseMirrorSource(text)).toBe(expected);
+  });
+
+  it('refuses another --mirror-source', () => {
+    expect(() => parseMirrorSource('segment')).toThrow(InvalidArgumentError);
   });
 });

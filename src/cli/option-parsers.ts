@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import { parseMaxRemovals, type MaxRemovals } from '../export/sync-plan.js';
+import type { MirrorSource } from '../export/sync-session.js';
 
 /** Pure parsers for option values; commander turns their InvalidArgumentError into exit code 2. */
 
@@ -69,4 +71,18 @@ export function parseLogFormat(value: string): 'text' | 'json' {
 
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `--max-removals`: `500` members or `10%` of the list's known members. */
+export function parseMaxRemovalsOption(value: string): MaxRemovals {
+  const parsed = parseMaxRemovals(value);
+  if (parsed === undefined) throw new InvalidArgumentError('Use a number of members (500) or a percentage from 0% to 100% (10%).');
+  return parsed;
+}
+
+/** `--mirror-source state|list`. */
+export function parseMirrorSource(value: string): MirrorSource {
+  const source = value.toLowerCase();
+  if (source === 'state' || source === 'list') return source;
+  throw new InvalidArgumentError('Use state or list.');
 }

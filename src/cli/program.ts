@@ -30,8 +30,9 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0    success (push: every valid profile confirmed imported; verify: every checked row in the list)
   1    some profiles not delivered, refused by Klaviyo or unconfirmed (--job-timeout) (verify: missing from
-       the list), no valid row, confirmation declined, --timeout passed, or Klaviyo unreachable
-  2    usage or input error: nothing sent
+       the list), no valid row, confirmation declined, a --mirror removal failed, --timeout passed,
+       or Klaviyo unreachable
+  2    usage or input error (a damaged sync state, more removals than --max-removals): nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
   70   internal error (a bug: please report it)

@@ -108,6 +108,45 @@ export class PushEventLog {
         const message = `Subscribed ${formatCount(subscribed)}; kept ${formatCount(keptOptedOut)} opted out; ${formatCount(refused)} refused by Klaviyo.`;
         return log.event('subscribe-done', message, { subscribed, keptOptedOut, refused, notSubscribed }, isComplete ? 'info' : 'warn');
       }
+      case 'list-read': {
+        const count = event.members === undefined ? 'its members' : plural(event.members, 'member');
+        const message = `Reading ${count} of list ${event.listId} (--mirror-source list, 100 a request at Klaviyo's pace: about ${formatDuration(event.estimateMs)})...`;
+        return log.event('list-read', message, fieldsOf(event));
+      }
+      case 'list-read-progress':
+        return log.live(`reading the list: ${formatCount(event.members)} members`);
+      case 'list-read-done':
+        log.endLive();
+        return log.event(
+          'list-read-done',
+          `Read ${plural(event.members, 'list member')} (${formatCount(event.withoutEmail)} without an email, kept).`,
+          fieldsOf(event),
+        );
+      case 'sync-plan': {
+        const message = `Compared with the last run: ${formatCount(event.added)} new, ${formatCount(event.updated)} updated, ${formatCount(event.unchanged)} unchanged${event.skipped > 0 ? ` (${formatCount(event.skipped)} not sent)` : ''}; ${plural(event.removals, 'member')} to remove of ${formatCount(event.knownMembers)} known.`;
+        return log.event('sync-plan', message, fieldsOf(event));
+      }
+      case 'mirror-no-state':
+        return log.event('mirror-no-state', `--mirror: ${event.message}`, {}, 'warn');
+      case 'mirror-skipped':
+        return log.event('mirror-skipped', `--mirror: ${event.reason}`, {}, 'warn');
+      case 'remove':
+        return log.event('remove', `Removing ${plural(event.profiles, 'member')} from list ${event.listId}...`, fieldsOf(event));
+      case 'removed':
+        log.live(`removing: ${formatCount(event.done)} of ${formatCount(event.total)}`);
+        return log.event(
+          'removed',
+          `Removals settled: ${formatCount(event.done)} of ${formatCount(event.total)}.`,
+          fieldsOf(event),
+          'debug',
+        );
+      case 'remove-done': {
+        log.endLive();
+        const failed = event.failed > 0 ? `; ${formatCount(event.failed)} failed (${event.firstFailure ?? 'unknown'})` : '';
+        const left = event.notAttempted > 0 ? `; ${formatCount(event.notAttempted)} not attempted` : '';
+        const message = `Removed ${plural(event.removed, 'member')}${failed}${left}.`;
+        return log.event('remove-done', message, fieldsOf(event), event.failed + event.notAttempted > 0 ? 'warn' : 'info');
+      }
     }
   }
 }
@@ -143,6 +182,17 @@ export function doneFields(summary: RunSummary): LogFields {
     throttled: delivery?.throttled,
     ...subscriptionDoneFields(summary.subscription),
     elapsedMs: summary.timings.totalMs,
+    ...(summary.sync === null
+      ? {}
+      : {
+          added: summary.sync.added,
+          updated: summary.sync.updated,
+          unchanged: summary.sync.unchanged,
+          removalsPlanned: summary.sync.removals.planned,
+          removed: summary.sync.removals.done,
+          removalsFailed: summary.sync.removals.failed,
+          membersKept: summary.sync.membersKept,
+        }),
   };
 }
 
@@ -150,4 +200,11 @@ export function doneFields(summary: RunSummary): LogFields {
 function fieldsOf(event: PushEvent): LogFields {
   const { type: _type, ...fields } = event;
   return fields;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min${seconds % 60 === 0 ? '' : ` ${seconds % 60} s`}`;
 }

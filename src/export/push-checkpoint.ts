@@ -19,6 +19,7 @@ export function fingerprintOf(
     hasHeader: boolean | undefined;
     maxPerExport: number;
     batchSize: number;
+    changedOnly?: boolean;
   },
 ): RunFingerprint {
   return {
@@ -36,6 +37,8 @@ export function fingerprintOf(
       ...(scan.consent === undefined ? {} : { consent: scan.consent.mapping }),
       maxPerExport: options.maxPerExport,
       batchSize: options.batchSize,
+      // --changed-only leaves profiles out: its batches are not those of a full push.
+      changedOnly: options.changedOnly === true ? true : undefined,
     },
   };
 }

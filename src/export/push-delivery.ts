@@ -42,6 +42,7 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
     hasHeader: request.hasHeader,
     maxPerExport: maxPerExportOf(request),
     batchSize: batchSizeOf(request),
+    changedOnly: request.changedOnly,
   });
   const journal = await openCheckpoint(request.stateDir, fingerprint, Boolean(request.restart), emit);
   const sendStartedAt = Date.now();
@@ -77,7 +78,7 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
     events: accounting.events(),
   });
   const delivery = accounting.summarize(result, client.stats());
-  const outcome = outcomeOf(scan.validProfiles, result, stops.stopReason(), wait);
+  const outcome = outcomeOf(scan.validProfiles - scan.skippedProfiles, result, stops.stopReason(), wait);
   if (isCheckpointDone(result, stops.soft.aborted)) await journal.remove();
   return { outcome, delivery, sendMs: Date.now() - sendStartedAt };
 }

@@ -55,6 +55,35 @@ export type PushEvent =
       readonly refused: number;
       readonly notSubscribed: number;
       readonly isComplete: boolean;
+    }
+  /** --mirror-source list: about to read the list's members (`members` undefined when Klaviyo gives no count). */
+  | { readonly type: 'list-read'; readonly listId: string; readonly members: number | undefined; readonly estimateMs: number }
+  | { readonly type: 'list-read-progress'; readonly members: number }
+  | { readonly type: 'list-read-done'; readonly members: number; readonly withoutEmail: number }
+  /** --mirror / --changed-only: the file compared with the sync state (or the list), before anything is sent. */
+  | {
+      readonly type: 'sync-plan';
+      readonly added: number;
+      readonly updated: number;
+      /** The same email and attributes as the last confirmed run; `skipped` of them are not sent. */
+      readonly unchanged: number;
+      readonly skipped: number;
+      readonly removals: number;
+      readonly knownMembers: number;
+    }
+  /** --mirror without an earlier sync state: nothing is removed this time. */
+  | { readonly type: 'mirror-no-state'; readonly message: string }
+  /** --mirror, but not every valid profile was confirmed: nothing is removed. */
+  | { readonly type: 'mirror-skipped'; readonly reason: string }
+  | { readonly type: 'remove'; readonly listId: string; readonly profiles: number }
+  /** A removal (or lookup) request ended. */
+  | { readonly type: 'removed'; readonly done: number; readonly total: number }
+  | {
+      readonly type: 'remove-done';
+      readonly removed: number;
+      readonly failed: number;
+      readonly notAttempted: number;
+      readonly firstFailure: string | undefined;
     };
 
 export type PushEventType = PushEvent['type'];

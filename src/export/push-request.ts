@@ -1,4 +1,6 @@
 import type { KlaviyoConnection } from './connection.js';
+import type { MaxRemovals } from './sync-plan.js';
+import type { MirrorSource } from './sync-session.js';
 import type { PushEvent } from './push-events.js';
 import type { SubscribeRequest } from './push-subscription.js';
 import type { SegmentRequest } from './segment-request.js';
@@ -25,6 +27,16 @@ export interface PushRequest extends SegmentRequest {
    * as opted out. Absent: nobody's consent changes.
    */
   readonly subscribe?: SubscribeRequest;
+  /**
+   * Once every valid profile is confirmed, remove from the list the members that are not in the
+   * file: those an earlier run put there (`'state'`, the sync state), or every member with an
+   * email (`'list'`, for lists fed only by this tool). Keeps a sync state in `stateDir`.
+   */
+  readonly mirror?: MirrorSource;
+  /** Send only the profiles new or changed since the last confirmed run (keeps a sync state). */
+  readonly changedOnly?: boolean;
+  /** The most a mirror run may remove (default 10% of the list's known members); more refuses the run. */
+  readonly maxRemovals?: MaxRemovals;
 }
 
 /** What a push asks before its first write, when the caller supplies `confirm`. */
@@ -36,6 +48,10 @@ export interface PushConfirmation {
   readonly profiles: number;
   /** A double opt-in list with --subscribe: at most this many people get a confirmation email (0 otherwise). */
   readonly confirmationEmails: number;
+  /** Members `mirror` will remove once the profiles are delivered. */
+  readonly removals: number;
+  /** With `mirror` or `changedOnly`: how the file compares with the last confirmed run (`unchanged` are not sent with `changedOnly`). */
+  readonly changes?: { readonly added: number; readonly updated: number; readonly unchanged: number; readonly skipped: number };
 }
 
 /** What the caller plugs in: where events go, and who confirms. */

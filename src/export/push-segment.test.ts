@@ -47,7 +47,9 @@ describe('pushSegment', () => {
         return Promise.resolve(false);
       },
     });
-    expect(questions).toEqual([{ listId: LIST, listName: 'Newsletter', accountName: 'Sandbox Store', profiles: 1, confirmationEmails: 0 }]);
+    expect(questions).toEqual([
+      { removals: 0, listId: LIST, listName: 'Newsletter', accountName: 'Sandbox Store', profiles: 1, confirmationEmails: 0 },
+    ]);
     expect(summary.outcome).toBe('declined');
     expect(sandbox.stats().jobsCreated).toBe(0);
   });
@@ -94,5 +96,64 @@ describe('validateSegment', () => {
     const summary = await validateSegment({ file: '-', stdin: Readable.from(['email\na@example.com\n']), format: 'csv' });
     expect(summary).toMatchObject({ command: 'validate', outcome: 'validated', file: '<stdin>', rows: { valid: 1 } });
     await expect(validateSegment({ file: '-', format: 'csv' })).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('pushSegment with mirror and changedOnly', () => {
+  const rows = (count: number) => `email\n${Array.from({ length: count }, (_, index) => `p${index}@example.com`).join('\n')}\n`;
+
+  it('tells the plan and the removals as events, and refuses a cut file with RemovalGuardError before sending', async () => {
+    await pushSegment({ ...request(rows(20)), mirror: 'state', changedOnly: true });
+    const events: PushEvent[] = [];
+
+    const summary = await pushSegment(
+      { ...request(rows(18)), mirror: 'state', changedOnly: true },
+      { onEvent: (event) => events.push(event) },
+    );
+
+    expect(summary.sync).toMatchObject({ unchanged: 18, removals: { planned: 2, done: 2, failed: 0 } });
+    const milestones = events.map((event) => event.type).filter((type) => !['job', 'read-progress', 'removed'].includes(type));
+    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'sync-plan', 'send', 'remove', 'remove-done']);
+    expect(sandbox.listMemberEmails(LIST)).toHaveLength(18);
+
+    const jobs = sandbox.stats().jobsCreated;
+    const refused = await pushSegment({ ...request(rows(5)), mirror: 'state' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as Error).name).toBe('RemovalGuardError');
+    expect(sandbox.stats().jobsCreated).toBe(jobs);
+    expect(sandbox.listMemberEmails(LIST)).toHaveLength(18);
+  });
+
+  it('asks the confirm port with the changes and removals planned', async () => {
+    await pushSegment({ ...request(rows(20)), mirror: 'state', changedOnly: true });
+    const questions: unknown[] = [];
+
+    await pushSegment(
+      { ...request(`${rows(19)}new@example.com\n`), mirror: 'state', changedOnly: true },
+      { confirm: (question) => Promise.resolve(questions.push(question) < 0) },
+    );
+
+    expect(questions).toEqual([
+      expect.objectContaining({ profiles: 1, removals: 1, changes: { added: 1, updated: 0, unchanged: 19, skipped: 19 } }),
+    ]);
+  });
+
+  it('removes nothing when a profile was not delivered, and keeps the old sync state', async () => {
+    await pushSegment({ ...request(rows(10)), mirror: 'state' });
+    await sandbox.close();
+    sandbox = await startSandbox({
+      keys: [{ key: KEY, scopes: 'all' }],
+      rateLimits: 'off',
+      jobProcessing: { queuedMs: 10, profilesPerSecond: 1e6 },
+      faults: { refuseEmailPattern: /^p0@/ },
+    });
+    const events: PushEvent[] = [];
+
+    const summary = await pushSegment({ ...request(rows(9)), mirror: 'state' }, { onEvent: (event) => events.push(event) });
+
+    expect(summary.outcome).toBe('partially-delivered');
+    expect(summary.sync).toMatchObject({ removals: { planned: 1, done: 0, notAttempted: 1 } });
+    expect(events.find((event) => event.type === 'mirror-skipped')).toBeDefined();
+    expect(events.some((event) => event.type === 'remove')).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { connectKlaviyo, resolveConnection } from './connection.js';
 import { runPreflight } from './preflight.js';
 import { deliverScan } from './push-delivery.js';
 import type { PushEvent } from './push-events.js';
-import type { PushPorts, PushRequest } from './push-request.js';
+import type { PushConfirmation, PushPorts, PushRequest } from './push-request.js';
 import { createPushStops, stopError, type PushStops } from './push-stops.js';
 import { scanSegment, type ScanResult } from './scan-segment.js';
 import {
@@ -27,6 +27,7 @@ import { confirmationEmailsAhead, consentRequestOf, runSubscriptionStep } from '
 import { checkConsentRequest } from '../mapping/consent-mapping.js';
 import type { SubscriptionSummary } from '../report/run-summary.js';
 import { isSubscriptionComplete } from './summarize-subscription.js';
+import { changesOf, notDeliveredReason, openSync, planSync, readListMembers, removeMembers } from './push-sync.js';
 
 /**
  * Pushes a segment file into a Klaviyo list: preflight, one pass over the file, the strict /
@@ -78,13 +79,19 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
   const list = await runPreflight(client, request.listId);
   emit({ type: 'preflight-ok', listId: list.id, listName: list.name });
 
-  const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id));
+  // Before reading the file: a damaged sync state stops the run with nothing sent.
+  const sync = await openSync(request, list.id);
+  const stager = await BatchStager.create(stagingDirectory(request.stateDir, list.id)).catch((error: unknown) => {
+    sync?.discard();
+    throw error;
+  });
   const rejects = openRejectsFile(request);
   const isStdin = request.file === '-';
   // Rows that delivery does not deliver get their original columns from the file once it ends.
   const lateRejects = rejects && !isStdin ? new LateRejects() : undefined;
   let emailColumn: string | undefined;
   try {
+    if (sync?.options.mirror === 'list') await readListMembers(sync, client, list.id, emit);
     emit({ type: 'read', file: isStdin ? '<stdin>' : request.file, isStdin });
     const subscribe = request.subscribe;
     const candidates = new ConsentCandidates();
@@ -100,6 +107,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       onNotice: (message) => emit({ type: 'notice', message }),
       onBatch: (batch) => stager.stage(batch),
       onProgress: (rows) => emit({ type: 'read-progress', rows }),
+      selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
     });
     emit({
       type: 'read-done',
@@ -147,6 +155,8 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     };
 
     emailColumn = scan.mapping.emailColumn;
+    const removals = sync === undefined ? 0 : planSync(sync, scan.skippedProfiles, emit);
+    let noRemovalReason: string | null = null;
     const finish = async (
       outcome: RunOutcome,
       delivery?: DeliverySummary,
@@ -168,6 +178,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
         outcome,
         delivery,
         subscription,
+        sync: sync?.summarize(noRemovalReason),
       });
       rejects?.close();
       if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
@@ -175,14 +186,27 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     };
 
     const gate = gateOf(request, scan);
+    noRemovalReason = 'nothing was sent, so nothing was removed.';
     if (gate !== undefined) return await finish(gate, undefined, 0, await consentStep(false));
-    if (!(await isConfirmed(ports, client, list, scan, stops.soft, confirmationEmails))) {
+    const changes = sync === undefined ? undefined : changesOf(sync, scan.skippedProfiles);
+    if (!(await isConfirmed(ports, client, list, scan, { removals, changes, confirmationEmails }, stops.soft))) {
       return await finish('declined', undefined, 0, await consentStep(false));
     }
     const sent = await deliverScan({ request, client, list, scan, stager, rejects, lateRejects, stops, emit });
+    noRemovalReason = null;
+    let outcome = sent.outcome;
+    if (sync !== undefined) {
+      if (outcome === 'delivered') {
+        sync.commitDelivered();
+        if (removals > 0) outcome = await removeMembers(sync, client, list.id, stops, emit, outcome);
+      } else {
+        noRemovalReason = notDeliveredReason(outcome);
+        if (sync.options.mirror !== undefined) emit({ type: 'mirror-skipped', reason: noRemovalReason });
+      }
+    }
     // Consent comes after the import, and only when the import got somewhere and the run was not stopped.
     const subscription = await consentStep(!stops.soft.aborted && sent.delivery.sent + sent.delivery.resumedBatches > 0);
-    return await finish(sent.outcome, sent.delivery, sent.sendMs, subscription);
+    return await finish(outcome, sent.delivery, sent.sendMs, subscription);
   } catch (error) {
     // A run that fails after sending still leaves what it knows in the rejects file; its own error,
     // not one met while writing that, is what the caller must see.
@@ -192,6 +216,8 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
     throw error;
   } finally {
     rejects?.close();
+    // A run that did not commit its new sync state leaves the old one as it was.
+    sync?.discard();
     await stager.dispose();
   }
 }
@@ -209,13 +235,22 @@ async function isConfirmed(
   client: KlaviyoClient,
   list: KlaviyoList,
   scan: ScanResult,
+  sync: Pick<PushConfirmation, 'removals' | 'changes' | 'confirmationEmails'>,
   signal: AbortSignal,
-  confirmationEmails: number,
 ) {
-  if (!ports.confirm || scan.validProfiles === 0) return true;
+  const profiles = scan.validProfiles - scan.skippedProfiles;
+  if (!ports.confirm || (profiles === 0 && sync.removals === 0)) return true;
   const accountName = await client.getAccount().then(
     (account) => account.name,
     () => undefined,
   );
-  return ports.confirm({ listId: list.id, listName: list.name, accountName, profiles: scan.validProfiles, confirmationEmails }, signal);
+  const question = {
+    listId: list.id,
+    listName: list.name,
+    accountName,
+    profiles,
+    removals: sync.removals,
+    confirmationEmails: sync.confirmationEmails,
+  };
+  return ports.confirm(sync.changes === undefined ? question : { ...question, changes: sync.changes }, signal);
 }

@@ -91,3 +91,33 @@ describe('scanSegment: profile size', () => {
     expect(result.warnings).toEqual([]);
   });
 });
+
+describe('scanSegment: selectProfile (--changed-only)', () => {
+  it('asks once per valid unique profile, with its lower-cased email, and leaves out the ones it declines', async () => {
+    const file = join(dir, 'select.csv');
+    writeFileSync(file, ['Email,Notes', 'Ana@Example.com,one', 'bo@example.com,two', 'ana@example.com,dup', 'not-an-email,x'].join('\n'));
+    const asked: [string, string][] = [];
+    const bodies: string[] = [];
+
+    const result = await scanSegment({
+      source: { input: file },
+      mapping: { maps: ['properties.notes=Notes'] },
+      limits: LIMITS,
+      listId: 'Y6nRLr',
+      selectProfile: (email, attributesJson) => {
+        asked.push([email, attributesJson]);
+        return email !== 'ana@example.com';
+      },
+      onBatch: (batch) => void bodies.push(batch.body!.toString('utf8')),
+    });
+
+    expect(asked).toEqual([
+      ['ana@example.com', '{"email":"Ana@Example.com","properties":{"notes":"one"}}'],
+      ['bo@example.com', '{"email":"bo@example.com","properties":{"notes":"two"}}'],
+    ]);
+    expect([result.validProfiles, result.skippedProfiles, result.batches]).toEqual([2, 1, 1]);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toContain('bo@example.com');
+    expect(bodies[0]).not.toContain('Ana@Example.com');
+  });
+});

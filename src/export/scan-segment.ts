@@ -62,6 +62,11 @@ export interface ScanOptions {
   readonly onConsenting?: (candidate: SubscribeCandidate) => void;
   /** The run's start (epoch ms): a consent time after it is refused. Default: now. */
   readonly now?: number;
+  /**
+   * Called for each valid, unique profile with its normalised email and attributes JSON: false
+   * leaves it out of the requests (`--changed-only`: unchanged since the last confirmed run).
+   */
+  readonly selectProfile?: (emailKey: string, attributesJson: string) => boolean;
   /** Called for each row that would be sent, in file order (verify reads the list back for them). */
   readonly onProfile?: (profile: ScannedProfile) => void;
   /** A choice the user should know about (an email column found by its values), one sentence. */
@@ -77,6 +82,8 @@ export interface ScanResult {
   readonly mapping: ProfileMapping;
   readonly rowsRead: number;
   readonly validProfiles: number;
+  /** Valid profiles left out by `selectProfile` (not in any request). */
+  readonly skippedProfiles: number;
   readonly rejectedByReason: ReasonCount[];
   readonly rejected: number;
   readonly duplicates: LineList;
@@ -154,6 +161,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
 
   let rowsRead = 0;
   let validProfiles = 0;
+  let skippedProfiles = 0;
   for await (const batch of segment.recordBatches) {
     for (const record of batch) {
       rowsRead += 1;
@@ -189,6 +197,10 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       validProfiles += 1;
+      if (options.selectProfile?.(outcome.dedupeKey, outcome.attributesJson) === false) {
+        skippedProfiles += 1;
+        continue;
+      }
       if (consent !== undefined) {
         if (consent.isSmsWithoutPhone) addLine(smsWithoutPhone, record.line, record.index);
         if (consent.email || consent.sms) {
@@ -231,6 +243,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     mapping,
     rowsRead,
     validProfiles,
+    skippedProfiles,
     rejectedByReason: rejected.toList(),
     rejected: rejected.total,
     duplicates,

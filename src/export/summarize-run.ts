@@ -7,6 +7,7 @@ import {
   type RunSummary,
   type SubscriptionSummary,
 } from '../report/run-summary.js';
+import type { SyncSummary } from '../report/sync-summary.js';
 import type { DeliveryResult } from './delivery-types.js';
 import type { ScanResult } from './scan-segment.js';
 
@@ -24,6 +25,7 @@ export interface SummaryContext {
   delivery: DeliverySummary | undefined;
   /** With --subscribe only. */
   subscription?: SubscriptionSummary;
+  sync?: SyncSummary | undefined;
 }
 
 export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSummary {
@@ -48,6 +50,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
     delivery: context.delivery ?? null,
     subscription: context.subscription ?? null,
+    sync: context.sync ?? null,
     timings: {
       startedAt: context.startedAt.toISOString(),
       readMs: Math.round(scan.readMs),

@@ -12,12 +12,25 @@ import {
   type SegmentRequest,
 } from './segment-request.js';
 import { summarizeRun } from './summarize-run.js';
+import { checkRemovalGuard, DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from './sync-plan.js';
+import { SyncSession, type MirrorSource } from './sync-session.js';
 
 export interface ValidateRequest extends SegmentRequest {
   /** The list a push would use: makes request sizes exact. */
   readonly listId?: string;
   /** Report the run as `push --dry-run` (command 'push', dryRun true) rather than `validate`. */
   readonly asPushDryRun?: boolean;
+  /**
+   * `push --dry-run --changed-only / --mirror`: compare the file with the list's sync state (read
+   * only) to show what would be sent and removed. Needs `listId`. The list source needs the
+   * network, so a dry run plans no removal for it.
+   */
+  readonly sync?: {
+    readonly stateDir: string;
+    readonly mirror?: MirrorSource;
+    readonly changedOnly?: boolean;
+    readonly maxRemovals?: MaxRemovals;
+  };
 }
 
 export type ValidateEvent = Extract<PushEvent, { type: 'rejects-written' | 'notice' }>;
@@ -34,6 +47,7 @@ export async function validateSegment(
   const emit = (event: ValidateEvent) => ports.onEvent?.(event);
   const limits = batchLimitsOf(request);
   const rejects = openRejectsFile(request);
+  const sync = request.sync && request.listId !== undefined ? await openDrySync(request.sync, request.listId) : undefined;
   try {
     const scan = await scanSegment({
       source: sourceOf(request),
@@ -43,6 +57,7 @@ export async function validateSegment(
       signal: request.signal,
       onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
       onRejected: (row) => rejects?.add(row),
+      selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
       onNotice: (message) => emit({ type: 'notice', message }),
     });
     const isStrictFailure = Boolean(request.strict) && scan.rejected > 0;
@@ -58,6 +73,7 @@ export async function validateSegment(
       sendMs: 0,
       outcome: isStrictFailure ? 'rejected-strict' : 'validated',
       delivery: undefined,
+      sync: sync === undefined ? undefined : planDrySync(sync, request.sync?.mirror),
     });
     rejects?.close();
     if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
@@ -65,4 +81,26 @@ export async function validateSegment(
   } finally {
     rejects?.close();
   }
+}
+
+function openDrySync(options: NonNullable<ValidateRequest['sync']>, listId: string): Promise<SyncSession> {
+  return SyncSession.open({
+    stateDir: options.stateDir,
+    listId,
+    // Reading the list's members is network: the dry run compares with the state only.
+    mirror: options.mirror === 'state' ? 'state' : undefined,
+    changedOnly: Boolean(options.changedOnly),
+    maxRemovals: options.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+    readOnly: true,
+  });
+}
+
+/** The plan a dry run shows: removals are planned (never done); a refusal of the guard is said, not thrown. */
+function planDrySync(sync: SyncSession, mirror: MirrorSource | undefined) {
+  const plan = sync.planRemovals();
+  const decision = checkRemovalGuard(plan.planned, plan.knownMembers, sync.options.maxRemovals);
+  let reason: string | null = 'a dry run removes nothing.';
+  if (!decision.isAllowed) reason = `a real run would stop here: ${new RemovalGuardError(decision, sync.options.maxRemovals).message}`;
+  if (mirror === 'list') reason = '--mirror-source list reads the list, which a dry run does not do: no removal planned.';
+  return sync.summarize(plan.noRemovalReason === 'no-state' ? null : reason);
 }

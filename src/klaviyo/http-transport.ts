@@ -12,7 +12,7 @@ export interface HttpTransportOptions {
 }
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path and query, relative to the base URL: '/api/lists?page%5Bsize%5D=10'. */
   readonly pathAndQuery: string;
   /** Sent byte for byte. */

@@ -2,12 +2,15 @@ import type { z } from 'zod';
 import type { Secret } from '../config/secret.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { KlaviyoRequestError, parseApiErrors, toResponseError, type ApiErrorObject } from './api-errors.js';
+import type { ClientCore } from './client-core.js';
 import { StatsRecorder, type ClientEvent, type ClientStats } from './client-stats.js';
 import { createHttpTransport } from './http-transport.js';
+import { createListMembership, type ListMembership } from './list-membership.js';
 import { OPERATION_IDS, OPERATIONS, type OperationId } from './operations.js';
 import { MINUTE_MS, RateLimiter, SECOND_MS } from './rate-limiter.js';
 import { profileConsentLookupPath, profileConsentPageSchema, toProfileConsents, type ProfileConsent } from './profile-consent-lookup.js';
 import { createSubscriptionJob, type CreateSubscriptionJobResult } from './profile-subscription-bulk-create.js';
+import { createProfileLookup, type ProfileLookup } from './profile-lookup.js';
 import { createRequestRunner, pathOf, type FinalResponse } from './request-runner.js';
 import {
   accountPageSchema,
@@ -36,6 +39,8 @@ export type { ClientEvent, ClientStats, OperationStats } from './client-stats.js
 export type { ImportErrorItem, ImportJob, ImportJobStatus, KlaviyoAccount, KlaviyoList, ListMember } from './resources.js';
 export type { ProfileConsent } from './profile-consent-lookup.js';
 export type { CreateSubscriptionJobResult } from './profile-subscription-bulk-create.js';
+export type { ProfileIdByEmail } from './profile-lookup.js';
+export type { ListMemberRef } from './list-membership.js';
 
 /** https://developers.klaviyo.com/en/docs/api_versioning_and_deprecation_policy */
 export const KLAVIYO_REVISION = '2026-07-15';
@@ -60,7 +65,7 @@ export interface KlaviyoClientOptions {
 
 export type CreateImportJobResult = { kind: 'accepted'; job: ImportJob } | { kind: 'invalid'; errors: ApiErrorObject[] };
 
-export interface KlaviyoClient {
+export interface KlaviyoClient extends ProfileLookup, ListMembership {
   getAccount(): Promise<KlaviyoAccount>;
   getList(listId: string): Promise<KlaviyoList>;
   /** Every list (or those named exactly `filter.name`), following the `links.next` cursor. */
@@ -145,7 +150,17 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
     }
   }
 
+  const core: ClientCore = {
+    runRequest,
+    fetchResource,
+    paginate,
+    responseError: (operation, pathAndQuery, response) => responseError(operation, pathAndQuery, response),
+  };
+
   return {
+    ...createProfileLookup(core),
+    ...createListMembership(core),
+
     async getAccount() {
       return toKlaviyoAccount(await fetchResource('get_accounts', '/api/accounts', accountPageSchema));
     },

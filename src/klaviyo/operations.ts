@@ -11,7 +11,7 @@ export interface RateLimit {
 }
 
 export interface Operation {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** What the user was trying to do, for error messages: "Klaviyo refused <purpose>". */
   readonly purpose: string;
   readonly limits: RateLimit;
@@ -76,12 +76,28 @@ export const OPERATIONS = {
     scopes: ['profiles:read'],
     docs: 'https://developers.klaviyo.com/en/reference/get_errors_for_bulk_import_profiles_job',
   },
+  // --mirror (issue 12): resolve emails to profile ids, read a list's members, remove members.
+  get_list_profile_count: {
+    method: 'GET',
+    purpose: "counting the list's members",
+    // Spec, get_list: "Rate limits when using the additional-fields[list]=profile_count parameter".
+    limits: { perSecond: 1, perMinute: 15 },
+    scopes: ['lists:read'],
+    docs: 'https://developers.klaviyo.com/en/reference/get_list',
+  },
   get_profiles: {
     method: 'GET',
-    purpose: 'looking up the profiles',
+    purpose: 'looking up profiles by email',
     limits: { perSecond: 75, perMinute: 750 },
     scopes: ['profiles:read'],
     docs: 'https://developers.klaviyo.com/en/reference/get_profiles',
+  },
+  remove_profiles_from_list: {
+    method: 'DELETE',
+    purpose: 'removing profiles from the list',
+    limits: { perSecond: 10, perMinute: 150 },
+    scopes: ['lists:write', 'profiles:write'],
+    docs: 'https://developers.klaviyo.com/en/reference/remove_profiles_from_list',
   },
   bulk_subscribe_profiles: {
     method: 'POST',

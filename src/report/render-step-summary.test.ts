@@ -18,6 +18,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
     duplicates: { count: 45, lines: [30] },
     warnings: [],
     plan: { exports: 1, batches: 2, maxPerExport: 100_000, maxPerRequest: 10_000 },
+    sync: null,
     delivery: {
       sent: 12_000,
       imported: 11_990,
@@ -79,6 +80,34 @@ describe('renderRunStepSummary', () => {
     expect(markdown).not.toMatch(/@example\./);
     // A pipe in a name cannot break the table or the line it is on.
     expect(markdown).toContain('File `<email>\\|segment.csv`');
+  });
+
+  it('holds the sync counts of --mirror and --changed-only', () => {
+    const markdown = renderRunStepSummary(
+      pushSummary({
+        sync: {
+          mirror: 'list',
+          changedOnly: true,
+          hadState: true,
+          added: 5,
+          updated: 7,
+          unchanged: 900,
+          resent: 0,
+          removals: { planned: 40, done: 38, failed: 2, notAttempted: 0, knownMembers: 1000, limit: 100, maxRemovals: '10%' },
+          membersKept: 3,
+          noRemovalReason: null,
+        },
+      }),
+    );
+    for (const row of [
+      '| new in the list | 5 |',
+      '| unchanged (skipped) | 900 |',
+      '| removed | 38 |',
+      '| removal failed | 2 |',
+      '| members kept (no email) | 3 |',
+    ]) {
+      expect(markdown).toContain(row);
+    }
   });
 });
 

@@ -58,6 +58,15 @@ export function renderRunStepSummary(summary: RunSummary): string {
     if (delivery.notDelivered.count > 0) counts.push(['not delivered', delivery.notDelivered.count]);
     if (delivery.unconfirmed > 0) counts.push(['not yet confirmed', delivery.unconfirmed]);
   }
+  const sync = summary.sync;
+  if (sync) {
+    counts.push(['new in the list', sync.added], ['updated', sync.updated]);
+    if (sync.changedOnly) counts.push(['unchanged (skipped)', sync.unchanged]);
+    if (sync.mirror !== null) {
+      counts.push(['removals planned', sync.removals.planned], ['removed', sync.removals.done], ['removal failed', sync.removals.failed]);
+      if (sync.mirror === 'list') counts.push(['members kept (no email)', sync.membersKept]);
+    }
+  }
   out.push(...countTable(counts));
   out.push(...reasonTable('rejected', summary.rejectedByReason), ...reasonTable('refused by Klaviyo', delivery?.refusedByKlaviyo ?? []));
   if (delivery && delivery.jobs.length > 0) {

@@ -37,6 +37,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
       jobs: [],
     },
     subscription: null,
+    sync: null,
     timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600 },
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { renderSubscriptionText } from './render-subscription-text.js';
 import type { LineList, ReasonCount, RunSummary } from './run-summary.js';
+import { renderSyncLines } from './sync-summary.js';
 
 const LINES_SHOWN = 5;
 const JOB_IDS_SHOWN = 10;
@@ -60,6 +61,7 @@ export function renderSummaryText(summary: RunSummary): string {
     );
   }
   if (summary.subscription) out.push(...renderSubscriptionText(summary.subscription));
+  if (summary.sync) out.push(...renderSyncLines(summary.sync));
   out.push(`  elapsed              ${formatSeconds(summary.timings.totalMs)}`);
   out.push(outcomeLine(summary));
   return `${out.join('\n')}\n`;

@@ -2,6 +2,8 @@
  * Everything a run learned, as plain data. Every report (console text, --json, --report) renders
  * this one object. It holds line numbers and counts, never an email address or another value.
  */
+import type { SyncSummary } from './sync-summary.js';
+
 export const REPORT_VERSION = 1;
 
 /** Lines kept per reason in the summary; the rejects file holds every row. */
@@ -56,6 +58,8 @@ export interface RunSummary {
   delivery: DeliverySummary | null;
   /** null without --subscribe: a push without it never changes anyone's consent. */
   subscription: SubscriptionSummary | null;
+  /** --mirror / --changed-only: additions, updates, unchanged, removals; null without them. */
+  sync: SyncSummary | null;
   timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
 }
 

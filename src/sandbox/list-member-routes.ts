@@ -30,7 +30,7 @@ const MEMBER_SORTS = ['joined_group_at'];
 const STRING_ATTRIBUTES = ['email', 'phone_number', 'external_id', 'first_name', 'last_name', 'organization', 'locale', 'title', 'image'];
 const LOCATION_ATTRIBUTES = ['address1', 'address2', 'city', 'country', 'latitude', 'longitude', 'region', 'zip', 'timezone', 'ip'];
 
-interface Membership {
+export interface Membership {
   profile: StoredProfile;
   joinedAt: number;
 }
@@ -62,7 +62,7 @@ function objectAttribute(value: unknown): Record<string, unknown> {
 }
 
 /** Every attribute the response schema names, null when unknown; a stored `_kx` is never echoed. */
-function memberAttributes({ profile, joinedAt }: Membership): Record<string, unknown> {
+export function memberAttributes({ profile, joinedAt }: Membership): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const name of STRING_ATTRIBUTES) attributes[name] = profile.attributes[name] ?? null;
   const storedLocation = objectAttribute(profile.attributes.location);

@@ -13,6 +13,7 @@ export type OperationId =
   | 'get_bulk_import_profiles_job'
   | 'get_errors_for_bulk_import_profiles_job'
   | 'get_profiles'
+  | 'remove_profiles_from_list'
   | 'bulk_subscribe_profiles';
 
 export interface RateLimit {
@@ -34,7 +35,7 @@ export interface QueryVocabulary {
 
 export interface Operation {
   id: OperationId;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path segments; `:name` captures one segment. */
   pattern: readonly string[];
   scopes: readonly string[];
@@ -121,9 +122,18 @@ export const OPERATIONS: readonly Operation[] = [
   operation('get_errors_for_bulk_import_profiles_job', 'GET', '/api/profile-bulk-import-jobs/:id/import-errors', ['profiles:read'], M, {
     fields: { 'import-error': ['code', 'detail', 'id', 'original_payload', 'source', 'title'] },
   }),
+  // --mirror (issue 12): the profile lookup by email and the list-relationship removal.
   operation('get_profiles', 'GET', '/api/profiles', ['profiles:read'], L, {
-    fields: { profile: PROFILE_FIELDS.filter((field) => field !== 'joined_group_at') },
+    fields: {
+      profile: PROFILE_FIELDS.filter((field) => field !== 'joined_group_at'),
+      conversation: ['channel', 'id'],
+      'push-token': ['background', 'created', 'enablement_status', 'id', 'metadata', 'platform', 'recorded_date', 'token', 'vendor'],
+    },
     additionalFields: { profile: ['subscriptions', 'predictive_analytics'] },
+    include: ['conversations', 'push-tokens'],
+  }),
+  operation('remove_profiles_from_list', 'DELETE', '/api/lists/:id/relationships/profiles', ['lists:write', 'profiles:write'], M, {
+    fields: {},
   }),
   operation(
     'bulk_subscribe_profiles',

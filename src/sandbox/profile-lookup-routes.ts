@@ -1,45 +1,56 @@
 import { invalidParameter, klaviyoTime, type ApiResponse } from './json-api.js';
-import { apiUrl } from './list-routes.js';
 import type { ProfileConsentRecord } from './profile-consent.js';
-import {
-  compareTime,
-  isApiResponse,
-  pageLinks,
-  parseFilter,
-  parsePage,
-  parseSort,
-  pickFields,
-  sparseFields,
-  type Filter,
-} from './query-params.js';
+import { apiUrl } from './list-routes.js';
+import { memberAttributes } from './list-member-routes.js';
+import { isApiResponse, pageLinks, parseFilter, parsePage, parseSort, pickFields, sparseFields, type Filter } from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest, type SandboxState } from './route-context.js';
-import { profileId, type StoredProfile } from './sandbox-store.js';
+import { profileId, profileNumberOf, type SandboxStore, type StoredProfile } from './sandbox-store.js';
 
 /**
- * GET /api/profiles (spec: get_profiles): the account's profiles, looked up by identifier, with
- * their consent under `additional-fields[profile]=subscriptions`.
+ * GET /api/profiles (spec: get_profiles, GetProfileResponseCollection), as the profile lookup by
+ * email and the consent lookup (`additional-fields[profile]=subscriptions`) use it: `filter=any(email,[...])` or `equals(email,"...")`, also on `id`, `phone_number`
+ * and `external_id`. The datetime and subscription filters are not served (400).
  */
 
-/** Spec, get_profiles: "Default: 20. Min: 1. Max: 100." */
+/** Spec, get_profiles `page[size]`: "Default: 20. Min: 1. Max: 100." */
 const PROFILES_PAGE = { default: 20, max: 100 };
-/** Klaviyo's filters take at most 100 values in `any(...)`. */
-const MAX_ANY_VALUES = 100;
-/** Spec, get_profiles `filter` (the subscriptions.* fields are not served by the sandbox). */
+/** The values one `any(...)` may hold (KLAVIYO.md: "At most 100 emails in any(...)"). */
+export const MAX_FILTER_VALUES = 100;
 const PROFILE_FILTERS = {
   id: ['any', 'equals'],
   email: ['any', 'equals'],
   phone_number: ['any', 'equals'],
   external_id: ['any', 'equals'],
-  _kx: ['equals'],
-  created: ['greater-than', 'less-than'],
-  updated: ['greater-than', 'less-than'],
 } as const;
+/** Spec, get_profiles `sort` (the subscription timestamps are not stored by the sandbox). */
 const PROFILE_SORTS = ['created', 'email', 'id', 'updated'];
-const STRING_ATTRIBUTES = ['email', 'phone_number', 'external_id', 'first_name', 'last_name', 'organization', 'locale', 'title', 'image'];
-const LOCATION_ATTRIBUTES = ['address1', 'address2', 'city', 'country', 'latitude', 'longitude', 'region', 'zip', 'timezone', 'ip'];
 
-function objectAttribute(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+function findProfiles(store: SandboxStore, filter: Filter | undefined): StoredProfile[] {
+  if (filter === undefined) return [...store.profiles()];
+  if (filter.field === 'email') {
+    const found = new Map<number, StoredProfile>();
+    for (const email of filter.values) {
+      const profile = store.profileByEmail(email);
+      if (profile !== undefined) found.set(profile.number, profile);
+    }
+    return [...found.values()];
+  }
+  if (filter.field === 'id') {
+    const numbers = new Set(filter.values.map(profileNumberOf));
+    return [...store.profiles()].filter((profile) => numbers.has(profile.number));
+  }
+  const values = new Set(filter.values);
+  return [...store.profiles()].filter((profile) => {
+    const stored = profile.attributes[filter.field];
+    return typeof stored === 'string' && values.has(stored);
+  });
+}
+
+function sortKey(profile: StoredProfile, field: string): string | number {
+  if (field === 'email') return typeof profile.attributes.email === 'string' ? profile.attributes.email : '';
+  if (field === 'created') return profile.createdAt;
+  if (field === 'updated') return profile.updatedAt;
+  return profile.number;
 }
 
 function optionalTime(epochMs: number | undefined): string | null {
@@ -84,25 +95,19 @@ export function subscriptionsAttribute(record: ProfileConsentRecord | undefined)
   };
 }
 
-function profileAttributes(profile: StoredProfile, state: SandboxState, withSubscriptions: boolean): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  for (const name of STRING_ATTRIBUTES) attributes[name] = profile.attributes[name] ?? null;
-  const storedLocation = objectAttribute(profile.attributes.location);
-  const location: Record<string, unknown> = {};
-  for (const name of LOCATION_ATTRIBUTES) location[name] = storedLocation[name] ?? null;
-  Object.assign(attributes, {
-    created: klaviyoTime(profile.createdAt),
-    updated: klaviyoTime(profile.updatedAt),
-    last_event_date: null,
-    location,
-    properties: objectAttribute(profile.attributes.properties),
-  });
-  if (withSubscriptions) attributes.subscriptions = subscriptionsAttribute(state.consent.peek(profile));
-  return attributes;
-}
-
-function profileResource(request: RouteRequest, state: SandboxState, profile: StoredProfile, withSubscriptions: boolean) {
+/** `additional-fields[profile]=subscriptions` adds the profile's consent (spec: Subscriptions). */
+function profileResource(
+  request: RouteRequest,
+  state: SandboxState,
+  profile: StoredProfile,
+  fields: Set<string> | undefined,
+  withSubscriptions: boolean,
+) {
   const id = profileId(profile);
+  const { joined_group_at: _joinedGroupAt, ...memberFields } = memberAttributes({ profile, joinedAt: 0 });
+  const attributes: Record<string, unknown> = withSubscriptions
+    ? { ...memberFields, subscriptions: subscriptionsAttribute(state.consent.peek(profile)) }
+    : memberFields;
   const relationship = (name: string) => ({
     links: {
       self: apiUrl(request, `/api/profiles/${id}/relationships/${name}/`),
@@ -112,43 +117,10 @@ function profileResource(request: RouteRequest, state: SandboxState, profile: St
   return {
     type: 'profile',
     id,
-    attributes: pickFields(profileAttributes(profile, state, withSubscriptions), sparseFields(request.url.searchParams, 'profile')),
+    attributes: pickFields(attributes, fields),
     relationships: { lists: relationship('lists'), segments: relationship('segments'), 'push-tokens': relationship('push-tokens') },
     links: { self: apiUrl(request, `/api/profiles/${id}/`) },
   };
-}
-
-function matchingProfiles(state: SandboxState, filter: Filter | undefined): StoredProfile[] {
-  if (filter?.field === 'email') {
-    // The common lookup, answered from the store's index rather than a scan.
-    const found = new Set<StoredProfile>();
-    for (const value of filter.values) {
-      const profile = state.store.profileByEmail(value);
-      if (profile !== undefined) found.add(profile);
-    }
-    return [...found].sort((a, b) => a.number - b.number);
-  }
-  const all = state.store.profiles();
-  if (filter === undefined) return all;
-  if (filter.field === 'created') return all.filter((profile) => compareTime(filter, profile.createdAt));
-  if (filter.field === 'updated') return all.filter((profile) => compareTime(filter, profile.updatedAt));
-  if (filter.field === 'id') return all.filter((profile) => filter.values.includes(profileId(profile)));
-  return all.filter((profile) => {
-    const stored = profile.attributes[filter.field];
-    return typeof stored === 'string' && filter.values.includes(stored);
-  });
-}
-
-function emailOf(profile: StoredProfile): string {
-  return typeof profile.attributes.email === 'string' ? profile.attributes.email.toLowerCase() : '';
-}
-
-function sortProfiles(profiles: StoredProfile[], field: string | undefined, isDescending: boolean): StoredProfile[] {
-  if (field === undefined) return profiles;
-  const key = (profile: StoredProfile): string | number =>
-    field === 'email' ? emailOf(profile) : field === 'updated' ? profile.updatedAt : profile.number;
-  const sorted = [...profiles].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return isDescending ? sorted.reverse() : sorted;
 }
 
 export const getProfiles: RouteHandler = (request, state): ApiResponse => {
@@ -160,13 +132,21 @@ export const getProfiles: RouteHandler = (request, state): ApiResponse => {
   const filterText = query.get('filter');
   const filter = filterText === null ? undefined : parseFilter(filterText, PROFILE_FILTERS);
   if (filter !== undefined && isApiResponse(filter)) return filter;
-  if (filter !== undefined && filter.operator === 'any' && filter.values.length > MAX_ANY_VALUES) {
-    return invalidParameter('filter', `The 'any' operator accepts at most ${MAX_ANY_VALUES} values.`);
+  if (filter !== undefined && filter.values.length > MAX_FILTER_VALUES) {
+    return invalidParameter('filter', `Max of ${MAX_FILTER_VALUES} items per list filter.`);
   }
+
+  let profiles = findProfiles(state.store, filter);
+  const sortField = sort.field ?? 'id';
+  profiles.sort((a, b) => {
+    const [left, right] = [sortKey(a, sortField), sortKey(b, sortField)];
+    return left < right ? -1 : left > right ? 1 : a.number - b.number;
+  });
+  if (sort.isDescending) profiles = profiles.reverse();
+  const fields = sparseFields(query, 'profile');
   const withSubscriptions = (query.get('additional-fields[profile]') ?? '').split(',').includes('subscriptions');
-  const profiles = sortProfiles(matchingProfiles(state, filter), sort.field, sort.isDescending);
   const data = profiles
     .slice(page.offset, page.offset + page.size)
-    .map((profile) => profileResource(request, state, profile, withSubscriptions));
+    .map((profile) => profileResource(request, state, profile, fields, withSubscriptions));
   return ok({ data, links: pageLinks(request.url, page, profiles.length) });
 };

@@ -5,6 +5,7 @@ import { createImportJob, getImportErrors, getImportJob, getImportJobs } from '.
 import { ImportJobStore } from './import-jobs.js';
 import { CDN_CHALLENGE, failWith, notFound, serverErrorResponse, type ApiResponse } from './json-api.js';
 import { getProfilesForList } from './list-member-routes.js';
+import { removeProfilesFromList } from './list-relationship-routes.js';
 import { asksForProfileCount, getAccounts, getList, getLists } from './list-routes.js';
 import { matchRoute, PREDICTIVE_ANALYTICS_RATE_LIMIT, PROFILE_COUNT_RATE_LIMIT, type Operation, type OperationId } from './operations.js';
 import { ConsentStore } from './profile-consent.js';
@@ -40,10 +41,15 @@ const HANDLERS: Record<OperationId, RouteHandler> = {
   get_errors_for_bulk_import_profiles_job: getImportErrors,
   get_profiles: getProfiles,
   bulk_subscribe_profiles: createSubscriptionJob,
+  remove_profiles_from_list: removeProfilesFromList,
 };
 
 function writeResponse(response: ServerResponse, api: ApiResponse, extraHeaders: Record<string, string> = {}): void {
   const headers = { ...extraHeaders, ...api.headers };
+  if (api.status === 204) {
+    response.writeHead(204, headers).end();
+    return;
+  }
   if (api.html !== undefined) {
     response.writeHead(api.status, { ...headers, 'Content-Type': 'text/html' }).end(api.html);
     return;
@@ -169,7 +175,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (queryRefusal !== undefined) return writeResponse(response, queryRefusal, rateHeaders);
 
     let body: unknown;
-    if (operation.method === 'POST') {
+    if (operation.method === 'POST' || operation.method === 'DELETE') {
       const mediaRefusal = checkContentType(request.headers);
       if (mediaRefusal !== undefined) return writeResponse(response, mediaRefusal, rateHeaders);
       const read = await readBody(request, MAX_BODY_BYTES);

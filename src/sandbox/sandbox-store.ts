@@ -27,6 +27,14 @@ export function profileId(profile: StoredProfile): string {
   return `01SANDBX${profile.number.toString(32).toUpperCase().padStart(18, '0')}`;
 }
 
+/** The `number` of a profile id made by `profileId`, or undefined for any other text. */
+export function profileNumberOf(id: string): number | undefined {
+  const match = /^01SANDBX([0-9A-V]{18})$/.exec(id);
+  if (match === null) return undefined;
+  const number = parseInt(match[1] ?? '', 32);
+  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
 /** Fields merged key by key on upsert rather than replaced. */
 const MERGED_OBJECT_FIELDS = new Set(['properties', 'location']);
 
@@ -111,17 +119,6 @@ export class SandboxStore {
     return profile;
   }
 
-  /** The profile stored under this email (case-insensitive), if any. */
-  profileByEmail(email: string): StoredProfile | undefined {
-    return this.#profilesBy.email.get(email.toLowerCase());
-  }
-
-  /** Every profile, in the order they were created (each is stored under one identifier). */
-  profiles(): StoredProfile[] {
-    const all = [...this.#profilesBy.email.values(), ...this.#profilesBy.phone_number.values(), ...this.#profilesBy.external_id.values()];
-    return all.sort((a, b) => a.number - b.number);
-  }
-
   addMember(list: StoredList, profile: StoredProfile, now: number): void {
     if (profile.listIds.includes(list.id)) return;
     profile.listIds.push(list.id);
@@ -133,6 +130,38 @@ export class SandboxStore {
     positions.set(profile, list.members.length);
     list.members.push(profile);
     list.joinedAt.push(now);
+  }
+
+  /** The profile whose (lower-cased) email this is, if any. */
+  profileByEmail(email: string): StoredProfile | undefined {
+    return this.#profilesBy.email.get(email.toLowerCase());
+  }
+
+  /** Every profile, each once (a profile is keyed by its first identifier only). */
+  *profiles(): Iterable<StoredProfile> {
+    yield* this.#profilesBy.email.values();
+    yield* this.#profilesBy.phone_number.values();
+    yield* this.#profilesBy.external_id.values();
+  }
+
+  /** Removes these profiles (by `number`) from the list; non-members are ignored. Returns how many left it. */
+  removeMembers(list: StoredList, profileNumbers: ReadonlySet<number>): number {
+    const members: StoredProfile[] = [];
+    const joinedAt: number[] = [];
+    let removed = 0;
+    list.members.forEach((profile, index) => {
+      if (profileNumbers.has(profile.number)) {
+        profile.listIds = profile.listIds.filter((id) => id !== list.id);
+        removed += 1;
+      } else {
+        members.push(profile);
+        joinedAt.push(list.joinedAt[index] ?? 0);
+      }
+    });
+    list.members = members;
+    list.joinedAt = joinedAt;
+    if (removed > 0) this.#memberPositions.set(list.id, new Map(members.map((profile, position) => [profile, position])));
+    return removed;
   }
 
   /** The member of the list with this email (any case) and its position in `members`, if any. */

@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
-import { acquireRunLock, ExitCode, pushSegment, type ExitCodeValue, type RunLock, type RunSummary } from '../../index.js';
+import {
+  acquireRunLock,
+  ExitCode,
+  pushSegment,
+  type ExitCodeValue,
+  type MaxRemovals,
+  type MirrorSource,
+  type RunLock,
+  type RunSummary,
+} from '../../index.js';
 import { checkLaterOutputPath } from '../../export/output-path.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
@@ -25,6 +34,10 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
   timeout?: number;
   /** A job not final after this long is left unconfirmed (kept in the checkpoint). */
   jobTimeout?: number;
+  mirror?: boolean;
+  mirrorSource?: MirrorSource;
+  maxRemovals?: MaxRemovals;
+  changedOnly?: boolean;
 }
 
 /** Relative to the working directory, so that each project's cron job has its own. */
@@ -32,7 +45,11 @@ export const DEFAULT_STATE_DIR = '.klaviyo-export';
 
 /** `push`: one push per list and state directory (the lock), rendered as the user asked. */
 export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
-  if (options.dryRun) return runValidate(context, file, options, 'push');
+  const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
+  // --mirror-source alone means --mirror.
+  const mirror = options.mirrorSource ?? (options.mirror ? 'state' : undefined);
+  const sync = { stateDir, mirror, changedOnly: options.changedOnly, maxRemovals: options.maxRemovals };
+  if (options.dryRun) return runValidate(context, file, options, 'push', mirror || options.changedOnly ? sync : undefined);
   const subscribe = subscribeRequestOf(options);
   const connection = resolveConnection(context, options);
   const output = consoleOutputOf(context, options);
@@ -48,7 +65,6 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
   if (options.report !== undefined)
     checkLaterOutputPath(resolve(context.cwd, options.report), 'report', file === '-' ? file : resolve(context.cwd, file));
-  const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);
   try {
@@ -65,15 +81,20 @@ export async function runPush(context: CliContext, file: string, options: PushCo
         jobTimeoutMs: options.jobTimeout,
         hardSignal: context.hardSignal,
         subscribe,
+        mirror,
+        changedOnly: options.changedOnly,
+        maxRemovals: options.maxRemovals,
       },
       { onEvent: (event) => events.render(event), confirm: terminalConfirmation(context, options.yes) },
     );
     log.endLive();
     writeRunOutputs(summary, { output, reportPath: options.report });
-    const isComplete = isCompleteOutcome(summary.outcome) && isSubscriptionComplete(summary.subscription);
+    const isComplete = isCompleteOutcome(summary.outcome) && !hasFailedRemovals(summary) && isSubscriptionComplete(summary.subscription);
     log.record('done', doneFields(summary), isComplete ? 'info' : 'warn');
     publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
-    return exitCodeWithConsent(summary, log);
+    const exitCode = exitCodeWithConsent(summary, log);
+    // A removal that failed after its retries: the list is not yet what was asked.
+    return exitCode === ExitCode.success && hasFailedRemovals(summary) ? ExitCode.notDelivered : exitCode;
   } finally {
     await lock.release();
   }
@@ -102,4 +123,8 @@ function logTakeover(log: RunLog, lock: RunLock, listId: string): void {
   } else if (lock.replacedUnreadableLock) {
     log.event('lock-takeover', `Replaced a damaged lock file (${lock.path}).`, { lock: lock.path }, 'warn');
   }
+}
+
+function hasFailedRemovals(summary: RunSummary): boolean {
+  return summary.sync !== null && summary.sync.removals.failed > 0;
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { addConnectionOptions } from '../connection-options.js';
-import { parseDuration, parseLogFormat } from '../option-parsers.js';
+import { DEFAULT_MAX_REMOVALS } from '../../export/sync-plan.js';
+import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource } from '../option-parsers.js';
 import { addSegmentOptions } from '../segment-options.js';
 import { addSubscribeOptions } from '../subscribe-options.js';
 
@@ -39,5 +40,18 @@ function definePushOptions(command: Command): Command {
       )
         .argParser(parseDuration)
         .default(30 * 60_000, '30m'),
-    );
+    )
+    .option('--mirror', 'also remove from the list the members an earlier run put there that are no longer in the file')
+    .addOption(
+      new Option(
+        '--mirror-source <source>',
+        'who --mirror removes: state (default: members earlier runs added) or list (every member)',
+      ).argParser(parseMirrorSource),
+    )
+    .addOption(
+      new Option('--max-removals <n|p%>', "refuse (exit 2) to remove more members than this, or this share of the list's known members")
+        .argParser(parseMaxRemovalsOption)
+        .default(DEFAULT_MAX_REMOVALS, '10%'),
+    )
+    .option('--changed-only', 'send only the profiles that are new or changed since the last confirmed run');
 }

@@ -1,4 +1,4 @@
-import { validateSegment, type ExitCodeValue } from '../../index.js';
+import { validateSegment, type ExitCodeValue, type ValidateRequest } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeOf } from '../outcome-exit-code.js';
 import { rejectsWrittenMessage } from '../push-event-log.js';
@@ -15,10 +15,11 @@ export async function runValidate(
   file: string,
   options: ValidateCommandOptions,
   command: 'validate' | 'push' = 'validate',
+  sync?: ValidateRequest['sync'],
 ): Promise<ExitCodeValue> {
   const output = consoleOutputOf(context, options);
   const summary = await validateSegment(
-    { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push' },
+    { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push', sync },
     { onEvent: (event) => output.info(event.type === 'notice' ? event.message : rejectsWrittenMessage(event)) },
   );
   writeRunOutputs(summary, { output, reportPath: options.report });
