@@ -25,7 +25,7 @@ try {
     {
       onEvent: (event) => {
         if (event.type === 'read-done') console.log(`read ${event.rows} rows: ${event.valid} valid, ${event.rejected} rejected`);
-        if (event.type === 'send') console.log(`sending ${event.profilesToSend} profiles in ${event.requestsToSend} requests`);
+        if (event.type === 'send') console.log(`sending ${event.profilesToSend} profiles in ${event.requestsToSend} request(s)`);
       },
     },
   );
