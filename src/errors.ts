@@ -70,16 +70,11 @@ export class KlaviyoApiError extends ExportError {
 
 /**
  * A local failure (disk full, an unreadable staged body, a checkpoint that cannot be written) after
- * uploads had begun: some profiles may be in Klaviyo already, so it is never "nothing sent" (2).
+ * uploads had begun, as one sentence: some profiles may be in Klaviyo already, so the run reports
+ * what it delivered (exit 1), never "nothing sent" (2).
  */
-export class DeliveryStoppedError extends ExportError {
-  constructor(cause: unknown) {
-    super(
-      `Stopped after uploads had begun, on a local failure: ${describeLocalFailure(cause)}. The requests in flight were allowed to end and the checkpoint is kept: fix the cause and run the same command again to resume.`,
-      ExitCode.notDelivered,
-      { cause },
-    );
-  }
+export function describeDeliveryStop(cause: unknown): string {
+  return `Stopped after uploads had begun, on a local failure: ${describeLocalFailure(cause)}. The requests in flight were allowed to end and the checkpoint is kept: fix the cause and run the same command again to resume.`;
 }
 
 function describeLocalFailure(cause: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, DeliveryStoppedError, ExitCode, KlaviyoApiError } from '../errors.js';
+import { AuthError, KlaviyoApiError } from '../errors.js';
 import { MemoryJournal } from './delivery-journal.js';
 import { profileResourcesOf } from './batch-contents.js';
 import {
@@ -265,23 +265,33 @@ describe('deliverBatches: requests that fail', () => {
     expect(run.result).toMatchObject({ accepted: 2, imported: 2, notDelivered: 2 });
   });
 
-  it('stops new uploads on a local failure after the first write, lets the requests in flight end, and says so (exit 1)', async () => {
+  it('stops new uploads on a local failure after the first write, lets the requests in flight end, and accounts for every profile', async () => {
     const diskFull = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     const journal = new MemoryJournal();
     const recordSubmitted = journal.recordSubmitted.bind(journal);
     journal.recordSubmitted = (batchIndex, jobId) => (batchIndex === 1 ? Promise.reject(diskFull) : recordSubmitted(batchIndex, jobId));
     const fake = new FakeKlaviyo({});
-    const error: unknown = await runDelivery({ sizes: [2, 2, 2, 2, 2, 2], concurrency: 1, journal, fake }).catch(
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(DeliveryStoppedError);
-    expect((error as DeliveryStoppedError).exitCode).toBe(ExitCode.notDelivered);
-    expect((error as DeliveryStoppedError).message).toMatch(
+    const run = await runDelivery({ sizes: [2, 2, 2, 2, 2, 2], concurrency: 1, journal, fake });
+    expect(run.result.stoppedBy).toMatch(
       /^Stopped after uploads had begun, on a local failure: the disk is full \(ENOSPC\)\..*checkpoint is kept/,
     );
     // The first request went through, the second met the full disk; no upload started after it.
     expect(fake.posts).toHaveLength(2);
-    expect(journal.submittedJob(0) ?? journal.confirmedBatch(0)?.jobId).toBeDefined();
+    expectEveryProfileAccountedFor(run);
+    expect(run.result).toMatchObject({ imported: 2, notDelivered: 10 });
+    expect(linesOf(run.undelivered, 'not-delivered')).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('accounts for a batch whose staged body cannot be read as not delivered, naming the stop', async () => {
+    const unreadable = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    const run = await runDelivery({
+      sizes: [2, 2, 2],
+      concurrency: 1,
+      unreadableBody: (batchIndex) => (batchIndex === 1 ? unreadable : undefined),
+    });
+    expect(run.result.stoppedBy).toMatch(/an input\/output error \(EIO\)/);
+    expectEveryProfileAccountedFor(run);
+    expect(run.result).toMatchObject({ imported: 2, notDelivered: 4 });
   });
 
   it('throws the AuthError when the key is refused before anything was sent', async () => {

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { AuthError, DeliveryStoppedError, ExportError, KlaviyoApiError } from '../errors.js';
+import { AuthError, describeDeliveryStop, ExportError, KlaviyoApiError } from '../errors.js';
 import type { ApiErrorObject, CreateImportJobResult, ImportJob } from '../klaviyo/klaviyo-client.js';
 import { mergeBatchRecords } from './batch-record.js';
 import { RemainingProfiles } from './remaining-profiles.js';
@@ -48,15 +48,13 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
     localFailure ??= { error };
     if (!fatal.signal.aborted) fatal.abort(error);
   };
+  const isLocalFailure = (error: unknown) => !(error instanceof ExportError) && (localFailure !== undefined || !options.signal?.aborted);
   await Promise.all(
     options.batches.map((batch) =>
-      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure }).catch((error: unknown) => {
-        if (error instanceof ExportError || (localFailure === undefined && options.signal?.aborted)) throw error;
-        onLocalFailure(error);
-      }),
+      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure, isLocalFailure }),
     ),
   );
-  if (localFailure) throw new DeliveryStoppedError(localFailure.error);
+  if (localFailure) result.stoppedBy = describeDeliveryStop(localFailure.error);
   // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
   if (fatal.signal.aborted && result.accepted === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
   return result;
@@ -71,6 +69,8 @@ interface BatchContext {
   readonly onFatal: (error: AuthError) => void;
   /** Called inside the upload slot, so that the next queued upload already sees the stop. */
   readonly onLocalFailure: (error: unknown) => void;
+  /** Not Klaviyo's answer nor the user's stop: this machine's disk, a staged body, the checkpoint. */
+  readonly isLocalFailure: (error: unknown) => boolean;
 }
 
 /** One batch's delivery: its parts' records, and whether every part reached a final job. */
@@ -78,6 +78,8 @@ interface BatchRun extends BatchContext {
   readonly refusedAtUpload: ConfirmedBatchRecord['refusals'][number][];
   readonly records: ConfirmedBatchRecord[];
   isComplete: boolean;
+  /** Profiles of this batch already in a bucket (imported, refused, not delivered, unconfirmed). */
+  accounted: number;
 }
 
 async function deliverBatch(context: BatchContext): Promise<void> {
@@ -89,13 +91,52 @@ async function deliverBatch(context: BatchContext): Promise<void> {
     noteUnattributed(result, earlier);
     return;
   }
-  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true };
-  await sendPart(run, new RemainingProfiles(batch, options.readBody), {
-    isWhole: true,
-    resumedJobId: options.journal.submittedJob(batch.index),
-  });
-  const record = run.isComplete ? mergeBatchRecords(run.records, run.refusedAtUpload) : undefined;
-  if (record) await options.journal.recordConfirmed(batch.index, record);
+  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true, accounted: 0 };
+  try {
+    await sendPart(run, new RemainingProfiles(batch, options.readBody), {
+      isWhole: true,
+      resumedJobId: options.journal.submittedJob(batch.index),
+    });
+    const record = run.isComplete ? mergeBatchRecords(run.records, run.refusedAtUpload) : undefined;
+    if (record) await options.journal.recordConfirmed(batch.index, record);
+  } catch (error) {
+    if (!context.isLocalFailure(error)) throw error;
+    context.onLocalFailure(error);
+    accountStoppedBatch(run);
+  }
+}
+
+/**
+ * The profiles of a batch that a local failure stopped, not yet in any bucket: unconfirmed when
+ * its job was accepted (the checkpoint follows it up), else not delivered. A batch stopped midway
+ * through its parts (rare: bisecting when the disk filled) is counted without its lines.
+ */
+function accountStoppedBatch(run: BatchRun): void {
+  const { batch, options, result } = run;
+  run.isComplete = false;
+  const remaining = batch.profiles - run.accounted;
+  if (remaining <= 0) return;
+  const jobId = options.journal.submittedJob(batch.index);
+  if (jobId !== undefined) result.unconfirmed += remaining;
+  else result.notDelivered += remaining;
+  if (run.accounted > 0) return;
+  const description = 'Not delivered: the run stopped on a local failure before this request was confirmed.';
+  for (let i = 0; i < batch.profiles; i += 1) {
+    const line = batch.lines[i]!;
+    const element = batch.elements?.[i];
+    if (jobId !== undefined) options.events.onUnconfirmed?.(line, jobId, element);
+    else {
+      options.events.onUndelivered({
+        line,
+        element,
+        reason: 'not_delivered',
+        description,
+        detail: description,
+        attributes: undefined,
+        kind: 'not-delivered',
+      });
+    }
+  }
 }
 
 /**
@@ -170,6 +211,7 @@ async function sendPart(
     }
     const record = await readImportErrors(final, part, options);
     addCounts(result, await reportConfirmed(batch, record, options));
+    run.accounted += part.count;
     noteUnattributed(result, record);
     run.records.push(record);
     result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
@@ -244,6 +286,7 @@ async function refuseAtUpload(run: BatchRun, part: RemainingProfiles, named: Rea
     });
   }
   run.result.refused += named.size;
+  run.accounted += named.size;
   await part.remove(new Set(named.keys()), run.options.envelope);
 }
 
@@ -262,12 +305,14 @@ async function giveUp(run: BatchRun, part: RemainingProfiles, description: strin
     });
   });
   run.result.notDelivered += resources.length;
+  run.accounted += resources.length;
 }
 
 function leaveUnconfirmed(run: BatchRun, part: RemainingProfiles, job: ImportJob): void {
   const { batch, result, options } = run;
   run.isComplete = false;
   result.unconfirmed += part.count;
+  run.accounted += part.count;
   result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job });
   const { events } = options;
   if (!events.onUnconfirmed) return;

@@ -201,11 +201,13 @@ export interface RunOptions extends Partial<Omit<DeliverOptions, 'client' | 'bat
   readonly journal?: DeliveryJournal;
   /** Receives the index of each batch whose body is read, as it is read. */
   readonly bodyReads?: number[];
+  /** A batch whose staged body cannot be read (a local failure): the error to throw. */
+  readonly unreadableBody?: (batchIndex: number) => Error | undefined;
 }
 
 /** Runs the delivery engine against the fake with a fake clock; returns what a report would show. */
 export async function runDelivery(options: RunOptions): Promise<DeliveryRun> {
-  const { sizes, script, journal = new MemoryJournal(), bodyReads = [], fake: _fake, ...rest } = options;
+  const { sizes, script, journal = new MemoryJournal(), bodyReads = [], fake: _fake, unreadableBody, ...rest } = options;
   const fake = options.fake ?? new FakeKlaviyo(script);
   const time = createFakeTime();
   const staged = stageInMemory(sizes);
@@ -214,7 +216,11 @@ export async function runDelivery(options: RunOptions): Promise<DeliveryRun> {
   const result = await deliverBatches({
     client: fake.client,
     batches: staged.batches,
-    readBody: (batch) => (bodyReads.push(batch.index), staged.readBody(batch)),
+    readBody: (batch) => {
+      bodyReads.push(batch.index);
+      const failure = unreadableBody?.(batch.index);
+      return failure ? Promise.reject(failure) : staged.readBody(batch);
+    },
     envelope,
     watcher,
     journal,

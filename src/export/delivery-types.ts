@@ -69,4 +69,6 @@ export interface DeliveryResult {
   jobs: DeliveredJob[];
   /** Import errors that match no profile sent in their job, by job: counted, never dropped. */
   unattributed: { jobId: string; count: number }[];
+  /** Set when a local failure (disk, staged body, checkpoint) stopped the delivery: one sentence. */
+  stoppedBy?: string;
 }

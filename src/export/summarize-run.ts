@@ -77,6 +77,7 @@ export function summarizeDelivery(
     refused: result.refused,
     refusedWithoutDetail: result.refusedWithoutDetail,
     unattributed: { count: result.unattributed.reduce((sum, job) => sum + job.count, 0), jobs: result.unattributed },
+    stoppedBy: result.stoppedBy ?? null,
     notDelivered: sortedLines(lines.notDelivered),
     unconfirmed: result.unconfirmed,
     unconfirmedLines: sortedLines(lines.unconfirmed),

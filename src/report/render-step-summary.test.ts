@@ -28,6 +28,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       notDelivered: { count: 0, lines: [] },
       unconfirmed: 0,
       unattributed: { count: 0, jobs: [] },
+      stoppedBy: null,
       unconfirmedLines: { count: 0, lines: [] },
       requests: 9,
       retries: 2,

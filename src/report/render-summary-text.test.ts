@@ -26,6 +26,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
       refused: 10,
       refusedWithoutDetail: 3,
       unattributed: { count: 0, jobs: [] },
+      stoppedBy: null,
       notDelivered: { count: 0, lines: [] },
       unconfirmed: 0,
       unconfirmedLines: { count: 0, lines: [] },
@@ -64,6 +65,14 @@ describe('renderSummaryText', () => {
       summary({ delivery: { ...base.delivery!, unattributed: { count: 3, jobs: [{ jobId: 'job-x', count: 3 }] } } }),
     );
     expect(text).toContain('unattributed: 3 import errors matched no profile sent (job job-x)');
+  });
+
+  it('ends with the sentence naming a local failure that stopped the delivery', () => {
+    const base = summary();
+    const stoppedBy = 'Stopped after uploads had begun, on a local failure: the disk is full (ENOSPC).';
+    const text = renderSummaryText(summary({ delivery: { ...base.delivery!, stoppedBy } }));
+    expect(text.trimEnd().endsWith(stoppedBy)).toBe(true);
+    expect(text).not.toContain('Done with problems');
   });
 
   it('ends with a sentence that matches the outcome', () => {

@@ -63,7 +63,7 @@ export function renderSummaryText(summary: RunSummary): string {
   if (summary.subscription) out.push(...renderSubscriptionText(summary.subscription));
   if (summary.sync) out.push(...renderSyncLines(summary.sync));
   out.push(`  elapsed              ${formatSeconds(summary.timings.totalMs)}`);
-  out.push(outcomeLine(summary));
+  out.push(summary.delivery?.stoppedBy ?? outcomeLine(summary));
   return `${out.join('\n')}\n`;
 }
 

@@ -86,6 +86,8 @@ export interface DeliverySummary {
   /** Of `refused`: profiles Klaviyo's finished jobs failed or did not account for without naming them. */
   refusedWithoutDetail: number;
   /** Import errors that matched no profile sent in their job (by `original_payload`), by job: counted, never dropped. */
+  /** A local failure that stopped the delivery after uploads had begun (one sentence), else null. */
+  stoppedBy: string | null;
   unattributed: { count: number; jobs: { jobId: string; count: number }[] };
   /** Profiles whose batch failed for good, was cancelled too often, or was not sent (interrupted). */
   notDelivered: LineList;
