@@ -148,6 +148,45 @@ describe('the rejects file is fit to fix and push again', () => {
   }, 120_000);
 });
 
+describe('a local failure after uploads had begun', () => {
+  it('stops new uploads, accounts for every profile, keeps the checkpoint, names the cause (exit 1); the rerun delivers the rest', async () => {
+    await start({ faults: { latencyMs: 100 } });
+    const dir = tempDir();
+    const { file, emails } = writeSegment(600, { dir });
+    const stateDir = join(dir, 'state');
+    let isRemoved = false;
+    const first = await runCli(
+      ['push', '--list', LIST, '--yes', '--json', '--log-format', 'json', '--batch-size', '50', '--state-dir', stateDir, file],
+      {
+        cwd: dir,
+        env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url },
+        timeoutMs: 120_000,
+        // The staged request bodies vanish once the first request is accepted, as on a failing disk.
+        killWhen: (line) => {
+          if (!isRemoved && line.includes('"event":"accepted"')) {
+            rmSync(join(stateDir, `push-${LIST}.staging`), { recursive: true, force: true });
+            isRemoved = true;
+          }
+          return false;
+        },
+      },
+    );
+    expect(isRemoved).toBe(true);
+    expect(first.code).toBe(1);
+    const summary = JSON.parse(first.stdout);
+    expect(summary.delivery.stoppedBy).toMatch(/^Stopped after uploads had begun, on a local failure: .*\(ENOENT\).*checkpoint is kept/);
+    const { imported, refused, notDelivered, unconfirmed } = summary.delivery;
+    expect(imported + refused + notDelivered.count + unconfirmed).toBe(600);
+    expect(imported).toBeLessThan(600);
+    expect(first.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(stateDir).some((name) => name.endsWith('.checkpoint.json'))).toBe(true);
+
+    const rerun = await push(file, dir, ['--batch-size', '50', '--state-dir', stateDir]);
+    expect(rerun.code).toBe(0);
+    expect(members()).toEqual([...emails].sort());
+  }, 120_000);
+});
+
 describe('outputs checked before anything is sent', () => {
   it('refuses a --report path that cannot be written (exit 2), with no request made', async () => {
     await start({});
