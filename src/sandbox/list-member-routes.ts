@@ -80,7 +80,11 @@ export function memberAttributes({ profile, joinedAt }: Membership): Record<stri
 }
 
 function memberResource(request: RouteRequest, membership: Membership, fields: Set<string> | undefined) {
-  const id = profileId(membership.profile);
+  return profileResourceOf(request, profileId(membership.profile), pickFields(memberAttributes(membership), fields));
+}
+
+/** A profile resource as Klaviyo's profile endpoints return it: its attributes, relationships and link. */
+export function profileResourceOf(request: RouteRequest, id: string, attributes: Record<string, unknown>) {
   const relationship = (name: string) => ({
     links: {
       self: apiUrl(request, `/api/profiles/${id}/relationships/${name}/`),
@@ -90,7 +94,7 @@ function memberResource(request: RouteRequest, membership: Membership, fields: S
   return {
     type: 'profile',
     id,
-    attributes: pickFields(memberAttributes(membership), fields),
+    attributes,
     relationships: { lists: relationship('lists'), segments: relationship('segments'), 'push-tokens': relationship('push-tokens') },
     links: { self: apiUrl(request, `/api/profiles/${id}/`) },
   };

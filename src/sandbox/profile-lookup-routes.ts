@@ -1,7 +1,6 @@
 import { invalidParameter, klaviyoTime, type ApiResponse } from './json-api.js';
 import type { ProfileConsentRecord } from './profile-consent.js';
-import { apiUrl } from './list-routes.js';
-import { memberAttributes } from './list-member-routes.js';
+import { memberAttributes, profileResourceOf } from './list-member-routes.js';
 import { isApiResponse, pageLinks, parseFilter, parsePage, parseSort, pickFields, sparseFields, type Filter } from './query-params.js';
 import { ok, type RouteHandler, type RouteRequest, type SandboxState } from './route-context.js';
 import { profileId, profileNumberOf, type SandboxStore, type StoredProfile } from './sandbox-store.js';
@@ -108,19 +107,7 @@ function profileResource(
   const attributes: Record<string, unknown> = withSubscriptions
     ? { ...memberFields, subscriptions: subscriptionsAttribute(state.consent.peek(profile)) }
     : memberFields;
-  const relationship = (name: string) => ({
-    links: {
-      self: apiUrl(request, `/api/profiles/${id}/relationships/${name}/`),
-      related: apiUrl(request, `/api/profiles/${id}/${name}/`),
-    },
-  });
-  return {
-    type: 'profile',
-    id,
-    attributes: pickFields(attributes, fields),
-    relationships: { lists: relationship('lists'), segments: relationship('segments'), 'push-tokens': relationship('push-tokens') },
-    links: { self: apiUrl(request, `/api/profiles/${id}/`) },
-  };
+  return profileResourceOf(request, id, pickFields(attributes, fields));
 }
 
 export const getProfiles: RouteHandler = (request, state): ApiResponse => {
