@@ -1,15 +1,5 @@
-import type { LineList, ReasonCount, SubscriptionSummary } from './run-summary.js';
-
-const LINES_SHOWN = 5;
-
-// Rendered inside renderSummaryText, so its number helpers are not imported from there (no cycle).
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function plural(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
+import type { SubscriptionSummary } from './run-summary.js';
+import { formatCount, linesSuffix, plural, reasonLine } from './text-format.js';
 
 /** The consent part of the summary a person reads (`--subscribe`). Counts and line numbers only. */
 export function renderSubscriptionText(summary: SubscriptionSummary): string[] {
@@ -68,16 +58,4 @@ export function describeDoubleOptIn(listName: string, confirmationEmails: number
     `List "${listName}" uses double opt-in: up to ${people} will each receive a confirmation email ` +
     'from Klaviyo, and are subscribed only once they confirm.'
   );
-}
-
-function reasonLine(reason: ReasonCount): string {
-  return `${reason.reason}: ${formatCount(reason.count)}${linesSuffix(reason)} - ${reason.description}`;
-}
-
-function linesSuffix(list: LineList): string {
-  if (list.count === 0 || list.lines.length === 0) return '';
-  const [noun, positions] = list.elements ? ['element', list.elements] : ['line', list.lines];
-  const shown = positions.slice(0, LINES_SHOWN);
-  const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
-  return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
 }

@@ -1,8 +1,10 @@
 import { renderSubscriptionText } from './render-subscription-text.js';
-import type { LineList, ReasonCount, RunSummary } from './run-summary.js';
+import type { RunSummary } from './run-summary.js';
+import { formatCount, formatSeconds, linesSuffix, plural, reasonLine } from './text-format.js';
+
+export { formatCount, formatSeconds, plural };
 import { renderSyncLines } from './sync-summary.js';
 
-const LINES_SHOWN = 5;
 const JOB_IDS_SHOWN = 10;
 
 /** The summary a person reads at the end of a run. Counts and line numbers only. */
@@ -71,19 +73,6 @@ function describeList(summary: RunSummary): string {
   return summary.listName ? `"${summary.listName}" (${summary.listId})` : String(summary.listId);
 }
 
-function reasonLine(reason: ReasonCount): string {
-  return `${reason.reason}: ${formatCount(reason.count)}${linesSuffix(reason)} - ${reason.description}`;
-}
-
-function linesSuffix(list: LineList): string {
-  if (list.count === 0 || list.lines.length === 0) return '';
-  // A JSON file may hold every element on one line: its elements (0-based) say more.
-  const [noun, positions] = list.elements ? ['element', list.elements] : ['line', list.lines];
-  const shown = positions.slice(0, LINES_SHOWN);
-  const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
-  return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
-}
-
 function outcomeLine(summary: RunSummary): string {
   switch (summary.outcome) {
     case 'declined':
@@ -107,16 +96,4 @@ function outcomeLine(summary: RunSummary): string {
     case 'rejected-strict':
       return 'Failed (--strict): some rows were rejected.';
   }
-}
-
-export function plural(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-export function formatSeconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
