@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir, ROOT } from '../helpers/run-cli.js';
@@ -70,5 +70,15 @@ describe('the npm package', () => {
     const files = readdirSync(join(installed, 'dist'), { recursive: true }).map(String);
     expect(files).toContain('index.d.ts');
     expect(files.filter((file) => /\.test(-support)?\./.test(file))).toEqual([]);
+    // The README's table of contents and the docs link each other and .env.example: every such link resolves in the package.
+    const pages = ['README.md', ...readdirSync(join(installed, 'docs')).map((name) => join('docs', name))];
+    expect(pages).toContain(join('docs', 'library.md'));
+    const unresolved = pages.flatMap((page) =>
+      [...readFileSync(join(installed, page), 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map((link) => link[1]!)
+        .filter((target) => !/^[a-z]+:/.test(target) && !existsSync(join(installed, dirname(page), target)))
+        .map((target) => `${page}: ${target}`),
+    );
+    expect(unresolved).toEqual([]);
   }, 240_000);
 });
