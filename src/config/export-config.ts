@@ -5,7 +5,7 @@ import { validateBaseUrl } from './base-url.js';
 import { closestName } from './did-you-mean.js';
 
 /**
- * The config file (README, "Saved exports"): connections (a key's environment variable and the
+ * The config file (docs/saved-exports.md): connections (a key's environment variable and the
  * privacy acknowledgment) and exports (a connection, a list, a file and push options). Pure: the
  * file is read by read-config.ts.
  */

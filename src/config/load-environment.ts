@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { Secret } from './secret.js';
 
-/** The variables klaviyo-export reads (README, "Environment variables"; .env.example). */
+/** The variables klaviyo-export reads (docs/environment.md; .env.example). */
 export interface Environment {
   readonly apiKey: Secret | undefined;
   readonly baseUrl: string | undefined;
