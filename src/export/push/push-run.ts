@@ -5,10 +5,9 @@ import { BatchStager } from '../batches/batch-stager.js';
 import type { PushEvent } from '../events/push-events.js';
 import type { PushPlan } from '../plan/push-plan.js';
 import { openRowLedger, type RowLedger } from '../rejects/row-ledger.js';
-import type { SyncSession } from '../sync/sync-session.js';
+import { SyncSession } from '../sync/sync-session.js';
 import { runPreflight } from './preflight.js';
 import type { PushStops } from './push-stops.js';
-import { openSync } from './sync-steps.js';
 
 /** What every phase of a push shares from its start: the plan, the client, the stops, the events. */
 export interface PushSession {
@@ -58,4 +57,10 @@ export async function closePushRun(run: PushRun): Promise<void> {
   run.ledger.closeRejects();
   run.sync?.discard();
   await run.stager.dispose();
+}
+
+/** --mirror / --changed-only keep a sync state per list: read it before the file, so that a damaged one stops the run first. */
+async function openSync(plan: Pick<PushPlan, 'sync' | 'stateDir'>, listId: string): Promise<SyncSession | undefined> {
+  if (plan.sync === undefined) return undefined;
+  return SyncSession.open({ stateDir: plan.stateDir, listId, ...plan.sync });
 }

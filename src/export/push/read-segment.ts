@@ -1,7 +1,6 @@
-import { ConsentCandidates } from '../consent/consent-candidates.js';
+import { ConsentCandidates, confirmationEmailsAhead } from '../consent/consent-candidates.js';
 import { scanSegment, type ScanResult } from '../scan/scan-segment.js';
 import type { PushRun } from './push-run.js';
-import { confirmationEmailsAhead } from './subscription-step.js';
 import { readListMembers } from './sync-steps.js';
 
 /** What the one pass over the file leaves for the phases after it. */

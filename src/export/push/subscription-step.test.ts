@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
 import type { KlaviyoList } from '../../klaviyo/klaviyo-client.js';
-import { ConsentCandidates } from '../consent/consent-candidates.js';
-import { confirmationEmailsAhead, runSubscriptionStep, type SubscriptionStep } from './subscription-step.js';
+import { ConsentCandidates, confirmationEmailsAhead } from '../consent/consent-candidates.js';
+import { runSubscriptionStep, type SubscriptionStep } from './subscription-step.js';
 import type { ConsentScan } from '../scan/scan-segment.js';
 import { RowLedger } from '../rejects/row-ledger.js';
 

@@ -3,7 +3,6 @@ import type { KlaviyoClient, KlaviyoList } from '../../klaviyo/klaviyo-client.js
 import type { SubscriptionSummary } from '../../report/run-summary.js';
 import type { ConsentScan } from '../scan/scan-segment.js';
 import { markNotSent, subscribeConsenting, type SubscribeResult } from '../consent/subscribe-consenting.js';
-import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
 import { isSubscriptionComplete, summarizeSubscription } from '../consent/summarize-subscription.js';
 import type { ConsentCandidates } from '../consent/consent-candidates.js';
 import type { SubscribeRequest } from '../plan/push-request.js';
@@ -90,12 +89,4 @@ export async function runConsentPhase(run: PushRun, read: SegmentRead, shouldRun
     });
   }
   return summary;
-}
-
-/** How many people a double opt-in list will email, before anything is sent: an upper bound. */
-export function confirmationEmailsAhead(list: KlaviyoList, candidates: Iterable<SubscribeCandidate>): number {
-  if (list.optInProcess !== 'double_opt_in') return 0;
-  let count = 0;
-  for (const candidate of candidates) if (candidate.channels.email && candidate.consentedAtMs === undefined) count += 1;
-  return count;
 }

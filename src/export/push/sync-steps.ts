@@ -1,17 +1,11 @@
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import type { RunOutcome } from '../../report/run-summary.js';
 import type { PushEvent } from '../events/push-events.js';
-import type { PushPlan } from '../plan/push-plan.js';
 import { estimateListReadMs } from '../sync/sync-plan.js';
-import { NO_STATE_SENTENCE, SyncSession } from '../sync/sync-session.js';
+import { NO_STATE_SENTENCE, type SyncSession } from '../sync/sync-session.js';
 import type { PushRun } from './push-run.js';
 
 /** The steps --mirror and --changed-only add to a push (see SyncSession for their order). */
-
-export async function openSync(plan: Pick<PushPlan, 'sync' | 'stateDir'>, listId: string): Promise<SyncSession | undefined> {
-  if (plan.sync === undefined) return undefined;
-  return SyncSession.open({ stateDir: plan.stateDir, listId, ...plan.sync });
-}
 
 /** --mirror-source list: the list's members, read before the file so that the file can be compared with them. */
 export async function readListMembers(sync: SyncSession, client: KlaviyoClient, listId: string, emit: (event: PushEvent) => void) {
