@@ -10,6 +10,8 @@ export interface ConnectionOptions {
   apiKey?: string;
   baseUrl?: string;
   revision?: string;
+  /** Set when `baseUrl` comes from a saved connection, not the command line: how to name it, e.g. `the baseUrl of connection "main" in ./klaviyo-export.json`. */
+  baseUrlOrigin?: string;
 }
 
 export function addConnectionOptions(command: Command): Command {
@@ -22,6 +24,8 @@ export function addConnectionOptions(command: Command): Command {
 export interface Connection extends ResolvedConnection {
   /** Where baseUrl came from: named on every run when it is not Klaviyo's. */
   readonly baseUrlSource?: BaseUrlSource;
+  /** With source `config`: which connection in which file. */
+  readonly baseUrlOrigin?: string;
 }
 
 /** The options, else the environment; checked before anything else happens. */
@@ -32,7 +36,9 @@ export function resolveConnection(context: CliContext, options: ConnectionOption
   }
   const baseUrlSource: BaseUrlSource =
     options.baseUrl !== undefined
-      ? '--base-url'
+      ? options.baseUrlOrigin !== undefined
+        ? 'config'
+        : '--base-url'
       : context.env.baseUrl !== undefined
         ? (context.env.baseUrlSource ?? 'environment')
         : 'default';
@@ -41,12 +47,12 @@ export function resolveConnection(context: CliContext, options: ConnectionOption
     baseUrl: options.baseUrl ?? context.env.baseUrl,
     revision: options.revision ?? context.env.revision,
   });
-  return { ...resolved, baseUrlSource };
+  return baseUrlSource === 'config' ? { ...resolved, baseUrlSource, baseUrlOrigin: options.baseUrlOrigin } : { ...resolved, baseUrlSource };
 }
 
 /** The sentence naming a base URL that is not Klaviyo's (see describeForeignBaseUrl), if any. */
 export function foreignBaseUrlNotice(connection: Connection): string | undefined {
-  return describeForeignBaseUrl(connection.baseUrl, connection.baseUrlSource ?? 'default');
+  return describeForeignBaseUrl(connection.baseUrl, connection.baseUrlSource ?? 'default', connection.baseUrlOrigin);
 }
 
 /** For commands without a run log (lists, check): the notice as a warning line on stderr. */
@@ -58,7 +64,7 @@ export function warnOfForeignBaseUrl(context: CliContext, connection: Connection
 
 /** The library's connection: the values only (where the URL came from stays with the CLI). */
 export function connectionValues(connection: Connection): ResolvedConnection {
-  const { baseUrlSource: _source, ...values } = connection;
+  const { baseUrlSource: _source, baseUrlOrigin: _origin, ...values } = connection;
   return values;
 }
 

@@ -100,7 +100,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   addConnectionOptions(
     program
       .command('check')
-      .description('check that the API key can push to a list; exit 0 when it can, 3 when not')
+      .description(
+        'check, with reads only, that the API key can read the list and follow import jobs (write permission cannot be checked without writing); exit 0, 3 or 1',
+      )
       .requiredOption('--list <id>', 'the Klaviyo list id')
       .option('--json', 'print JSON'),
   ).action(async (options: CheckCommandOptions) => setExitCode(await runCheck(context, options)));

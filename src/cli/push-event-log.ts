@@ -1,6 +1,7 @@
 import type { PushEvent, RemainingWork, RunSummary } from '../index.js';
 import { formatCount, plural } from '../report/render-summary-text.js';
 import { describeDoubleOptIn } from '../report/render-subscription-text.js';
+import { describeRejectsWritten } from '../report/rejects-written.js';
 import { subscriptionDoneFields } from './subscribe-options.js';
 import { DeliveryProgress } from './delivery-progress.js';
 import type { LogFields, RunLog } from './run-log.js';
@@ -95,7 +96,7 @@ export class PushEventLog {
       case 'stopping':
         return log.event('stopping', `${event.reason} Finishing the requests in flight, then reporting.`, {}, 'warn');
       case 'rejects-written':
-        return log.event('rejects-written', rejectsWrittenMessage(event), { rows: event.rows });
+        return log.event('rejects-written', describeRejectsWritten(event), { rows: event.rows, byKind: event.byKind });
       case 'double-opt-in':
         return log.event('double-opt-in', describeDoubleOptIn(event.listName, event.confirmationEmails), fieldsOf(event), 'warn');
       case 'subscribe':
@@ -149,10 +150,6 @@ export class PushEventLog {
       }
     }
   }
-}
-
-export function rejectsWrittenMessage(event: { path: string; rows: number }): string {
-  return `${event.rows.toLocaleString('en-US')} rejected rows written to ${event.path}`;
 }
 
 export function describeWork(work: RemainingWork, listId: string): string {

@@ -1,7 +1,10 @@
 import type { TextSink } from './cli-context.js';
 
 export type LogFormat = 'text' | 'json';
-export type LogFields = Record<string, string | number | boolean | undefined | readonly string[]>;
+export type LogFields = Record<
+  string,
+  string | number | boolean | undefined | readonly string[] | Readonly<Record<string, number | undefined>>
+>;
 
 /**
  * Progress and events of a run on stderr. On a terminal: one live line, redrawn. Elsewhere (cron,

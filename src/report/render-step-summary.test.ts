@@ -26,6 +26,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       refused: 10,
       refusedWithoutDetail: 0,
       notDelivered: { count: 0, lines: [] },
+      notDeliveredCauses: [],
       unconfirmed: 0,
       unattributed: { count: 0, jobs: [] },
       stoppedBy: null,
@@ -34,6 +35,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       retries: 2,
       throttled: 1,
       resubmittedJobs: 0,
+      resume: null,
       resumedBatches: 0,
       jobs: [
         { batch: 0, export: 0, jobId: 'JOB-A', status: 'complete', profiles: 10_000, imported: 9_990, failed: 10 },
@@ -41,7 +43,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       ],
     },
     subscription: null,
-    timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600 },
+    timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600, promptMs: 0 },
     ...overrides,
   };
 }

@@ -60,7 +60,8 @@ export interface RunSummary {
   subscription: SubscriptionSummary | null;
   /** --mirror / --changed-only: additions, updates, unchanged, removals; null without them. */
   sync: SyncSummary | null;
-  timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
+  /** `totalMs` leaves out `promptMs`, the time a person took to answer the confirmation prompt. */
+  timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number; promptMs: number };
 }
 
 export type RunOutcome =
@@ -91,6 +92,8 @@ export interface DeliverySummary {
   unattributed: { count: number; jobs: { jobId: string; count: number }[] };
   /** Profiles whose batch failed for good, was cancelled too often, or was not sent (interrupted). */
   notDelivered: LineList;
+  /** Why they were not delivered: one sentence each (no personal data), the most frequent first. */
+  notDeliveredCauses: { description: string; count: number }[];
   /** Profiles sent whose job was not followed to its end (--no-wait, or interrupted while waiting). */
   unconfirmed: number;
   unconfirmedLines: LineList;
@@ -100,6 +103,20 @@ export interface DeliverySummary {
   resubmittedJobs: number;
   resumedBatches: number;
   jobs: JobSummary[];
+  /** The checkpoint was kept: what running the same command again does. null: it was removed, nothing to resume. */
+  resume: ResumePlan | null;
+}
+
+/** What the next run of the same push does from the checkpoint: confirmed requests are never sent again. */
+export interface ResumePlan {
+  checkpoint: string;
+  requestsConfirmed: number;
+  /** Jobs Klaviyo accepted and that were not followed to their end: followed up, not sent again. */
+  jobsToFollow: number;
+  requestsToSend: number;
+  profilesToSend: number;
+  /** This run had --restart, which ignores the checkpoint: the command resumes without it. */
+  isWithoutRestart: boolean;
 }
 
 /** The consent part of a push (`--subscribe`). Row-channel pairs for subscriptions, rows otherwise; never an email. */

@@ -147,7 +147,11 @@ function prepareRequests(
     return {
       name: entry.name,
       file,
-      options: { ...pushOptions, baseUrl: connection.baseUrl },
+      options: {
+        ...pushOptions,
+        baseUrl: connection.baseUrl,
+        baseUrlOrigin: connection.baseUrl === undefined ? undefined : `the baseUrl of connection "${connection.name}" in ${config.path}`,
+      },
       apiKey: new Secret(key),
       directory: dirname(config.path),
     };

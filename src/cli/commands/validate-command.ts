@@ -1,7 +1,7 @@
 import { validateSegment, type ExitCodeValue, type ValidateRequest } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeOf } from '../outcome-exit-code.js';
-import { rejectsWrittenMessage } from '../push-event-log.js';
+import { describeRejectsWritten } from '../../report/rejects-written.js';
 import { consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
 import { segmentRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 
@@ -20,7 +20,7 @@ export async function runValidate(
   const output = consoleOutputOf(context, options);
   const summary = await validateSegment(
     { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push', sync },
-    { onEvent: (event) => output.info(event.type === 'notice' ? event.message : rejectsWrittenMessage(event)) },
+    { onEvent: (event) => output.info(event.type === 'notice' ? event.message : describeRejectsWritten(event)) },
   );
   writeRunOutputs(summary, { output, reportPath: options.report });
   return exitCodeOf(summary.outcome);

@@ -1,4 +1,5 @@
 import type { ImportJob } from '../../klaviyo/klaviyo-client.js';
+import type { RejectKindCounts } from '../../report/rejects-written.js';
 
 /**
  * What a push tells while it runs, in order, as plain data: counts, ids and paths, never an email
@@ -42,7 +43,8 @@ export type PushEvent =
   | { readonly type: 'throttled'; readonly operation: string; readonly retryAfterMs: number }
   /** The run was asked to stop (signal or deadline): no new request starts. */
   | { readonly type: 'stopping'; readonly reason: string }
-  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number }
+  /** `byKind`: the rows as the summary counts them (rejected, not delivered, not yet confirmed...). */
+  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number; readonly byKind: RejectKindCounts }
   /** Before the first write, on a double opt-in list with --subscribe: at most this many confirmation emails. */
   | { readonly type: 'double-opt-in'; readonly listId: string; readonly listName: string; readonly confirmationEmails: number }
   /** The consent step starts: the consenting rows are looked up, then subscribed. */

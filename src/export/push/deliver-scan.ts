@@ -77,8 +77,12 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
     signal: stops.soft,
     events: accounting.events(),
   });
-  const delivery = accounting.summarize(result, client.stats());
   const outcome = outcomeOf(scan.validProfiles - scan.skippedProfiles, result, stops.stopReason(), wait);
-  if (isCheckpointDone(result, stops.soft.aborted)) await journal.remove();
+  const isDone = isCheckpointDone(result, stops.soft.aborted);
+  if (isDone) await journal.remove();
+  const resume = isDone
+    ? null
+    : { checkpoint: journal.path, ...remainingWork(stager.batches, journal), isWithoutRestart: Boolean(request.restart) };
+  const delivery = { ...accounting.summarize(result, client.stats()), resume };
   return { outcome, delivery, sendMs: Date.now() - sendStartedAt };
 }

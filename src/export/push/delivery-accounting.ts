@@ -16,6 +16,7 @@ import { summarizeDelivery } from '../summary/summarize-run.js';
 export class DeliveryAccounting {
   readonly #refused = new ReasonTally();
   readonly #notDelivered = emptyLineList();
+  readonly #notDeliveredCauses = new Map<string, number>();
   readonly #unconfirmed = emptyLineList();
   readonly #rejects: RejectsFile | undefined;
   readonly #late: LateRejects | undefined;
@@ -46,7 +47,10 @@ export class DeliveryAccounting {
     return {
       onUndelivered: (profile) => {
         if (profile.kind === 'refused') this.#refused.add(profile.reason, profile.description, profile.line, profile.element);
-        else addLine(this.#notDelivered, profile.line, profile.element);
+        else {
+          addLine(this.#notDelivered, profile.line, profile.element);
+          this.#notDeliveredCauses.set(profile.description, (this.#notDeliveredCauses.get(profile.description) ?? 0) + 1);
+        }
         const row = { line: profile.line, index: profile.element, reason: profile.reason, detail: profile.detail };
         if (this.#late) this.#late.add({ ...row, element: profile.element, email: emailOf(profile.attributes) });
         else this.#rejects?.add({ ...row, fields: attributesToFields(profile.attributes, this.#mapping) });
@@ -68,6 +72,9 @@ export class DeliveryAccounting {
     return summarizeDelivery(result, {
       refusedByKlaviyo: this.#refused.toList(),
       notDelivered: this.#notDelivered,
+      notDeliveredCauses: [...this.#notDeliveredCauses]
+        .map(([description, count]) => ({ description, count }))
+        .sort((a, b) => b.count - a.count),
       unconfirmed: this.#unconfirmed,
       requests: stats,
     });

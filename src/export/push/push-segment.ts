@@ -71,8 +71,11 @@ interface PushRun {
   readonly emit: (event: PushEvent) => void;
 }
 
-async function runPush(request: PushRequest, ports: PushPorts, { client, stops, emit }: PushRun): Promise<RunSummary> {
+async function runPush(request: PushRequest, untimedPorts: PushPorts, { client, stops, emit }: PushRun): Promise<RunSummary> {
   const startedAt = new Date();
+  // Time spent answering the confirmation is the person's, not the run's: the elapsed time leaves it out.
+  const prompt = timePrompt(untimedPorts);
+  const ports = prompt.ports;
   // Before any request: a state directory that cannot be made is a usage error with nothing sent.
   await ensureStateDir(request.stateDir);
   emit({ type: 'preflight', listId: request.listId });
@@ -173,7 +176,8 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
         maxPerExport: maxPerExportOf(request),
         maxPerRequest: batchSizeOf(request),
         startedAt,
-        totalMs: Date.now() - startedAt.getTime(),
+        totalMs: Date.now() - startedAt.getTime() - prompt.elapsedMs(),
+        promptMs: prompt.elapsedMs(),
         sendMs,
         outcome,
         delivery,
@@ -181,7 +185,8 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
         sync: sync?.summarize(noRemovalReason),
       });
       rejects?.close();
-      if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+      if (rejects && rejects.rows > 0)
+        emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows, byKind: rejects.rowsByKind });
       return summary;
     };
 
@@ -227,6 +232,21 @@ export function gateOf(request: Pick<PushRequest, 'strict'>, scan: Pick<ScanResu
   if (request.strict && scan.rejected > 0) return 'rejected-strict' as const;
   if (scan.rowsRead > 0 && scan.validProfiles === 0) return 'nothing-to-send' as const;
   return undefined;
+}
+
+function timePrompt(ports: PushPorts): { ports: PushPorts; elapsedMs: () => number } {
+  const confirm = ports.confirm;
+  if (!confirm) return { ports, elapsedMs: () => 0 };
+  let elapsedMs = 0;
+  const timed: PushPorts['confirm'] = async (question, signal) => {
+    const askedAt = Date.now();
+    try {
+      return await confirm(question, signal);
+    } finally {
+      elapsedMs += Date.now() - askedAt;
+    }
+  };
+  return { ports: { ...ports, confirm: timed }, elapsedMs: () => elapsedMs };
 }
 
 /** Writing to the wrong list is the costly mistake: the caller may show what will happen and ask. */

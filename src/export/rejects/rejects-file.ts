@@ -1,6 +1,8 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from '../../errors.js';
 import { checkOutputPath } from './output-path.js';
+import { rejectKindOf } from './reject-kind.js';
+import type { RejectKind, RejectKindCounts } from '../../report/rejects-written.js';
 import { formatRejectRow, formatRejectsHeader, type RejectsLayout } from '../../report/rejects-csv.js';
 
 const FLUSH_BYTES = 64 * 1024;
@@ -29,6 +31,7 @@ export class RejectsFile {
   #buffer: string[] = [];
   #bufferedBytes = 0;
   #rows = 0;
+  readonly #byKind = new Map<RejectKind, number>();
   #isHeaderWritten = false;
   #isClosed = false;
 
@@ -55,6 +58,11 @@ export class RejectsFile {
     return this.#rows;
   }
 
+  /** The rows written, by what the summary calls them (rejected, not delivered, not yet confirmed...). */
+  get rowsByKind(): RejectKindCounts {
+    return Object.fromEntries(this.#byKind);
+  }
+
   /**
    * The source file's columns, known once its header is read. A JSON source may show new keys
    * later: those go to a last `other_fields` column, so that every row keeps the header's shape.
@@ -71,6 +79,8 @@ export class RejectsFile {
     this.#buffer.push(text);
     this.#bufferedBytes += text.length;
     this.#rows += 1;
+    const kind = rejectKindOf(row.reason);
+    this.#byKind.set(kind, (this.#byKind.get(kind) ?? 0) + 1);
     if (this.#bufferedBytes >= FLUSH_BYTES) this.flush();
   }
 

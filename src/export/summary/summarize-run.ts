@@ -19,7 +19,10 @@ export interface SummaryContext {
   maxPerExport: number;
   maxPerRequest: number;
   startedAt: Date;
+  /** The run's time, without the time a person spent at the confirmation prompt. */
   totalMs: number;
+  /** Time at the confirmation prompt (0 when nobody was asked). */
+  promptMs?: number;
   sendMs: number;
   outcome: RunOutcome;
   delivery: DeliverySummary | undefined;
@@ -56,6 +59,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
       readMs: Math.round(scan.readMs),
       sendMs: Math.round(context.sendMs),
       totalMs: Math.round(context.totalMs),
+      promptMs: Math.round(context.promptMs ?? 0),
     },
   };
 }
@@ -66,6 +70,7 @@ export function summarizeDelivery(
   lines: {
     refusedByKlaviyo: ReasonCount[];
     notDelivered: LineList;
+    notDeliveredCauses?: { description: string; count: number }[];
     unconfirmed: LineList;
     requests: { requests: number; retries: number; throttled: number };
   },
@@ -79,6 +84,7 @@ export function summarizeDelivery(
     unattributed: { count: result.unattributed.reduce((sum, job) => sum + job.count, 0), jobs: result.unattributed },
     stoppedBy: result.stoppedBy ?? null,
     notDelivered: sortedLines(lines.notDelivered),
+    notDeliveredCauses: lines.notDeliveredCauses ?? [],
     unconfirmed: result.unconfirmed,
     unconfirmedLines: sortedLines(lines.unconfirmed),
     requests: lines.requests.requests,
@@ -95,6 +101,7 @@ export function summarizeDelivery(
       imported: job.completedCount,
       failed: job.failedCount,
     })),
+    resume: null,
   };
 }
 

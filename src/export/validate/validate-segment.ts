@@ -76,7 +76,7 @@ export async function validateSegment(
       sync: sync === undefined ? undefined : planDrySync(sync, request.sync?.mirror),
     });
     rejects?.close();
-    if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+    if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows, byKind: rejects.rowsByKind });
     return summary;
   } finally {
     rejects?.close();
