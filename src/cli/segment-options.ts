@@ -7,6 +7,7 @@ import type { MappingRequest } from '../mapping/mapping-spec.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
+import { STDOUT_PATH, stdoutRows } from './run-outputs.js';
 
 /** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
 export interface SegmentCommandOptions {
@@ -53,7 +54,7 @@ export function addSegmentOptions(command: Command): Command {
         .argParser(parsePositiveInteger(MAX_PROFILES_PER_REQUEST))
         .default(MAX_PROFILES_PER_REQUEST),
     )
-    .option('--rejects <file.csv>', 'write every rejected row with its line, reason and original values')
+    .option('--rejects <file.csv>', 'write every rejected row with its line, reason and original values (- for standard output)')
     .option('--report <file.json>', 'write a machine-readable summary (no email addresses)')
     .option('--strict', 'fail (exit 2, nothing sent) when any row is rejected')
     .option('--json', 'print the summary as one JSON object on stdout, nothing else there')
@@ -74,7 +75,7 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     defaultCountry: options.defaultCountry,
     maxPerExport: options.maxPerExport,
     batchSize: options.batchSize,
-    rejectsPath: options.rejects,
+    ...(options.rejects === STDOUT_PATH ? { rejectsOutput: stdoutRows(context) } : { rejectsPath: options.rejects }),
     strict: options.strict,
     signal: context.signal,
   };

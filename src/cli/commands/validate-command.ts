@@ -2,7 +2,7 @@ import { validateSegment, type ExitCodeValue, type ValidateRequest } from '../..
 import type { CliContext } from '../cli-context.js';
 import { exitCodeOf } from '../outcome-exit-code.js';
 import { describeRejectsWritten } from '../../report/rejects-written.js';
-import { consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
+import { checkReportPath, consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
 import { segmentRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface ValidateCommandOptions extends SegmentCommandOptions {
@@ -18,6 +18,7 @@ export async function runValidate(
   sync?: ValidateRequest['sync'],
 ): Promise<ExitCodeValue> {
   const output = consoleOutputOf(context, options);
+  checkReportPath(context, options.report, file);
   const summary = await validateSegment(
     { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push', sync },
     { onEvent: (event) => output.info(event.type === 'notice' ? event.message : describeRejectsWritten(event)) },

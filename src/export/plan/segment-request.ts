@@ -2,7 +2,9 @@ import { UsageError } from '../../errors.js';
 import type { MappingRequest } from '../../mapping/mapping-spec.js';
 import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
 import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../batches/batch-limits.js';
-import { RejectsFile } from '../rejects/rejects-file.js';
+import { RejectsFile, type RowsOutput } from '../rejects/rejects-file.js';
+import { prepareOutputPath } from '../rejects/output-path.js';
+import { readSegmentColumns } from '../../source/segment-columns.js';
 
 /** How to read, map and plan a segment: shared by validateSegment and pushSegment. */
 export interface SegmentRequest {
@@ -28,8 +30,10 @@ export interface SegmentRequest {
   readonly maxPerExport?: number;
   /** Profiles per import request, at most 10,000 (the default). */
   readonly batchSize?: number;
-  /** Write every row not delivered (line, reason, detail, values) to this CSV file. */
+  /** Write every row not delivered (line, reason, detail, values) to this CSV file; its folder is created. */
   readonly rejectsPath?: string;
+  /** Write the same CSV here instead (the CLI's `--rejects -`: standard output); wins over `rejectsPath`. */
+  readonly rejectsOutput?: RowsOutput;
   /** Any rejected row fails the run (outcome `rejected-strict`) before anything is sent. */
   readonly strict?: boolean;
   /** Stops the run: reading ends, no new request starts; the summary says what was delivered. */
@@ -65,7 +69,28 @@ export function batchLimitsOf(request: SegmentRequest): BatchLimits {
 
 /** The rejects file, created up front (never the segment itself) so that a bad path fails before anything is read. */
 export function openRejectsFile(request: SegmentRequest): RejectsFile | undefined {
-  return request.rejectsPath === undefined ? undefined : new RejectsFile(request.rejectsPath, request.file);
+  if (request.rejectsOutput) return new RejectsFile(request.rejectsOutput);
+  const path = rejectsPathOf(request);
+  return path === undefined ? undefined : new RejectsFile(path, request.file);
+}
+
+/**
+ * Before anything touches the network: the segment can be opened and its header read (the file
+ * itself, not a DNS error, is then what a typo in its name shows), and the rejects path can be
+ * written, its folder created.
+ */
+export async function checkLocalFiles(request: SegmentRequest): Promise<void> {
+  const rejectsPath = request.rejectsOutput ? undefined : rejectsPathOf(request);
+  if (rejectsPath !== undefined) prepareOutputPath(rejectsPath, 'rejects file', request.file);
+  // Standard input cannot be read twice: the scan reads it, still before the first write.
+  if (request.file !== '-') await readSegmentColumns({ ...sourceOf(request), signal: request.signal });
+}
+
+function rejectsPathOf(request: SegmentRequest): string | undefined {
+  if (request.rejectsPath !== '-') return request.rejectsPath;
+  throw new UsageError(
+    'A rejects file named "-" is refused: give rejectsOutput to write the rows to a stream (the CLI\'s --rejects - writes them to standard output).',
+  );
 }
 
 /** The rejects file's header follows the source's columns, known once the file is opened. */

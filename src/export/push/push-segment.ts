@@ -15,6 +15,7 @@ import { scanSegment, type ScanResult } from '../scan/scan-segment.js';
 import {
   batchLimitsOf,
   batchSizeOf,
+  checkLocalFiles,
   mappingRequestOf,
   maxPerExportOf,
   openRejectsFile,
@@ -73,6 +74,8 @@ interface PushRun {
 
 async function runPush(request: PushRequest, untimedPorts: PushPorts, { client, stops, emit }: PushRun): Promise<RunSummary> {
   const startedAt = new Date();
+  // Before any request: a missing file or an unwritable rejects path is the user's to fix, with nothing sent.
+  await checkLocalFiles(request);
   // Time spent answering the confirmation is the person's, not the run's: the elapsed time leaves it out.
   const prompt = timePrompt(untimedPorts);
   const ports = prompt.ports;

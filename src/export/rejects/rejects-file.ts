@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from '../../errors.js';
-import { checkOutputPath } from './output-path.js';
+import { prepareOutputPath } from './output-path.js';
 import { rejectKindOf } from './reject-kind.js';
 import type { RejectKind, RejectKindCounts } from '../../report/rejects-written.js';
 import { formatRejectRow, formatRejectsHeader, type RejectsLayout } from '../../report/rejects-csv.js';
@@ -15,14 +15,23 @@ export interface RejectedRowInput {
   fields: Readonly<Record<string, unknown>>;
 }
 
+/** Where rows go instead of a file (the CLI's `--rejects -`: standard output). */
+export interface RowsOutput {
+  /** How messages name it, e.g. `standard output`. */
+  readonly name: string;
+  write(text: string): unknown;
+}
+
 /**
  * The --rejects file: every row that was not delivered, with its line, reason and original values.
  * Buffered synchronous writes keep it simple and in order (mode 0600: it holds personal data); the file is created up front so that a
- * path that cannot be written fails the run before anything is read or sent.
+ * path that cannot be written fails the run before anything is read or sent. Its folder is created
+ * when missing. Given a RowsOutput instead of a path, it writes the same CSV there.
  */
 export class RejectsFile {
   readonly #path: string;
-  readonly #fd: number;
+  readonly #write: (text: string) => void;
+  readonly #closeTarget: () => void;
   #columns: readonly string[] = [];
   #mayColumnsGrow = false;
   #hasElement = false;
@@ -36,18 +45,28 @@ export class RejectsFile {
   #isClosed = false;
 
   /** `inputPath` is the segment being read ('-' for standard input): the rejects file must not be it. */
-  constructor(path: string, inputPath?: string) {
+  constructor(target: string | RowsOutput, inputPath?: string) {
+    if (typeof target !== 'string') {
+      this.#path = target.name;
+      this.#write = (text) => void target.write(text);
+      this.#closeTarget = () => undefined;
+      return;
+    }
+    const path = target;
     this.#path = path;
-    checkOutputPath(path, 'rejects file', inputPath);
+    prepareOutputPath(path, 'rejects file', inputPath);
+    let fd: number;
     try {
       // It holds personal data: readable by its owner only, an existing file included.
-      this.#fd = openSync(path, 'w', 0o600);
-      fchmodSync(this.#fd, 0o600);
+      fd = openSync(path, 'w', 0o600);
+      fchmodSync(fd, 0o600);
     } catch (error) {
       throw new InputFileError(path, {}, `cannot write the rejects file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
         cause: error,
       });
     }
+    this.#write = (text) => void writeSync(fd, text);
+    this.#closeTarget = () => closeSync(fd);
   }
 
   get path(): string {
@@ -86,7 +105,7 @@ export class RejectsFile {
 
   flush(): void {
     if (this.#buffer.length === 0) return;
-    writeSync(this.#fd, this.#buffer.join(''));
+    this.#write(this.#buffer.join(''));
     this.#buffer = [];
     this.#bufferedBytes = 0;
   }
@@ -97,7 +116,7 @@ export class RejectsFile {
     this.#isClosed = true;
     if (!this.#isHeaderWritten) this.#writeHeader();
     this.flush();
-    closeSync(this.#fd);
+    this.#closeTarget();
   }
 
   #writeHeader(): void {

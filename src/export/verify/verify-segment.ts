@@ -2,6 +2,7 @@ import { MAX_EMAILS_PER_MEMBER_LOOKUP, type KlaviyoClient, type KlaviyoList } fr
 import { OPERATIONS } from '../../klaviyo/operations.js';
 import type { MappingRequest, ProfileMapping } from '../../mapping/mapping-spec.js';
 import type { ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
+import { readSegmentColumns } from '../../source/segment-columns.js';
 import { emptyLineList } from '../../report/run-summary.js';
 import { VERIFY_REPORT_VERSION, type VerifyOutcome, type VerifySummary } from '../../report/verify-summary.js';
 import type { BatchLimits } from '../batches/batch-limits.js';
@@ -60,6 +61,8 @@ const LOOKUP_LIMITS = OPERATIONS.get_profiles_for_list.limits;
 export async function verifySegment(request: VerifyRequest, ports: VerifyPorts): Promise<VerifySummary> {
   const { client, events = {} } = ports;
   const startedAt = ports.now();
+  // Before any request: a file that cannot be read is named as such, not met after the network.
+  if (request.source.input !== '-') await readSegmentColumns({ ...request.source, signal: request.signal });
   const list = await client.getList(request.listId);
   events.onListFound?.(list);
 
