@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
 import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batches/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
-import type { BatchLimits } from '../export/batches/batch-limits.js';
-import { batchLimitsOf as limitsOfRequest, mappingRequestOf as mappingOfRequest } from '../export/plan/segment-request.js';
-import type { MappingRequest } from '../mapping/mapping-spec.js';
+import { resolveSegmentPlan, type SegmentPlan } from '../export/plan/segment-plan.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
@@ -81,11 +79,7 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
   };
 }
 
-/** For commands not yet on the library's request (verify): the same mapping and limits a push uses. */
-export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
-  return mappingOfRequest({ file: '', emailField: options.emailField, map: options.map, defaultCountry: options.defaultCountry });
-}
-
-export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
-  return limitsOfRequest({ file: '', maxPerExport: options.maxPerExport, batchSize: options.batchSize });
+/** The plan the library resolves from the same request: verify reads the file exactly as push does. */
+export function segmentPlanOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentPlan {
+  return resolveSegmentPlan(segmentRequestOf(context, file, options));
 }

@@ -5,7 +5,8 @@ import { formatCount, plural } from './text-format.js';
  * rejected while reading, later duplicates, and rows that delivery or the consent step did not
  * deliver, so its row count alone is not the summary's "rejected".
  */
-export type RejectKind = 'rejected' | 'duplicate' | 'refused' | 'not-delivered' | 'unconfirmed' | 'not-subscribed' | 'missing';
+export type RejectKind =
+  'rejected' | 'duplicate' | 'refused' | 'not-delivered' | 'unconfirmed' | 'subscribe-refused' | 'not-subscribed' | 'missing';
 
 export type RejectKindCounts = Readonly<Partial<Record<RejectKind, number>>>;
 
@@ -16,6 +17,7 @@ const KIND_LABELS: readonly (readonly [RejectKind, string])[] = [
   ['refused', 'refused by Klaviyo'],
   ['not-delivered', 'not delivered'],
   ['unconfirmed', 'not yet confirmed'],
+  ['subscribe-refused', 'refused a subscription by Klaviyo'],
   ['not-subscribed', 'not subscribed'],
   ['missing', 'missing from the list'],
 ];

@@ -8,7 +8,7 @@ import type { CliContext } from '../cli-context.js';
 import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { writeReportFile } from '../report-file.js';
 import { checkReportPath, consoleOutputOf, isStdoutReserved, openRejectsFile } from '../run-outputs.js';
-import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+import { segmentPlanOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface VerifyCommandOptions extends SegmentCommandOptions, ConnectionOptions {
   list: string;
@@ -38,18 +38,12 @@ export async function runVerify(context: CliContext, file: string, options: Veri
   const rejects = openRejectsFile(context, options.rejects, file);
   const missing = openRejectsFile(context, options.missing, file);
   try {
+    const { source, mapping, limits } = segmentPlanOf(context, file, options);
     const summary = await verifySegment(
       {
-        source: {
-          input: file,
-          format: options.format,
-          delimiter: options.delimiter,
-          encoding: options.encoding,
-          hasHeader: options.header,
-          stdin: context.stdin,
-        },
-        mapping: mappingRequestOf(options),
-        limits: batchLimitsOf(options),
+        source,
+        mapping,
+        limits,
         listId: options.list,
         sampleSize: options.all ? undefined : (options.sample ?? DEFAULT_SAMPLE_SIZE),
         seed: options.seed ?? randomInt(1, 2 ** 32),

@@ -1,10 +1,5 @@
-import { UsageError } from '../../errors.js';
-import type { MappingRequest } from '../../mapping/mapping-spec.js';
-import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
-import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../batches/batch-limits.js';
-import { RejectsFile, type RowsOutput } from '../rejects/rejects-file.js';
-import { prepareOutputPath } from '../rejects/output-path.js';
-import { readSegmentColumns } from '../../source/segment-columns.js';
+import type { CsvDelimiter, SegmentFormat } from '../../source/source-record.js';
+import type { RowsOutput } from '../../report/rejects-csv.js';
 
 /** How to read, map and plan a segment: shared by validateSegment and pushSegment. */
 export interface SegmentRequest {
@@ -30,7 +25,7 @@ export interface SegmentRequest {
   readonly maxPerExport?: number;
   /** Profiles per import request, at most 10,000 (the default). */
   readonly batchSize?: number;
-  /** Write every row not delivered (line, reason, detail, values) to this CSV file; its folder is created. */
+  /** Write every row not delivered (line, reason, detail, values) to this CSV file; its folder is created. A path "-" is refused. */
   readonly rejectsPath?: string;
   /** Write the same CSV here instead (the CLI's `--rejects -`: standard output); wins over `rejectsPath`. */
   readonly rejectsOutput?: RowsOutput;
@@ -38,69 +33,4 @@ export interface SegmentRequest {
   readonly strict?: boolean;
   /** Stops the run: reading ends, no new request starts; the summary says what was delivered. */
   readonly signal?: AbortSignal;
-}
-
-export function sourceOf(request: SegmentRequest): ReadSegmentOptions {
-  return {
-    input: request.file,
-    format: request.format,
-    delimiter: request.delimiter,
-    encoding: request.encoding,
-    hasHeader: request.hasHeader,
-    stdin: request.stdin,
-  };
-}
-
-export function mappingRequestOf(request: SegmentRequest): MappingRequest {
-  return { emailField: request.emailField, maps: [...(request.map ?? [])], defaultCountry: request.defaultCountry };
-}
-
-export function maxPerExportOf(request: SegmentRequest): number {
-  return bounded('maxPerExport', request.maxPerExport ?? MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_EXPORT);
-}
-
-export function batchSizeOf(request: SegmentRequest): number {
-  return bounded('batchSize', request.batchSize ?? MAX_PROFILES_PER_REQUEST, MAX_PROFILES_PER_REQUEST);
-}
-
-export function batchLimitsOf(request: SegmentRequest): BatchLimits {
-  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: maxPerExportOf(request), maxProfilesPerRequest: batchSizeOf(request) };
-}
-
-/** The rejects file, created up front (never the segment itself) so that a bad path fails before anything is read. */
-export function openRejectsFile(request: SegmentRequest): RejectsFile | undefined {
-  if (request.rejectsOutput) return new RejectsFile(request.rejectsOutput);
-  const path = rejectsPathOf(request);
-  return path === undefined ? undefined : new RejectsFile(path, request.file);
-}
-
-/**
- * Before anything touches the network: the segment can be opened and its header read (the file
- * itself, not a DNS error, is then what a typo in its name shows), and the rejects path can be
- * written, its folder created.
- */
-export async function checkLocalFiles(request: SegmentRequest): Promise<void> {
-  const rejectsPath = request.rejectsOutput ? undefined : rejectsPathOf(request);
-  if (rejectsPath !== undefined) prepareOutputPath(rejectsPath, 'rejects file', request.file);
-  // Standard input cannot be read twice: the scan reads it, still before the first write.
-  if (request.file !== '-') await readSegmentColumns({ ...sourceOf(request), signal: request.signal });
-}
-
-function rejectsPathOf(request: SegmentRequest): string | undefined {
-  if (request.rejectsPath !== '-') return request.rejectsPath;
-  throw new UsageError(
-    'A rejects file named "-" is refused: give rejectsOutput to write the rows to a stream (the CLI\'s --rejects - writes them to standard output).',
-  );
-}
-
-/** The rejects file's header follows the source's columns, known once the file is opened. */
-export function setRejectsColumns(rejects: RejectsFile | undefined, columns: readonly string[], format: SegmentFormat): void {
-  rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' });
-}
-
-function bounded(name: string, value: number, max: number): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${name} must be a whole number from 1 to ${max.toLocaleString('en-US')}.`);
-  }
-  return value;
 }

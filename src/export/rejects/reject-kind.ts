@@ -7,6 +7,7 @@ export function rejectKindOf(reason: string): RejectKind {
   if (reason === 'unconfirmed') return 'unconfirmed';
   if (reason === 'missing') return 'missing';
   if (reason.startsWith('klaviyo_')) return 'refused';
+  if (reason === 'subscribe_refused') return 'subscribe-refused';
   if (reason.startsWith('subscribe_')) return 'not-subscribed';
   return 'rejected';
 }

@@ -3,7 +3,9 @@ import { InputFileError } from '../../errors.js';
 import { prepareOutputPath } from './output-path.js';
 import { rejectKindOf } from './reject-kind.js';
 import type { RejectKind, RejectKindCounts } from '../../report/rejects-written.js';
-import { formatRejectRow, formatRejectsHeader, type RejectsLayout } from '../../report/rejects-csv.js';
+import { formatRejectRow, formatRejectsHeader, type RejectsLayout, type RowsOutput } from '../../report/rejects-csv.js';
+
+export type { RowsOutput };
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -13,13 +15,6 @@ export interface RejectedRowInput {
   reason: string;
   detail: string;
   fields: Readonly<Record<string, unknown>>;
-}
-
-/** Where rows go instead of a file (the CLI's `--rejects -`: standard output). */
-export interface RowsOutput {
-  /** How messages name it, e.g. `standard output`. */
-  readonly name: string;
-  write(text: string): unknown;
 }
 
 /**
