@@ -24,7 +24,7 @@ import { runConnect, type ConnectCommandOptions } from './commands/connect-comma
 import { runInit, type InitCommandOptions } from './commands/init-command.js';
 import { addConfigOption } from './config-file.js';
 import { parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
-import { addSegmentOptions } from './segment-options.js';
+import { addGateOptions, addSegmentOptions } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -32,7 +32,8 @@ Exit codes:
   1    some profiles not delivered, refused by Klaviyo or unconfirmed (--job-timeout) (verify: missing from
        the list), no valid row, confirmation declined, a --mirror removal failed, --timeout passed,
        or Klaviyo unreachable
-  2    usage or input error (a damaged sync state, more removals than --max-removals): nothing sent
+  2    usage or input error (a damaged sync state, more removals than --max-removals, fewer data rows
+       than --min-rows (default 1: an empty file), more rejected rows than --max-rejected): nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
   70   internal error (a bug: please report it)
@@ -54,12 +55,14 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  addSegmentOptions(
-    program
-      .command('validate')
-      .description('read, map and validate a segment file and print the plan; sends nothing')
-      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
-      .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
+  addGateOptions(
+    addSegmentOptions(
+      program
+        .command('validate')
+        .description('read, map and validate a segment file and print the plan; sends nothing')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
+    ),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
   definePushCommand(program.command('push')).action(async (file: string, options: PushCommandOptions) =>

@@ -4,7 +4,7 @@ import type { SegmentRequest } from '../index.js';
 import { resolveSegmentPlan, type SegmentPlan } from '../export/plan/segment-plan.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
-import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
+import { collect, parseDelimiter, parseFormat, parsePercent, parsePositiveInteger, parseRowCount } from './option-parsers.js';
 import { STDOUT_PATH, stdoutRows } from './run-outputs.js';
 
 /** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
@@ -22,6 +22,10 @@ export interface SegmentCommandOptions {
   rejects?: string;
   report?: string;
   strict?: boolean;
+  /** The gates (addGateOptions): push and validate only. */
+  minRows?: number;
+  allowEmpty?: boolean;
+  maxRejected?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -59,6 +63,26 @@ export function addSegmentOptions(command: Command): Command {
     .option('-q, --quiet', 'print only errors');
 }
 
+/**
+ * The checks on the file as a whole, before anything is sent (push) or to predict them (validate):
+ * each failure is exit 2 with one sentence, nothing sent.
+ */
+export function addGateOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--min-rows <n>', 'refuse (exit 2, nothing sent) a file with fewer data rows than this; 0 allows an empty file')
+        .argParser(parseRowCount)
+        .default(1),
+    )
+    .option('--allow-empty', 'a file with no data row (a header only) is fine: exit 0, nothing sent')
+    .addOption(
+      new Option(
+        '--max-rejected <percent>',
+        'refuse (exit 2, nothing sent) when more than this share of the rows is rejected, e.g. 5 or 0.5%',
+      ).argParser(parsePercent),
+    );
+}
+
 /** The library's request for the file named on the command line. */
 export function segmentRequestOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentRequest {
   return {
@@ -75,6 +99,9 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     batchSize: options.batchSize,
     ...(options.rejects === STDOUT_PATH ? { rejectsOutput: stdoutRows(context) } : { rejectsPath: options.rejects }),
     strict: options.strict,
+    minRows: options.minRows,
+    allowEmpty: options.allowEmpty,
+    maxRejectedPercent: options.maxRejected,
     signal: context.signal,
   };
 }

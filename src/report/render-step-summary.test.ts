@@ -128,7 +128,11 @@ describe('renderVerifyStepSummary', () => {
 describe('annotations', () => {
   it('are an error, a warning or a notice after the outcome', () => {
     expect(runAnnotation(pushSummary()).level).toBe('warning');
-    expect(runAnnotation(pushSummary({ outcome: 'delivered' })).level).toBe('notice');
+    expect(runAnnotation(pushSummary({ outcome: 'delivered', rows: { read: 3, valid: 3, rejected: 0, duplicates: 0 } })).level).toBe(
+      'notice',
+    );
+    // Rejected rows make a run that went well a warning: someone should look at them.
+    expect(runAnnotation(pushSummary({ outcome: 'delivered' })).level).toBe('warning');
     expect(runAnnotation(pushSummary({ outcome: 'not-delivered' })).level).toBe('error');
     expect(verifyAnnotation(verifySummary()).level).toBe('error');
     expect(verifyAnnotation(verifySummary({ outcome: 'all-present' })).level).toBe('warning');

@@ -105,6 +105,11 @@ function describeResume(resume: ResumePlan): string {
   return `Run ${command} again to resume from the checkpoint${steps.length > 0 ? `: ${steps.join('; ')}` : ''}.`;
 }
 
+function formatPercent(part: number, whole: number): string {
+  const percent = whole === 0 ? 0 : (part * 100) / whole;
+  return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)}%`;
+}
+
 function describeList(summary: RunSummary): string {
   return summary.listName ? `"${summary.listName}" (${summary.listId})` : String(summary.listId);
 }
@@ -118,7 +123,9 @@ function outcomeLine(summary: RunSummary): string {
     case 'validated':
       return summary.rows.valid > 0 ? 'Ready: nothing was sent.' : 'No valid profile to send.';
     case 'delivered':
-      return 'Done: every valid profile was imported into the list.';
+      return summary.rows.valid === 0
+        ? 'Done: the file holds no profile to import.'
+        : 'Done: every valid profile was imported into the list.';
     case 'partially-delivered':
       return `Done with problems: ${describeProblems(summary)} (see the rejects file or report).`;
     case 'not-delivered':
@@ -131,5 +138,13 @@ function outcomeLine(summary: RunSummary): string {
       return 'Interrupted: the counts above say what was and was not delivered.';
     case 'rejected-strict':
       return 'Failed (--strict): some rows were rejected.';
+    case 'too-few-rows':
+      return summary.rows.read === 0
+        ? 'Refused: the file holds no data row, only a header (or nothing); nothing was sent. If the segment may be empty, pass --allow-empty.'
+        : `Refused: the file holds ${plural(summary.rows.read, 'data row')}, fewer than --min-rows; nothing was sent.`;
+    case 'too-many-rejected':
+      return `Refused: ${formatPercent(summary.rows.rejected, summary.rows.read)} of the rows were rejected (${formatCount(summary.rows.rejected)} of ${formatCount(summary.rows.read)}), more than --max-rejected allows; nothing was sent.`;
+    case 'empty':
+      return 'Empty: the file holds no data row (--allow-empty); nothing was sent.';
   }
 }

@@ -74,7 +74,13 @@ export type RunOutcome =
   | 'submitted'
   | 'interrupted'
   | 'deadline'
-  | 'rejected-strict';
+  | 'rejected-strict'
+  /** Fewer data rows than --min-rows (default 1: an empty file): nothing sent. */
+  | 'too-few-rows'
+  /** More rows rejected than --max-rejected allows: nothing sent. */
+  | 'too-many-rejected'
+  /** No data row, and --allow-empty: nothing to send. */
+  | 'empty';
 
 export interface DeliverySummary {
   /** Profiles in requests Klaviyo accepted (202): accepted is not imported. */

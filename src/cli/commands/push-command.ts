@@ -15,6 +15,7 @@ import { terminalConfirmation } from '../confirm-prompt.js';
 import { connectionValues, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { exitCodeOf, isCompleteOutcome } from '../outcome-exit-code.js';
 import { processIdentity } from '../process-identity.js';
+import { describeUnattendedRejects } from '../unattended-rejects.js';
 import { doneFields, PushEventLog } from '../push-event-log.js';
 import { RunLog, type LogFormat } from '../run-log.js';
 import { checkReportPath, consoleOutputOf, isStdoutReserved, writeRunOutputs } from '../run-outputs.js';
@@ -89,6 +90,9 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     writeRunOutputs(summary, { output, reportPath: options.report });
     const isComplete = isCompleteOutcome(summary.outcome) && !hasFailedRemovals(summary) && isSubscriptionComplete(summary.subscription);
     log.record('done', doneFields(summary), isComplete ? 'info' : 'warn');
+    const unattended =
+      context.isStdinTerminal && context.isStderrTerminal ? undefined : describeUnattendedRejects(summary, options.rejects);
+    if (unattended) log.notice('rejected-rows', unattended, { rejected: summary.rows.rejected });
     publishCiSummary(context, summary, { isStdoutReserved: isStdoutReserved(options) });
     const exitCode = exitCodeWithConsent(summary, log);
     // A removal that failed after its retries: the list is not yet what was asked.

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addConnectionOptions } from '../connection-options.js';
 import { DEFAULT_MAX_REMOVALS } from '../../export/sync/sync-plan.js';
 import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource } from '../option-parsers.js';
-import { addSegmentOptions } from '../segment-options.js';
+import { addGateOptions, addSegmentOptions } from '../segment-options.js';
 import { addSubscribeOptions } from '../subscribe-options.js';
 
 /**
@@ -15,11 +15,13 @@ export function definePushCommand(command: Command): Command {
 
 function definePushOptions(command: Command): Command {
   return addConnectionOptions(
-    addSegmentOptions(
-      command
-        .description('deliver every valid profile of a segment file to a Klaviyo list')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
-        .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+    addGateOptions(
+      addSegmentOptions(
+        command
+          .description('deliver every valid profile of a segment file to a Klaviyo list')
+          .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+          .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+      ),
     ),
   )
     .option('-y, --yes', 'do not ask for confirmation on a terminal')

@@ -20,6 +20,7 @@ export interface SegmentPlan {
   /** Standard input cannot be read again: its rejected rows are written with the values sent. */
   readonly isStdin: boolean;
   readonly isStrict: boolean;
+  readonly gates: SegmentGates;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -42,8 +43,43 @@ export function resolveSegmentPlan(request: SegmentRequest): SegmentPlan {
     rejectsOutput: request.rejectsOutput,
     isStdin: request.file === '-',
     isStrict: Boolean(request.strict),
+    gates: gatesOf(request),
     signal: request.signal,
   };
+}
+
+/** The checks on the file as a whole, made once it is read and before anything is sent. */
+export interface SegmentGates {
+  readonly minRows: number;
+  readonly allowEmpty: boolean;
+  /** undefined: any share of rejected rows is sent around. */
+  readonly maxRejectedPercent: number | undefined;
+}
+
+function gatesOf(request: SegmentRequest): SegmentGates {
+  const minRows = request.minRows ?? 1;
+  if (!Number.isSafeInteger(minRows) || minRows < 0) throw new UsageError('minRows must be a whole number, 0 or more.');
+  const percent = request.maxRejectedPercent;
+  if (percent !== undefined && !(percent >= 0 && percent <= 100))
+    throw new UsageError('maxRejectedPercent must be a number from 0 to 100.');
+  return { minRows, allowEmpty: Boolean(request.allowEmpty), maxRejectedPercent: percent };
+}
+
+/**
+ * The gates of a read file, in order: too few rows (an empty file is let through only with
+ * allowEmpty), too many rejected, --strict. Pure: validate and push share it, so that validate
+ * predicts what a push of the same file would do.
+ */
+export function segmentGateOf(
+  plan: Pick<SegmentPlan, 'gates' | 'isStrict'>,
+  counts: { readonly rowsRead: number; readonly rejected: number },
+): 'empty' | 'too-few-rows' | 'too-many-rejected' | 'rejected-strict' | undefined {
+  const { minRows, allowEmpty, maxRejectedPercent } = plan.gates;
+  if (counts.rowsRead === 0 && allowEmpty) return 'empty';
+  if (counts.rowsRead < minRows) return 'too-few-rows';
+  if (maxRejectedPercent !== undefined && counts.rejected * 100 > maxRejectedPercent * counts.rowsRead) return 'too-many-rejected';
+  if (plan.isStrict && counts.rejected > 0) return 'rejected-strict';
+  return undefined;
 }
 
 /** Never a file named "-": on a command line that means standard output, which only the caller can give. */

@@ -31,6 +31,15 @@ export interface SegmentRequest {
   readonly rejectsOutput?: RowsOutput;
   /** Any rejected row fails the run (outcome `rejected-strict`) before anything is sent. */
   readonly strict?: boolean;
+  /**
+   * Fewer data rows than this fail the run (outcome `too-few-rows`) before anything is sent: a file
+   * cut short by a failed export must not look like a small segment. Default 1: an empty file fails.
+   */
+  readonly minRows?: number;
+  /** A file without any data row is fine (outcome `empty`, nothing sent), whatever `minRows` says. */
+  readonly allowEmpty?: boolean;
+  /** More than this percentage (0-100) of the rows rejected fails the run (outcome `too-many-rejected`) before anything is sent. */
+  readonly maxRejectedPercent?: number;
   /** Stops the run: reading ends, no new request starts; the summary says what was delivered. */
   readonly signal?: AbortSignal;
 }

@@ -3,6 +3,7 @@ import { connectKlaviyo, resolveConnection } from '../../klaviyo/connection.js';
 import type { RunOutcome, RunSummary } from '../../report/run-summary.js';
 import { checkLocalFiles } from './local-files.js';
 import { resolvePushPlan, type PushPlan } from '../plan/push-plan.js';
+import { segmentGateOf } from '../plan/segment-plan.js';
 import type { PushPorts, PushRequest } from '../plan/push-request.js';
 import type { ScanOutcomes } from '../rejects/row-ledger.js';
 import type { ScanResult } from '../scan/scan-segment.js';
@@ -95,11 +96,14 @@ async function endUnsent(run: PushRun, read: SegmentRead, outcome: RunOutcome, p
 
 /** The rules that end a run before anything is sent. */
 export function gateOf(
-  plan: Pick<PushPlan, 'isStrict'>,
+  plan: Pick<PushPlan, 'isStrict' | 'gates' | 'sync'>,
   scan: Pick<ScanResult, 'rowsRead' | 'validProfiles'>,
   left: Pick<ScanOutcomes, 'rejected'>,
 ) {
-  if (plan.isStrict && left.rejected > 0) return 'rejected-strict' as const;
+  const gate = segmentGateOf(plan, { rowsRead: scan.rowsRead, rejected: left.rejected });
+  // --allow-empty with --mirror: an emptied segment empties the list, as far as --max-removals lets it.
+  if (gate === 'empty' && plan.sync?.mirror !== undefined) return undefined;
+  if (gate !== undefined) return gate;
   if (scan.rowsRead > 0 && scan.validProfiles === 0) return 'nothing-to-send' as const;
   return undefined;
 }
