@@ -5,11 +5,15 @@ import { UsageError } from '../errors.js';
 import { connectKlaviyo, resolveConnection as resolveKlaviyoConnection, type ResolvedConnection } from '../klaviyo/connection.js';
 import { KLAVIYO_REVISION, type KlaviyoClient, type KlaviyoClientOptions } from '../klaviyo/klaviyo-client.js';
 import type { CliContext } from './cli-context.js';
+import { ClientEventLog } from './client-event-log.js';
+import { RunLog } from './run-log.js';
 
 export interface ConnectionOptions {
   apiKey?: string;
   baseUrl?: string;
   revision?: string;
+  /** --verbose: every request, wait and retry on stderr. */
+  verbose?: boolean;
   /** Set when `baseUrl` comes from a saved connection, not the command line: how to name it, e.g. `the baseUrl of connection "main" in ./klaviyo-export.json`. */
   baseUrlOrigin?: string;
 }
@@ -18,7 +22,21 @@ export function addConnectionOptions(command: Command): Command {
   return command
     .option('--api-key <key>', 'Klaviyo private API key (prefer KLAVIYO_API_KEY: an option shows in the process list)')
     .option('--base-url <url>', `API base URL (default: KLAVIYO_BASE_URL or ${DEFAULT_BASE_URL})`)
-    .option('--revision <date>', `API revision header (default: KLAVIYO_REVISION or ${KLAVIYO_REVISION})`);
+    .option('--revision <date>', `API revision header (default: KLAVIYO_REVISION or ${KLAVIYO_REVISION})`)
+    .option('--verbose', 'print every request, wait and retry on stderr (waits of a few seconds are always told)');
+}
+
+/** The client's events on stderr, for commands without a run log of their own (verify, lists, check). */
+export function clientLogOf(context: CliContext, options: ConnectionOptions & { quiet?: boolean }): ClientEventLog {
+  const log = new RunLog({
+    stderr: context.stderr,
+    format: 'text',
+    isTerminal: context.isStderrTerminal,
+    noColor: context.env.noColor,
+    quiet: Boolean(options.quiet),
+    verbose: options.verbose,
+  });
+  return new ClientEventLog(log, { verbose: Boolean(options.verbose) });
 }
 
 export interface Connection extends ResolvedConnection {

@@ -143,6 +143,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--all', 'run every saved export')
       .option('--json', 'print one JSON object on stdout, keyed by export name')
       .option('-q, --quiet', 'print only errors')
+      .option('--verbose', 'print every request, wait and retry on stderr')
       .addOption(new Option('--log-format <format>', 'text, or json for log shippers').argParser(parseLogFormat).default('text')),
   ).action(async (names: string[], options: RunCommandOptions) => setExitCode(await runRun(context, names, options)));
 

@@ -5,15 +5,23 @@ import { describeRejectsWritten } from '../report/rejects-written.js';
 import { subscriptionDoneFields } from './subscribe-options.js';
 import { DeliveryProgress } from './delivery-progress.js';
 import type { LogFields, RunLog } from './run-log.js';
+import { ClientEventLog } from './client-event-log.js';
 
 /** Renders a push's events: milestone lines, JSON lines for log shippers, the live progress line. */
 export class PushEventLog {
   readonly #log: RunLog;
+  readonly #client: ClientEventLog;
   #validProfiles = 0;
   #progress: DeliveryProgress | undefined;
 
-  constructor(log: RunLog) {
+  constructor(log: RunLog, options: { verbose?: boolean } = {}) {
     this.#log = log;
+    this.#client = new ClientEventLog(log, { verbose: Boolean(options.verbose) });
+  }
+
+  /** The run is over: no wait is left to tell. */
+  close(): void {
+    this.#client.close();
   }
 
   render(event: PushEvent): void {
@@ -69,8 +77,10 @@ export class PushEventLog {
           'debug',
         );
       case 'confirmed':
+        this.#client.waits.jobFinished(event.jobId);
         return this.#progress?.confirmed(event.imported);
       case 'job':
+        this.#client.waits.jobPolled(event.jobId, event.status);
         return log.event('job', `Job ${event.jobId}: ${event.status}.`, fieldsOf(event), 'debug');
       case 'job-status-unknown':
         return log.event(
@@ -80,19 +90,10 @@ export class PushEventLog {
           'warn',
         );
       case 'throttled':
-        return log.event(
-          'throttled',
-          `Klaviyo asked to slow down (${event.operation}); waiting ${Math.ceil(event.retryAfterMs / 1000)} s.`,
-          fieldsOf(event),
-          'debug',
-        );
       case 'retry':
-        return log.event(
-          'retry',
-          `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`,
-          fieldsOf(event),
-          'debug',
-        );
+      case 'paced':
+      case 'request':
+        return this.#client.render(event);
       case 'stopping':
         return log.event('stopping', `${event.reason} Finishing the requests in flight, then reporting.`, {}, 'warn');
       case 'rejects-written':

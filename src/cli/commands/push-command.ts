@@ -60,14 +60,15 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     isTerminal: context.isStderrTerminal,
     noColor: context.env.noColor,
     quiet,
+    verbose: options.verbose,
   });
   const foreignBaseUrl = foreignBaseUrlNotice(connection);
   if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
   checkReportPath(context, options.report, file);
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);
+  const events = new PushEventLog(log, { verbose: options.verbose });
   try {
-    const events = new PushEventLog(log);
     const summary = await pushSegment(
       {
         ...segmentRequestOf(context, file, options),
@@ -98,6 +99,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     // A removal that failed after its retries: the list is not yet what was asked.
     return exitCode === ExitCode.success && hasFailedRemovals(summary) ? ExitCode.notDelivered : exitCode;
   } finally {
+    events.close();
     await lock.release();
   }
 }

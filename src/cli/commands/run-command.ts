@@ -16,6 +16,7 @@ export interface RunCommandOptions extends ConfigFileOptions {
   all?: boolean;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   logFormat: LogFormat;
 }
 
@@ -133,6 +134,7 @@ function prepareRequests(
     `--log-format=${options.logFormat}`,
     ...(options.json ? ['--json'] : []),
     ...(options.quiet ? ['--quiet'] : []),
+    ...(options.verbose ? ['--verbose'] : []),
   ];
   return selected.map((entry) => {
     const connection = config.connections.get(entry.connection)!;

@@ -5,7 +5,8 @@ import { describeVerifyPlan, renderVerifyText } from '../../report/render-verify
 import type { VerifySummary } from '../../report/verify-summary.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { clientLogOf, connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { clientEventsOf } from '../client-event-log.js';
 import { writeReportFile } from '../report-file.js';
 import { checkReportPath, consoleOutputOf, isStdoutReserved, openRejectsFile } from '../run-outputs.js';
 import { segmentPlanOf, type SegmentCommandOptions } from '../segment-options.js';
@@ -33,7 +34,8 @@ const EXIT_CODES: Record<VerifySummary['outcome'], ExitCodeValue> = {
 export async function runVerify(context: CliContext, file: string, options: VerifyCommandOptions): Promise<ExitCodeValue> {
   if (options.all && options.sample !== undefined) throw new UsageError('Use either --all or --sample <n>, not both.');
   const output = consoleOutputOf(context, options);
-  const client = connectClient(resolveConnection(context, options), { signal: context.signal });
+  const requests = clientLogOf(context, options);
+  const client = connectClient(resolveConnection(context, options), { signal: context.signal, onEvent: clientEventsOf(requests) });
   checkReportPath(context, options.report, file);
   const rejects = openRejectsFile(context, options.rejects, file);
   const missing = openRejectsFile(context, options.missing, file);
@@ -76,6 +78,7 @@ export async function runVerify(context: CliContext, file: string, options: Veri
     publishCiSummary(context, summary, { isStdoutReserved: isStdoutReserved(options) });
     return EXIT_CODES[summary.outcome];
   } finally {
+    requests.close();
     rejects?.close();
     missing?.close();
   }

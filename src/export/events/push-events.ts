@@ -39,8 +39,20 @@ export type PushEvent =
   | { readonly type: 'job-status-unknown'; readonly jobId: string; readonly status: string }
   /** A job finished and its import errors were read. */
   | { readonly type: 'confirmed'; readonly jobId: string; readonly imported: number }
-  | { readonly type: 'retry'; readonly operation: string; readonly attempt: number; readonly reason: string }
+  /** A request is tried again in `delayMs` after `reason` (an HTTP status, a network error code). */
+  | { readonly type: 'retry'; readonly operation: string; readonly attempt: number; readonly reason: string; readonly delayMs: number }
+  /** Klaviyo answered 429: every request of the operation waits `retryAfterMs`. */
   | { readonly type: 'throttled'; readonly operation: string; readonly retryAfterMs: number }
+  /** Klaviyo's published rate limit for the operation holds a request this long (a second or more). */
+  | { readonly type: 'paced'; readonly operation: string; readonly waitMs: number }
+  /** One HTTP request and its answer (`status` undefined: no answer, `errorCode` says why). */
+  | {
+      readonly type: 'request';
+      readonly operation: string;
+      readonly status: number | undefined;
+      readonly ms: number;
+      readonly errorCode?: string | undefined;
+    }
   /** The run was asked to stop (signal or deadline): no new request starts. */
   | { readonly type: 'stopping'; readonly reason: string }
   /** `byKind`: the rows as the summary counts them (rejected, not delivered, not yet confirmed...). */

@@ -123,10 +123,8 @@ function startSession(
   );
   const client = connectKlaviyo(connection, {
     signal: stops.hard,
-    onEvent: (event) => {
-      if (event.type === 'throttled') emit({ type: 'throttled', operation: event.operation, retryAfterMs: event.retryAfterMs });
-      if (event.type === 'retry') emit({ type: 'retry', operation: event.operation, attempt: event.attempt, reason: event.reason });
-    },
+    // The client's events as they are: the caller decides which waits and requests to show.
+    onEvent: (event) => emit(event),
   });
   return { plan, client, stops, emit, startedAt: new Date() };
 }
