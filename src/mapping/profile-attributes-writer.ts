@@ -60,6 +60,17 @@ export class ProfileAttributesWriter {
     this.properties += `${this.properties === '' ? '' : ','}${this.name(name)}${json}`;
   }
 
+  /**
+   * A CSV property value whose type waits for its whole column (see provisional-values.ts): a tab,
+   * the quoted text, and spaces up to `bytes` in all after the tab. `text` is plain ASCII without
+   * quotes or backslashes (a number, a boolean, a date or a no-value marker), so it needs no escaping.
+   */
+  addProvisionalProperty(name: JsonMemberName, text: string, bytes: number): void {
+    const json = `"${text}"`;
+    const padding = bytes > json.length ? ' '.repeat(bytes - json.length) : '';
+    this.properties += `${this.properties === '' ? '' : ','}${this.name(name)}\t${json}${padding}`;
+  }
+
   /** The finished attributes JSON; read `byteLength` before the next `start`. */
   finish(): string {
     let json = this.attributes;
