@@ -2,11 +2,11 @@
  * klaviyo-export as a library: the operations the CLI runs, as functions. Semver covers these
  * exports and the JSON report's shape (RunSummary, whose `version` is REPORT_VERSION).
  */
-export { pushSegment } from './export/push-segment.js';
-export { validateSegment } from './export/validate-segment.js';
-export { listLists } from './export/list-lists.js';
-export { verifySegment } from './export/verify-segment.js';
-export { resolveConnection } from './export/connection.js';
+export { pushSegment } from './export/push/push-segment.js';
+export { validateSegment } from './export/validate/validate-segment.js';
+export { listLists } from './klaviyo/list-lists.js';
+export { verifySegment } from './export/verify/verify-segment.js';
+export { resolveConnection } from './klaviyo/connection.js';
 export { acquireRunLock } from './state/run-lock.js';
 export { startSandbox } from './sandbox/sandbox-server.js';
 export { DEFAULT_SANDBOX_KEY } from './sandbox/sandbox-types.js';
@@ -24,20 +24,20 @@ export {
   UsageError,
 } from './errors.js';
 
-export type { PushConfirmation, PushPorts, PushRequest } from './export/push-request.js';
-export type { SubscribeRequest } from './export/push-subscription.js';
-export type { PushEvent, PushEventType, RemainingWork } from './export/push-events.js';
-export type { SegmentRequest } from './export/segment-request.js';
-export type { ValidateEvent, ValidateRequest } from './export/validate-segment.js';
-export { RemovalGuardError } from './export/sync-plan.js';
+export type { PushConfirmation, PushPorts, PushRequest } from './export/push/push-request.js';
+export type { SubscribeRequest } from './export/push/subscription-step.js';
+export type { PushEvent, PushEventType, RemainingWork } from './export/events/push-events.js';
+export type { SegmentRequest } from './export/plan/segment-request.js';
+export type { ValidateEvent, ValidateRequest } from './export/validate/validate-segment.js';
+export { RemovalGuardError } from './export/sync/sync-plan.js';
 export { SyncStateError } from './state/sync-state-file.js';
-export type { MaxRemovals } from './export/sync-plan.js';
-export type { MirrorSource } from './export/sync-session.js';
+export type { MaxRemovals } from './export/sync/sync-plan.js';
+export type { MirrorSource } from './export/sync/sync-session.js';
 export type { SyncSummary } from './report/sync-summary.js';
-export type { ListListsRequest } from './export/list-lists.js';
-export type { VerifyEvents, VerifyPlan, VerifyPorts, VerifyRequest } from './export/verify-segment.js';
+export type { ListListsRequest } from './klaviyo/list-lists.js';
+export type { VerifyEvents, VerifyPlan, VerifyPorts, VerifyRequest } from './export/verify/verify-segment.js';
 export type { VerifyOutcome, VerifySummary } from './report/verify-summary.js';
-export type { KlaviyoConnection, ResolvedConnection } from './export/connection.js';
+export type { KlaviyoConnection, ResolvedConnection } from './klaviyo/connection.js';
 export type { LockOwner, RunLock, RunLockOptions } from './state/run-lock.js';
 export type {
   SandboxHandle,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_BASE_URL, describeForeignBaseUrl, type BaseUrlSource } from '../config/base-url.js';
 import { Secret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
-import { connectKlaviyo, resolveConnection as resolveKlaviyoConnection, type ResolvedConnection } from '../export/connection.js';
+import { connectKlaviyo, resolveConnection as resolveKlaviyoConnection, type ResolvedConnection } from '../klaviyo/connection.js';
 import { KLAVIYO_REVISION, type KlaviyoClient, type KlaviyoClientOptions } from '../klaviyo/klaviyo-client.js';
 import type { CliContext } from './cli-context.js';
 

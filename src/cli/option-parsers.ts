@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
-import { parseMaxRemovals, type MaxRemovals } from '../export/sync-plan.js';
-import type { MirrorSource } from '../export/sync-session.js';
+import { parseMaxRemovals, type MaxRemovals } from '../export/sync/sync-plan.js';
+import type { MirrorSource } from '../export/sync/sync-session.js';
 
 /** Pure parsers for option values; commander turns their InvalidArgumentError into exit code 2. */
 

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { RejectsFile } from '../export/rejects-file.js';
+import { RejectsFile } from '../export/rejects/rejects-file.js';
 import { InputFileError, renderSummaryText, type RunSummary } from '../index.js';
 import type { CliContext } from './cli-context.js';
 import { ConsoleOutput } from './console-output.js';

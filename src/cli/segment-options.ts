@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batch-limits.js';
+import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batches/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
-import type { BatchLimits } from '../export/batch-limits.js';
-import { batchLimitsOf as limitsOfRequest, mappingRequestOf as mappingOfRequest } from '../export/segment-request.js';
+import type { BatchLimits } from '../export/batches/batch-limits.js';
+import { batchLimitsOf as limitsOfRequest, mappingRequestOf as mappingOfRequest } from '../export/plan/segment-request.js';
 import type { MappingRequest } from '../mapping/mapping-spec.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { SubscribeRequest } from '../export/push-subscription.js';
+import type { SubscribeRequest } from '../export/push/subscription-step.js';
 import { parseSubscribeChannels } from '../mapping/consent-mapping.js';
 import type { SubscriptionSummary } from '../report/run-summary.js';
 import { collect } from './option-parsers.js';
@@ -64,4 +64,4 @@ export function subscriptionDoneFields(summary: SubscriptionSummary | null): Rec
   };
 }
 
-export { isSubscriptionComplete } from '../export/summarize-subscription.js';
+export { isSubscriptionComplete } from '../export/consent/summarize-subscription.js';

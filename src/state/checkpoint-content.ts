@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ConfirmedBatchRecord } from '../export/delivery-journal.js';
-import { scrub } from '../export/scrub.js';
+import type { ConfirmedBatchRecord } from './delivery-journal.js';
+import { scrub } from '../privacy/scrub.js';
 import { fingerprintHash, type RunFingerprint, type SoftwareVersions } from './run-fingerprint.js';
 
 /** Bump when the file's shape changes: a checkpoint of another version is not resumed. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConfirmedBatchRecord } from '../export/delivery-journal.js';
+import type { ConfirmedBatchRecord } from './delivery-journal.js';
 import { CheckpointJournal, checkpointPath, loadCheckpoint, type CheckpointLoad } from './checkpoint-file.js';
 import { fingerprintHash, type RunFingerprint } from './run-fingerprint.js';
 

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import type { ConfirmedBatchRecord, DeliveryJournal } from '../export/delivery-journal.js';
+import type { ConfirmedBatchRecord, DeliveryJournal } from './delivery-journal.js';
 import { UsageError } from '../errors.js';
 import { isErrorCode, writeFileAtomic } from './atomic-file.js';
 import { parseCheckpoint, serializeCheckpoint, type CheckpointState } from './checkpoint-content.js';

@@ -9,7 +9,7 @@ import {
   type RunLock,
   type RunSummary,
 } from '../../index.js';
-import { checkLaterOutputPath } from '../../export/output-path.js';
+import { checkLaterOutputPath } from '../../export/rejects/output-path.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';

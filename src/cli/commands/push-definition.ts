@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { addConnectionOptions } from '../connection-options.js';
-import { DEFAULT_MAX_REMOVALS } from '../../export/sync-plan.js';
+import { DEFAULT_MAX_REMOVALS } from '../../export/sync/sync-plan.js';
 import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource } from '../option-parsers.js';
 import { addSegmentOptions } from '../segment-options.js';
 import { addSubscribeOptions } from '../subscribe-options.js';

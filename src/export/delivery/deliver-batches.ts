@@ -1,0 +1,336 @@
+import pLimit from 'p-limit';
+import { AuthError, describeDeliveryStop, ExportError, KlaviyoApiError } from '../../errors.js';
+import type { ApiErrorObject, CreateImportJobResult, ImportJob } from '../../klaviyo/klaviyo-client.js';
+import { mergeBatchRecords } from '../batches/batch-record.js';
+import { RemainingProfiles } from '../batches/remaining-profiles.js';
+import { pendingJob, readImportErrors, replayConfirmed, reportConfirmed, type ConfirmedCounts } from './confirm-batch.js';
+import type { DeliverOptions, DeliveryResult } from './delivery-types.js';
+import type { StagedBatch } from '../batches/batch-stager.js';
+import type { ConfirmedBatchRecord } from '../../state/delivery-journal.js';
+import { FirstUploadGate } from './first-upload-gate.js';
+import { JobTimeoutError } from './job-watcher.js';
+import { planAfterRefusal } from './refusal-plan.js';
+import { scrub } from '../../privacy/scrub.js';
+
+export type { DeliveredJob, DeliverOptions, DeliveryEvents, DeliveryResult, UndeliveredProfile } from './delivery-types.js';
+
+/**
+ * Sends every staged batch and follows its job to the end. Every profile of every batch ends in
+ * exactly one bucket: imported, refused (with Klaviyo's reason), not delivered, or unconfirmed.
+ * The run's first upload goes alone (FirstUploadGate): a key that may not write stops the run there.
+ */
+export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
+  const result: DeliveryResult = {
+    accepted: 0,
+    imported: 0,
+    refused: 0,
+    refusedWithoutDetail: 0,
+    notDelivered: 0,
+    unconfirmed: 0,
+    resubmittedJobs: 0,
+    resumedBatches: 0,
+    jobs: [],
+    unattributed: [],
+  };
+  const uploads = pLimit(options.concurrency);
+  const gate = new FirstUploadGate();
+  // A refused key or scope ends the run for every batch, not just the one that met it.
+  const fatal = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, fatal.signal]) : fatal.signal;
+  const onFatal = (error: AuthError) => {
+    if (!fatal.signal.aborted) fatal.abort(error);
+  };
+  const runOptions = { ...options, signal };
+  // A local failure (disk, staged body, checkpoint) stops new uploads too; those in flight end first.
+  let localFailure: { error: unknown } | undefined;
+  const onLocalFailure = (error: unknown) => {
+    // After the first local failure, any other is most likely the same cause: the first names it.
+    localFailure ??= { error };
+    if (!fatal.signal.aborted) fatal.abort(error);
+  };
+  const isLocalFailure = (error: unknown) => !(error instanceof ExportError) && (localFailure !== undefined || !options.signal?.aborted);
+  await Promise.all(
+    options.batches.map((batch) =>
+      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure, isLocalFailure }),
+    ),
+  );
+  if (localFailure) result.stoppedBy = describeDeliveryStop(localFailure.error);
+  // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
+  if (fatal.signal.aborted && result.accepted === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
+  return result;
+}
+
+interface BatchContext {
+  readonly batch: StagedBatch;
+  readonly options: DeliverOptions;
+  readonly uploads: ReturnType<typeof pLimit>;
+  readonly gate: FirstUploadGate;
+  readonly result: DeliveryResult;
+  readonly onFatal: (error: AuthError) => void;
+  /** Called inside the upload slot, so that the next queued upload already sees the stop. */
+  readonly onLocalFailure: (error: unknown) => void;
+  /** Not Klaviyo's answer nor the user's stop: this machine's disk, a staged body, the checkpoint. */
+  readonly isLocalFailure: (error: unknown) => boolean;
+}
+
+/** One batch's delivery: its parts' records, and whether every part reached a final job. */
+interface BatchRun extends BatchContext {
+  readonly refusedAtUpload: ConfirmedBatchRecord['refusals'][number][];
+  readonly records: ConfirmedBatchRecord[];
+  isComplete: boolean;
+  /** Profiles of this batch already in a bucket (imported, refused, not delivered, unconfirmed). */
+  accounted: number;
+}
+
+async function deliverBatch(context: BatchContext): Promise<void> {
+  const { batch, options, result } = context;
+  const earlier = options.journal.confirmedBatch(batch.index);
+  if (earlier) {
+    result.resumedBatches += 1;
+    addCounts(result, await replayConfirmed(batch, earlier, options));
+    noteUnattributed(result, earlier);
+    return;
+  }
+  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true, accounted: 0 };
+  try {
+    await sendPart(run, new RemainingProfiles(batch, options.readBody), {
+      isWhole: true,
+      resumedJobId: options.journal.submittedJob(batch.index),
+    });
+    const record = run.isComplete ? mergeBatchRecords(run.records, run.refusedAtUpload) : undefined;
+    if (record) await options.journal.recordConfirmed(batch.index, record);
+  } catch (error) {
+    if (!context.isLocalFailure(error)) throw error;
+    context.onLocalFailure(error);
+    accountStoppedBatch(run);
+  }
+}
+
+/**
+ * The profiles of a batch that a local failure stopped, not yet in any bucket: unconfirmed when
+ * its job was accepted (the checkpoint follows it up), else not delivered. A batch stopped midway
+ * through its parts (rare: bisecting when the disk filled) is counted without its lines.
+ */
+function accountStoppedBatch(run: BatchRun): void {
+  const { batch, options, result } = run;
+  run.isComplete = false;
+  const remaining = batch.profiles - run.accounted;
+  if (remaining <= 0) return;
+  const jobId = options.journal.submittedJob(batch.index);
+  if (jobId !== undefined) result.unconfirmed += remaining;
+  else result.notDelivered += remaining;
+  if (run.accounted > 0) return;
+  const description = 'Not delivered: the run stopped on a local failure before this request was confirmed.';
+  for (let i = 0; i < batch.profiles; i += 1) {
+    const line = batch.lines[i]!;
+    const element = batch.elements?.[i];
+    if (jobId !== undefined) options.events.onUnconfirmed?.(line, jobId, element);
+    else {
+      options.events.onUndelivered({
+        line,
+        element,
+        reason: 'not_delivered',
+        description,
+        detail: description,
+        attributes: undefined,
+        kind: 'not-delivered',
+      });
+    }
+  }
+}
+
+/**
+ * Sends one request's profiles until Klaviyo accepts them, then follows the job. A 400 strips the
+ * profiles it names, or splits the request in halves when it names nobody (see planAfterRefusal).
+ * Only the whole batch's job goes to the journal: a part's job is not resumable on its own.
+ */
+async function sendPart(
+  run: BatchRun,
+  part: RemainingProfiles,
+  where: { isWhole: boolean; resumedJobId?: string | undefined },
+): Promise<void> {
+  const { batch, options, result } = run;
+  const { journal, events, signal } = options;
+  let job = where.resumedJobId === undefined ? undefined : pendingJob(where.resumedJobId, part.count);
+  let isCounted = job !== undefined;
+  if (isCounted) result.accepted += part.count;
+  let cancellations = 0;
+
+  for (;;) {
+    if (!job) {
+      // The whole batch's job is recorded before its upload slot is freed: a crash can then leave at
+      // most the requests in flight unrecorded, and so sent twice.
+      const answer = await upload(run, part, where.isWhole ? (jobId) => journal.recordSubmitted(batch.index, jobId) : undefined);
+      if (answer.kind === 'failed') return giveUp(run, part, answer.description);
+      if (answer.kind === 'invalid') {
+        const plan = planAfterRefusal(answer.errors, part.count);
+        if (plan.kind === 'give-up') return giveUp(run, part, `Klaviyo refused the whole request: ${describeError(plan.error)}`);
+        if (plan.kind === 'split') {
+          const halves = await part.split(plan.at, options.envelope);
+          await Promise.all(halves.map((half) => sendPart(run, half, { isWhole: false })));
+          return;
+        }
+        await refuseAtUpload(run, part, plan.kind === 'strip' ? plan.named : new Map([[0, plan.error]]));
+        if (part.count === 0) return;
+        continue;
+      }
+      job = answer.job;
+      if (!isCounted) {
+        result.accepted += part.count;
+        isCounted = true;
+      }
+      events.onAccepted?.({ ...batch, profiles: part.count }, job);
+    }
+
+    if (!options.wait) return leaveUnconfirmed(run, part, job);
+    let final: ImportJob;
+    try {
+      final = await options.watcher.waitForFinal(job);
+    } catch (error) {
+      const isOutcome = error instanceof KlaviyoApiError || error instanceof AuthError || error instanceof JobTimeoutError;
+      if (!signal?.aborted && !isOutcome) throw error;
+      // The job was accepted: a key refused while following it leaves it unconfirmed and stops new uploads.
+      if (error instanceof AuthError) run.onFatal(error);
+      if (error instanceof KlaviyoApiError && error.status === 404 && where.resumedJobId === job.id) {
+        // A job from the earlier run that Klaviyo no longer knows (expired): send the batch again.
+        job = undefined;
+        continue;
+      }
+      // Not final in time (--job-timeout), stopped, or unreadable: the next run follows it up.
+      return leaveUnconfirmed(run, part, job);
+    }
+    if (final.status === 'cancelled') {
+      result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
+      cancellations += 1;
+      if (cancellations > options.maxResubmits) {
+        return giveUp(run, part, `Klaviyo cancelled the import job ${cancellations} times; nothing of it was applied.`);
+      }
+      result.resubmittedJobs += 1;
+      job = undefined;
+      continue;
+    }
+    const record = await readImportErrors(final, part, options);
+    addCounts(result, await reportConfirmed(batch, record, options));
+    run.accounted += part.count;
+    noteUnattributed(result, record);
+    run.records.push(record);
+    result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
+    events.onFinished?.(batch, final);
+    return;
+  }
+}
+
+type UploadAnswer = CreateImportJobResult | { kind: 'failed'; description: string };
+
+/** One upload through the concurrency limit; the first of the run goes alone (FirstUploadGate). */
+async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (jobId: string) => Promise<void>): Promise<UploadAnswer> {
+  const { options, onFatal } = run;
+  const signal = options.signal;
+  if (signal?.aborted) return { kind: 'failed', description: 'The run was stopped before this request was sent.' };
+  try {
+    const answer = await run.uploads(async () => {
+      const answered = await run.gate.enter();
+      try {
+        if (signal?.aborted) return undefined;
+        const body = await part.body().catch((error: unknown) => {
+          run.onLocalFailure(error);
+          throw error;
+        });
+        if (signal?.aborted) return undefined;
+        // Raised inside the limiter, so that the next queued upload already sees the abort.
+        const created = await options.client.createProfileImportJob(body).catch((error: unknown) => {
+          if (error instanceof AuthError) onFatal(error);
+          throw error;
+        });
+        if (created.kind === 'accepted')
+          await recordAccepted?.(created.job.id).catch((error: unknown) => {
+            run.onLocalFailure(error);
+            throw error;
+          });
+        return created;
+      } finally {
+        answered();
+      }
+    });
+    return answer ?? { kind: 'failed', description: 'The run was stopped before Klaviyo accepted this request.' };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      onFatal(error);
+      return { kind: 'failed', description: error.message };
+    }
+    if (signal?.aborted) return { kind: 'failed', description: 'The run was stopped before Klaviyo accepted this request.' };
+    if (error instanceof KlaviyoApiError) return { kind: 'failed', description: `Klaviyo did not accept the request: ${error.message}` };
+    throw error;
+  }
+}
+
+/** Profiles a 400 refused (by index in the part's current request): rejected with Klaviyo's words, then removed. */
+async function refuseAtUpload(run: BatchRun, part: RemainingProfiles, named: ReadonlyMap<number, ApiErrorObject>): Promise<void> {
+  const resources = await part.resources();
+  for (const [i, error] of named) {
+    const refusal = {
+      position: part.positionOf(i),
+      reason: `klaviyo_${error.code ?? 'invalid'}`,
+      description: scrub(error.title ?? 'Klaviyo refused this profile.'),
+      detail: error.detail ?? error.title ?? '',
+    };
+    run.refusedAtUpload.push(refusal);
+    run.options.events.onUndelivered({
+      line: part.lineOf(i),
+      element: part.elementOf(i),
+      reason: refusal.reason,
+      description: refusal.description,
+      detail: refusal.detail,
+      attributes: resources[i]?.attributes,
+      kind: 'refused',
+    });
+  }
+  run.result.refused += named.size;
+  run.accounted += named.size;
+  await part.remove(new Set(named.keys()), run.options.envelope);
+}
+
+async function giveUp(run: BatchRun, part: RemainingProfiles, description: string): Promise<void> {
+  run.isComplete = false;
+  const resources = await part.resources();
+  resources.forEach((resource, i) => {
+    run.options.events.onUndelivered({
+      line: part.lineOf(i),
+      element: part.elementOf(i),
+      reason: 'not_delivered',
+      description,
+      detail: description,
+      attributes: resource.attributes,
+      kind: 'not-delivered',
+    });
+  });
+  run.result.notDelivered += resources.length;
+  run.accounted += resources.length;
+}
+
+function leaveUnconfirmed(run: BatchRun, part: RemainingProfiles, job: ImportJob): void {
+  const { batch, result, options } = run;
+  run.isComplete = false;
+  result.unconfirmed += part.count;
+  run.accounted += part.count;
+  result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job });
+  const { events } = options;
+  if (!events.onUnconfirmed) return;
+  for (let i = 0; i < part.count; i += 1) events.onUnconfirmed(part.lineOf(i), job.id, part.elementOf(i));
+}
+
+function noteUnattributed(result: DeliveryResult, record: ConfirmedBatchRecord): void {
+  if (record.unattributed) result.unattributed.push({ jobId: record.jobId, count: record.unattributed });
+}
+
+function describeError(error: ApiErrorObject | undefined): string {
+  return scrub(error?.detail ?? error?.title ?? 'no detail given');
+}
+
+function addCounts(result: DeliveryResult, counts: ConfirmedCounts): void {
+  result.accepted += counts.accepted;
+  result.imported += counts.imported;
+  result.refused += counts.refused;
+  result.refusedWithoutDetail += counts.refusedWithoutDetail;
+  result.jobs.push(...counts.jobs);
+}

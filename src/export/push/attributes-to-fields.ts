@@ -1,0 +1,22 @@
+import type { ProfileMapping } from '../../mapping/mapping-spec.js';
+
+/**
+ * Puts a sent profile's attributes back under the file's own column names, so that a row Klaviyo
+ * refused appears in the rejects file like the rows refused locally.
+ */
+export function attributesToFields(attributes: Record<string, unknown> | undefined, mapping: ProfileMapping): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (!attributes) return fields;
+  fields[mapping.emailColumn] = attributes.email;
+  for (const { target, column } of mapping.fields) {
+    fields[column] = valueAt(attributes, target);
+  }
+  return fields;
+}
+
+function valueAt(attributes: Record<string, unknown>, target: string): unknown {
+  const dot = target.indexOf('.');
+  if (dot < 0) return attributes[target];
+  const group = attributes[target.slice(0, dot)];
+  return typeof group === 'object' && group !== null ? (group as Record<string, unknown>)[target.slice(dot + 1)] : undefined;
+}

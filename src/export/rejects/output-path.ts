@@ -1,0 +1,44 @@
+import { accessSync, constants, lstatSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { InputFileError } from '../../errors.js';
+
+/**
+ * Refuses an output path that would destroy the input or write through a link: `--rejects
+ * segment.csv` would truncate the very file being read, and a symbolic link (say, planted in a
+ * shared directory) would send personal data wherever it points.
+ */
+export function checkOutputPath(path: string, what: string, inputPath: string | undefined): void {
+  const output = statOf(path, lstatSync);
+  if (output === undefined) return; // a new file: nothing to protect
+  if (output.isSymbolicLink()) {
+    throw new InputFileError(path, {}, `the ${what} path is a symbolic link; give the path of a regular file.`);
+  }
+  if (!output.isFile()) throw new InputFileError(path, {}, `the ${what} path is not a regular file.`);
+  const input = inputPath === undefined || inputPath === '-' ? undefined : statOf(inputPath, statSync);
+  if (input !== undefined && input.dev === output.dev && input.ino === output.ino) {
+    throw new InputFileError(path, {}, `the ${what} path is the input file itself; writing it would destroy the segment.`);
+  }
+}
+
+function statOf(path: string, stat: (path: string) => Stats): Stats | undefined {
+  try {
+    return stat(path);
+  } catch {
+    return undefined; // missing, or unreadable: opening it reports the actual problem
+  }
+}
+
+/**
+ * For an output written only when the run ends (the --report file): checked before anything is
+ * sent, so that a typo in its directory does not cost the summary of a finished push.
+ */
+export function checkLaterOutputPath(path: string, what: string, inputPath: string | undefined): void {
+  checkOutputPath(path, what, inputPath);
+  const target = statOf(path, statSync) === undefined ? dirname(path) : path;
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputFileError(path, {}, `cannot write the ${what} there (${code}).`, { cause: error });
+  }
+}

@@ -1,0 +1,310 @@
+import type { ProfileMapping, MappingRequest } from '../../mapping/mapping-spec.js';
+import { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, resolveMapping } from '../../mapping/mapping-spec.js';
+import { listColumns } from '../../mapping/list-columns.js';
+import { UsageError } from '../../errors.js';
+import { createRecordMapper, type RejectionReason } from '../../mapping/map-record.js';
+import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
+import { openSegment } from '../../source/open-segment.js';
+import type { ReadSegmentOptions, SegmentFormat, SourceRecord } from '../../source/source-record.js';
+import { emptyLineList, addLine, type LineList, type ReasonCount } from '../../report/run-summary.js';
+import type { BatchLimits } from '../batches/batch-limits.js';
+import { BatchPlanner, type PlannedBatch } from '../batches/batch-planner.js';
+import { EmailDeduplicator } from './dedupe.js';
+import { profileResourceBytes, profileTooLargeDetail } from '../batches/profile-size.js';
+import { ReasonTally } from '../rejects/reason-tally.js';
+import {
+  createConsentReader,
+  resolveConsentMapping,
+  type ConsentMapping,
+  type ConsentRejectionReason,
+  type ConsentRequest,
+} from '../../mapping/consent-mapping.js';
+import type { SubscribeCandidate } from './subscribe-candidate.js';
+
+/** Why a row is not sent, found before sending: mapping's reasons, then the export's own. */
+export type LocalRejectionReason = RejectionReason | ConsentRejectionReason | 'profile_too_large' | 'duplicate';
+
+export interface RejectedRow {
+  readonly line: number;
+  /** JSON only: the 0-based element of the array. */
+  readonly index?: number;
+  readonly reason: string;
+  readonly detail: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** A row that would be sent: valid, and the first of its email. */
+export interface ScannedProfile {
+  readonly line: number;
+  readonly index?: number;
+  /** Lower-cased email, as dedupe compares it. */
+  readonly dedupeKey: string;
+  /** The profile attributes as they would be sent. */
+  readonly attributesJson: string;
+  /** The row's original values. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export interface ScanOptions {
+  readonly source: ReadSegmentOptions;
+  readonly mapping: MappingRequest;
+  readonly limits: BatchLimits;
+  /** The list the batches are for: its id is part of each request body, so of its size. */
+  readonly listId: string;
+  readonly signal?: AbortSignal;
+  readonly onRejected?: (row: RejectedRow) => void;
+  /** Called for each full batch, in order; awaited, so staging applies backpressure to reading. */
+  readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
+  readonly onProgress?: (rowsRead: number) => void;
+  /** `--subscribe` and its consent columns; absent: consent is not read and nobody is subscribed. */
+  readonly consent?: ConsentRequest;
+  /** Each valid, first-occurrence row that consented to a channel asked for, in file order. */
+  readonly onConsenting?: (candidate: SubscribeCandidate) => void;
+  /** The run's start (epoch ms): a consent time after it is refused. Default: now. */
+  readonly now?: number;
+  /**
+   * Called for each valid, unique profile with its normalised email and attributes JSON: false
+   * leaves it out of the requests (`--changed-only`: unchanged since the last confirmed run).
+   */
+  readonly selectProfile?: (emailKey: string, attributesJson: string) => boolean;
+  /** Called for each row that would be sent, in file order (verify reads the list back for them). */
+  readonly onProfile?: (profile: ScannedProfile) => void;
+  /** A choice the user should know about (an email column found by its values), one sentence. */
+  readonly onNotice?: (message: string) => void;
+  /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
+  readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
+}
+
+export interface ScanResult {
+  readonly displayName: string;
+  readonly format: string;
+  readonly columns: readonly string[];
+  readonly mapping: ProfileMapping;
+  readonly rowsRead: number;
+  readonly validProfiles: number;
+  /** Valid profiles left out by `selectProfile` (not in any request). */
+  readonly skippedProfiles: number;
+  readonly rejectedByReason: ReasonCount[];
+  readonly rejected: number;
+  readonly duplicates: LineList;
+  readonly warnings: ReasonCount[];
+  readonly exports: number;
+  readonly batches: number;
+  readonly contentDigest: string;
+  readonly readMs: number;
+  /** Present with `consent`: what the valid rows said. */
+  readonly consent?: ConsentScan;
+}
+
+export interface ConsentScan {
+  readonly mapping: ConsentMapping;
+  /** Valid rows that consented to at least one channel asked for. */
+  readonly consenting: number;
+  /** Valid rows that consented to none: added to the list, consent untouched. */
+  readonly notConsenting: LineList;
+  /** Rows that consented to SMS without a valid phone number: not subscribed to SMS. */
+  readonly smsWithoutPhone: LineList;
+}
+
+const REASON_DESCRIPTIONS: Record<Exclude<LocalRejectionReason, 'duplicate'>, string> = {
+  blank_email: 'The email is blank.',
+  invalid_email: 'The email is not a valid address.',
+  profile_too_large: "The profile is larger than Klaviyo's 100 KB per-profile limit.",
+  invalid_consent: 'The consent column holds neither yes nor no.',
+  invalid_consented_at: 'The consent time is not a past date.',
+};
+
+const PROGRESS_EVERY_ROWS = 50_000;
+
+/**
+ * The single pass over a segment file: read, map, validate, dedupe and cut into batches. Throws
+ * InputFileError or UsageError when the file cannot be used as a whole; a bad row is an outcome.
+ */
+export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
+  const startedAt = performance.now();
+  const segment = await openSegment({ ...options.source, signal: options.signal });
+  // Without --email-field, the first rows may have to tell the email column by its values.
+  const sample = options.mapping.emailField === undefined ? await segment.peekRecords(EMAIL_SAMPLE_ROWS) : [];
+  const mapping = resolveMapping(
+    columnsToMap(segment.columns, options.mapping, segment.format),
+    options.mapping,
+    segment.displayName,
+    sample,
+  );
+  const notice = describeEmailColumnChoice(mapping.emailColumn, options.mapping.emailField);
+  if (notice !== undefined) options.onNotice?.(notice);
+  options.onMappingResolved?.(mapping, segment.columns, segment.format);
+  const mapRecord = createRecordMapper(mapping);
+  const consentMapping =
+    options.consent &&
+    resolveConsentMapping(
+      consentColumnsToMap(segment.columns, options.consent, segment.format),
+      options.consent,
+      mapping,
+      segment.displayName,
+    );
+  const readConsent = consentMapping && createConsentReader(consentMapping, mapping, options.now ?? Date.now());
+  let consenting = 0;
+  const notConsenting = emptyLineList();
+  const smsWithoutPhone = emptyLineList();
+  const dedupe = new EmailDeduplicator();
+  const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, {
+    writeBodies: options.onBatch !== undefined,
+  });
+  const rejected = new ReasonTally();
+  const warnings = new ReasonTally();
+  const duplicates = emptyLineList();
+  const reject = (record: SourceRecord, reason: keyof typeof REASON_DESCRIPTIONS, detail: string) => {
+    rejected.add(reason, REASON_DESCRIPTIONS[reason], record.line, record.index);
+    options.onRejected?.({ line: record.line, index: record.index, reason, detail, fields: record.fields });
+  };
+
+  let rowsRead = 0;
+  let validProfiles = 0;
+  let skippedProfiles = 0;
+  for await (const batch of segment.recordBatches) {
+    for (const record of batch) {
+      rowsRead += 1;
+      if (rowsRead % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(rowsRead);
+      const outcome = mapRecord(record);
+      if (outcome.kind === 'rejected') {
+        reject(record, outcome.reason, outcome.detail);
+        continue;
+      }
+      const resourceBytes = profileResourceBytes(outcome.attributesBytes);
+      const tooLargeDetail = profileTooLargeDetail(resourceBytes);
+      if (tooLargeDetail !== undefined) {
+        reject(record, 'profile_too_large', tooLargeDetail);
+        continue;
+      }
+      const consent = readConsent?.(record);
+      if (consent?.kind === 'rejected') {
+        reject(record, consent.reason, consent.detail);
+        continue;
+      }
+      for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line, record.index);
+      // A JSON file may hold every object on one line: there, the element says where the first one is.
+      const first = dedupe.firstLineOf(outcome.dedupeKey, record.index === undefined ? record.line : record.index + 1);
+      if (first !== undefined) {
+        addLine(duplicates, record.line, record.index);
+        options.onRejected?.({
+          line: record.line,
+          index: record.index,
+          reason: 'duplicate',
+          detail: `Same email as ${record.index === undefined ? `line ${first}` : `element ${first - 1}`}, which is the one sent.`,
+          fields: record.fields,
+        });
+        continue;
+      }
+      validProfiles += 1;
+      if (options.selectProfile?.(outcome.dedupeKey, outcome.attributesJson) === false) {
+        skippedProfiles += 1;
+        continue;
+      }
+      if (consent !== undefined) {
+        if (consent.isSmsWithoutPhone) addLine(smsWithoutPhone, record.line, record.index);
+        if (consent.email || consent.sms) {
+          consenting += 1;
+          options.onConsenting?.({
+            line: record.line,
+            ...(record.index === undefined ? {} : { element: record.index }),
+            email: outcome.email,
+            channels: { email: consent.email, sms: consent.sms },
+            ...(consent.phoneNumber === undefined ? {} : { phoneNumber: consent.phoneNumber }),
+            ...(consent.consentedAtMs === undefined ? {} : { consentedAtMs: consent.consentedAtMs }),
+          });
+        } else {
+          addLine(notConsenting, record.line, record.index);
+        }
+      }
+      options.onProfile?.({
+        line: record.line,
+        index: record.index,
+        dedupeKey: outcome.dedupeKey,
+        attributesJson: outcome.attributesJson,
+        fields: record.fields,
+      });
+      const completed = planner.add(outcome.attributesJson, resourceBytes, record.line, record.index);
+      if (completed) await options.onBatch?.(completed);
+    }
+  }
+  if (segment.format !== 'csv' && rowsRead > 0) {
+    checkMappedColumnsAppeared(mapping, segment.columns, segment.displayName);
+    if (consentMapping) checkConsentColumnsAppeared(consentMapping, segment.columns, segment.displayName);
+  }
+  const last = planner.finish();
+  if (last) await options.onBatch?.(last);
+  options.onProgress?.(rowsRead);
+
+  return {
+    displayName: segment.displayName,
+    format: segment.format,
+    columns: segment.columns,
+    mapping,
+    rowsRead,
+    validProfiles,
+    skippedProfiles,
+    rejectedByReason: rejected.toList(),
+    rejected: rejected.total,
+    duplicates,
+    warnings: warnings.toList(),
+    exports: planner.exportCount,
+    batches: planner.batchCount,
+    contentDigest: segment.contentDigest(),
+    readMs: performance.now() - startedAt,
+    ...(consentMapping === undefined ? {} : { consent: { mapping: consentMapping, consenting, notConsenting, smsWithoutPhone } }),
+  };
+}
+
+/**
+ * JSON objects need not share their keys (exports often leave out null ones), so a JSON or NDJSON
+ * file's columns are only known once it has been read: the mapping is checked against the keys of
+ * the first objects plus the columns it names, and what it names must have appeared somewhere by
+ * the end of the file (checked before anything is sent).
+ */
+function columnsToMap(columns: readonly string[], request: MappingRequest, format: SegmentFormat): readonly string[] {
+  if (format === 'csv') return columns;
+  // A file with no object at all is a valid, empty segment, like a CSV file with only its header.
+  const emailColumn = columns.length === 0 && request.emailField === undefined ? ['email'] : [];
+  // A requested name that matches a key already seen (ignoring case and spaces) is left to resolve to that key.
+  const known = new Set(columns.map(looseName));
+  const unseen = requestedColumns(request).filter((column) => !known.has(looseName(column)));
+  return [...new Set([...columns, ...emailColumn, ...unseen])];
+}
+
+function looseName(column: string): string {
+  return column.trim().toLowerCase();
+}
+
+function requestedColumns(request: MappingRequest): string[] {
+  const mapped = request.maps.filter((map) => map.includes('=')).map((map) => map.slice(map.indexOf('=') + 1));
+  return request.emailField === undefined ? mapped : [request.emailField, ...mapped];
+}
+
+/** As columnsToMap: a JSON file's consent keys may first appear after the first objects. */
+function consentColumnsToMap(columns: readonly string[], request: ConsentRequest, format: SegmentFormat): readonly string[] {
+  if (format === 'csv') return columns;
+  const known = new Set(columns.map(looseName));
+  const requested = [request.emailConsentColumn, request.smsConsentColumn, request.consentedAtColumn].filter(
+    (column): column is string => column !== undefined && !known.has(looseName(column)),
+  );
+  return [...columns, ...new Set(requested)];
+}
+
+function checkConsentColumnsAppeared(consent: ConsentMapping, columns: readonly string[], displayName: string): void {
+  const seen = new Set(columns);
+  for (const column of [consent.emailColumn, consent.smsColumn, consent.consentedAtColumn]) {
+    if (column !== undefined && !seen.has(column)) {
+      throw new UsageError(`Column "${column}" does not appear in any object of ${displayName}; keys found: ${listColumns(columns)}.`);
+    }
+  }
+}
+
+function checkMappedColumnsAppeared(mapping: ProfileMapping, columns: readonly string[], displayName: string): void {
+  const seen = new Set(columns);
+  for (const column of [mapping.emailColumn, ...mapping.fields.map((field) => field.column)]) {
+    if (!seen.has(column)) {
+      throw new UsageError(`Column "${column}" does not appear in any object of ${displayName}; keys found: ${listColumns(columns)}.`);
+    }
+  }
+}

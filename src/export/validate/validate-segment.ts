@@ -1,0 +1,106 @@
+import type { RunSummary } from '../../report/run-summary.js';
+import type { PushEvent } from '../events/push-events.js';
+import { scanSegment } from '../scan/scan-segment.js';
+import {
+  batchLimitsOf,
+  batchSizeOf,
+  mappingRequestOf,
+  maxPerExportOf,
+  openRejectsFile,
+  setRejectsColumns,
+  sourceOf,
+  type SegmentRequest,
+} from '../plan/segment-request.js';
+import { summarizeRun } from '../summary/summarize-run.js';
+import { checkRemovalGuard, DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from '../sync/sync-plan.js';
+import { SyncSession, type MirrorSource } from '../sync/sync-session.js';
+
+export interface ValidateRequest extends SegmentRequest {
+  /** The list a push would use: makes request sizes exact. */
+  readonly listId?: string;
+  /** Report the run as `push --dry-run` (command 'push', dryRun true) rather than `validate`. */
+  readonly asPushDryRun?: boolean;
+  /**
+   * `push --dry-run --changed-only / --mirror`: compare the file with the list's sync state (read
+   * only) to show what would be sent and removed. Needs `listId`. The list source needs the
+   * network, so a dry run plans no removal for it.
+   */
+  readonly sync?: {
+    readonly stateDir: string;
+    readonly mirror?: MirrorSource;
+    readonly changedOnly?: boolean;
+    readonly maxRemovals?: MaxRemovals;
+  };
+}
+
+export type ValidateEvent = Extract<PushEvent, { type: 'rejects-written' | 'notice' }>;
+
+/** Placeholder list id for the size of request bodies when no list is given (Klaviyo ids are 6 characters). */
+const PLAN_LIST_ID = 'XXXXXX';
+
+/** Reads, maps, validates and plans a segment file; nothing touches the network. */
+export async function validateSegment(
+  request: ValidateRequest,
+  ports: { readonly onEvent?: (event: ValidateEvent) => void } = {},
+): Promise<RunSummary> {
+  const startedAt = new Date();
+  const emit = (event: ValidateEvent) => ports.onEvent?.(event);
+  const limits = batchLimitsOf(request);
+  const rejects = openRejectsFile(request);
+  const sync = request.sync && request.listId !== undefined ? await openDrySync(request.sync, request.listId) : undefined;
+  try {
+    const scan = await scanSegment({
+      source: sourceOf(request),
+      mapping: mappingRequestOf(request),
+      limits,
+      listId: request.listId ?? PLAN_LIST_ID,
+      signal: request.signal,
+      onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
+      onRejected: (row) => rejects?.add(row),
+      selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
+      onNotice: (message) => emit({ type: 'notice', message }),
+    });
+    const isStrictFailure = Boolean(request.strict) && scan.rejected > 0;
+    const summary = summarizeRun(scan, {
+      command: request.asPushDryRun ? 'push' : 'validate',
+      dryRun: Boolean(request.asPushDryRun),
+      listId: request.listId,
+      listName: undefined,
+      maxPerExport: maxPerExportOf(request),
+      maxPerRequest: batchSizeOf(request),
+      startedAt,
+      totalMs: Date.now() - startedAt.getTime(),
+      sendMs: 0,
+      outcome: isStrictFailure ? 'rejected-strict' : 'validated',
+      delivery: undefined,
+      sync: sync === undefined ? undefined : planDrySync(sync, request.sync?.mirror),
+    });
+    rejects?.close();
+    if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+    return summary;
+  } finally {
+    rejects?.close();
+  }
+}
+
+function openDrySync(options: NonNullable<ValidateRequest['sync']>, listId: string): Promise<SyncSession> {
+  return SyncSession.open({
+    stateDir: options.stateDir,
+    listId,
+    // Reading the list's members is network: the dry run compares with the state only.
+    mirror: options.mirror === 'state' ? 'state' : undefined,
+    changedOnly: Boolean(options.changedOnly),
+    maxRemovals: options.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+    readOnly: true,
+  });
+}
+
+/** The plan a dry run shows: removals are planned (never done); a refusal of the guard is said, not thrown. */
+function planDrySync(sync: SyncSession, mirror: MirrorSource | undefined) {
+  const plan = sync.planRemovals();
+  const decision = checkRemovalGuard(plan.planned, plan.knownMembers, sync.options.maxRemovals);
+  let reason: string | null = 'a dry run removes nothing.';
+  if (!decision.isAllowed) reason = `a real run would stop here: ${new RemovalGuardError(decision, sync.options.maxRemovals).message}`;
+  if (mirror === 'list') reason = '--mirror-source list reads the list, which a dry run does not do: no removal planned.';
+  return sync.summarize(plan.noRemovalReason === 'no-state' ? null : reason);
+}
