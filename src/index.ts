@@ -55,6 +55,7 @@ export type {
   DeliverySummary,
   JobSummary,
   LineList,
+  MappingSummary,
   ReasonCount,
   RunOutcome,
   RunSummary,

@@ -2,9 +2,13 @@ import { Command, Option } from 'commander';
 import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batches/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
 import type { BatchLimits } from '../export/batches/batch-limits.js';
-import { batchLimitsOf as limitsOfRequest, mappingRequestOf as mappingOfRequest } from '../export/plan/segment-request.js';
+import {
+  batchLimitsOf as limitsOfRequest,
+  mappingRequestOf as mappingOfRequest,
+  sourceOf as sourceOfRequest,
+} from '../export/plan/segment-request.js';
 import type { MappingRequest } from '../mapping/mapping-spec.js';
-import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
 
@@ -17,6 +21,11 @@ export interface SegmentCommandOptions {
   header?: boolean;
   emailField?: string;
   map?: string[];
+  /** false with --no-default-map. */
+  defaultMap?: boolean;
+  /** false with --no-properties. */
+  properties?: boolean;
+  jsonPath?: string;
   defaultCountry?: string;
   maxPerExport: number;
   batchSize: number;
@@ -39,9 +48,12 @@ export function addSegmentOptions(command: Command): Command {
     )
     .option(
       '--map <field=column>',
-      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
+      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier; JSON: location.city=address.city (repeatable)',
       collect,
     )
+    .option('--no-default-map', 'map only what --map names, not the columns named like first_name, Phone, City... (see docs/mapping.md)')
+    .option('--no-properties', 'send only the email and mapped fields, not the other columns as custom properties')
+    .option('--json-path <key.path>', 'JSON: the key (or dotted path) of the array of profiles, e.g. results or response.customers')
     .option('--default-country <code>', 'ISO country for phone numbers written without +country code, e.g. US')
     .addOption(
       new Option('--max-per-export <n>', 'profiles per export, at most 100,000')
@@ -71,6 +83,9 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     hasHeader: options.header,
     emailField: options.emailField,
     map: options.map,
+    defaultMap: options.defaultMap,
+    properties: options.properties,
+    jsonPath: options.jsonPath,
     defaultCountry: options.defaultCountry,
     maxPerExport: options.maxPerExport,
     batchSize: options.batchSize,
@@ -80,9 +95,20 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
   };
 }
 
-/** For commands not yet on the library's request (verify): the same mapping and limits a push uses. */
+/** For commands not yet on the library's request (verify): the same reading, mapping and limits a push uses. */
 export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
-  return mappingOfRequest({ file: '', emailField: options.emailField, map: options.map, defaultCountry: options.defaultCountry });
+  return mappingOfRequest({
+    file: '',
+    emailField: options.emailField,
+    map: options.map,
+    defaultMap: options.defaultMap,
+    properties: options.properties,
+    defaultCountry: options.defaultCountry,
+  });
+}
+
+export function sourceOptionsOf(context: CliContext, file: string, options: SegmentCommandOptions): ReadSegmentOptions {
+  return sourceOfRequest(segmentRequestOf(context, file, options));
 }
 
 export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {

@@ -12,7 +12,7 @@ import {
   type FieldMapping,
   type MappingRequest,
   type MappingTarget,
-  type ProfileMapping,
+  type ResolvedMapping,
   type SourceTraits,
 } from './mapping-types.js';
 import { resolvePropertyColumns } from './property-columns.js';
@@ -32,7 +32,7 @@ export function resolveMapping(
   request: MappingRequest,
   fileName: string,
   file: SourceTraits = {},
-): ProfileMapping {
+): ResolvedMapping {
   refuseDataAsHeader(columns, fileName);
   const isJson = file.isJson === true;
   const emailColumn =
@@ -60,7 +60,7 @@ export function resolveMapping(
     ...(defaultCountry === undefined ? {} : { defaultCountry }),
     propertyColumns: properties.columns,
     sendsLaterKeys: isJson && request.sendsOtherColumns === true && file.hasHeader !== false,
-    infersPropertyTypes: !isJson,
+    infersPropertyTypes: file.valuesAreText ?? !isJson,
     reservedColumns,
     unsentColumns: properties.unsent,
   };

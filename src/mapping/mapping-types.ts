@@ -59,6 +59,8 @@ export interface SourceTraits {
   readonly isJson?: boolean;
   /** False for `--no-header`: columns are named by number, so none is mapped or sent by its name. */
   readonly hasHeader?: boolean;
+  /** Every value is text (CSV), so custom properties are typed by their whole column. Default: unless `isJson`. */
+  readonly valuesAreText?: boolean;
   /**
    * The first data rows: they tell the email column by its values when no name says which, and a
    * JSON key that holds objects or lists there is not mapped to a text field by its name.
@@ -125,3 +127,7 @@ export interface DecidedColumns {
 export function topLevelColumnOf(field: FieldMapping): string {
   return field.path?.[0] ?? field.column;
 }
+
+/** What resolveMapping returns: every member said, none left to its default. */
+export type ResolvedMapping = ProfileMapping &
+  Required<Pick<ProfileMapping, 'propertyColumns' | 'sendsLaterKeys' | 'infersPropertyTypes' | 'reservedColumns' | 'unsentColumns'>>;

@@ -81,3 +81,12 @@ export function laterKeysSent(mapping: ProfileMapping, columns: readonly string[
   const filter = createLaterKeyFilter(mapping);
   return columns.filter((column) => filter(column) !== undefined);
 }
+
+/** The properties sent by name, as fields `properties.<name>` read from their column: what `verify --attributes` compares too. */
+export function propertyFieldsOf(mapping: ProfileMapping, columns: readonly string[]): FieldMapping[] {
+  const sent =
+    mapping.sendsLaterKeys === true
+      ? laterKeysSent(mapping, columns).map((key) => ({ column: key, name: key }))
+      : (mapping.propertyColumns ?? []);
+  return sent.map(({ column, name }) => ({ target: `properties.${name}`, column, isDefault: true }));
+}

@@ -1,4 +1,4 @@
-import type { MappingTarget } from './mapping-spec.js';
+import type { MappingTarget } from './mapping-types.js';
 
 /**
  * The column names that say which profile field a column holds, as exports write them: Shopify

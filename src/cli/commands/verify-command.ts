@@ -9,7 +9,7 @@ import { connectClient, resolveConnection, type ConnectionOptions } from '../con
 import { ConsoleOutput } from '../console-output.js';
 import { writeReportFile } from '../report-file.js';
 import { openRejectsFile } from '../run-outputs.js';
-import { batchLimitsOf, mappingRequestOf, type SegmentCommandOptions } from '../segment-options.js';
+import { batchLimitsOf, mappingRequestOf, sourceOptionsOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface VerifyCommandOptions extends SegmentCommandOptions, ConnectionOptions {
   list: string;
@@ -40,14 +40,7 @@ export async function runVerify(context: CliContext, file: string, options: Veri
   try {
     const summary = await verifySegment(
       {
-        source: {
-          input: file,
-          format: options.format,
-          delimiter: options.delimiter,
-          encoding: options.encoding,
-          hasHeader: options.header,
-          stdin: context.stdin,
-        },
+        source: sourceOptionsOf(context, file, options),
         mapping: mappingRequestOf(options),
         limits: batchLimitsOf(options),
         listId: options.list,

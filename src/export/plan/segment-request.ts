@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { parseKeyPath } from '../../mapping/key-path.js';
 import type { MappingRequest } from '../../mapping/mapping-spec.js';
 import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
 import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../batches/batch-limits.js';
@@ -18,10 +19,30 @@ export interface SegmentRequest {
   readonly encoding?: string;
   /** CSV only; false: no header line, columns are named by number (1, 2, ...). Default true. */
   readonly hasHeader?: boolean;
+  /**
+   * JSON only: the key, or dotted path of keys, of the array of profiles in the top-level object
+   * (`results`, `response.customers`; `\.` is a dot inside a key). Default: the file is an array,
+   * or an object whose `profiles` or `data` is one.
+   */
+  readonly jsonPath?: string;
   /** The email column; default: the one column named like `email`. */
   readonly emailField?: string;
-  /** `field=column` pairs, e.g. `first_name=First Name`, `properties.tier=Tier`. */
+  /**
+   * `field=column` pairs, e.g. `first_name=First Name`, `properties.tier=Tier`; in JSON, a nested
+   * key by its path, `location.city=address.city`. Each wins over the mapping by name for its field and column.
+   */
   readonly map?: readonly string[];
+  /**
+   * Map the columns whose names say which field they hold (`First Name`, `Phone`,
+   * `Default Address City`, `Customer ID`...; docs/mapping.md lists them). Default true
+   * (`--no-default-map`: false).
+   */
+  readonly defaultMap?: boolean;
+  /**
+   * Send every column the mapping does not use as a custom property under its own name (CSV values
+   * typed by their whole column). Default true (`--no-properties`: false, only mapped fields are sent).
+   */
+  readonly properties?: boolean;
   /** ISO country for phone numbers written without +country. */
   readonly defaultCountry?: string;
   /** Profiles per export, at most 100,000 (the default). */
@@ -43,12 +64,29 @@ export function sourceOf(request: SegmentRequest): ReadSegmentOptions {
     delimiter: request.delimiter,
     encoding: request.encoding,
     hasHeader: request.hasHeader,
+    ...(request.jsonPath === undefined ? {} : { jsonArrayPath: jsonArrayPathOf(request.jsonPath) }),
     stdin: request.stdin,
   };
 }
 
+function jsonArrayPathOf(jsonPath: string): string[] {
+  const keys = parseKeyPath(jsonPath.trim());
+  if (keys.some((key) => key === '')) {
+    throw new UsageError(
+      `--json-path "${jsonPath}" names an empty key; write the keys down to the array separated by dots, e.g. --json-path response.customers.`,
+    );
+  }
+  return keys;
+}
+
 export function mappingRequestOf(request: SegmentRequest): MappingRequest {
-  return { emailField: request.emailField, maps: [...(request.map ?? [])], defaultCountry: request.defaultCountry };
+  return {
+    emailField: request.emailField,
+    maps: [...(request.map ?? [])],
+    defaultCountry: request.defaultCountry,
+    mapsKnownColumns: request.defaultMap !== false,
+    sendsOtherColumns: request.properties !== false,
+  };
 }
 
 export function maxPerExportOf(request: SegmentRequest): number {

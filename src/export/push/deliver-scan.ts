@@ -1,6 +1,7 @@
 import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
 import type { KlaviyoClient, KlaviyoList } from '../../klaviyo/klaviyo-client.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
+import { settleProvisionalValues } from '../../mapping/provisional-values.js';
 import type { DeliverySummary, RunOutcome } from '../../report/run-summary.js';
 import type { BatchStager } from '../batches/batch-stager.js';
 import { deliverBatches } from '../delivery/deliver-batches.js';
@@ -40,6 +41,7 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
     delimiter: request.delimiter,
     encoding: request.encoding,
     hasHeader: request.hasHeader,
+    jsonPath: request.jsonPath,
     maxPerExport: maxPerExportOf(request),
     batchSize: batchSizeOf(request),
     changedOnly: request.changedOnly,
@@ -67,7 +69,11 @@ export async function deliverScan(run: DeliveryRun): Promise<{ outcome: RunOutco
   const result = await deliverBatches({
     client,
     batches: stager.batches,
-    readBody: (batch) => stager.readBody(batch),
+    // Provisional CSV property values are settled to their column's type as each body leaves the disk.
+    readBody:
+      scan.propertyTypes.length === 0
+        ? (batch) => stager.readBody(batch)
+        : async (batch) => settleProvisionalValues(await stager.readBody(batch), scan.propertyTypes),
     envelope: createProfileImportEnvelope(list.id),
     watcher,
     journal,

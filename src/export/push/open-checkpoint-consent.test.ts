@@ -4,7 +4,12 @@ import { fingerprintOf } from './open-checkpoint.js';
 import type { ScanResult } from '../scan/scan-segment.js';
 
 const OPTIONS = { delimiter: undefined, encoding: undefined, hasHeader: undefined, maxPerExport: 100_000, batchSize: 10_000 };
-const SCAN = { contentDigest: 'abc', mapping: { emailColumn: 'email', fields: [] }, format: 'csv' } as unknown as ScanResult;
+const SCAN = {
+  contentDigest: 'abc',
+  mapping: { emailColumn: 'email', fields: [] },
+  propertyTypes: [],
+  format: 'csv',
+} as unknown as ScanResult;
 const consentScan = (emailColumn: string) =>
   ({
     ...SCAN,

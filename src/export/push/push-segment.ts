@@ -21,6 +21,7 @@ import {
   setRejectsColumns,
   sourceOf,
 } from '../plan/segment-request.js';
+import { summarizeMapping } from '../summary/summarize-mapping.js';
 import { summarizeRun } from '../summary/summarize-run.js';
 import { ConsentCandidates } from '../consent/consent-candidates.js';
 import { confirmationEmailsAhead, consentRequestOf, runSubscriptionStep } from './subscription-step.js';
@@ -41,7 +42,9 @@ export async function pushSegment(request: PushRequest, ports: PushPorts = {}): 
   const connection = resolveConnection(request.connection);
   batchLimitsOf(request);
   // Before anything is read or sent: --subscribe without a consent column is a usage error.
-  if (request.subscribe) checkConsentRequest(consentRequestOf(request.subscribe), request.map ?? []);
+  if (request.subscribe) {
+    checkConsentRequest(consentRequestOf(request.subscribe), request.map ?? [], { mayMapPhoneByName: request.defaultMap !== false });
+  }
   const stops = createPushStops(request.signal, request.hardSignal, request.timeoutMs);
   stops.soft.addEventListener(
     'abort',
@@ -117,6 +120,7 @@ async function runPush(request: PushRequest, ports: PushPorts, { client, stops, 
       duplicates: scan.duplicates.count,
       batches: scan.batches,
     });
+    emit({ type: 'mapping', mapping: summarizeMapping(scan) });
 
     const confirmationEmails = confirmationEmailsAhead(list, candidates);
     if (confirmationEmails > 0) emit({ type: 'double-opt-in', listId: list.id, listName: list.name, confirmationEmails });

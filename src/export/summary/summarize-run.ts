@@ -10,6 +10,7 @@ import {
 import type { SyncSummary } from '../../report/sync-summary.js';
 import type { DeliveryResult } from '../delivery/delivery-types.js';
 import type { ScanResult } from '../scan/scan-segment.js';
+import { summarizeMapping } from './summarize-mapping.js';
 
 export interface SummaryContext {
   command: RunSummary['command'];
@@ -48,6 +49,7 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     duplicates: scan.duplicates,
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
+    mapping: summarizeMapping(scan),
     delivery: context.delivery ?? null,
     subscription: context.subscription ?? null,
     sync: context.sync ?? null,
