@@ -41,8 +41,18 @@ interface DateValue {
   readonly isoLength: number;
 }
 
+/** `2024-03-25`, the usual case, both orders allowed. */
+const ISO_DATE: DateValue = { monthFirst: true, dayFirst: true, isSlash: false, isoLength: 10 };
+
 /** The date `text` is, with the orders it allows, or undefined when it is not a valid date. */
 function parseDate(text: string): DateValue | undefined {
+  // Most date columns are ISO dates: told apart without a regular expression or an allocation.
+  if (text.length === 10 && text.charCodeAt(4) === DASH && text.charCodeAt(7) === DASH) {
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    return year >= 0 && month >= 0 && day >= 0 && isCalendarDate(year, month, day) ? ISO_DATE : undefined;
+  }
   const yearFirst = YEAR_FIRST.exec(text);
   if (yearFirst) {
     const [, year, month, day, hour, minute, second, fraction, offset] = yearFirst;
@@ -58,6 +68,19 @@ function parseDate(text: string): DateValue | undefined {
   if (separator === '.') return dayFirst ? { monthFirst: false, dayFirst: true, isSlash: false, isoLength: length } : undefined;
   const monthFirst = isCalendarDate(Number(year), Number(first), Number(second));
   return monthFirst || dayFirst ? { monthFirst, dayFirst, isSlash: true, isoLength: length } : undefined;
+}
+
+const DASH = 0x2d;
+
+/** The number the `count` digits at `start` write, or -1 when one is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let at = start; at < start + count; at++) {
+    const digit = text.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** `2024-03-25` is 10 characters; a time adds `T14:30:00` and its fraction and offset (`+02:00`). */
@@ -91,6 +114,7 @@ const NUMBER_VALUE = { kind: 'number' } as const;
 const BOOLEAN_VALUE = { kind: 'boolean' } as const;
 const NO_VALUE = { kind: 'no-value' } as const;
 const TEXT_VALUE = { kind: 'text' } as const;
+const ISO_DATE_VALUE = { kind: 'date', date: ISO_DATE } as const;
 
 /** What one trimmed, non-empty CSV value could be. A no-value marker (`NULL`, `N/A`) is left for its column to decide. */
 function classify(text: string): ClassifiedValue {
@@ -99,6 +123,7 @@ function classify(text: string): ClassifiedValue {
   if (startsLikeNumber) {
     if (isNumber(text)) return NUMBER_VALUE;
     const date = parseDate(text);
+    if (date === ISO_DATE) return ISO_DATE_VALUE;
     if (date !== undefined) return { kind: 'date', date };
   }
   if (BOOLEAN.test(text)) return BOOLEAN_VALUE;
