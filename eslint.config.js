@@ -29,13 +29,13 @@ export const EXPORT_STAGES = {
   batches: [],
   rejects: [],
   sync: [],
-  plan: ['batches', 'rejects'],
+  plan: ['batches', 'events', 'sync'],
   scan: ['batches', 'rejects'],
-  delivery: ['batches'],
+  delivery: ['batches', 'rejects'],
   consent: ['rejects', 'scan'],
-  summary: ['delivery', 'scan'],
-  verify: ['batches', 'scan'],
-  validate: ['events', 'plan', 'scan', 'summary', 'sync'],
+  summary: ['delivery', 'rejects', 'scan'],
+  verify: ['batches', 'rejects', 'scan'],
+  validate: ['events', 'plan', 'rejects', 'scan', 'summary', 'sync'],
   push: ['events', 'batches', 'rejects', 'sync', 'plan', 'scan', 'delivery', 'consent', 'summary'],
 };
 

@@ -24,8 +24,7 @@ export {
   UsageError,
 } from './errors.js';
 
-export type { PushConfirmation, PushPorts, PushRequest } from './export/push/push-request.js';
-export type { SubscribeRequest } from './export/push/subscription-step.js';
+export type { PushConfirmation, PushPorts, PushRequest, SubscribeRequest } from './export/plan/push-request.js';
 export type { PushEvent, PushEventType, RemainingWork } from './export/events/push-events.js';
 export type { SegmentRequest } from './export/plan/segment-request.js';
 export type { ValidateEvent, ValidateRequest } from './export/validate/validate-segment.js';

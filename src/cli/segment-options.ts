@@ -1,14 +1,8 @@
 import { Command, Option } from 'commander';
 import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batches/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
-import type { BatchLimits } from '../export/batches/batch-limits.js';
-import {
-  batchLimitsOf as limitsOfRequest,
-  mappingRequestOf as mappingOfRequest,
-  sourceOf as sourceOfRequest,
-} from '../export/plan/segment-request.js';
-import type { MappingRequest } from '../mapping/mapping-spec.js';
-import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../source/source-record.js';
+import { resolveSegmentPlan, type SegmentPlan } from '../export/plan/segment-plan.js';
+import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
 
@@ -95,22 +89,7 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
   };
 }
 
-/** For commands not yet on the library's request (verify): the same reading, mapping and limits a push uses. */
-export function mappingRequestOf(options: SegmentCommandOptions): MappingRequest {
-  return mappingOfRequest({
-    file: '',
-    emailField: options.emailField,
-    map: options.map,
-    defaultMap: options.defaultMap,
-    properties: options.properties,
-    defaultCountry: options.defaultCountry,
-  });
-}
-
-export function sourceOptionsOf(context: CliContext, file: string, options: SegmentCommandOptions): ReadSegmentOptions {
-  return sourceOfRequest(segmentRequestOf(context, file, options));
-}
-
-export function batchLimitsOf(options: SegmentCommandOptions): BatchLimits {
-  return limitsOfRequest({ file: '', maxPerExport: options.maxPerExport, batchSize: options.batchSize });
+/** The plan the library resolves from the same request: verify reads the file exactly as push does. */
+export function segmentPlanOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentPlan {
+  return resolveSegmentPlan(segmentRequestOf(context, file, options));
 }

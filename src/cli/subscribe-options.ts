@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { SubscribeRequest } from '../export/push/subscription-step.js';
+import type { SubscribeRequest } from '../export/plan/push-request.js';
 import { parseSubscribeChannels } from '../mapping/consent-mapping.js';
 import type { SubscriptionSummary } from '../report/run-summary.js';
 import { collect } from './option-parsers.js';

@@ -9,7 +9,7 @@ import { connectClient, resolveConnection, type ConnectionOptions } from '../con
 import { ConsoleOutput } from '../console-output.js';
 import { writeReportFile } from '../report-file.js';
 import { openRejectsFile } from '../run-outputs.js';
-import { batchLimitsOf, mappingRequestOf, sourceOptionsOf, type SegmentCommandOptions } from '../segment-options.js';
+import { segmentPlanOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface VerifyCommandOptions extends SegmentCommandOptions, ConnectionOptions {
   list: string;
@@ -38,11 +38,12 @@ export async function runVerify(context: CliContext, file: string, options: Veri
   const rejects = openRejectsFile(options.rejects, file);
   const missing = openRejectsFile(options.missing, file);
   try {
+    const { source, mapping, limits } = segmentPlanOf(context, file, options);
     const summary = await verifySegment(
       {
-        source: sourceOptionsOf(context, file, options),
-        mapping: mappingRequestOf(options),
-        limits: batchLimitsOf(options),
+        source,
+        mapping,
+        limits,
         listId: options.list,
         sampleSize: options.all ? undefined : (options.sample ?? DEFAULT_SAMPLE_SIZE),
         seed: options.seed ?? randomInt(1, 2 ** 32),

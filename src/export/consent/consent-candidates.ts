@@ -1,3 +1,4 @@
+import type { KlaviyoList } from '../../klaviyo/klaviyo-client.js';
 import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
 
 /**
@@ -61,4 +62,12 @@ export class ConsentCandidates implements Iterable<SubscribeCandidate> {
     this.#channels = grown(this.#channels, (n) => new Uint8Array(n));
     this.#consentedAt = grown(this.#consentedAt, (n) => new Float64Array(n));
   }
+}
+
+/** How many people a double opt-in list will email, before anything is sent: an upper bound. */
+export function confirmationEmailsAhead(list: Pick<KlaviyoList, 'optInProcess'>, candidates: Iterable<SubscribeCandidate>): number {
+  if (list.optInProcess !== 'double_opt_in') return 0;
+  let count = 0;
+  for (const candidate of candidates) if (candidate.channels.email && candidate.consentedAtMs === undefined) count += 1;
+  return count;
 }

@@ -1,5 +1,6 @@
 import type { ProfileConsent, Suppression } from '../../klaviyo/profile-consent-lookup.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
+import type { KeptReason } from '../rejects/row-outcome.js';
 
 /**
  * Whether a consenting row may be sent to Klaviyo's subscribe endpoint on one channel, given what
@@ -12,7 +13,6 @@ import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
  * elsewhere). Without a consent time, or an opt-out without a time, nothing proves that.
  * Bounces and invalid addresses are not opt-outs the endpoint can lift: they always stay out.
  */
-export type KeptReason = 'unsubscribed' | 'suppressed' | 'unsubscribed_from_list';
 
 export type OptOutDecision =
   | { send: true; isResubscribe: boolean }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, KlaviyoApiError } from '../../errors.js';
 import type { ApiErrorObject, CreateSubscriptionJobResult, ProfileConsent } from '../../klaviyo/klaviyo-client.js';
-import { subscribeConsenting, type RefusedSubscription, type SubscribeOptions } from './subscribe-consenting.js';
+import { subscribeConsenting, type SubscribeOptions } from './subscribe-consenting.js';
+import { RowLedger } from '../rejects/row-ledger.js';
 import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
 
 const LIST = 'Y6nRLr';
@@ -51,8 +52,37 @@ function candidate(index: number, overrides: Partial<SubscribeCandidate> = {}): 
   return { line: index + 2, email: `user${index}@example.com`, channels: { email: true, sms: false }, ...overrides };
 }
 
-function options(client: SubscribeOptions['client'], overrides: Partial<SubscribeOptions> = {}): SubscribeOptions {
+type StepOptions = Omit<SubscribeOptions, 'ledger'>;
+
+function options(client: SubscribeOptions['client'], overrides: Partial<StepOptions> = {}): StepOptions {
   return { client, listId: LIST, channels: ['email'], allowResubscribe: false, concurrency: 4, ...overrides };
+}
+
+/** A consenting row the step recorded as refused or failed: what the rejects file gets. */
+interface RefusedRow {
+  line: number;
+  reason: 'subscribe_refused' | 'subscribe_failed';
+  description: string;
+  detail: string;
+  email: string;
+}
+
+/** Runs the step with a row ledger, and reads back what a summary would: the step's counts, the ledger's outcomes, the refused rows. */
+async function subscribe(candidates: readonly SubscribeCandidate[], stepOptions: StepOptions) {
+  const refusedRows: RefusedRow[] = [];
+  const ledger = new RowLedger({
+    observe: ({ line }, outcome) => {
+      const { kind } = outcome;
+      if (kind === 'subscribe-refused') refusedRows.push({ line, reason: 'subscribe_refused', ...pick(outcome) });
+      if (kind === 'not-subscribed' && outcome.cause === 'failed') refusedRows.push({ line, reason: 'subscribe_failed', ...pick(outcome) });
+    },
+  });
+  const result = await subscribeConsenting(candidates, { ...stepOptions, ledger });
+  return { ...result, ...ledger.consentOutcomes(), refusedRows };
+}
+
+function pick({ description, detail, email }: { description: string; detail: string; email: string }) {
+  return { description, detail, email };
 }
 
 describe('subscribeConsenting', () => {
@@ -60,7 +90,7 @@ describe('subscribeConsenting', () => {
     const candidates = Array.from({ length: 2_500 }, (_, index) => candidate(index));
     const { client, lookups, requests } = fakeClient([unsubscribed('user7@example.com'), unsubscribed('user1800@example.com')]);
 
-    const result = await subscribeConsenting(candidates, options(client));
+    const result = await subscribe(candidates, options(client));
 
     expect(lookups).toHaveLength(25);
     expect(lookups.every((emails) => emails.length === 100)).toBe(true);
@@ -86,7 +116,7 @@ describe('subscribeConsenting', () => {
     const consentedAtMs = Date.parse('2024-03-05T14:30:00Z');
     const { client, requests } = fakeClient([]);
 
-    const result = await subscribeConsenting([candidate(0, { consentedAtMs }), candidate(1)], options(client));
+    const result = await subscribe([candidate(0, { consentedAtMs }), candidate(1)], options(client));
 
     expect(requests).toContainEqual({
       historical: true,
@@ -107,7 +137,7 @@ describe('subscribeConsenting', () => {
   it('decides each channel on its own: an email opt-out does not stop an SMS consent', async () => {
     const { client, requests } = fakeClient([unsubscribed('user0@example.com')]);
 
-    const result = await subscribeConsenting(
+    const result = await subscribe(
       [candidate(0, { channels: { email: true, sms: true }, phoneNumber: '+14155552671' })],
       options(client, { channels: ['email', 'sms'] }),
     );
@@ -123,7 +153,7 @@ describe('subscribeConsenting', () => {
     const later = Date.parse('2025-02-01T00:00:00Z');
     const earlier = Date.parse('2024-12-01T00:00:00Z');
 
-    const result = await subscribeConsenting(
+    const result = await subscribe(
       [candidate(0, { consentedAtMs: later }), candidate(1, { consentedAtMs: earlier })],
       options(client, { allowResubscribe: true }),
     );
@@ -142,12 +172,7 @@ describe('subscribeConsenting', () => {
     const { client, requests } = fakeClient([], (profiles) =>
       profiles.some((profile) => profile.email === 'user1@example.com') ? { kind: 'invalid', errors: [error] } : undefined,
     );
-    const refused: RefusedSubscription[] = [];
-
-    const result = await subscribeConsenting(
-      [candidate(0), candidate(1), candidate(2)],
-      options(client, { onRefused: (row) => refused.push(row) }),
-    );
+    const result = await subscribe([candidate(0), candidate(1), candidate(2)], options(client));
 
     expect(requests.flatMap((request) => request.profiles.map((profile) => profile.email))).toEqual([
       'user0@example.com',
@@ -156,7 +181,7 @@ describe('subscribeConsenting', () => {
     expect(result.refusedByKlaviyo).toEqual([
       { reason: 'subscribe_invalid', description: 'Invalid email address <email>', count: 1, lines: [3] },
     ]);
-    expect(refused).toEqual([
+    expect(result.refusedRows).toEqual([
       {
         line: 3,
         reason: 'subscribe_refused',
@@ -174,7 +199,7 @@ describe('subscribeConsenting', () => {
         : undefined,
     );
 
-    const result = await subscribeConsenting(
+    const result = await subscribe(
       Array.from({ length: 8 }, (_, index) => candidate(index)),
       options(client),
     );
@@ -189,7 +214,10 @@ describe('subscribeConsenting', () => {
       [],
       () => new AuthError('Klaviyo refused subscribing profiles (403): the API key lacks the scope subscriptions:write.'),
     );
-    await expect(subscribeConsenting([candidate(0)], options(client))).rejects.toThrow(/subscriptions:write/);
+    const result = await subscribe([candidate(0), candidate(1)], options(client));
+    expect(result.stoppedBy?.message).toMatch(/subscriptions:write/);
+    // Every row the step did not settle before the refusal is not sent: none is lost, none is failed.
+    expect(result).toMatchObject({ subscribed: { email: 0 }, notSubscribed: { count: 2, lines: [2, 3] }, refusedRows: [] });
   });
 
   it('counts the rows of a request that failed after its retries as not subscribed, and goes on', async () => {
@@ -197,16 +225,14 @@ describe('subscribeConsenting', () => {
     const { client } = fakeClient([], () =>
       calls++ === 0 ? new KlaviyoApiError('Klaviyo failed subscribing profiles: 503.', 503) : undefined,
     );
-    const refused: RefusedSubscription[] = [];
-
-    const result = await subscribeConsenting(
+    const result = await subscribe(
       Array.from({ length: 1_500 }, (_, index) => candidate(index)),
-      options(client, { concurrency: 1, onRefused: (row) => refused.push(row) }),
+      options(client, { concurrency: 1 }),
     );
 
     expect(result.notSubscribed.count).toBe(1_000);
     expect(result.subscribed.email).toBe(500);
-    expect(refused[0]).toMatchObject({ reason: 'subscribe_failed', line: 2 });
+    expect(result.refusedRows[0]).toMatchObject({ reason: 'subscribe_failed', line: 2 });
   });
 
   it('sends nobody of a chunk whose consent lookup failed: unknown is never taken for "not opted out"', async () => {
@@ -218,7 +244,7 @@ describe('subscribeConsenting', () => {
       },
     };
 
-    const result = await subscribeConsenting([candidate(0), candidate(1)], options(failing));
+    const result = await subscribe([candidate(0), candidate(1)], options(failing));
 
     expect(requests).toEqual([]);
     expect(result.notSubscribed).toEqual({ count: 2, lines: [2, 3] });
@@ -228,7 +254,7 @@ describe('subscribeConsenting', () => {
     const controller = new AbortController();
     controller.abort();
     const { client, lookups } = fakeClient([]);
-    const result = await subscribeConsenting([candidate(0)], options(client, { signal: controller.signal }));
+    const result = await subscribe([candidate(0)], options(client, { signal: controller.signal }));
     expect(lookups).toEqual([]);
     expect(result.notSubscribed.count).toBe(1);
   });

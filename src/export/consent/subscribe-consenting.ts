@@ -3,9 +3,10 @@ import { profileIndexFromPointer, type ApiErrorObject, type KlaviyoClient, type 
 import { MAX_EMAILS_PER_LOOKUP } from '../../klaviyo/profile-consent-lookup.js';
 import { MAX_PROFILES_PER_SUBSCRIBE, subscriptionJobBody, type SubscriptionEntry } from '../../klaviyo/profile-subscription-bulk-create.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
-import { addLine, emptyLineList, type LineList, type ReasonCount } from '../../report/run-summary.js';
+import { addLine, emptyLineList, type LineList } from '../../report/run-summary.js';
 import { decideOptOut, KEPT_REASON_DESCRIPTIONS } from './opt-out-decision.js';
-import { ReasonTally } from '../rejects/reason-tally.js';
+import type { RowLedger } from '../rejects/row-ledger.js';
+import type { RowOutcome, RowRef } from '../rejects/row-outcome.js';
 import { scrub } from '../../privacy/scrub.js';
 import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
 
@@ -17,16 +18,6 @@ import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
  * subscribe request.
  */
 
-/** A row Klaviyo refused to subscribe, for the rejects file (detail may name the value). */
-export interface RefusedSubscription {
-  readonly line: number;
-  readonly element?: number;
-  readonly reason: 'subscribe_refused' | 'subscribe_failed';
-  readonly description: string;
-  readonly detail: string;
-  readonly email: string;
-}
-
 export interface SubscribeOptions {
   readonly client: Pick<KlaviyoClient, 'lookupProfileConsent' | 'createSubscriptionJob'>;
   readonly listId: string;
@@ -35,7 +26,8 @@ export interface SubscribeOptions {
   /** Chunks (1,000 candidates each) in flight at once; the client's limiters pace the requests. */
   readonly concurrency: number;
   readonly signal?: AbortSignal;
-  readonly onRefused?: (refused: RefusedSubscription) => void;
+  /** Where each consenting row that is not subscribed is recorded: kept opted out, refused, failed, not sent. */
+  readonly ledger: Pick<RowLedger, 'record'>;
   readonly onProgress?: (done: number) => void;
 }
 
@@ -46,17 +38,12 @@ export interface SubscribeResult {
   readonly historicalImport: number;
   /** Email subscriptions without a consent time: on a double opt-in list, each gets a confirmation email. */
   readonly emailWithoutConsentTime: number;
-  /** By `<channel>_<reason>`, with lines: never the email. */
-  readonly keptOptedOut: ReasonCount[];
-  readonly keptOptedOutCount: number;
   /** `--resubscribe` overrides: consent later than the recorded opt-out. */
   readonly resubscribed: LineList;
-  readonly refusedByKlaviyo: ReasonCount[];
-  readonly refused: number;
-  /** Rows whose subscribe request failed after retries, or were not sent because the run stopped. */
-  readonly notSubscribed: LineList;
   readonly lookups: number;
   readonly subscribeRequests: number;
+  /** A key without subscriptions:write stopped the step: every row not settled before is recorded as not sent. */
+  readonly stoppedBy?: AuthError;
 }
 
 interface Entry {
@@ -72,20 +59,22 @@ export async function subscribeConsenting(
     subscribed: { email: 0, sms: 0 },
     historicalImport: 0,
     emailWithoutConsentTime: 0,
-    kept: new ReasonTally(),
     resubscribed: emptyLineList(),
-    refused: new ReasonTally(),
-    notSubscribed: emptyLineList(),
     lookups: 0,
     subscribeRequests: 0,
     done: 0,
   };
   const inFlight = new Set<Promise<void>>();
   let fatal: Error | undefined;
+  // A chunk's outcomes reach the ledger when it ends; a chunk a fatal error cut short is not sent, as a whole.
+  const unsettled: SubscribeCandidate[][] = [];
   const run = (chunk: SubscribeCandidate[]) => {
-    const task = processChunk(chunk, options, state)
+    const outcomes = new ChunkOutcomes();
+    const task = processChunk(chunk, { ...options, ledger: outcomes }, state)
+      .then(() => outcomes.flushTo(options.ledger))
       .catch((error: unknown) => {
         fatal ??= error instanceof Error ? error : new Error(String(error));
+        unsettled.push(chunk);
       })
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
@@ -93,27 +82,33 @@ export async function subscribeConsenting(
 
   let chunk: SubscribeCandidate[] = [];
   for await (const candidate of candidates) {
-    if (fatal !== undefined) break;
+    if (fatal !== undefined) {
+      if (!(fatal instanceof AuthError)) break;
+      markNotSent([candidate], options);
+      continue;
+    }
     chunk.push(candidate);
     if (chunk.length < MAX_PROFILES_PER_SUBSCRIBE) continue;
     run(chunk);
     chunk = [];
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
   }
-  if (chunk.length > 0 && fatal === undefined) run(chunk);
+  if (chunk.length > 0) {
+    if (fatal === undefined) run(chunk);
+    else unsettled.push(chunk);
+  }
   await Promise.all(inFlight);
-  if (fatal !== undefined) throw fatal;
+  if (fatal !== undefined) {
+    if (!(fatal instanceof AuthError)) throw fatal;
+    for (const cut of unsettled) markNotSent(cut, options);
+  }
 
   return {
+    ...(fatal === undefined ? {} : { stoppedBy: fatal }),
     subscribed: state.subscribed,
     historicalImport: state.historicalImport,
     emailWithoutConsentTime: state.emailWithoutConsentTime,
-    keptOptedOut: state.kept.toList(),
-    keptOptedOutCount: state.kept.total,
     resubscribed: state.resubscribed,
-    refusedByKlaviyo: state.refused.toList(),
-    refused: state.refused.total,
-    notSubscribed: state.notSubscribed,
     lookups: state.lookups,
     subscribeRequests: state.subscribeRequests,
   };
@@ -123,17 +118,14 @@ type State = {
   subscribed: { email: number; sms: number };
   historicalImport: number;
   emailWithoutConsentTime: number;
-  kept: ReasonTally;
   resubscribed: LineList;
-  refused: ReasonTally;
-  notSubscribed: LineList;
   lookups: number;
   subscribeRequests: number;
   done: number;
 };
 
 async function processChunk(chunk: readonly SubscribeCandidate[], options: SubscribeOptions, state: State): Promise<void> {
-  if (options.signal?.aborted) return markNotSent(chunk, state);
+  if (options.signal?.aborted) return markNotSent(chunk, options);
   let current: Map<string, ProfileConsent>;
   try {
     current = await lookUp(chunk, options, state);
@@ -141,8 +133,7 @@ async function processChunk(chunk: readonly SubscribeCandidate[], options: Subsc
     if (error instanceof AuthError || !(error instanceof KlaviyoApiError)) throw error;
     // Whom Klaviyo reports as opted out is unknown: nobody of the chunk is sent.
     for (const candidate of chunk) {
-      addLine(state.notSubscribed, candidate.line, candidate.element);
-      refuse(candidate, 'subscribe_failed', 'The consent lookup failed after its retries: not subscribed.', scrub(error.message), options);
+      notSubscribed(candidate, 'The consent lookup failed after its retries: not subscribed.', scrub(error.message), options);
     }
     return;
   }
@@ -158,7 +149,12 @@ async function processChunk(chunk: readonly SubscribeCandidate[], options: Subsc
         channels[channel] = true;
         isResubscribe ||= decision.isResubscribe;
       } else {
-        state.kept.add(`${channel}_${decision.reason}`, KEPT_REASON_DESCRIPTIONS[decision.reason], candidate.line, candidate.element);
+        options.ledger.record(rowOf(candidate), {
+          kind: 'kept-opted-out',
+          channel,
+          reason: decision.reason,
+          description: KEPT_REASON_DESCRIPTIONS[decision.reason],
+        });
       }
     }
     if (isResubscribe) addLine(state.resubscribed, candidate.line, candidate.element);
@@ -194,7 +190,7 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
   if (options.signal?.aborted)
     return markNotSent(
       entries.map((entry) => entry.candidate),
-      state,
+      options,
     );
   const body = subscriptionJobBody({ listId: options.listId, historicalImport, entries: entries.map(toSubscriptionEntry) });
   let result;
@@ -204,8 +200,7 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
   } catch (error) {
     if (error instanceof AuthError || !(error instanceof KlaviyoApiError)) throw error;
     for (const { candidate } of entries) {
-      addLine(state.notSubscribed, candidate.line, candidate.element);
-      refuse(candidate, 'subscribe_failed', 'The subscribe request failed after its retries.', scrub(error.message), options);
+      notSubscribed(candidate, 'The subscribe request failed after its retries.', scrub(error.message), options);
     }
     return;
   }
@@ -223,7 +218,7 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
     // Nothing names a profile: halve until the request that Klaviyo refuses holds one profile.
     if (entries.length === 1) {
       const [only] = entries;
-      if (only !== undefined) refuseRefused(only.candidate, result.errors, options, state);
+      if (only !== undefined) refuseRefused(only.candidate, result.errors, options);
       return;
     }
     const middle = Math.ceil(entries.length / 2);
@@ -233,7 +228,7 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
   }
   for (const [index, errors] of named) {
     const entry = entries[index];
-    if (entry !== undefined) refuseRefused(entry.candidate, errors, options, state);
+    if (entry !== undefined) refuseRefused(entry.candidate, errors, options);
   }
   await send(
     entries.filter((_, index) => !named.has(index)),
@@ -271,30 +266,47 @@ function describe(errors: readonly ApiErrorObject[]): string {
 }
 
 /** Tallied by Klaviyo's error code, described by its (scrubbed) words: the summary shows why. */
-function refuseRefused(candidate: SubscribeCandidate, errors: readonly ApiErrorObject[], options: SubscribeOptions, state: State): void {
+function refuseRefused(candidate: SubscribeCandidate, errors: readonly ApiErrorObject[], options: SubscribeOptions): void {
   const detail = describe(errors);
-  const description = scrub(detail);
-  state.refused.add(`subscribe_${errors[0]?.code ?? 'refused'}`, description, candidate.line, candidate.element);
-  refuse(candidate, 'subscribe_refused', description, detail, options);
-}
-
-function refuse(
-  candidate: SubscribeCandidate,
-  reason: RefusedSubscription['reason'],
-  description: string,
-  detail: string,
-  options: SubscribeOptions,
-): void {
-  options.onRefused?.({
-    line: candidate.line,
-    ...(candidate.element === undefined ? {} : { element: candidate.element }),
-    reason,
-    description,
+  options.ledger.record(rowOf(candidate), {
+    kind: 'subscribe-refused',
+    code: `subscribe_${errors[0]?.code ?? 'refused'}`,
+    description: scrub(detail),
     detail,
     email: candidate.email,
   });
 }
 
-function markNotSent(candidates: readonly SubscribeCandidate[], state: State): void {
-  for (const candidate of candidates) addLine(state.notSubscribed, candidate.line, candidate.element);
+function notSubscribed(candidate: SubscribeCandidate, description: string, detail: string, options: SubscribeOptions): void {
+  options.ledger.record(rowOf(candidate), { kind: 'not-subscribed', cause: 'failed', description, detail, email: candidate.email });
+}
+
+/** Rows the run stopped before sending: not subscribed, and not a row to fix (no rejects row). */
+export function markNotSent(candidates: Iterable<SubscribeCandidate>, options: Pick<SubscribeOptions, 'ledger'>): void {
+  for (const candidate of candidates) {
+    options.ledger.record(rowOf(candidate), {
+      kind: 'not-subscribed',
+      cause: 'not-sent',
+      description: 'Not subscribed: the import did not complete or the run stopped first.',
+      detail: '',
+      email: candidate.email,
+    });
+  }
+}
+
+/** One chunk's outcomes, held until the chunk ends. */
+class ChunkOutcomes {
+  readonly #outcomes: [RowRef, RowOutcome][] = [];
+
+  record(row: RowRef, outcome: RowOutcome): void {
+    this.#outcomes.push([row, outcome]);
+  }
+
+  flushTo(ledger: Pick<RowLedger, 'record'>): void {
+    for (const [row, outcome] of this.#outcomes) ledger.record(row, outcome);
+  }
+}
+
+function rowOf(candidate: SubscribeCandidate): { line: number; element?: number } {
+  return candidate.element === undefined ? { line: candidate.line } : { line: candidate.line, element: candidate.element };
 }

@@ -1,6 +1,7 @@
 import { emptyLineList, type LineList, type SubscriptionSummary } from '../../report/run-summary.js';
 import type { KlaviyoList } from '../../klaviyo/klaviyo-client.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
+import type { ConsentOutcomes } from '../rejects/row-ledger.js';
 import type { ConsentScan } from '../scan/scan-segment.js';
 import type { SubscribeResult } from './subscribe-consenting.js';
 
@@ -10,13 +11,13 @@ export interface SubscriptionContext {
   readonly scan: ConsentScan;
   /** undefined when the subscribe step did not run (the import did not complete, the run stopped). */
   readonly result: SubscribeResult | undefined;
-  /** The consenting rows' lines, reported as not subscribed when the step did not run. */
-  readonly consentingLines: LineList;
+  /** The consenting rows the step did not subscribe, as the row ledger holds them. */
+  readonly outcomes: ConsentOutcomes;
   readonly stoppedBy?: string;
 }
 
 export function summarizeSubscription(context: SubscriptionContext): SubscriptionSummary {
-  const { result, scan } = context;
+  const { result, scan, outcomes } = context;
   return {
     channels: [...context.channels],
     optInProcess: context.optInProcess ?? null,
@@ -26,12 +27,12 @@ export function summarizeSubscription(context: SubscriptionContext): Subscriptio
     subscribed: result?.subscribed ?? { email: 0, sms: 0 },
     historicalImport: result?.historicalImport ?? 0,
     confirmationEmails: context.optInProcess === 'double_opt_in' ? (result?.emailWithoutConsentTime ?? 0) : 0,
-    keptOptedOut: result?.keptOptedOut ?? [],
-    keptOptedOutCount: result?.keptOptedOutCount ?? 0,
+    keptOptedOut: outcomes.keptOptedOut,
+    keptOptedOutCount: outcomes.keptOptedOutCount,
     resubscribed: sorted(result?.resubscribed ?? emptyLineList()),
-    refusedByKlaviyo: result?.refusedByKlaviyo ?? [],
-    refused: result?.refused ?? 0,
-    notSubscribed: sorted(result?.notSubscribed ?? context.consentingLines),
+    refusedByKlaviyo: outcomes.refusedByKlaviyo,
+    refused: outcomes.refused,
+    notSubscribed: sorted(outcomes.notSubscribed),
     stoppedBy: context.stoppedBy ?? null,
     requests: { lookups: result?.lookups ?? 0, subscribe: result?.subscribeRequests ?? 0 },
   };

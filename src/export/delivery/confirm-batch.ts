@@ -6,6 +6,7 @@ import type { DeliveredJob, DeliverOptions } from './delivery-types.js';
 import type { ConfirmedBatchRecord } from '../../state/delivery-journal.js';
 import { collectImportErrors } from './import-errors.js';
 import type { RemainingProfiles } from '../batches/remaining-profiles.js';
+import type { KlaviyoRefusalCode } from '../rejects/row-outcome.js';
 
 /** Reads every page of a finished job's import errors and ties each to its profile's position in the staged batch. */
 export async function readImportErrors(
@@ -42,35 +43,34 @@ export async function readImportErrors(
 export interface ConfirmedCounts {
   readonly accepted: number;
   readonly imported: number;
-  readonly refused: number;
-  readonly refusedWithoutDetail: number;
   readonly jobs: readonly DeliveredJob[];
 }
 
-/** Reports the profiles a finished job refused (as undelivered events) and returns its counts. */
+/** Records in the ledger the profiles a finished job refused, and returns its counts. */
 export async function reportConfirmed(batch: StagedBatch, record: ConfirmedBatchRecord, options: DeliverOptions): Promise<ConfirmedCounts> {
-  const counts = {
-    accepted: 0,
-    imported: record.imported,
-    refused: record.refusals.length + record.unexplained,
-    refusedWithoutDetail: record.unexplained,
-    jobs: [],
-  };
+  const counts = { accepted: 0, imported: record.imported, jobs: [] };
+  if (record.unexplained > 0) options.ledger.recordUnnamedRefusals(record.unexplained);
   if (record.refusals.length === 0) return counts;
   // Positions in a record are positions in the staged batch, whatever was removed before sending.
   const resources = profileResourcesOf(await options.readBody(batch));
   for (const refusal of record.refusals) {
-    options.events.onUndelivered({
-      line: batch.lines[refusal.position]!,
-      element: batch.elements?.[refusal.position],
-      reason: refusal.reason,
-      description: refusal.description,
-      detail: refusal.detail,
-      attributes: resources[refusal.position]?.attributes,
-      kind: 'refused',
-    });
+    options.ledger.record(
+      { line: batch.lines[refusal.position]!, element: batch.elements?.[refusal.position] },
+      {
+        kind: 'refused',
+        code: refusalCode(refusal.reason),
+        description: refusal.description,
+        detail: refusal.detail,
+        sent: { attributes: resources[refusal.position]?.attributes },
+      },
+    );
   }
   return counts;
+}
+
+/** Checkpoints store the code as text: every code delivery records starts with `klaviyo_`. */
+function refusalCode(reason: string): KlaviyoRefusalCode {
+  return reason.startsWith('klaviyo_') ? (reason as KlaviyoRefusalCode) : `klaviyo_${reason}`;
 }
 
 /** A batch an earlier run saw confirmed: reported again from the checkpoint, not sent. */

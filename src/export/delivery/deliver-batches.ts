@@ -12,21 +12,18 @@ import { JobTimeoutError } from './job-watcher.js';
 import { planAfterRefusal } from './refusal-plan.js';
 import { scrub } from '../../privacy/scrub.js';
 
-export type { DeliveredJob, DeliverOptions, DeliveryEvents, DeliveryResult, UndeliveredProfile } from './delivery-types.js';
+export type { DeliveredJob, DeliverOptions, DeliveryEvents, DeliveryResult } from './delivery-types.js';
 
 /**
- * Sends every staged batch and follows its job to the end. Every profile of every batch ends in
- * exactly one bucket: imported, refused (with Klaviyo's reason), not delivered, or unconfirmed.
+ * Sends every staged batch and follows its job to the end. Every profile of every batch is
+ * imported, or recorded in the ledger as refused (with Klaviyo's reason), not delivered, or
+ * unconfirmed: exactly one of these.
  * The run's first upload goes alone (FirstUploadGate): a key that may not write stops the run there.
  */
 export async function deliverBatches(options: DeliverOptions): Promise<DeliveryResult> {
   const result: DeliveryResult = {
     accepted: 0,
     imported: 0,
-    refused: 0,
-    refusedWithoutDetail: 0,
-    notDelivered: 0,
-    unconfirmed: 0,
     resubmittedJobs: 0,
     resumedBatches: 0,
     jobs: [],
@@ -78,8 +75,8 @@ interface BatchRun extends BatchContext {
   readonly refusedAtUpload: ConfirmedBatchRecord['refusals'][number][];
   readonly records: ConfirmedBatchRecord[];
   isComplete: boolean;
-  /** Profiles of this batch already in a bucket (imported, refused, not delivered, unconfirmed). */
-  accounted: number;
+  /** 1 at each staged position whose profile has its outcome (imported, or in the ledger). */
+  readonly accounted: Uint8Array;
 }
 
 async function deliverBatch(context: BatchContext): Promise<void> {
@@ -91,7 +88,7 @@ async function deliverBatch(context: BatchContext): Promise<void> {
     noteUnattributed(result, earlier);
     return;
   }
-  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true, accounted: 0 };
+  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true, accounted: new Uint8Array(batch.profiles) };
   try {
     await sendPart(run, new RemainingProfiles(batch, options.readBody), {
       isWhole: true,
@@ -107,35 +104,19 @@ async function deliverBatch(context: BatchContext): Promise<void> {
 }
 
 /**
- * The profiles of a batch that a local failure stopped, not yet in any bucket: unconfirmed when
- * its job was accepted (the checkpoint follows it up), else not delivered. A batch stopped midway
- * through its parts (rare: bisecting when the disk filled) is counted without its lines.
+ * The profiles of a batch that a local failure stopped, without an outcome yet: unconfirmed when
+ * its job was accepted (the checkpoint follows it up), else not delivered.
  */
 function accountStoppedBatch(run: BatchRun): void {
-  const { batch, options, result } = run;
+  const { batch, options } = run;
   run.isComplete = false;
-  const remaining = batch.profiles - run.accounted;
-  if (remaining <= 0) return;
   const jobId = options.journal.submittedJob(batch.index);
-  if (jobId !== undefined) result.unconfirmed += remaining;
-  else result.notDelivered += remaining;
-  if (run.accounted > 0) return;
   const description = 'Not delivered: the run stopped on a local failure before this request was confirmed.';
-  for (let i = 0; i < batch.profiles; i += 1) {
-    const line = batch.lines[i]!;
-    const element = batch.elements?.[i];
-    if (jobId !== undefined) options.events.onUnconfirmed?.(line, jobId, element);
-    else {
-      options.events.onUndelivered({
-        line,
-        element,
-        reason: 'not_delivered',
-        description,
-        detail: description,
-        attributes: undefined,
-        kind: 'not-delivered',
-      });
-    }
+  for (let position = 0; position < batch.profiles; position += 1) {
+    if (run.accounted[position] === 1) continue;
+    run.accounted[position] = 1;
+    const row = { line: batch.lines[position]!, element: batch.elements?.[position] };
+    options.ledger.record(row, jobId === undefined ? { kind: 'not-delivered', description } : { kind: 'unconfirmed', jobId });
   }
 }
 
@@ -211,7 +192,7 @@ async function sendPart(
     }
     const record = await readImportErrors(final, part, options);
     addCounts(result, await reportConfirmed(batch, record, options));
-    run.accounted += part.count;
+    markAccounted(run, part);
     noteUnattributed(result, record);
     run.records.push(record);
     result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
@@ -270,23 +251,23 @@ async function refuseAtUpload(run: BatchRun, part: RemainingProfiles, named: Rea
   for (const [i, error] of named) {
     const refusal = {
       position: part.positionOf(i),
-      reason: `klaviyo_${error.code ?? 'invalid'}`,
+      reason: `klaviyo_${error.code ?? 'invalid'}` as const,
       description: scrub(error.title ?? 'Klaviyo refused this profile.'),
       detail: error.detail ?? error.title ?? '',
     };
     run.refusedAtUpload.push(refusal);
-    run.options.events.onUndelivered({
-      line: part.lineOf(i),
-      element: part.elementOf(i),
-      reason: refusal.reason,
-      description: refusal.description,
-      detail: refusal.detail,
-      attributes: resources[i]?.attributes,
-      kind: 'refused',
-    });
+    run.accounted[refusal.position] = 1;
+    run.options.ledger.record(
+      { line: part.lineOf(i), element: part.elementOf(i) },
+      {
+        kind: 'refused',
+        code: refusal.reason,
+        description: refusal.description,
+        detail: refusal.detail,
+        sent: { attributes: resources[i]?.attributes },
+      },
+    );
   }
-  run.result.refused += named.size;
-  run.accounted += named.size;
   await part.remove(new Set(named.keys()), run.options.envelope);
 }
 
@@ -294,29 +275,27 @@ async function giveUp(run: BatchRun, part: RemainingProfiles, description: strin
   run.isComplete = false;
   const resources = await part.resources();
   resources.forEach((resource, i) => {
-    run.options.events.onUndelivered({
-      line: part.lineOf(i),
-      element: part.elementOf(i),
-      reason: 'not_delivered',
-      description,
-      detail: description,
-      attributes: resource.attributes,
-      kind: 'not-delivered',
-    });
+    run.accounted[part.positionOf(i)] = 1;
+    run.options.ledger.record(
+      { line: part.lineOf(i), element: part.elementOf(i) },
+      { kind: 'not-delivered', description, sent: { attributes: resource.attributes } },
+    );
   });
-  run.result.notDelivered += resources.length;
-  run.accounted += resources.length;
 }
 
 function leaveUnconfirmed(run: BatchRun, part: RemainingProfiles, job: ImportJob): void {
   const { batch, result, options } = run;
   run.isComplete = false;
-  result.unconfirmed += part.count;
-  run.accounted += part.count;
   result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job });
-  const { events } = options;
-  if (!events.onUnconfirmed) return;
-  for (let i = 0; i < part.count; i += 1) events.onUnconfirmed(part.lineOf(i), job.id, part.elementOf(i));
+  for (let i = 0; i < part.count; i += 1) {
+    run.accounted[part.positionOf(i)] = 1;
+    options.ledger.record({ line: part.lineOf(i), element: part.elementOf(i) }, { kind: 'unconfirmed', jobId: job.id });
+  }
+}
+
+/** Every profile of a part whose job finished: imported, or refused (recorded by reportConfirmed). */
+function markAccounted(run: BatchRun, part: RemainingProfiles): void {
+  for (let i = 0; i < part.count; i += 1) run.accounted[part.positionOf(i)] = 1;
 }
 
 function noteUnattributed(result: DeliveryResult, record: ConfirmedBatchRecord): void {
@@ -330,7 +309,5 @@ function describeError(error: ApiErrorObject | undefined): string {
 function addCounts(result: DeliveryResult, counts: ConfirmedCounts): void {
   result.accepted += counts.accepted;
   result.imported += counts.imported;
-  result.refused += counts.refused;
-  result.refusedWithoutDetail += counts.refusedWithoutDetail;
   result.jobs.push(...counts.jobs);
 }

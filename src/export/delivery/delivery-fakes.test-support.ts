@@ -5,7 +5,8 @@ import type { ApiErrorObject, CreateImportJobResult, ImportErrorItem, ImportJob,
 import { buildProfileImportBody, createProfileImportEnvelope, serializeProfileResource } from '../../klaviyo/profile-import-payload.js';
 import { profileResourcesOf } from '../batches/batch-contents.js';
 import type { StagedBatch } from '../batches/batch-stager.js';
-import { deliverBatches, type DeliverOptions, type DeliveryResult, type UndeliveredProfile } from './deliver-batches.js';
+import { deliverBatches, type DeliverOptions, type DeliveryResult } from './deliver-batches.js';
+import { RowLedger, type DeliveryOutcomes } from '../rejects/row-ledger.js';
 import { MemoryJournal, type DeliveryJournal } from '../../state/delivery-journal.js';
 import { JobWatcher } from './job-watcher.js';
 
@@ -186,15 +187,36 @@ export function stageInMemory(sizes: readonly number[]): { batches: StagedBatch[
   return { batches, readBody };
 }
 
+/** A profile the ledger holds as refused or not delivered, as a test reads it. */
+export interface UndeliveredProfile {
+  readonly line: number;
+  readonly element?: number | undefined;
+  readonly kind: 'refused' | 'not-delivered';
+  readonly reason: string;
+  readonly description: string;
+  readonly detail: string;
+  readonly attributes: Record<string, unknown> | undefined;
+}
+
+/** The delivery's result with the ledger's counts of rows beside it, as a report shows them. */
+export interface DeliveryCounts extends DeliveryResult {
+  refused: number;
+  refusedWithoutDetail: number;
+  notDelivered: number;
+  unconfirmed: number;
+}
+
 export interface DeliveryRun {
-  result: DeliveryResult;
+  result: DeliveryCounts;
+  /** What the ledger holds once the delivery ends. */
+  outcomes: DeliveryOutcomes;
   undelivered: UndeliveredProfile[];
   fake: FakeKlaviyo;
   time: FakeTime;
   totalProfiles: number;
 }
 
-export interface RunOptions extends Partial<Omit<DeliverOptions, 'client' | 'batches' | 'readBody' | 'events' | 'watcher'>> {
+export interface RunOptions extends Partial<Omit<DeliverOptions, 'client' | 'batches' | 'readBody' | 'events' | 'watcher' | 'ledger'>> {
   readonly sizes: readonly number[];
   readonly script?: FakeKlaviyoScript;
   readonly fake?: FakeKlaviyo;
@@ -212,6 +234,25 @@ export async function runDelivery(options: RunOptions): Promise<DeliveryRun> {
   const time = createFakeTime();
   const staged = stageInMemory(sizes);
   const undelivered: UndeliveredProfile[] = [];
+  const ledger = new RowLedger({
+    observe: (row, outcome) => {
+      if (outcome.kind === 'refused') {
+        const { code: reason, description, detail } = outcome;
+        undelivered.push({ ...row, kind: 'refused', reason, description, detail, attributes: outcome.sent.attributes });
+      }
+      if (outcome.kind === 'not-delivered') {
+        const { description } = outcome;
+        undelivered.push({
+          ...row,
+          kind: 'not-delivered',
+          reason: 'not_delivered',
+          description,
+          detail: description,
+          attributes: outcome.sent?.attributes,
+        });
+      }
+    },
+  });
   const watcher = new JobWatcher({ client: fake.client, sleep: time.sleep, now: time.now, signal: rest.signal });
   const result = await deliverBatches({
     client: fake.client,
@@ -228,9 +269,18 @@ export async function runDelivery(options: RunOptions): Promise<DeliveryRun> {
     concurrency: 2,
     maxResubmits: 2,
     ...rest,
-    events: { onUndelivered: (profile) => undelivered.push(profile) },
+    events: {},
+    ledger,
   });
-  return { result, undelivered, fake, time, totalProfiles: sizes.reduce((a, b) => a + b, 0) };
+  const outcomes = ledger.deliveryOutcomes();
+  const counts: DeliveryCounts = {
+    ...result,
+    refused: outcomes.refused,
+    refusedWithoutDetail: outcomes.refusedWithoutDetail,
+    notDelivered: outcomes.notDelivered.count,
+    unconfirmed: outcomes.unconfirmed.count,
+  };
+  return { result: counts, outcomes, undelivered, fake, time, totalProfiles: sizes.reduce((a, b) => a + b, 0) };
 }
 
 /**
@@ -238,13 +288,14 @@ export async function runDelivery(options: RunOptions): Promise<DeliveryRun> {
  * `unexplained` is the number of refusals Klaviyo counted without naming the profile.
  */
 export function expectEveryProfileAccountedFor(run: DeliveryRun, unexplained = 0): void {
-  const { result, undelivered, fake, totalProfiles } = run;
-  expect(result.imported + result.refused + result.notDelivered + result.unconfirmed).toBe(totalProfiles);
+  const { result, outcomes, undelivered, fake, totalProfiles } = run;
+  expect(result.imported + outcomes.refused + outcomes.notDelivered.count + outcomes.unconfirmed.count).toBe(totalProfiles);
   const eventLines = undelivered.map((profile) => profile.line);
   expect(new Set(eventLines).size).toBe(eventLines.length);
   expect(eventLines.filter((line) => fake.importedLines.includes(line))).toEqual([]);
-  expect(undelivered.filter((p) => p.kind === 'refused')).toHaveLength(result.refused - unexplained);
-  expect(undelivered.filter((p) => p.kind === 'not-delivered')).toHaveLength(result.notDelivered);
+  expect(undelivered.filter((p) => p.kind === 'refused')).toHaveLength(outcomes.refused - unexplained);
+  expect(outcomes.refusedWithoutDetail).toBe(unexplained);
+  expect(undelivered.filter((p) => p.kind === 'not-delivered')).toHaveLength(outcomes.notDelivered.count);
 }
 
 export const linesOf = (profiles: readonly UndeliveredProfile[], kind?: UndeliveredProfile['kind']): number[] =>

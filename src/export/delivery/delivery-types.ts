@@ -4,30 +4,15 @@ import type { RequestBody } from '../batches/batch-contents.js';
 import type { StagedBatch } from '../batches/batch-stager.js';
 import type { DeliveryJournal } from '../../state/delivery-journal.js';
 import type { JobWatcher } from './job-watcher.js';
+import type { RowLedger } from '../rejects/row-ledger.js';
 
 /** The contract of deliverBatches, apart from it so that its helpers (confirm-batch) need not import it. */
 
-/** One profile that did not make it, for the rejects file and the report. */
-export interface UndeliveredProfile {
-  readonly line: number;
-  /** JSON files: the 0-based array element. */
-  readonly element?: number;
-  readonly reason: string;
-  /** Generic, no personal data: goes to the console and the report. */
-  readonly description: string;
-  /** Klaviyo's own words, may name the value: rejects file only. */
-  readonly detail: string;
-  readonly attributes: Record<string, unknown> | undefined;
-  readonly kind: 'refused' | 'not-delivered';
-}
-
+/** Progress of the requests; rows' outcomes go to the ledger. */
 export interface DeliveryEvents {
-  onUndelivered(profile: UndeliveredProfile): void;
   /** `batch.profiles` is the number of profiles in the accepted request (a batch may be sent in parts). */
   onAccepted?(batch: StagedBatch, job: ImportJob): void;
   onFinished?(batch: StagedBatch, job: ImportJob): void;
-  /** A profile sent in a job that was not followed to its end (--no-wait, a stop, a failed poll). */
-  onUnconfirmed?(line: number, jobId: string, element: number | undefined): void;
 }
 
 export interface DeliverOptions {
@@ -46,6 +31,8 @@ export interface DeliverOptions {
   /** Soft stop: no new request starts once aborted. */
   readonly signal?: AbortSignal;
   readonly events: DeliveryEvents;
+  /** Where each profile that is not imported is recorded: refused, not delivered, or unconfirmed. */
+  readonly ledger: RowLedger;
 }
 
 export interface DeliveredJob {
@@ -59,11 +46,6 @@ export interface DeliveryResult {
   /** Profiles in requests Klaviyo accepted (202): accepted is not imported. */
   accepted: number;
   imported: number;
-  refused: number;
-  /** Of `refused`: profiles a finished job counted as failed or did not account for, without naming them. */
-  refusedWithoutDetail: number;
-  notDelivered: number;
-  unconfirmed: number;
   resubmittedJobs: number;
   resumedBatches: number;
   jobs: DeliveredJob[];

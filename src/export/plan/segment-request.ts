@@ -1,9 +1,4 @@
-import { UsageError } from '../../errors.js';
-import { parseKeyPath } from '../../mapping/key-path.js';
-import type { MappingRequest } from '../../mapping/mapping-spec.js';
-import type { CsvDelimiter, ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
-import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../batches/batch-limits.js';
-import { RejectsFile } from '../rejects/rejects-file.js';
+import type { CsvDelimiter, SegmentFormat } from '../../source/source-record.js';
 
 /** How to read, map and plan a segment: shared by validateSegment and pushSegment. */
 export interface SegmentRequest {
@@ -55,65 +50,4 @@ export interface SegmentRequest {
   readonly strict?: boolean;
   /** Stops the run: reading ends, no new request starts; the summary says what was delivered. */
   readonly signal?: AbortSignal;
-}
-
-export function sourceOf(request: SegmentRequest): ReadSegmentOptions {
-  return {
-    input: request.file,
-    format: request.format,
-    delimiter: request.delimiter,
-    encoding: request.encoding,
-    hasHeader: request.hasHeader,
-    ...(request.jsonPath === undefined ? {} : { jsonArrayPath: jsonArrayPathOf(request.jsonPath) }),
-    stdin: request.stdin,
-  };
-}
-
-function jsonArrayPathOf(jsonPath: string): string[] {
-  const keys = parseKeyPath(jsonPath.trim());
-  if (keys.some((key) => key === '')) {
-    throw new UsageError(
-      `--json-path "${jsonPath}" names an empty key; write the keys down to the array separated by dots, e.g. --json-path response.customers.`,
-    );
-  }
-  return keys;
-}
-
-export function mappingRequestOf(request: SegmentRequest): MappingRequest {
-  return {
-    emailField: request.emailField,
-    maps: [...(request.map ?? [])],
-    defaultCountry: request.defaultCountry,
-    mapsKnownColumns: request.defaultMap !== false,
-    sendsOtherColumns: request.properties !== false,
-  };
-}
-
-export function maxPerExportOf(request: SegmentRequest): number {
-  return bounded('maxPerExport', request.maxPerExport ?? MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_EXPORT);
-}
-
-export function batchSizeOf(request: SegmentRequest): number {
-  return bounded('batchSize', request.batchSize ?? MAX_PROFILES_PER_REQUEST, MAX_PROFILES_PER_REQUEST);
-}
-
-export function batchLimitsOf(request: SegmentRequest): BatchLimits {
-  return { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: maxPerExportOf(request), maxProfilesPerRequest: batchSizeOf(request) };
-}
-
-/** The rejects file, created up front (never the segment itself) so that a bad path fails before anything is read. */
-export function openRejectsFile(request: SegmentRequest): RejectsFile | undefined {
-  return request.rejectsPath === undefined ? undefined : new RejectsFile(request.rejectsPath, request.file);
-}
-
-/** The rejects file's header follows the source's columns, known once the file is opened. */
-export function setRejectsColumns(rejects: RejectsFile | undefined, columns: readonly string[], format: SegmentFormat): void {
-  rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' });
-}
-
-function bounded(name: string, value: number, max: number): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${name} must be a whole number from 1 to ${max.toLocaleString('en-US')}.`);
-  }
-  return value;
 }

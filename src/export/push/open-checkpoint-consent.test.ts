@@ -3,7 +3,14 @@ import { fingerprintHash } from '../../state/run-fingerprint.js';
 import { fingerprintOf } from './open-checkpoint.js';
 import type { ScanResult } from '../scan/scan-segment.js';
 
-const OPTIONS = { delimiter: undefined, encoding: undefined, hasHeader: undefined, maxPerExport: 100_000, batchSize: 10_000 };
+const OPTIONS = {
+  delimiter: undefined,
+  encoding: undefined,
+  hasHeader: undefined,
+  maxPerExport: 100_000,
+  batchSize: 10_000,
+  changedOnly: false,
+};
 const SCAN = {
   contentDigest: 'abc',
   mapping: { emailColumn: 'email', fields: [] },

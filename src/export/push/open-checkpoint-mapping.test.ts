@@ -5,7 +5,14 @@ import { fingerprintHash } from '../../state/run-fingerprint.js';
 import type { ScanResult } from '../scan/scan-segment.js';
 import { fingerprintOf } from './open-checkpoint.js';
 
-const OPTIONS = { delimiter: undefined, encoding: undefined, hasHeader: undefined, maxPerExport: 100_000, batchSize: 10_000 };
+const OPTIONS = {
+  delimiter: undefined,
+  encoding: undefined,
+  hasHeader: undefined,
+  maxPerExport: 100_000,
+  batchSize: 10_000,
+  changedOnly: false,
+};
 const COLUMNS = ['Email', 'First Name', 'Orders'];
 
 function hashOf(request: Partial<MappingRequest>, propertyTypes: SettledPropertyType[] = [], jsonPath?: string): string {

@@ -4,25 +4,13 @@ import { CheckpointJournal, checkpointPath, loadCheckpoint } from '../../state/c
 import type { RunFingerprint } from '../../state/run-fingerprint.js';
 import type { PushEvent } from '../events/push-events.js';
 import type { ScanResult } from '../scan/scan-segment.js';
-import type { CsvDelimiter } from '../../source/source-record.js';
+import type { RequestShape } from '../plan/push-plan.js';
 
 /**
  * What makes two runs "the same push": the file's bytes, the list, and everything that shapes the
  * profiles and how they are cut into requests. Batch numbers mean the same thing only then.
  */
-export function fingerprintOf(
-  scan: ScanResult,
-  listId: string,
-  options: {
-    delimiter: CsvDelimiter | undefined;
-    encoding: string | undefined;
-    hasHeader: boolean | undefined;
-    jsonPath?: string | undefined;
-    maxPerExport: number;
-    batchSize: number;
-    changedOnly?: boolean;
-  },
-): RunFingerprint {
+export function fingerprintOf(scan: ScanResult, listId: string, options: RequestShape): RunFingerprint {
   return {
     contentDigest: scan.contentDigest,
     listId,

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryResult } from '../delivery/delivery-types.js';
 import { isCheckpointDone, outcomeOf } from './push-outcome.js';
 import { gateOf } from './push-segment.js';
 
-function result(counts: Partial<DeliveryResult>): DeliveryResult {
-  const empty = { accepted: 0, imported: 0, refused: 0, refusedWithoutDetail: 0, notDelivered: 0, unconfirmed: 0 };
-  return { ...empty, resubmittedJobs: 0, resumedBatches: 0, jobs: [], unattributed: [], ...counts };
+type Counts = { imported?: number; refused?: number; notDelivered?: number; unconfirmed?: number };
+
+/** The ledger's delivery outcomes with these counts of rows. */
+function outcomes(counts: Counts) {
+  const lines = (count = 0) => ({ count, lines: [] });
+  return { refused: counts.refused ?? 0, notDelivered: lines(counts.notDelivered), unconfirmed: lines(counts.unconfirmed) };
 }
 
 describe('the gates before anything is sent', () => {
@@ -18,8 +20,8 @@ describe('the gates before anything is sent', () => {
     { strict: false, rowsRead: 0, validProfiles: 0, rejected: 0, gate: undefined },
     // Duplicates only are not rejections.
     { strict: true, rowsRead: 3, validProfiles: 1, rejected: 0, gate: undefined },
-  ])('strict $strict, $rowsRead rows, $validProfiles valid, $rejected rejected: $gate', ({ strict, gate, ...scan }) => {
-    expect(gateOf({ strict }, scan)).toBe(gate);
+  ])('strict $strict, $rowsRead rows, $validProfiles valid, $rejected rejected: $gate', ({ strict, gate, rejected, ...scan }) => {
+    expect(gateOf({ isStrict: strict }, scan, { rejected })).toBe(gate);
   });
 });
 
@@ -34,7 +36,7 @@ describe('the outcome of a delivery', () => {
     { counts: { imported: 5 }, stop: 'signal', wait: true, outcome: 'interrupted' },
     { counts: { imported: 5 }, stop: 'deadline', wait: true, outcome: 'deadline' },
   ] as const)('$counts, stop $stop, wait $wait: $outcome', ({ counts, stop, wait, outcome }) => {
-    expect(outcomeOf(5, result(counts), stop, wait)).toBe(outcome);
+    expect(outcomeOf(5, (counts as Counts).imported ?? 0, outcomes(counts), stop, wait)).toBe(outcome);
   });
 
   it.each([
@@ -44,6 +46,6 @@ describe('the outcome of a delivery', () => {
     { counts: { unconfirmed: 5 }, isStopped: false, isDone: false },
     { counts: { notDelivered: 1 }, isStopped: false, isDone: false },
   ])('the checkpoint is removed after $counts (stopped: $isStopped): $isDone', ({ counts, isStopped, isDone }) => {
-    expect(isCheckpointDone(result(counts), isStopped)).toBe(isDone);
+    expect(isCheckpointDone(outcomes(counts), isStopped)).toBe(isDone);
   });
 });

@@ -1,21 +1,24 @@
 import type { RunOutcome } from '../../report/run-summary.js';
 import type { StagedBatch } from '../batches/batch-stager.js';
 import type { DeliveryJournal } from '../../state/delivery-journal.js';
-import type { DeliveryResult } from '../delivery/delivery-types.js';
+import type { DeliveryOutcomes } from '../rejects/row-ledger.js';
 import type { RemainingWork } from '../events/push-events.js';
 
 /** What a delivery amounts to: pure rules of the push. */
 export function outcomeOf(
   validProfiles: number,
-  result: DeliveryResult,
+  imported: number,
+  outcomes: Pick<DeliveryOutcomes, 'refused' | 'notDelivered' | 'unconfirmed'>,
   stop: 'signal' | 'deadline' | undefined,
   isWaiting: boolean,
 ): RunOutcome {
   if (stop === 'deadline') return 'deadline';
   if (stop === 'signal') return 'interrupted';
-  if (!isWaiting) return result.notDelivered + result.refused === 0 ? 'submitted' : 'partially-delivered';
-  if (result.refused === 0 && result.notDelivered === 0 && result.unconfirmed === 0) return 'delivered';
-  return result.imported === 0 && validProfiles > 0 ? 'not-delivered' : 'partially-delivered';
+  const { refused } = outcomes;
+  const notDelivered = outcomes.notDelivered.count;
+  if (!isWaiting) return notDelivered + refused === 0 ? 'submitted' : 'partially-delivered';
+  if (refused === 0 && notDelivered === 0 && outcomes.unconfirmed.count === 0) return 'delivered';
+  return imported === 0 && validProfiles > 0 ? 'not-delivered' : 'partially-delivered';
 }
 
 /** What is left to do, once an earlier run's checkpoint is taken into account. */
@@ -39,6 +42,6 @@ export function remainingWork(batches: readonly StagedBatch[], journal: Delivery
  * Keep the checkpoint while running the same push again can still deliver or confirm something
  * (after --no-wait, the next run follows the jobs up instead of sending them again).
  */
-export function isCheckpointDone(result: DeliveryResult, isStopped: boolean): boolean {
-  return !isStopped && result.notDelivered === 0 && result.unconfirmed === 0;
+export function isCheckpointDone(outcomes: Pick<DeliveryOutcomes, 'notDelivered' | 'unconfirmed'>, isStopped: boolean): boolean {
+  return !isStopped && outcomes.notDelivered.count === 0 && outcomes.unconfirmed.count === 0;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
 import type { KlaviyoList } from '../../klaviyo/klaviyo-client.js';
-import { ConsentCandidates } from '../consent/consent-candidates.js';
-import { confirmationEmailsAhead, runSubscriptionStep, type SubscriptionStep } from './subscription-step.js';
+import { ConsentCandidates, confirmationEmailsAhead } from '../consent/consent-candidates.js';
+import { runSubscriptionStep, type SubscriptionStep } from './subscription-step.js';
 import type { ConsentScan } from '../scan/scan-segment.js';
+import { RowLedger } from '../rejects/row-ledger.js';
 
 const DOUBLE: KlaviyoList = { id: 'Y6nRLr', name: 'Newsletter', optInProcess: 'double_opt_in' };
 const SCAN: ConsentScan = {
@@ -22,7 +23,15 @@ function candidates(): ConsentCandidates {
 }
 
 function step(client: SubscriptionStep['client'], shouldRun = true): SubscriptionStep {
-  return { client, list: DOUBLE, request: { channels: ['email'] }, scan: SCAN, candidates: candidates(), shouldRun };
+  return {
+    client,
+    list: DOUBLE,
+    request: { channels: ['email'] },
+    scan: SCAN,
+    candidates: candidates(),
+    shouldRun,
+    ledger: new RowLedger(),
+  };
 }
 
 describe('runSubscriptionStep', () => {

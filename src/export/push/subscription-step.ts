@@ -1,35 +1,17 @@
-import { AuthError } from '../../errors.js';
+import type { AuthError } from '../../errors.js';
 import type { KlaviyoClient, KlaviyoList } from '../../klaviyo/klaviyo-client.js';
-import type { ConsentRequest, SubscribeChannel } from '../../mapping/consent-mapping.js';
-import { addLine, emptyLineList, type SubscriptionSummary } from '../../report/run-summary.js';
+import type { SubscriptionSummary } from '../../report/run-summary.js';
 import type { ConsentScan } from '../scan/scan-segment.js';
-import { subscribeConsenting, type RefusedSubscription, type SubscribeResult } from '../consent/subscribe-consenting.js';
-import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
-import { summarizeSubscription } from '../consent/summarize-subscription.js';
+import { markNotSent, subscribeConsenting, type SubscribeResult } from '../consent/subscribe-consenting.js';
+import { isSubscriptionComplete, summarizeSubscription } from '../consent/summarize-subscription.js';
 import type { ConsentCandidates } from '../consent/consent-candidates.js';
+import type { SubscribeRequest } from '../plan/push-request.js';
+import type { RowLedger } from '../rejects/row-ledger.js';
+import type { PushRun } from './push-run.js';
+import type { SegmentRead } from './read-segment.js';
 
 /** Chunks of 1,000 rows in flight at once: enough that lookups (75/s, 750/min) never wait on a round trip. */
 export const SUBSCRIBE_CONCURRENCY = 6;
-
-/** `--subscribe` and what goes with it, as values. */
-export interface SubscribeRequest {
-  readonly channels: readonly SubscribeChannel[];
-  readonly emailConsentColumn?: string;
-  readonly smsConsentColumn?: string;
-  readonly consentedAtColumn?: string;
-  /** Subscribe rows whose consent time is later than their recorded opt-out. */
-  readonly resubscribe?: boolean;
-}
-
-/** The scan's view of the request. */
-export function consentRequestOf(request: SubscribeRequest): ConsentRequest {
-  return {
-    subscribe: request.channels,
-    ...(request.emailConsentColumn === undefined ? {} : { emailConsentColumn: request.emailConsentColumn }),
-    ...(request.smsConsentColumn === undefined ? {} : { smsConsentColumn: request.smsConsentColumn }),
-    ...(request.consentedAtColumn === undefined ? {} : { consentedAtColumn: request.consentedAtColumn }),
-  };
-}
 
 export interface SubscriptionStep {
   readonly client: Pick<KlaviyoClient, 'lookupProfileConsent' | 'createSubscriptionJob'>;
@@ -39,44 +21,72 @@ export interface SubscriptionStep {
   readonly candidates: ConsentCandidates;
   /** false: the import did not get that far (stopped, declined...): nobody is subscribed. */
   readonly shouldRun: boolean;
+  readonly ledger: RowLedger;
   readonly signal?: AbortSignal;
-  readonly onRefused?: (refused: RefusedSubscription) => void;
   readonly onProgress?: (done: number) => void;
 }
 
 /**
- * Runs the consent step after the import and sums it up. A missing subscriptions:write stops it at
- * the first subscribe request: the summary then says so (`stoppedBy`) and `error` is the AuthError
- * for the caller to end the run with (exit 3), once the import's outcome is reported.
+ * Runs the consent step after the import and sums it up; every consenting row it does not
+ * subscribe is in the ledger. A missing subscriptions:write stops it at the first subscribe
+ * request: the summary then says so (`stoppedBy`) and `error` is the AuthError for the caller to
+ * end the run with (exit 3), once the import's outcome is reported.
  */
 export async function runSubscriptionStep(step: SubscriptionStep): Promise<{ summary: SubscriptionSummary; error?: AuthError }> {
-  const consentingLines = emptyLineList();
-  for (const candidate of step.candidates) addLine(consentingLines, candidate.line, candidate.element);
-  const base = { channels: step.request.channels, optInProcess: step.list.optInProcess, scan: step.scan, consentingLines };
-  if (!step.shouldRun || step.candidates.size === 0) return { summary: summarizeSubscription({ ...base, result: undefined }) };
-  let result: SubscribeResult;
-  try {
-    result = await subscribeConsenting(step.candidates, {
-      client: step.client,
-      listId: step.list.id,
+  const summarize = (result: SubscribeResult | undefined) =>
+    summarizeSubscription({
       channels: step.request.channels,
-      allowResubscribe: step.request.resubscribe ?? false,
-      concurrency: SUBSCRIBE_CONCURRENCY,
-      ...(step.signal ? { signal: step.signal } : {}),
-      ...(step.onRefused ? { onRefused: step.onRefused } : {}),
-      ...(step.onProgress ? { onProgress: step.onProgress } : {}),
+      optInProcess: step.list.optInProcess,
+      scan: step.scan,
+      result,
+      outcomes: step.ledger.consentOutcomes(),
+      ...(result?.stoppedBy === undefined ? {} : { stoppedBy: result.stoppedBy.message }),
     });
-  } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    return { summary: summarizeSubscription({ ...base, result: undefined, stoppedBy: error.message }), error };
+  if (!step.shouldRun || step.candidates.size === 0) {
+    markNotSent(step.candidates, step);
+    return { summary: summarize(undefined) };
   }
-  return { summary: summarizeSubscription({ ...base, result }) };
+  const result = await subscribeConsenting(step.candidates, {
+    client: step.client,
+    listId: step.list.id,
+    channels: step.request.channels,
+    allowResubscribe: step.request.resubscribe ?? false,
+    concurrency: SUBSCRIBE_CONCURRENCY,
+    ledger: step.ledger,
+    ...(step.signal ? { signal: step.signal } : {}),
+    ...(step.onProgress ? { onProgress: step.onProgress } : {}),
+  });
+  return { summary: summarize(result), ...(result.stoppedBy === undefined ? {} : { error: result.stoppedBy }) };
 }
 
-/** How many people a double opt-in list will email, before anything is sent: an upper bound. */
-export function confirmationEmailsAhead(list: KlaviyoList, candidates: Iterable<SubscribeCandidate>): number {
-  if (list.optInProcess !== 'double_opt_in') return 0;
-  let count = 0;
-  for (const candidate of candidates) if (candidate.channels.email && candidate.consentedAtMs === undefined) count += 1;
-  return count;
+/** The consent phase of a push: absent without --subscribe; with it, the step's summary, run or not. */
+export async function runConsentPhase(run: PushRun, read: SegmentRead, shouldRun: boolean): Promise<SubscriptionSummary | undefined> {
+  const { plan, emit } = run;
+  const consentScan = read.scan.consent;
+  if (plan.subscribe === undefined || consentScan === undefined) return undefined;
+  const { candidates } = read;
+  const isRunning = shouldRun && candidates.size > 0;
+  if (isRunning) emit({ type: 'subscribe', consenting: candidates.size });
+  const { summary } = await runSubscriptionStep({
+    client: run.client,
+    list: run.list,
+    request: plan.subscribe.request,
+    scan: consentScan,
+    candidates,
+    shouldRun,
+    ledger: run.ledger,
+    signal: run.stops.soft,
+    onProgress: (done) => emit({ type: 'subscribe-progress', done, total: candidates.size }),
+  });
+  if (isRunning) {
+    emit({
+      type: 'subscribe-done',
+      subscribed: summary.subscribed.email + summary.subscribed.sms,
+      keptOptedOut: summary.keptOptedOutCount,
+      refused: summary.refused,
+      notSubscribed: summary.notSubscribed.count,
+      isComplete: isSubscriptionComplete(summary),
+    });
+  }
+  return summary;
 }

@@ -1,23 +1,11 @@
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import type { RunOutcome } from '../../report/run-summary.js';
 import type { PushEvent } from '../events/push-events.js';
-import type { PushRequest } from './push-request.js';
-import type { PushStops } from './push-stops.js';
-import { DEFAULT_MAX_REMOVALS, estimateListReadMs } from '../sync/sync-plan.js';
-import { NO_STATE_SENTENCE, SyncSession } from '../sync/sync-session.js';
+import { estimateListReadMs } from '../sync/sync-plan.js';
+import { NO_STATE_SENTENCE, type SyncSession } from '../sync/sync-session.js';
+import type { PushRun } from './push-run.js';
 
 /** The steps --mirror and --changed-only add to a push (see SyncSession for their order). */
-
-export async function openSync(request: PushRequest, listId: string): Promise<SyncSession | undefined> {
-  if (request.mirror === undefined && !request.changedOnly) return undefined;
-  return SyncSession.open({
-    stateDir: request.stateDir,
-    listId,
-    mirror: request.mirror,
-    changedOnly: Boolean(request.changedOnly),
-    maxRemovals: request.maxRemovals ?? DEFAULT_MAX_REMOVALS,
-  });
-}
 
 /** --mirror-source list: the list's members, read before the file so that the file can be compared with them. */
 export async function readListMembers(sync: SyncSession, client: KlaviyoClient, listId: string, emit: (event: PushEvent) => void) {
@@ -38,15 +26,34 @@ export function planSync(sync: SyncSession, skipped: number, emit: (event: PushE
   return plan.planned;
 }
 
-export async function removeMembers(
-  sync: SyncSession,
-  client: KlaviyoClient,
-  listId: string,
-  stops: PushStops,
-  emit: (event: PushEvent) => void,
-  outcome: RunOutcome,
-): Promise<RunOutcome> {
-  emit({ type: 'remove', listId, profiles: sync.counts.removalsPlanned });
+/** Why a run that sent nothing removed nothing. */
+export const NOTHING_SENT_REASON = 'nothing was sent, so nothing was removed.';
+
+/**
+ * After delivery: a fully delivered file becomes the new sync state, and --mirror's removals run;
+ * otherwise nothing is removed, and the summary says why.
+ */
+export async function reconcileSync(
+  run: PushRun,
+  delivered: RunOutcome,
+  removals: number,
+): Promise<{ outcome: RunOutcome; noRemovalReason: string | null }> {
+  const { sync, emit } = run;
+  if (sync === undefined) return { outcome: delivered, noRemovalReason: null };
+  if (delivered !== 'delivered') {
+    const noRemovalReason = notDeliveredReason(delivered);
+    if (sync.options.mirror !== undefined) emit({ type: 'mirror-skipped', reason: noRemovalReason });
+    return { outcome: delivered, noRemovalReason };
+  }
+  sync.commitDelivered();
+  if (removals === 0) return { outcome: delivered, noRemovalReason: null };
+  return { outcome: await removeLeftMembers(run, delivered), noRemovalReason: null };
+}
+
+async function removeLeftMembers(run: PushRun, outcome: RunOutcome): Promise<RunOutcome> {
+  const { sync, client, list, stops, emit } = run;
+  if (sync === undefined) return outcome;
+  emit({ type: 'remove', listId: list.id, profiles: sync.counts.removalsPlanned });
   const removal = await sync.removeMembers(client, {
     signal: stops.soft,
     onProgress: (done, total) => emit({ type: 'removed', done, total }),
@@ -59,7 +66,7 @@ export async function removeMembers(
   return outcome;
 }
 
-export function notDeliveredReason(outcome: RunOutcome): string {
+function notDeliveredReason(outcome: RunOutcome): string {
   if (outcome === 'submitted') return 'the import jobs were not followed to their end (--no-wait), so nothing was removed.';
   if (outcome === 'interrupted' || outcome === 'deadline')
     return 'the run stopped before every profile was confirmed, so nothing was removed.';

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
 import type { ConsentRequest } from '../../mapping/consent-mapping.js';
 import type { MappingRequest } from '../../mapping/mapping-spec.js';
-import { scanSegment, type RejectedRow } from './scan-segment.js';
+import { scanSegment } from './scan-segment.js';
+import { recordingLedger } from '../rejects/row-ledger.test-support.js';
 import type { SubscribeCandidate } from './subscribe-candidate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kx-scan-consent-'));
@@ -18,7 +19,7 @@ async function scan(name: string, text: string, consent: ConsentRequest, mapping
   const file = join(dir, name);
   writeFileSync(file, text);
   const candidates: SubscribeCandidate[] = [];
-  const rejected: RejectedRow[] = [];
+  const { ledger, rejectedRows: rejected } = recordingLedger();
   const result = await scanSegment({
     source: { input: file },
     mapping,
@@ -27,9 +28,9 @@ async function scan(name: string, text: string, consent: ConsentRequest, mapping
     consent,
     now: NOW,
     onConsenting: (candidate) => candidates.push(candidate),
-    onRejected: (row) => rejected.push(row),
+    ledger,
   });
-  return { result, candidates, rejected };
+  return { result: { ...result, ...ledger.scanOutcomes() }, candidates, rejected };
 }
 
 describe('scanSegment with --subscribe', () => {

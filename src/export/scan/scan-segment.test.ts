@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_PROFILE_BYTES } from '../batches/batch-limits.js';
-import { scanSegment, type RejectedRow } from './scan-segment.js';
+import { scanSegment } from './scan-segment.js';
+import { recordingLedger } from '../rejects/row-ledger.test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kx-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,17 +15,17 @@ const LIMITS = { maxProfilesPerRequest: 10_000, maxRequestBytes: 5_000_000, maxP
 async function scanRows(rows: readonly (readonly [email: string, phone: string, notes: string])[]) {
   const file = join(dir, `segment-${rows.length}-${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(file, ['Email,Phone,Notes', ...rows.map((row) => row.join(','))].join('\n'));
-  const rejectedRows: RejectedRow[] = [];
+  const { ledger, rejectedRows } = recordingLedger();
   const bodies: string[] = [];
-  const result = await scanSegment({
+  const scan = await scanSegment({
     source: { input: file },
     mapping: { maps: ['phone_number=Phone', 'properties.notes=Notes'] },
     limits: LIMITS,
     listId: 'Y6nRLr',
-    onRejected: (row) => rejectedRows.push(row),
+    ledger,
     onBatch: (batch) => void bodies.push(batch.body!.toString('utf8')),
   });
-  return { result, rejectedRows, bodies };
+  return { result: { ...scan, ...ledger.scanOutcomes() }, rejectedRows, bodies };
 }
 
 const resourceOf = (notes: string) => `{"type":"profile","attributes":{"email":"a@example.com","properties":{"notes":"${notes}"}}}`;
@@ -104,6 +105,7 @@ describe('scanSegment: selectProfile (--changed-only)', () => {
       mapping: { maps: ['properties.notes=Notes'] },
       limits: LIMITS,
       listId: 'Y6nRLr',
+      ledger: recordingLedger().ledger,
       selectProfile: (email, attributesJson) => {
         asked.push([email, attributesJson]);
         return email !== 'ana@example.com';

@@ -1,28 +1,21 @@
 import type { ProfileMapping, MappingRequest } from '../../mapping/mapping-spec.js';
 import { describeEmailColumnChoice } from '../../mapping/mapping-spec.js';
 import type { SettledPropertyType } from '../../mapping/provisional-values.js';
-import { createRecordMapper, type RejectionReason } from '../../mapping/map-record.js';
+import { createRecordMapper } from '../../mapping/map-record.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
 import { openSegment } from '../../source/open-segment.js';
 import type { ReadSegmentOptions, SegmentFormat, SourceRecord } from '../../source/source-record.js';
 import { emptyLineList, addLine, type LineList, type ReasonCount } from '../../report/run-summary.js';
+import type { RowLedger } from '../rejects/row-ledger.js';
+import type { LocalRejectionCode } from '../rejects/row-outcome.js';
 import type { BatchLimits } from '../batches/batch-limits.js';
 import { BatchPlanner, type PlannedBatch } from '../batches/batch-planner.js';
 import { EmailDeduplicator } from './dedupe.js';
 import { profileResourceBytes, profileTooLargeDetail } from '../batches/profile-size.js';
 import { ReasonTally } from '../rejects/reason-tally.js';
-import {
-  createConsentReader,
-  resolveConsentMapping,
-  type ConsentMapping,
-  type ConsentRejectionReason,
-  type ConsentRequest,
-} from '../../mapping/consent-mapping.js';
+import { createConsentReader, resolveConsentMapping, type ConsentMapping, type ConsentRequest } from '../../mapping/consent-mapping.js';
 import { checkConsentColumnsAppeared, checkMappedColumnsAppeared, consentColumnsToMap, resolveScanMapping } from './scan-mapping.js';
 import type { SubscribeCandidate } from './subscribe-candidate.js';
-
-/** Why a row is not sent, found before sending: mapping's reasons, then the export's own. */
-export type LocalRejectionReason = RejectionReason | ConsentRejectionReason | 'profile_too_large' | 'duplicate';
 
 export interface RejectedRow {
   readonly line: number;
@@ -52,7 +45,8 @@ export interface ScanOptions {
   /** The list the batches are for: its id is part of each request body, so of its size. */
   readonly listId: string;
   readonly signal?: AbortSignal;
-  readonly onRejected?: (row: RejectedRow) => void;
+  /** Where each row the scan leaves out (rejected, duplicate) is recorded, with its reason. */
+  readonly ledger: RowLedger;
   /** Called for each full batch, in order; awaited, so staging applies backpressure to reading. */
   readonly onBatch?: (batch: PlannedBatch) => Promise<void> | void;
   readonly onProgress?: (rowsRead: number) => void;
@@ -90,9 +84,8 @@ export interface ScanResult {
   readonly validProfiles: number;
   /** Valid profiles left out by `selectProfile` (not in any request). */
   readonly skippedProfiles: number;
-  readonly rejectedByReason: ReasonCount[];
-  readonly rejected: number;
-  readonly duplicates: LineList;
+  /** Rows rejected or left out as duplicates (their reasons are in the ledger). */
+  readonly rowsLeftOut: number;
   readonly warnings: ReasonCount[];
   readonly exports: number;
   readonly batches: number;
@@ -112,13 +105,15 @@ export interface ConsentScan {
   readonly smsWithoutPhone: LineList;
 }
 
-const REASON_DESCRIPTIONS: Record<Exclude<LocalRejectionReason, 'duplicate'>, string> = {
+const REASON_DESCRIPTIONS: Record<Exclude<LocalRejectionCode, 'duplicate'>, string> = {
   blank_email: 'The email is blank.',
   invalid_email: 'The email is not a valid address.',
   profile_too_large: "The profile is larger than Klaviyo's 100 KB per-profile limit.",
   invalid_consent: 'The consent column holds neither yes nor no.',
   invalid_consented_at: 'The consent time is not a past date.',
 };
+
+const DUPLICATE_DESCRIPTION = 'Same email as an earlier row, which is the one sent.';
 
 const PROGRESS_EVERY_ROWS = 50_000;
 
@@ -128,10 +123,12 @@ const PROGRESS_EVERY_ROWS = 50_000;
  */
 export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const startedAt = performance.now();
+  const { ledger } = options;
   const segment = await openSegment({ ...options.source, signal: options.signal });
   const mapping = await resolveScanMapping(segment, options.mapping, { consent: options.consent, hasHeader: options.source.hasHeader });
   const notice = describeEmailColumnChoice(mapping.emailColumn, options.mapping.emailField);
   if (notice !== undefined) options.onNotice?.(notice);
+  ledger.setSource(mapping, segment.columns, segment.format);
   options.onMappingResolved?.(mapping, segment.columns, segment.format);
   const mapRecord = createRecordMapper(mapping);
   const consentMapping =
@@ -150,12 +147,11 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const planner = new BatchPlanner(createProfileImportEnvelope(options.listId), options.limits, {
     writeBodies: options.onBatch !== undefined,
   });
-  const rejected = new ReasonTally();
   const warnings = new ReasonTally();
-  const duplicates = emptyLineList();
-  const reject = (record: SourceRecord, reason: keyof typeof REASON_DESCRIPTIONS, detail: string) => {
-    rejected.add(reason, REASON_DESCRIPTIONS[reason], record.line, record.index);
-    options.onRejected?.({ line: record.line, index: record.index, reason, detail, fields: record.fields });
+  let rowsLeftOut = 0;
+  const reject = (record: SourceRecord, code: keyof typeof REASON_DESCRIPTIONS, detail: string) => {
+    rowsLeftOut += 1;
+    ledger.record(rowOf(record), { kind: 'rejected', code, description: REASON_DESCRIPTIONS[code], detail, fields: record.fields });
   };
 
   let rowsRead = 0;
@@ -185,11 +181,11 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
       // A JSON file may hold every object on one line: there, the element says where the first one is.
       const first = dedupe.firstLineOf(outcome.dedupeKey, record.index === undefined ? record.line : record.index + 1);
       if (first !== undefined) {
-        addLine(duplicates, record.line, record.index);
-        options.onRejected?.({
-          line: record.line,
-          index: record.index,
-          reason: 'duplicate',
+        rowsLeftOut += 1;
+        ledger.record(rowOf(record), {
+          kind: 'rejected',
+          code: 'duplicate',
+          description: DUPLICATE_DESCRIPTION,
           detail: `Same email as ${record.index === undefined ? `line ${first}` : `element ${first - 1}`}, which is the one sent.`,
           fields: record.fields,
         });
@@ -245,9 +241,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     rowsRead,
     validProfiles,
     skippedProfiles,
-    rejectedByReason: rejected.toList(),
-    rejected: rejected.total,
-    duplicates,
+    rowsLeftOut,
     warnings: warnings.toList(),
     exports: planner.exportCount,
     batches: planner.batchCount,
@@ -255,4 +249,8 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     readMs: performance.now() - startedAt,
     ...(consentMapping === undefined ? {} : { consent: { mapping: consentMapping, consenting, notConsenting, smsWithoutPhone } }),
   };
+}
+
+function rowOf(record: SourceRecord): { line: number; element?: number } {
+  return record.index === undefined ? { line: record.line } : { line: record.line, element: record.index };
 }

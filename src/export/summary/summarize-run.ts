@@ -1,14 +1,13 @@
 import {
   REPORT_VERSION,
   type DeliverySummary,
-  type LineList,
-  type ReasonCount,
   type RunOutcome,
   type RunSummary,
   type SubscriptionSummary,
 } from '../../report/run-summary.js';
 import type { SyncSummary } from '../../report/sync-summary.js';
 import type { DeliveryResult } from '../delivery/delivery-types.js';
+import type { DeliveryOutcomes, RowLedger } from '../rejects/row-ledger.js';
 import type { ScanResult } from '../scan/scan-segment.js';
 import { summarizeMapping } from './summarize-mapping.js';
 
@@ -29,7 +28,9 @@ export interface SummaryContext {
   sync?: SyncSummary | undefined;
 }
 
-export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSummary {
+/** The run's one summary: what the scan found, and every row's outcome as the ledger holds it. */
+export function summarizeRun(scan: ScanResult, ledger: RowLedger, context: SummaryContext): RunSummary {
+  const { rejected, rejectedByReason, duplicates } = ledger.scanOutcomes();
   return {
     version: REPORT_VERSION,
     command: context.command,
@@ -42,11 +43,11 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
     rows: {
       read: scan.rowsRead,
       valid: scan.validProfiles,
-      rejected: scan.rejected,
-      duplicates: scan.duplicates.count,
+      rejected,
+      duplicates: duplicates.count,
     },
-    rejectedByReason: scan.rejectedByReason,
-    duplicates: scan.duplicates,
+    rejectedByReason,
+    duplicates,
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
     mapping: summarizeMapping(scan),
@@ -62,30 +63,26 @@ export function summarizeRun(scan: ScanResult, context: SummaryContext): RunSumm
   };
 }
 
-/** The delivery's counts, with the lines that delivery accounting collected from its events. */
+/** The delivery's counts, with the rows the ledger holds as not delivered. */
 export function summarizeDelivery(
   result: DeliveryResult,
-  lines: {
-    refusedByKlaviyo: ReasonCount[];
-    notDelivered: LineList;
-    unconfirmed: LineList;
-    requests: { requests: number; retries: number; throttled: number };
-  },
+  outcomes: DeliveryOutcomes,
+  requests: { requests: number; retries: number; throttled: number },
 ): DeliverySummary {
   return {
     sent: result.accepted,
     imported: result.imported,
-    refusedByKlaviyo: lines.refusedByKlaviyo,
-    refused: result.refused,
-    refusedWithoutDetail: result.refusedWithoutDetail,
+    refusedByKlaviyo: outcomes.refusedByKlaviyo,
+    refused: outcomes.refused,
+    refusedWithoutDetail: outcomes.refusedWithoutDetail,
     unattributed: { count: result.unattributed.reduce((sum, job) => sum + job.count, 0), jobs: result.unattributed },
     stoppedBy: result.stoppedBy ?? null,
-    notDelivered: sortedLines(lines.notDelivered),
-    unconfirmed: result.unconfirmed,
-    unconfirmedLines: sortedLines(lines.unconfirmed),
-    requests: lines.requests.requests,
-    retries: lines.requests.retries,
-    throttled: lines.requests.throttled,
+    notDelivered: outcomes.notDelivered,
+    unconfirmed: outcomes.unconfirmed.count,
+    unconfirmedLines: outcomes.unconfirmed,
+    requests: requests.requests,
+    retries: requests.retries,
+    throttled: requests.throttled,
     resubmittedJobs: result.resubmittedJobs,
     resumedBatches: result.resumedBatches,
     jobs: result.jobs.map(({ batch, exportIndex, profiles, job }) => ({
@@ -97,15 +94,5 @@ export function summarizeDelivery(
       imported: job.completedCount,
       failed: job.failedCount,
     })),
-  };
-}
-
-/** Batches finish out of order: a person reads the lines best in file order. */
-function sortedLines(list: LineList): LineList {
-  const ascending = (a: number, b: number) => a - b;
-  return {
-    count: list.count,
-    lines: [...list.lines].sort(ascending),
-    ...(list.elements ? { elements: [...list.elements].sort(ascending) } : {}),
   };
 }

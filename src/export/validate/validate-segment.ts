@@ -1,16 +1,9 @@
 import type { RunSummary } from '../../report/run-summary.js';
 import type { PushEvent } from '../events/push-events.js';
 import { scanSegment } from '../scan/scan-segment.js';
-import {
-  batchLimitsOf,
-  batchSizeOf,
-  mappingRequestOf,
-  maxPerExportOf,
-  openRejectsFile,
-  setRejectsColumns,
-  sourceOf,
-  type SegmentRequest,
-} from '../plan/segment-request.js';
+import type { SegmentRequest } from '../plan/segment-request.js';
+import { resolveSegmentPlan } from '../plan/segment-plan.js';
+import { openRowLedger } from '../rejects/row-ledger.js';
 import { summarizeRun } from '../summary/summarize-run.js';
 import { checkRemovalGuard, DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from '../sync/sync-plan.js';
 import { SyncSession, type MirrorSource } from '../sync/sync-session.js';
@@ -45,29 +38,28 @@ export async function validateSegment(
 ): Promise<RunSummary> {
   const startedAt = new Date();
   const emit = (event: ValidateEvent) => ports.onEvent?.(event);
-  const limits = batchLimitsOf(request);
-  const rejects = openRejectsFile(request);
+  const plan = resolveSegmentPlan(request);
+  const ledger = openRowLedger({ rejectsPath: plan.rejectsPath, input: plan.source.input, hasLaterStages: false });
   const sync = request.sync && request.listId !== undefined ? await openDrySync(request.sync, request.listId) : undefined;
   try {
     const scan = await scanSegment({
-      source: sourceOf(request),
-      mapping: mappingRequestOf(request),
-      limits,
+      source: plan.source,
+      mapping: plan.mapping,
+      limits: plan.limits,
       listId: request.listId ?? PLAN_LIST_ID,
-      signal: request.signal,
-      onMappingResolved: (_mapping, columns, format) => setRejectsColumns(rejects, columns, format),
-      onRejected: (row) => rejects?.add(row),
+      signal: plan.signal,
+      ledger,
       selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
       onNotice: (message) => emit({ type: 'notice', message }),
     });
-    const isStrictFailure = Boolean(request.strict) && scan.rejected > 0;
-    const summary = summarizeRun(scan, {
+    const isStrictFailure = plan.isStrict && ledger.scanOutcomes().rejected > 0;
+    const summary = summarizeRun(scan, ledger, {
       command: request.asPushDryRun ? 'push' : 'validate',
       dryRun: Boolean(request.asPushDryRun),
       listId: request.listId,
       listName: undefined,
-      maxPerExport: maxPerExportOf(request),
-      maxPerRequest: batchSizeOf(request),
+      maxPerExport: plan.limits.maxProfilesPerExport,
+      maxPerRequest: plan.limits.maxProfilesPerRequest,
       startedAt,
       totalMs: Date.now() - startedAt.getTime(),
       sendMs: 0,
@@ -75,11 +67,12 @@ export async function validateSegment(
       delivery: undefined,
       sync: sync === undefined ? undefined : planDrySync(sync, request.sync?.mirror),
     });
-    rejects?.close();
-    if (rejects && rejects.rows > 0) emit({ type: 'rejects-written', path: rejects.path, rows: rejects.rows });
+    ledger.closeRejects();
+    const written = ledger.rejectsWritten;
+    if (written && written.rows > 0) emit({ type: 'rejects-written', path: written.path, rows: written.rows });
     return summary;
   } finally {
-    rejects?.close();
+    ledger.closeRejects();
   }
 }
 

@@ -11,6 +11,7 @@ import { minimumDurationMs } from './check-duration.js';
 import { RowSample } from './row-sample.js';
 import { checkMembership, type CheckResult, type SampledRow } from './check-membership.js';
 import { scanSegment, type RejectedRow, type ScannedProfile, type ScanResult } from '../scan/scan-segment.js';
+import { RowLedger, type ScanOutcomes } from '../rejects/row-ledger.js';
 
 export interface VerifyRequest {
   readonly source: ReadSegmentOptions;
@@ -67,6 +68,12 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
 
   const keepsFields = events.onMissing !== undefined;
   const sample = new RowSample<SampledRow>(request.sampleSize, request.seed);
+  const ledger = new RowLedger({
+    observe: (row, outcome) => {
+      if (outcome.kind !== 'rejected') return;
+      events.onRejected?.({ line: row.line, index: row.element, reason: outcome.code, detail: outcome.detail, fields: outcome.fields });
+    },
+  });
   const scan = await scanSegment({
     source: request.source,
     mapping: request.mapping,
@@ -74,7 +81,7 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
     listId: list.id,
     signal: request.signal,
     onMappingResolved: events.onMappingResolved,
-    onRejected: events.onRejected,
+    ledger,
     onProgress: events.onProgress,
     onProfile: (profile) => sample.offer(sampledRow(profile, request.checkAttributes, keepsFields)),
   });
@@ -93,9 +100,23 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
     estimatedAllMs: minimumDurationMs(Math.ceil(scan.validProfiles / MAX_EMAILS_PER_MEMBER_LOOKUP), LOOKUP_LIMITS),
   };
   const finish = (outcome: VerifyOutcome, check: CheckResult | undefined, checkMs: number): VerifySummary =>
-    summarize({ request, list, scan, plan, outcome, check, checkMs, startedAt, now: ports.now(), stats: client.stats(), comparedFields });
+    summarize({
+      request,
+      list,
+      scan,
+      left,
+      plan,
+      outcome,
+      check,
+      checkMs,
+      startedAt,
+      now: ports.now(),
+      stats: client.stats(),
+      comparedFields,
+    });
 
-  if (request.strict && scan.rejected > 0) return finish('rejected-strict', undefined, 0);
+  const left = ledger.scanOutcomes();
+  if (request.strict && left.rejected > 0) return finish('rejected-strict', undefined, 0);
   if (scan.rowsRead > 0 && scan.validProfiles === 0) return finish('nothing-to-check', undefined, 0);
   events.onPlanned?.(plan);
 
@@ -129,6 +150,7 @@ function summarize(parts: {
   request: VerifyRequest;
   list: KlaviyoList;
   scan: ScanResult;
+  left: ScanOutcomes;
   plan: VerifyPlan;
   outcome: VerifyOutcome;
   check: CheckResult | undefined;
@@ -138,7 +160,7 @@ function summarize(parts: {
   stats: { requests: number; retries: number; throttled: number };
   comparedFields: readonly FieldMapping[];
 }): VerifySummary {
-  const { request, scan, check } = parts;
+  const { request, scan, left, check } = parts;
   return {
     version: VERIFY_REPORT_VERSION,
     command: 'verify',
@@ -147,9 +169,9 @@ function summarize(parts: {
     listId: parts.list.id,
     listName: parts.list.name,
     outcome: parts.outcome,
-    rows: { read: scan.rowsRead, valid: scan.validProfiles, rejected: scan.rejected, duplicates: scan.duplicates.count },
-    rejectedByReason: scan.rejectedByReason,
-    duplicates: scan.duplicates,
+    rows: { read: scan.rowsRead, valid: scan.validProfiles, rejected: left.rejected, duplicates: left.duplicates.count },
+    rejectedByReason: left.rejectedByReason,
+    duplicates: left.duplicates,
     sample: {
       all: request.sampleSize === undefined,
       size: request.sampleSize ?? null,

@@ -1,9 +1,19 @@
 import type { KlaviyoConnection } from '../../klaviyo/connection.js';
+import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
 import type { MaxRemovals } from '../sync/sync-plan.js';
 import type { MirrorSource } from '../sync/sync-session.js';
 import type { PushEvent } from '../events/push-events.js';
-import type { SubscribeRequest } from './subscription-step.js';
-import type { SegmentRequest } from '../plan/segment-request.js';
+import type { SegmentRequest } from './segment-request.js';
+
+/** `--subscribe` and what goes with it, as values. */
+export interface SubscribeRequest {
+  readonly channels: readonly SubscribeChannel[];
+  readonly emailConsentColumn?: string;
+  readonly smsConsentColumn?: string;
+  readonly consentedAtColumn?: string;
+  /** Subscribe rows whose consent time is later than their recorded opt-out. */
+  readonly resubscribe?: boolean;
+}
 
 /** Everything a push needs, as values: nothing is read from the environment or the process. */
 export interface PushRequest extends SegmentRequest {
