@@ -20,6 +20,9 @@ const SPACE = 0x20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
+const DASH = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 
 /** The settled type of each CSV property column, by property name: plain data (reports, the checkpoint fingerprint). */
 export interface SettledPropertyType {
@@ -33,11 +36,18 @@ export interface SettledPropertyType {
 export function settleProvisionalValues(json: Buffer, types: readonly SettledPropertyType[]): Buffer {
   let at = json.indexOf(TAB);
   if (at === -1) return json;
-  const byMember = new Map(types.map((type) => [jsonMemberName(type.name).json, settledOf(type)]));
+  // Keyed by the name's UTF-8 bytes read as latin1: one byte per character, the cheapest decoding.
+  const byMember = new Map(types.map((type) => [Buffer.from(jsonMemberName(type.name).json).toString('latin1'), settledOf(type)]));
   for (; at !== -1; at = json.indexOf(TAB, at + 1)) {
+    // An ISO date (`"2024-03-25"`) is sent as written whether its column settled on date or text,
+    // the only two a column holding it can be: no need to find which column it is.
+    if (isIsoDateAt(json, at + 1)) {
+      json[at] = SPACE;
+      continue;
+    }
     // `"name":` stands just before the tab.
     const nameStart = openingQuoteOf(json, at - 2);
-    const settled = byMember.get(json.toString('utf8', nameStart, at));
+    const settled = byMember.get(json.toString('latin1', nameStart, at));
     if (settled === undefined) throw new InternalError('A provisional property value has no settled type.');
     const closingQuote = json.indexOf(QUOTE, at + 2);
     let end = closingQuote + 1;
@@ -59,6 +69,18 @@ export function settleAttributesJson(attributesJson: string, types: readonly Set
   return attributesJson.includes(PROVISIONAL_MARK)
     ? settleProvisionalValues(Buffer.from(attributesJson, 'utf8'), types).toString('utf8')
     : attributesJson;
+}
+
+const ISO_DATE_DIGITS = [1, 2, 3, 4, 6, 7, 9, 10];
+
+/** `"YYYY-MM-DD"` at `at`, quotes included. */
+function isIsoDateAt(json: Buffer, at: number): boolean {
+  if (json[at] !== QUOTE || json[at + 11] !== QUOTE || json[at + 5] !== DASH || json[at + 8] !== DASH) return false;
+  for (const offset of ISO_DATE_DIGITS) {
+    const byte = json[at + offset]!;
+    if (byte < DIGIT_0 || byte > DIGIT_9) return false;
+  }
+  return true;
 }
 
 function settledOf(type: SettledPropertyType): SettledType {
