@@ -54,6 +54,7 @@ export type {
   DeliverySummary,
   JobSummary,
   LineList,
+  MappingSummary,
   ReasonCount,
   RunOutcome,
   RunSummary,

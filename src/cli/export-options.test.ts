@@ -34,6 +34,24 @@ describe('export keys derived from the push command', () => {
     expect(fromExport.options).toMatchObject({ list: 'Y6nRLr', maxPerExport: 500, wait: false, map: ['first_name=First Name'] });
   });
 
+  it('take the mapping options: noDefaultMap, noProperties and jsonPath', () => {
+    const specs = exportOptionSpecs();
+    const byKey = new Map(specs.map((spec) => [spec.key, spec]));
+    expect(byKey.get('noDefaultMap')).toMatchObject({ kind: 'flag', flag: '--no-default-map' });
+    expect(byKey.get('noProperties')).toMatchObject({ kind: 'flag', flag: '--no-properties' });
+    expect(byKey.get('jsonPath')).toMatchObject({ kind: 'value', flag: '--json-path' });
+    const argv = pushArgvOf('/data/vip.json', { list: 'L', noDefaultMap: true, noProperties: true, jsonPath: 'response.customers' }, specs);
+    expect(parsePushArgv(argv, 'exports.vip').options).toMatchObject({
+      defaultMap: false,
+      properties: false,
+      jsonPath: 'response.customers',
+    });
+    expect(parsePushArgv(pushArgvOf('/data/vip.csv', { list: 'L' }, specs), 'exports.vip').options).toMatchObject({
+      defaultMap: true,
+      properties: true,
+    });
+  });
+
   it("refuse a value push would refuse, with push's reason", () => {
     const argv = pushArgvOf('/f.csv', { list: 'L', maxPerExport: 0 }, exportOptionSpecs());
     expect(() => parsePushArgv(argv, 'exports.vip')).toThrow(/^exports\.vip: .*--max-per-export/);

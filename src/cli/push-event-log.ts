@@ -1,5 +1,6 @@
 import type { PushEvent, RemainingWork, RunSummary } from '../index.js';
 import { formatCount, plural } from '../report/render-summary-text.js';
+import { renderMappingLines } from '../report/render-mapping-text.js';
 import { describeDoubleOptIn } from '../report/render-subscription-text.js';
 import { describeRejectsWritten } from '../report/rejects-written.js';
 import { subscriptionDoneFields } from './subscribe-options.js';
@@ -37,6 +38,15 @@ export class PushEventLog {
         return log.event('notice', event.message);
       case 'read-progress':
         return log.live(`reading: ${formatCount(event.rows)} rows`);
+      case 'mapping': {
+        const { mapping } = event;
+        return log.event('mapping', renderMappingLines(mapping, '').join('\n'), {
+          email: mapping.email,
+          fields: mapping.fields.map((field) => `${field.target}=${field.column}`),
+          properties: mapping.properties.map((property) => `${property.name}:${property.type}`),
+          notSent: mapping.notSent.map((column) => `${column.column}:${column.reason}`),
+        });
+      }
       case 'read-done': {
         const { rows, valid, rejected, duplicates, batches } = event;
         this.#validProfiles = valid;
@@ -195,7 +205,7 @@ export function doneFields(summary: RunSummary): LogFields {
 }
 
 /** The event's own fields, without its type, as the JSON line carries them. */
-function fieldsOf(event: PushEvent): LogFields {
+function fieldsOf(event: Exclude<PushEvent, { type: 'mapping' }>): LogFields {
   const { type: _type, ...fields } = event;
   return fields;
 }

@@ -16,6 +16,11 @@ export interface SegmentCommandOptions {
   header?: boolean;
   emailField?: string;
   map?: string[];
+  /** false with --no-default-map. */
+  defaultMap?: boolean;
+  /** false with --no-properties. */
+  properties?: boolean;
+  jsonPath?: string;
   defaultCountry?: string;
   maxPerExport: number;
   batchSize: number;
@@ -42,9 +47,12 @@ export function addSegmentOptions(command: Command): Command {
     )
     .option(
       '--map <field=column>',
-      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
+      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier; JSON: location.city=address.city (repeatable)',
       collect,
     )
+    .option('--no-default-map', 'map only what --map names, not the columns named like first_name, Phone, City... (see docs/mapping.md)')
+    .option('--no-properties', 'send only the email and mapped fields, not the other columns as custom properties')
+    .option('--json-path <key.path>', 'JSON: the key (or dotted path) of the array of profiles, e.g. results or response.customers')
     .option('--default-country <code>', 'ISO country for phone numbers written without +country code, e.g. US')
     .addOption(
       new Option('--max-per-export <n>', 'profiles per export, at most 100,000')
@@ -94,6 +102,9 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     hasHeader: options.header,
     emailField: options.emailField,
     map: options.map,
+    defaultMap: options.defaultMap,
+    properties: options.properties,
+    jsonPath: options.jsonPath,
     defaultCountry: options.defaultCountry,
     maxPerExport: options.maxPerExport,
     batchSize: options.batchSize,

@@ -18,6 +18,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
     duplicates: { count: 45, lines: [30] },
     warnings: [],
     plan: { exports: 1, batches: 2, maxPerExport: 100_000, maxPerRequest: 10_000 },
+    mapping: { email: 'Email', fields: [], properties: [], notSent: [] },
     sync: null,
     delivery: {
       sent: 12_000,

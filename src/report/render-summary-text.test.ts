@@ -19,6 +19,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     duplicates: { count: 45, lines: [30] },
     warnings: [],
     plan: { exports: 1, batches: 2, maxPerExport: 100_000, maxPerRequest: 10_000 },
+    mapping: { email: 'Email', fields: [], properties: [], notSent: [] },
     delivery: {
       sent: 12_000,
       imported: 11_990,

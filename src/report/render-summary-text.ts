@@ -1,3 +1,4 @@
+import { renderMappingLines } from './render-mapping-text.js';
 import { renderSubscriptionText } from './render-subscription-text.js';
 import type { ResumePlan, RunSummary } from './run-summary.js';
 import { formatCount, formatSeconds, linesSuffix, plural, reasonLine } from './text-format.js';
@@ -25,6 +26,8 @@ export function renderSummaryText(summary: RunSummary): string {
   out.push(
     `  exports / requests   ${formatCount(summary.plan.exports)} / ${formatCount(summary.plan.batches)} (at most ${formatCount(summary.plan.maxPerExport)} profiles per export, ${formatCount(summary.plan.maxPerRequest)} per request)`,
   );
+  // A push shows its mapping before the first write (the `mapping` event); a plan shows it here.
+  if (summary.command === 'validate' || summary.dryRun) out.push(...renderMappingLines(summary.mapping));
   const delivery = summary.delivery;
   if (delivery) {
     out.push(`  sent (accepted)      ${formatCount(delivery.sent)}`);

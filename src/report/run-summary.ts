@@ -54,6 +54,8 @@ export interface RunSummary {
   duplicates: LineList;
   warnings: ReasonCount[];
   plan: { exports: number; batches: number; maxPerExport: number; maxPerRequest: number };
+  /** Which columns were sent where: column names only, never a value. */
+  mapping: MappingSummary;
   /** null when nothing was sent (validate, --dry-run, --strict, declined). */
   delivery: DeliverySummary | null;
   /** null without --subscribe: a push without it never changes anyone's consent. */
@@ -62,6 +64,21 @@ export interface RunSummary {
   sync: SyncSummary | null;
   /** `totalMs` leaves out `promptMs`, the time a person took to answer the confirmation prompt. */
   timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number; promptMs: number };
+}
+
+/** The mapping a run used, as shown before the first write and by `validate`. */
+export interface MappingSummary {
+  /** The email column. */
+  email: string;
+  /** The profile fields (`first_name`, `location.city`...) and the column each is read from (a nested JSON key as `address.city`). */
+  fields: { target: string; column: string; byName: boolean }[];
+  /**
+   * The custom properties, each with the column it is read from and the type its values are sent as:
+   * CSV columns by the whole column (`text` unless every value agrees), `json` as a JSON file holds them.
+   */
+  properties: { name: string; column: string; type: 'number' | 'boolean' | 'date' | 'text' | 'json'; byName: boolean }[];
+  /** The file's columns sent nowhere, and why. */
+  notSent: { column: string; reason: 'consent-option' | 'no-properties' | 'no-header' | 'unnamed' | 'name-taken' }[];
 }
 
 export type RunOutcome =

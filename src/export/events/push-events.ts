@@ -1,5 +1,6 @@
 import type { ImportJob } from '../../klaviyo/klaviyo-client.js';
 import type { RejectKindCounts } from '../../report/rejects-written.js';
+import type { MappingSummary } from '../../report/run-summary.js';
 
 /**
  * What a push tells while it runs, in order, as plain data: counts, ids and paths, never an email
@@ -13,6 +14,8 @@ export type PushEvent =
   | { readonly type: 'read-progress'; readonly rows: number }
   /** A choice the user should know about (an email column found by its values), one sentence. */
   | { readonly type: 'notice'; readonly message: string }
+  /** Once the file is read, before the first write: which columns go to which field or property, with their types. */
+  | { readonly type: 'mapping'; readonly mapping: MappingSummary }
   | {
       readonly type: 'read-done';
       readonly rows: number;

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { parseKeyPath } from '../../mapping/key-path.js';
 import type { MappingRequest } from '../../mapping/mapping-spec.js';
 import type { ReadSegmentOptions } from '../../source/source-record.js';
 import { KLAVIYO_BATCH_LIMITS, MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST, type BatchLimits } from '../batches/batch-limits.js';
@@ -35,9 +36,16 @@ export function resolveSegmentPlan(request: SegmentRequest): SegmentPlan {
       delimiter: request.delimiter,
       encoding: request.encoding,
       hasHeader: request.hasHeader,
+      ...(request.jsonPath === undefined ? {} : { jsonArrayPath: jsonArrayPathOf(request.jsonPath) }),
       stdin: request.stdin,
     },
-    mapping: { emailField: request.emailField, maps: [...(request.map ?? [])], defaultCountry: request.defaultCountry },
+    mapping: {
+      emailField: request.emailField,
+      maps: [...(request.map ?? [])],
+      defaultCountry: request.defaultCountry,
+      mapsKnownColumns: request.defaultMap !== false,
+      sendsOtherColumns: request.properties !== false,
+    },
     limits: { ...KLAVIYO_BATCH_LIMITS, maxProfilesPerExport: maxPerExport, maxProfilesPerRequest: batchSize },
     rejectsPath: request.rejectsOutput ? undefined : rejectsPathOf(request.rejectsPath),
     rejectsOutput: request.rejectsOutput,
@@ -88,6 +96,17 @@ function rejectsPathOf(path: string | undefined): string | undefined {
   throw new UsageError(
     'A rejects file named "-" is refused: give rejectsOutput to write the rows to a stream (the CLI\'s --rejects - writes them to standard output).',
   );
+}
+
+/** `--json-path response.customers` -> `['response', 'customers']` (`\.` is a dot inside a key). */
+function jsonArrayPathOf(jsonPath: string): string[] {
+  const keys = parseKeyPath(jsonPath.trim());
+  if (keys.some((key) => key === '')) {
+    throw new UsageError(
+      `--json-path "${jsonPath}" names an empty key; write the keys down to the array separated by dots, e.g. --json-path response.customers.`,
+    );
+  }
+  return keys;
 }
 
 function bounded(name: string, value: number, max: number): number {

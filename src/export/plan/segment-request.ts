@@ -15,10 +15,30 @@ export interface SegmentRequest {
   readonly encoding?: string;
   /** CSV only; false: no header line, columns are named by number (1, 2, ...). Default true. */
   readonly hasHeader?: boolean;
+  /**
+   * JSON only: the key, or dotted path of keys, of the array of profiles in the top-level object
+   * (`results`, `response.customers`; `\.` is a dot inside a key). Default: the file is an array,
+   * or an object whose `profiles` or `data` is one.
+   */
+  readonly jsonPath?: string;
   /** The email column; default: the one column named like `email`. */
   readonly emailField?: string;
-  /** `field=column` pairs, e.g. `first_name=First Name`, `properties.tier=Tier`. */
+  /**
+   * `field=column` pairs, e.g. `first_name=First Name`, `properties.tier=Tier`; in JSON, a nested
+   * key by its path, `location.city=address.city`. Each wins over the mapping by name for its field and column.
+   */
   readonly map?: readonly string[];
+  /**
+   * Map the columns whose names say which field they hold (`First Name`, `Phone`,
+   * `Default Address City`, `Customer ID`...; docs/mapping.md lists them). Default true
+   * (`--no-default-map`: false).
+   */
+  readonly defaultMap?: boolean;
+  /**
+   * Send every column the mapping does not use as a custom property under its own name (CSV values
+   * typed by their whole column). Default true (`--no-properties`: false, only mapped fields are sent).
+   */
+  readonly properties?: boolean;
   /** ISO country for phone numbers written without +country. */
   readonly defaultCountry?: string;
   /** Profiles per export, at most 100,000 (the default). */

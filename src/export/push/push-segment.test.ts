@@ -43,7 +43,7 @@ describe('pushSegment', () => {
     const summary = await pushSegment(request('email\na@example.com\nbad\n'), { onEvent: (event) => events.push(event) });
     expect(summary).toMatchObject({ outcome: 'delivered', rows: { read: 2, valid: 1, rejected: 1 }, delivery: { sent: 1, imported: 1 } });
     const milestones = events.map((event) => event.type).filter((type) => !['job', 'read-progress', 'request', 'paced'].includes(type));
-    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'send', 'accepted', 'confirmed']);
+    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'mapping', 'send', 'accepted', 'confirmed']);
     expect(events.find((event) => event.type === 'send')).toMatchObject({ profilesToSend: 1, requestsToSend: 1, listId: LIST });
   });
 
@@ -123,7 +123,7 @@ describe('pushSegment with mirror and changedOnly', () => {
     const milestones = events
       .map((event) => event.type)
       .filter((type) => !['job', 'read-progress', 'removed', 'request', 'paced'].includes(type));
-    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'sync-plan', 'send', 'remove', 'remove-done']);
+    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'mapping', 'sync-plan', 'send', 'remove', 'remove-done']);
     expect(sandbox.listMemberEmails(LIST)).toHaveLength(18);
 
     const jobs = sandbox.stats().jobsCreated;

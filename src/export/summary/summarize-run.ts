@@ -9,6 +9,7 @@ import type { SyncSummary } from '../../report/sync-summary.js';
 import type { DeliveryResult } from '../delivery/delivery-types.js';
 import type { DeliveryOutcomes, RowLedger } from '../rejects/row-ledger.js';
 import type { ScanResult } from '../scan/scan-segment.js';
+import { summarizeMapping } from './summarize-mapping.js';
 
 export interface SummaryContext {
   command: RunSummary['command'];
@@ -52,6 +53,7 @@ export function summarizeRun(scan: ScanResult, ledger: RowLedger, context: Summa
     duplicates,
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
+    mapping: summarizeMapping(scan),
     delivery: context.delivery ?? null,
     subscription: context.subscription ?? null,
     sync: context.sync ?? null,
