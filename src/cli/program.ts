@@ -22,6 +22,7 @@ import { runRun, type RunCommandOptions } from './commands/run-command.js';
 import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
 import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
 import { runInit, type InitCommandOptions } from './commands/init-command.js';
+import { defineInitCommand } from './init-flags.js';
 import { addConfigOption } from './config-file.js';
 import { parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
 import { addGateOptions, addSegmentOptions } from './segment-options.js';
@@ -164,12 +165,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--acknowledge-privacy', 'agree to the data privacy statement (recorded with the date)'),
   ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
 
-  addConfigOption(
-    program
-      .command('init')
-      .description('on a terminal: set up a connection and an export, step by step, in the config file')
-      .option('--base-url <url>', 'API base URL for the connection (e.g. the sandbox)'),
-  ).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
+  defineInitCommand(program.command('init')).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
 
   return program;
 }
