@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from './completion-script.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
@@ -43,6 +44,13 @@ Exit codes:
 Environment: KLAVIYO_API_KEY (required for push, lists, check), KLAVIYO_BASE_URL,
 KLAVIYO_REVISION, KLAVIYO_EXPORT_STATE_DIR, NO_COLOR; a .env file in the working
 directory is read too.`;
+
+const COMPLETION_HELP = `
+Examples:
+  source <(klaviyo-export completion bash)                          # this shell only
+  klaviyo-export completion bash > ~/.local/share/bash-completion/completions/klaviyo-export
+  klaviyo-export completion zsh > "\${fpath[1]}/_klaviyo-export"     # then restart zsh
+  klaviyo-export completion fish > ~/.config/fish/completions/klaviyo-export.fish`;
 
 export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeValue) => void): Command {
   const program = new Command('klaviyo-export')
@@ -166,6 +174,15 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
 
   defineInitCommand(program.command('init')).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish), made from these very commands and options')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(COMPLETION_SHELLS))
+    .addHelpText('after', COMPLETION_HELP)
+    .action((shell: CompletionShell) => {
+      context.stdout.write(completionScript(program, shell));
+    });
 
   return program;
 }
