@@ -56,7 +56,11 @@ export type {
   LineList,
   MappingSummary,
   ReasonCount,
+  ResumePlan,
   RunOutcome,
   RunSummary,
   SubscriptionSummary,
 } from './report/run-summary.js';
+export type { RowsOutput } from './report/rejects-csv.js';
+export type { RejectKind, RejectKindCounts } from './report/rejects-written.js';
+export type { ClientEvent } from './klaviyo/klaviyo-client.js';
