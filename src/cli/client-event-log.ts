@@ -1,18 +1,11 @@
 import type { ClientEvent } from '../klaviyo/klaviyo-client.js';
 import { OPERATIONS, type Operation } from '../klaviyo/operations.js';
 import type { LogFields, RunLog } from './run-log.js';
-import { WaitReport, formatWait, type WaitEvent } from './wait-report.js';
+import type { PushEvent } from '../index.js';
+import { WaitReport, formatWait } from './wait-report.js';
 
-/** The HTTP client's events as a push, verify, lists or check forwards them (operation ids as strings). */
-export type RequestLevelEvent =
-  | WaitEvent
-  | {
-      readonly type: 'request';
-      readonly operation: string;
-      readonly status: number | undefined;
-      readonly ms: number;
-      readonly errorCode?: string | undefined;
-    };
+/** The HTTP client's events as a push, verify, lists or check forwards them. */
+export type RequestLevelEvent = Extract<PushEvent, { type: 'paced' | 'throttled' | 'retry' | 'request' }>;
 
 /**
  * What the client does, for a person and for log shippers: waits of a second or two and more in
