@@ -225,6 +225,42 @@ describe('messages that no longer mislead', () => {
   });
 
   it.skipIf(!hasScript())(
+    'init on a terminal: columns regardless of case, the default country for phones, a rejects file and a report',
+    async () => {
+      await start();
+      const dir = makeTempDir();
+      write(dir, 'vip.csv', 'Email Address,First Name,Phone,Tier\nann@example.com,Ann,(617) 555-0100,gold\n');
+      // Typed ahead, one line per question: connection, key variable, agreement, list, file, email column,
+      // mapping, properties, default country, export name, rejects, report ('' takes the default).
+      const answers = ['', '', 'yes', 'newsletter', 'vip.csv', 'email address', '', 'no', 'us', '', '', ''];
+      const result = await runOnTerminal([process.execPath, BIN, 'init'], env(), {
+        when: 'Connection name',
+        answerAfterMs: 0,
+        answer: `${answers.join('\r')}\r`,
+        cwd: dir,
+      });
+      expect(result.code).toBe(0);
+      expect(result.output).toContain('Mapping (- for none) [first_name=First Name, phone_number=Phone]');
+      expect(result.output).toContain('Send the other columns as custom properties (Tier)? (yes/no) [yes]');
+      expect(result.output).toContain('Default country (- for none) [-]');
+      const config = JSON.parse(readFileSync(join(dir, 'klaviyo-export.json'), 'utf8'));
+      expect(config.connections.main.baseUrl).toBe(sandbox!.url);
+      expect(config.exports.vip).toEqual({
+        connection: 'main',
+        list: LIST,
+        file: 'vip.csv',
+        emailField: 'Email Address',
+        map: { first_name: 'First Name', phone_number: 'Phone' },
+        defaultCountry: 'US',
+        noProperties: true,
+        rejects: 'vip-rejects.csv',
+        report: 'vip-report.json',
+      });
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasScript())(
     "time at the confirmation prompt is not counted as the run's",
     async () => {
       await start();
@@ -232,7 +268,7 @@ describe('messages that no longer mislead', () => {
       const { file } = writeSegment(5, { dir });
       const report = join(dir, 'report.json');
       const command = [process.execPath, BIN, 'push', '--list', LIST, '--state-dir', join(dir, 'state'), '--report', report, file];
-      const result = await runOnTerminal(command, env(), { answerAfterMs: 2_500, answer: 'y\r' });
+      const result = await runOnTerminal(command, env(), { when: 'Continue? [y/N]', answerAfterMs: 2_500, answer: 'y\r' });
       expect(result.code).toBe(0);
       const { timings } = JSON.parse(readFileSync(report, 'utf8'));
       expect(timings.promptMs).toBeGreaterThanOrEqual(2_400);
@@ -247,23 +283,23 @@ function hasScript(): boolean {
   return spawnSync('script', ['--version']).status === 0;
 }
 
-/** Runs `command` on a pseudo-terminal (util-linux `script`), answering the confirmation once it has waited. */
+/** Runs `command` on a pseudo-terminal (util-linux `script`), typing `answer` once `when` shows and `answerAfterMs` passed. */
 function runOnTerminal(
   command: string[],
   environment: Record<string, string>,
-  options: { answerAfterMs: number; answer: string },
+  options: { when: string; answerAfterMs: number; answer: string; cwd?: string },
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
     const child = spawn('script', ['-qefc', quoted, '/dev/null'], {
-      cwd: makeTempDir(),
+      cwd: options.cwd ?? makeTempDir(),
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...environment },
     });
     let output = '';
     let isAnswered = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
-      if (!isAnswered && output.includes('Continue? [y/N]')) {
+      if (!isAnswered && output.includes(options.when)) {
         isAnswered = true;
         setTimeout(() => child.stdin.write(options.answer), options.answerAfterMs);
       }
