@@ -54,8 +54,13 @@ export type {
   DeliverySummary,
   JobSummary,
   LineList,
+  MappingSummary,
   ReasonCount,
+  ResumePlan,
   RunOutcome,
   RunSummary,
   SubscriptionSummary,
 } from './report/run-summary.js';
+export type { RowsOutput } from './report/rejects-csv.js';
+export type { RejectKind, RejectKindCounts } from './report/rejects-written.js';
+export type { ClientEvent } from './klaviyo/klaviyo-client.js';

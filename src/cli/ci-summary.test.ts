@@ -44,15 +44,15 @@ function contextWith(env: Partial<CliContext['env']>) {
 describe('publishCiSummary', () => {
   it('does nothing outside CI', () => {
     const { context, out } = contextWith({});
-    publishCiSummary(context, SUMMARY, { isJsonOutput: false });
+    publishCiSummary(context, SUMMARY, { isStdoutReserved: false });
     expect(out).toEqual({ stdout: '', stderr: '' });
   });
 
   it('appends to the step summary and annotates on stdout, or on stderr with --json', () => {
     const file = join(dir, 'summary.md');
     const { context, out } = contextWith({ githubStepSummary: file, isGithubActions: true });
-    publishCiSummary(context, SUMMARY, { isJsonOutput: false });
-    publishCiSummary(context, SUMMARY, { isJsonOutput: true });
+    publishCiSummary(context, SUMMARY, { isStdoutReserved: false });
+    publishCiSummary(context, SUMMARY, { isStdoutReserved: true });
     expect(readFileSync(file, 'utf8').match(/### klaviyo-export verify/g)).toHaveLength(2);
     expect(out.stdout).toMatch(/^::notice title=klaviyo-export verify::/);
     expect(out.stderr).toMatch(/^::notice title=klaviyo-export verify::/);
@@ -60,7 +60,7 @@ describe('publishCiSummary', () => {
 
   it('warns and goes on when the step summary cannot be written', () => {
     const { context, out } = contextWith({ githubStepSummary: join(dir, 'no', 'such', 'dir.md') });
-    publishCiSummary(context, SUMMARY, { isJsonOutput: false });
+    publishCiSummary(context, SUMMARY, { isStdoutReserved: false });
     expect(out.stderr).toBe('warning: cannot append the step summary to GITHUB_STEP_SUMMARY (ENOENT).\n');
   });
 });
@@ -72,7 +72,7 @@ describe('publishCiFailure', () => {
     publishCiFailure(
       context,
       { command: 'push', message: `Key ${KEY} refused for ann@example.com.`, exitCode: 3 },
-      { isJsonOutput: false },
+      { isStdoutReserved: false },
     );
     const markdown = readFileSync(file, 'utf8');
     expect(markdown).toContain('### klaviyo-export push: failed (exit 3)');

@@ -18,7 +18,7 @@ import type { CliContext } from './cli-context.js';
  * file (GitHub Actions shows it on the run page); with GITHUB_ACTIONS=true, the outcome is also one
  * workflow annotation. Outside CI it does nothing. The one entry point for push, run and verify.
  */
-export function publishCiSummary(context: CliContext, summary: RunSummary | VerifySummary, options: { isJsonOutput: boolean }): void {
+export function publishCiSummary(context: CliContext, summary: RunSummary | VerifySummary, options: { isStdoutReserved: boolean }): void {
   const { githubStepSummary, isGithubActions, apiKey } = context.env;
   if (githubStepSummary !== undefined) {
     const markdown = summary.command === 'verify' ? renderVerifyStepSummary(summary) : renderRunStepSummary(summary);
@@ -32,8 +32,8 @@ export function publishCiSummary(context: CliContext, summary: RunSummary | Veri
   }
   if (isGithubActions) {
     const annotation = summary.command === 'verify' ? verifyAnnotation(summary) : runAnnotation(summary);
-    // The runner reads workflow commands from both streams; with --json, stdout holds only the JSON object.
-    const sink = options.isJsonOutput ? context.stderr : context.stdout;
+    // The runner reads workflow commands from both streams; with --json (or --rejects -), stdout holds only the JSON object (or the CSV).
+    const sink = options.isStdoutReserved ? context.stderr : context.stdout;
     sink.write(redactSecret(formatAnnotation(annotation), apiKey));
   }
 }
@@ -42,7 +42,7 @@ export function publishCiSummary(context: CliContext, summary: RunSummary | Veri
 export function publishCiFailure(
   context: CliContext,
   failure: { command: string; message: string; exitCode: number },
-  options: { isJsonOutput: boolean },
+  options: { isStdoutReserved: boolean },
 ): void {
   const { githubStepSummary, isGithubActions, apiKey } = context.env;
   if (githubStepSummary !== undefined) {
@@ -54,6 +54,6 @@ export function publishCiFailure(
   }
   if (isGithubActions) {
     const annotation = { level: 'error' as const, title: `klaviyo-export ${failure.command}`, message: redactEmails(failure.message) };
-    (options.isJsonOutput ? context.stderr : context.stdout).write(redactSecret(formatAnnotation(annotation), apiKey));
+    (options.isStdoutReserved ? context.stderr : context.stdout).write(redactSecret(formatAnnotation(annotation), apiKey));
   }
 }

@@ -5,6 +5,8 @@ export interface OutputMode {
   readonly json: boolean;
   /** -q: only errors. */
   readonly quiet: boolean;
+  /** `--rejects -`: stdout carries the rejects CSV, so the human result goes to stderr. */
+  readonly isStdoutReserved?: boolean;
 }
 
 /** Where each kind of message goes: results to stdout, progress/warnings/errors to stderr. */
@@ -25,7 +27,7 @@ export class ConsoleOutput {
 
   /** The human result (summary, plan); not with --json or --quiet. */
   result(text: string): void {
-    if (!this.#mode.json && !this.#mode.quiet) this.#stdout.write(text);
+    if (!this.#mode.json && !this.#mode.quiet) (this.#mode.isStdoutReserved ? this.#stderr : this.#stdout).write(text);
   }
 
   /** The machine result, with --json only. */

@@ -34,6 +34,39 @@ describe('export keys derived from the push command', () => {
     expect(fromExport.options).toMatchObject({ list: 'Y6nRLr', maxPerExport: 500, wait: false, map: ['first_name=First Name'] });
   });
 
+  it('take the mapping options: noDefaultMap, noProperties and jsonPath', () => {
+    const specs = exportOptionSpecs();
+    const byKey = new Map(specs.map((spec) => [spec.key, spec]));
+    expect(byKey.get('noDefaultMap')).toMatchObject({ kind: 'flag', flag: '--no-default-map' });
+    expect(byKey.get('noProperties')).toMatchObject({ kind: 'flag', flag: '--no-properties' });
+    expect(byKey.get('jsonPath')).toMatchObject({ kind: 'value', flag: '--json-path' });
+    const argv = pushArgvOf('/data/vip.json', { list: 'L', noDefaultMap: true, noProperties: true, jsonPath: 'response.customers' }, specs);
+    expect(parsePushArgv(argv, 'exports.vip').options).toMatchObject({
+      defaultMap: false,
+      properties: false,
+      jsonPath: 'response.customers',
+    });
+    expect(parsePushArgv(pushArgvOf('/data/vip.csv', { list: 'L' }, specs), 'exports.vip').options).toMatchObject({
+      defaultMap: true,
+      properties: true,
+    });
+  });
+
+  it('take the gates (minRows, allowEmpty, maxRejected), but not the run-wide verbose', () => {
+    const specs = exportOptionSpecs();
+    const byKey = new Map(specs.map((spec) => [spec.key, spec]));
+    expect(byKey.get('minRows')).toMatchObject({ kind: 'value', flag: '--min-rows' });
+    expect(byKey.get('allowEmpty')).toMatchObject({ kind: 'flag', flag: '--allow-empty' });
+    expect(byKey.get('maxRejected')).toMatchObject({ kind: 'value', flag: '--max-rejected' });
+    expect(byKey.has('verbose')).toBe(false);
+    const argv = pushArgvOf('/data/vip.csv', { list: 'L', minRows: 1000, allowEmpty: true, maxRejected: '2.5%' }, specs);
+    expect(parsePushArgv(argv, 'exports.vip').options).toMatchObject({ minRows: 1000, allowEmpty: true, maxRejected: 2.5 });
+    expect(parsePushArgv(pushArgvOf('/data/vip.csv', { list: 'L' }, specs), 'exports.vip').options).toMatchObject({ minRows: 1 });
+    expect(() => parsePushArgv(pushArgvOf('/f.csv', { list: 'L', maxRejected: 120 }, specs), 'exports.vip')).toThrow(
+      /^exports\.vip: .*--max-rejected/,
+    );
+  });
+
   it("refuse a value push would refuse, with push's reason", () => {
     const argv = pushArgvOf('/f.csv', { list: 'L', maxPerExport: 0 }, exportOptionSpecs());
     expect(() => parsePushArgv(argv, 'exports.vip')).toThrow(/^exports\.vip: .*--max-per-export/);

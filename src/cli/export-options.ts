@@ -17,6 +17,7 @@ const DECIDED_ELSEWHERE: ReadonlySet<string> = new Set([
   'revision',
   'json',
   'quiet',
+  'verbose',
   'logFormat',
   'yes',
   'dryRun',

@@ -58,7 +58,11 @@ export async function runCli(argv: string[], context: CliContext): Promise<ExitC
     // With --json, stdout always holds one JSON object, a failed run's included (`jq` needs one).
     if (argv.includes('--json')) writeFailureResult(context, failure);
     const command = argv.slice(2).find((arg) => program.commands.some((candidate) => candidate.name() === arg)) ?? 'usage';
-    publishCiFailure(context, { command, message: failure.message, exitCode: failure.exitCode }, { isJsonOutput: argv.includes('--json') });
+    publishCiFailure(
+      context,
+      { command, message: failure.message, exitCode: failure.exitCode },
+      { isStdoutReserved: argv.includes('--json') || isRejectsToStdout(argv) },
+    );
     return failure.exitCode;
   }
 }
@@ -100,6 +104,13 @@ function writeFailureLog(context: CliContext, failure: Failure, isJson: boolean)
 function writeFailureResult(context: CliContext, failure: Failure): void {
   const result = { version: REPORT_VERSION, outcome: 'failed', exitCode: failure.exitCode, error: failure.message };
   context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** `--rejects -`, `--rejects=-`, `--missing -`: stdout carries that CSV alone. */
+function isRejectsToStdout(argv: readonly string[]): boolean {
+  return argv.some(
+    (arg, i) => arg === '--rejects=-' || arg === '--missing=-' || ((arg === '--rejects' || arg === '--missing') && argv[i + 1] === '-'),
+  );
 }
 
 /** Read from argv itself: the error may be commander's own, before any option is parsed. */

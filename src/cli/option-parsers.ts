@@ -86,3 +86,18 @@ export function parseMirrorSource(value: string): MirrorSource {
   if (source === 'state' || source === 'list') return source;
   throw new InvalidArgumentError('Use state or list.');
 }
+
+/** `--min-rows`: a whole number, 0 or more. */
+export function parseRowCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('Use a whole number of rows, 0 or more.');
+  return n;
+}
+
+/** `--max-rejected`: `5`, `5%` or `0.5%` of the rows read. */
+export function parsePercent(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)%?$/.exec(value.trim());
+  const percent = match ? Number(match[1]) : NaN;
+  if (!(percent >= 0 && percent <= 100)) throw new InvalidArgumentError('Use a percentage from 0 to 100, such as 5 or 0.5%.');
+  return percent;
+}

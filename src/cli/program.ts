@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from './completion-script.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
@@ -22,9 +23,10 @@ import { runRun, type RunCommandOptions } from './commands/run-command.js';
 import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
 import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
 import { runInit, type InitCommandOptions } from './commands/init-command.js';
+import { defineInitCommand } from './init-flags.js';
 import { addConfigOption } from './config-file.js';
 import { parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
-import { addSegmentOptions } from './segment-options.js';
+import { addGateOptions, addSegmentOptions } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -32,7 +34,8 @@ Exit codes:
   1    some profiles not delivered, refused by Klaviyo or unconfirmed (--job-timeout) (verify: missing from
        the list), no valid row, confirmation declined, a --mirror removal failed, --timeout passed,
        or Klaviyo unreachable
-  2    usage or input error (a damaged sync state, more removals than --max-removals): nothing sent
+  2    usage or input error (a damaged sync state, more removals than --max-removals, fewer data rows
+       than --min-rows (default 1: an empty file), more rejected rows than --max-rejected): nothing sent
   3    authentication, permission or unknown list: nothing sent
   4    another push to this list holds the lock
   70   internal error (a bug: please report it)
@@ -41,6 +44,13 @@ Exit codes:
 Environment: KLAVIYO_API_KEY (required for push, lists, check), KLAVIYO_BASE_URL,
 KLAVIYO_REVISION, KLAVIYO_EXPORT_STATE_DIR, NO_COLOR; a .env file in the working
 directory is read too.`;
+
+const COMPLETION_HELP = `
+Examples:
+  source <(klaviyo-export completion bash)                          # this shell only
+  klaviyo-export completion bash > ~/.local/share/bash-completion/completions/klaviyo-export
+  klaviyo-export completion zsh > "\${fpath[1]}/_klaviyo-export"     # then restart zsh
+  klaviyo-export completion fish > ~/.config/fish/completions/klaviyo-export.fish`;
 
 export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeValue) => void): Command {
   const program = new Command('klaviyo-export')
@@ -54,12 +64,14 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  addSegmentOptions(
-    program
-      .command('validate')
-      .description('read, map and validate a segment file and print the plan; sends nothing')
-      .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
-      .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
+  addGateOptions(
+    addSegmentOptions(
+      program
+        .command('validate')
+        .description('read, map and validate a segment file and print the plan; sends nothing')
+        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
+    ),
   ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
 
   definePushCommand(program.command('push')).action(async (file: string, options: PushCommandOptions) =>
@@ -100,7 +112,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   addConnectionOptions(
     program
       .command('check')
-      .description('check that the API key can push to a list; exit 0 when it can, 3 when not')
+      .description(
+        'check, with reads only, that the API key can read the list and follow import jobs (write permission cannot be checked without writing); exit 0, 3 or 1',
+      )
       .requiredOption('--list <id>', 'the Klaviyo list id')
       .option('--json', 'print JSON'),
   ).action(async (options: CheckCommandOptions) => setExitCode(await runCheck(context, options)));
@@ -138,6 +152,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--all', 'run every saved export')
       .option('--json', 'print one JSON object on stdout, keyed by export name')
       .option('-q, --quiet', 'print only errors')
+      .option('--verbose', 'print every request, wait and retry on stderr')
       .addOption(new Option('--log-format <format>', 'text, or json for log shippers').argParser(parseLogFormat).default('text')),
   ).action(async (names: string[], options: RunCommandOptions) => setExitCode(await runRun(context, names, options)));
 
@@ -158,12 +173,16 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .option('--acknowledge-privacy', 'agree to the data privacy statement (recorded with the date)'),
   ).action(async (name: string, options: ConnectCommandOptions) => setExitCode(await runConnect(context, name, options)));
 
-  addConfigOption(
-    program
-      .command('init')
-      .description('on a terminal: set up a connection and an export, step by step, in the config file')
-      .option('--base-url <url>', 'API base URL for the connection (e.g. the sandbox)'),
-  ).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
+  defineInitCommand(program.command('init')).action(async (options: InitCommandOptions) => setExitCode(await runInit(context, options)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish), made from these very commands and options')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(COMPLETION_SHELLS))
+    .addHelpText('after', COMPLETION_HELP)
+    .action((shell: CompletionShell) => {
+      context.stdout.write(completionScript(program, shell));
+    });
 
   return program;
 }

@@ -1,18 +1,28 @@
 import type { PushEvent, RemainingWork, RunSummary } from '../index.js';
 import { formatCount, plural } from '../report/render-summary-text.js';
+import { renderMappingLines } from '../report/render-mapping-text.js';
 import { describeDoubleOptIn } from '../report/render-subscription-text.js';
+import { describeRejectsWritten } from '../report/rejects-written.js';
 import { subscriptionDoneFields } from './subscribe-options.js';
 import { DeliveryProgress } from './delivery-progress.js';
 import type { LogFields, RunLog } from './run-log.js';
+import { ClientEventLog } from './client-event-log.js';
 
 /** Renders a push's events: milestone lines, JSON lines for log shippers, the live progress line. */
 export class PushEventLog {
   readonly #log: RunLog;
+  readonly #client: ClientEventLog;
   #validProfiles = 0;
   #progress: DeliveryProgress | undefined;
 
-  constructor(log: RunLog) {
+  constructor(log: RunLog, options: { verbose?: boolean } = {}) {
     this.#log = log;
+    this.#client = new ClientEventLog(log, { verbose: Boolean(options.verbose) });
+  }
+
+  /** The run is over: no wait is left to tell. */
+  close(): void {
+    this.#client.close();
   }
 
   render(event: PushEvent): void {
@@ -28,6 +38,15 @@ export class PushEventLog {
         return log.event('notice', event.message);
       case 'read-progress':
         return log.live(`reading: ${formatCount(event.rows)} rows`);
+      case 'mapping': {
+        const { mapping } = event;
+        return log.event('mapping', renderMappingLines(mapping, '').join('\n'), {
+          email: mapping.email,
+          fields: mapping.fields.map((field) => `${field.target}=${field.column}`),
+          properties: mapping.properties.map((property) => `${property.name}:${property.type}`),
+          notSent: mapping.notSent.map((column) => `${column.column}:${column.reason}`),
+        });
+      }
       case 'read-done': {
         const { rows, valid, rejected, duplicates, batches } = event;
         this.#validProfiles = valid;
@@ -68,8 +87,10 @@ export class PushEventLog {
           'debug',
         );
       case 'confirmed':
+        this.#client.waits.jobFinished(event.jobId);
         return this.#progress?.confirmed(event.imported);
       case 'job':
+        this.#client.waits.jobPolled(event.jobId, event.status);
         return log.event('job', `Job ${event.jobId}: ${event.status}.`, fieldsOf(event), 'debug');
       case 'job-status-unknown':
         return log.event(
@@ -79,23 +100,14 @@ export class PushEventLog {
           'warn',
         );
       case 'throttled':
-        return log.event(
-          'throttled',
-          `Klaviyo asked to slow down (${event.operation}); waiting ${Math.ceil(event.retryAfterMs / 1000)} s.`,
-          fieldsOf(event),
-          'debug',
-        );
       case 'retry':
-        return log.event(
-          'retry',
-          `Retrying ${event.operation} (attempt ${event.attempt + 1}) after ${event.reason}.`,
-          fieldsOf(event),
-          'debug',
-        );
+      case 'paced':
+      case 'request':
+        return this.#client.render(event);
       case 'stopping':
         return log.event('stopping', `${event.reason} Finishing the requests in flight, then reporting.`, {}, 'warn');
       case 'rejects-written':
-        return log.event('rejects-written', rejectsWrittenMessage(event), { rows: event.rows });
+        return log.event('rejects-written', describeRejectsWritten(event), { rows: event.rows, byKind: event.byKind });
       case 'double-opt-in':
         return log.event('double-opt-in', describeDoubleOptIn(event.listName, event.confirmationEmails), fieldsOf(event), 'warn');
       case 'subscribe':
@@ -151,10 +163,6 @@ export class PushEventLog {
   }
 }
 
-export function rejectsWrittenMessage(event: { path: string; rows: number }): string {
-  return `${event.rows.toLocaleString('en-US')} rejected rows written to ${event.path}`;
-}
-
 export function describeWork(work: RemainingWork, listId: string): string {
   const sending = `Sending ${plural(work.profilesToSend, 'profile')} in ${plural(work.requestsToSend, 'request')} to list ${listId}`;
   const earlier: string[] = [];
@@ -197,7 +205,7 @@ export function doneFields(summary: RunSummary): LogFields {
 }
 
 /** The event's own fields, without its type, as the JSON line carries them. */
-function fieldsOf(event: PushEvent): LogFields {
+function fieldsOf(event: Exclude<PushEvent, { type: 'mapping' }>): LogFields {
   const { type: _type, ...fields } = event;
   return fields;
 }

@@ -1,7 +1,10 @@
 import type { TextSink } from './cli-context.js';
 
 export type LogFormat = 'text' | 'json';
-export type LogFields = Record<string, string | number | boolean | undefined | readonly string[]>;
+export type LogFields = Record<
+  string,
+  string | number | boolean | undefined | readonly string[] | Readonly<Record<string, number | undefined>>
+>;
 
 /**
  * Progress and events of a run on stderr. On a terminal: one live line, redrawn. Elsewhere (cron,
@@ -13,14 +16,25 @@ export class RunLog {
   readonly #format: LogFormat;
   readonly #isLive: boolean;
   readonly #isQuiet: boolean;
+  readonly #isVerbose: boolean;
   readonly #now: () => Date;
   #hasLiveLine = false;
 
-  constructor(options: { stderr: TextSink; format: LogFormat; isTerminal: boolean; noColor: boolean; quiet: boolean; now?: () => Date }) {
+  constructor(options: {
+    stderr: TextSink;
+    format: LogFormat;
+    isTerminal: boolean;
+    noColor: boolean;
+    quiet: boolean;
+    /** --verbose: debug events (every request, wait and retry) are printed in text too. */
+    verbose?: boolean;
+    now?: () => Date;
+  }) {
     this.#stderr = options.stderr;
     this.#format = options.format;
     this.#isLive = options.isTerminal && options.format === 'text' && !options.noColor && !options.quiet;
     this.#isQuiet = options.quiet;
+    this.#isVerbose = Boolean(options.verbose) && !options.quiet;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -30,10 +44,11 @@ export class RunLog {
       this.#stderr.write(`${JSON.stringify({ timestamp: this.#now().toISOString(), level, event, message, ...fields })}\n`);
       return;
     }
-    // Per-request events are for log shippers; a person reads the milestones and the summary.
-    if (level === 'debug' || (this.#isQuiet && level !== 'error')) return;
+    // Per-request events are for log shippers (and --verbose); a person reads the milestones and the summary.
+    if ((level === 'debug' && !this.#isVerbose) || (this.#isQuiet && level !== 'error')) return;
     this.#clearLive();
-    this.#stderr.write(`${level === 'info' ? '' : `${level === 'warn' ? 'warning' : 'error'}: `}${message}\n`);
+    const prefix = level === 'warn' ? 'warning: ' : level === 'error' ? 'error: ' : '';
+    this.#stderr.write(`${prefix}${message}\n`);
   }
 
   /** A warning printed even with -q: what a person must see on every run (text), or a `warn` event (json). */

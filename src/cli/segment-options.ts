@@ -4,7 +4,8 @@ import type { SegmentRequest } from '../index.js';
 import { resolveSegmentPlan, type SegmentPlan } from '../export/plan/segment-plan.js';
 import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
-import { collect, parseDelimiter, parseFormat, parsePositiveInteger } from './option-parsers.js';
+import { collect, parseDelimiter, parseFormat, parsePercent, parsePositiveInteger, parseRowCount } from './option-parsers.js';
+import { STDOUT_PATH, stdoutRows } from './run-outputs.js';
 
 /** The options shared by `validate` and `push`: how to read, map and plan a segment file. */
 export interface SegmentCommandOptions {
@@ -15,12 +16,21 @@ export interface SegmentCommandOptions {
   header?: boolean;
   emailField?: string;
   map?: string[];
+  /** false with --no-default-map. */
+  defaultMap?: boolean;
+  /** false with --no-properties. */
+  properties?: boolean;
+  jsonPath?: string;
   defaultCountry?: string;
   maxPerExport: number;
   batchSize: number;
   rejects?: string;
   report?: string;
   strict?: boolean;
+  /** The gates (addGateOptions): push and validate only. */
+  minRows?: number;
+  allowEmpty?: boolean;
+  maxRejected?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -37,9 +47,12 @@ export function addSegmentOptions(command: Command): Command {
     )
     .option(
       '--map <field=column>',
-      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier (repeatable)',
+      'map a column to a Klaviyo field, e.g. first_name=First, location.city=City, properties.tier=Tier; JSON: location.city=address.city (repeatable)',
       collect,
     )
+    .option('--no-default-map', 'map only what --map names, not the columns named like first_name, Phone, City... (see docs/mapping.md)')
+    .option('--no-properties', 'send only the email and mapped fields, not the other columns as custom properties')
+    .option('--json-path <key.path>', 'JSON: the key (or dotted path) of the array of profiles, e.g. results or response.customers')
     .option('--default-country <code>', 'ISO country for phone numbers written without +country code, e.g. US')
     .addOption(
       new Option('--max-per-export <n>', 'profiles per export, at most 100,000')
@@ -51,11 +64,31 @@ export function addSegmentOptions(command: Command): Command {
         .argParser(parsePositiveInteger(MAX_PROFILES_PER_REQUEST))
         .default(MAX_PROFILES_PER_REQUEST),
     )
-    .option('--rejects <file.csv>', 'write every rejected row with its line, reason and original values')
+    .option('--rejects <file.csv>', 'write every rejected row with its line, reason and original values (- for standard output)')
     .option('--report <file.json>', 'write a machine-readable summary (no email addresses)')
     .option('--strict', 'fail (exit 2, nothing sent) when any row is rejected')
     .option('--json', 'print the summary as one JSON object on stdout, nothing else there')
     .option('-q, --quiet', 'print only errors');
+}
+
+/**
+ * The checks on the file as a whole, before anything is sent (push) or to predict them (validate):
+ * each failure is exit 2 with one sentence, nothing sent.
+ */
+export function addGateOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--min-rows <n>', 'refuse (exit 2, nothing sent) a file with fewer data rows than this; 0 allows an empty file')
+        .argParser(parseRowCount)
+        .default(1),
+    )
+    .option('--allow-empty', 'a file with no data row (a header only) is fine: exit 0, nothing sent')
+    .addOption(
+      new Option(
+        '--max-rejected <percent>',
+        'refuse (exit 2, nothing sent) when more than this share of the rows is rejected, e.g. 5 or 0.5%',
+      ).argParser(parsePercent),
+    );
 }
 
 /** The library's request for the file named on the command line. */
@@ -69,11 +102,17 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
     hasHeader: options.header,
     emailField: options.emailField,
     map: options.map,
+    defaultMap: options.defaultMap,
+    properties: options.properties,
+    jsonPath: options.jsonPath,
     defaultCountry: options.defaultCountry,
     maxPerExport: options.maxPerExport,
     batchSize: options.batchSize,
-    rejectsPath: options.rejects,
+    ...(options.rejects === STDOUT_PATH ? { rejectsOutput: stdoutRows(context) } : { rejectsPath: options.rejects }),
     strict: options.strict,
+    minRows: options.minRows,
+    allowEmpty: options.allowEmpty,
+    maxRejectedPercent: options.maxRejected,
     signal: context.signal,
   };
 }

@@ -37,10 +37,11 @@ function stripTrailingSlash(url: URL): string {
 }
 
 /** Where a run's base URL came from, in the order that wins. */
-export type BaseUrlSource = '--base-url' | 'environment' | '.env' | 'default';
+export type BaseUrlSource = '--base-url' | 'config' | 'environment' | '.env' | 'default';
 
 const SOURCE_NAMES: Record<BaseUrlSource, string> = {
   '--base-url': 'the --base-url option',
+  config: "the connection's baseUrl in the config file",
   environment: 'KLAVIYO_BASE_URL in the environment',
   '.env': 'KLAVIYO_BASE_URL in the .env file of the working directory',
   default: 'the default',
@@ -51,7 +52,7 @@ const SOURCE_NAMES: Record<BaseUrlSource, string> = {
  * Klaviyo's own. Said on every run, so that a stray `.env` (in a cron job's directory, say) cannot
  * silently send the key and every profile elsewhere.
  */
-export function describeForeignBaseUrl(baseUrl: string, source: BaseUrlSource): string | undefined {
+export function describeForeignBaseUrl(baseUrl: string, source: BaseUrlSource, origin?: string): string | undefined {
   if (baseUrl === DEFAULT_BASE_URL) return undefined;
-  return `Sending the API key and every request to ${baseUrl}, not Klaviyo's ${DEFAULT_BASE_URL} (set by ${SOURCE_NAMES[source]}).`;
+  return `Sending the API key and every request to ${baseUrl}, not Klaviyo's ${DEFAULT_BASE_URL} (set by ${origin ?? SOURCE_NAMES[source]}).`;
 }

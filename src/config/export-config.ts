@@ -163,6 +163,9 @@ export function validateConfig(json: unknown, path: string, options: readonly Ex
     for (const option of options) {
       const value = rest[option.key];
       if (value === undefined) continue;
+      // `-` is standard output on the command line; saved exports share it, labelled by name, so a path is required.
+      if (option.isPath && value === '-')
+        problems.push(`${formatPath(['exports', name, option.key])}: "-" (standard output) is for the command line; give a file path`);
       resolved[option.key] = option.isPath && typeof value === 'string' ? resolve(directory, value) : value;
     }
     exports.set(name, {

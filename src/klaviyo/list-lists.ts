@@ -1,4 +1,4 @@
-import type { KlaviyoList } from './klaviyo-client.js';
+import type { ClientEvent, KlaviyoList } from './klaviyo-client.js';
 import { connectKlaviyo, type KlaviyoConnection } from './connection.js';
 
 export interface ListListsRequest {
@@ -6,11 +6,13 @@ export interface ListListsRequest {
   /** Only lists whose name contains this text (case-insensitive). */
   readonly name?: string;
   readonly signal?: AbortSignal;
+  /** The client's requests, waits and retries, as they happen. */
+  readonly onEvent?: (event: ClientEvent) => void;
 }
 
 /** The account's lists (every page), so that a user can find the id to push to. */
 export async function listLists(request: ListListsRequest): Promise<KlaviyoList[]> {
-  const client = connectKlaviyo(request.connection, { signal: request.signal });
+  const client = connectKlaviyo(request.connection, { signal: request.signal, ...(request.onEvent ? { onEvent: request.onEvent } : {}) });
   const wanted = request.name?.toLowerCase();
   const lists: KlaviyoList[] = [];
   for await (const list of client.listLists()) {

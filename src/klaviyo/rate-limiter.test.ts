@@ -11,6 +11,21 @@ function mediumTierLimiter(time = createFakeTime()): { limiter: RateLimiter; tim
 }
 
 describe('RateLimiter (sliding-window log)', () => {
+  it('tells each wait for a window before waiting it, and not the rechecks while slots are in flight', async () => {
+    const { limiter, time } = mediumTierLimiter();
+    const waits: number[] = [];
+    for (let i = 0; i < 150; i += 1) {
+      const release = await limiter.acquire(undefined, (ms) => waits.push(ms));
+      release();
+    }
+    // 150 in a minute: the 151st waits for the steady window, which a caller can say out loud.
+    waits.length = 0;
+    (await limiter.acquire(undefined, (ms) => waits.push(ms)))();
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(40_000);
+    expect(time.delays.at(-1)).toBe(waits[0]);
+  });
+
   it('holds a slot from the start until a window after the answer, so a slow request cannot let an 11th arrive in its window', async () => {
     const { limiter, time } = mediumTierLimiter();
     const releases: (() => void)[] = [];

@@ -44,8 +44,12 @@ export class RateLimiter {
     this.#longestWindowMs = Math.max(0, ...options.windows.map((window) => window.windowMs));
   }
 
-  /** Resolves when a request may start, holding its slot until the returned release is called. */
-  async acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
+  /**
+   * Resolves when a request may start, holding its slot until the returned release is called.
+   * `onWait` hears each wait for a window to free a slot (not the short rechecks while every slot
+   * is held by a request in flight), before it is waited.
+   */
+  async acquire(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<ReleaseSlot> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const pause = this.#pause;
@@ -63,6 +67,7 @@ export class RateLimiter {
           if (slot.endedAt === Infinity) slot.endedAt = this.#now();
         };
       }
+      if (waitMs > IN_FLIGHT_RECHECK_MS) onWait?.(waitMs);
       await this.#sleep(waitMs, signal);
     }
   }

@@ -6,6 +6,9 @@ import type { RateLimiter } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
 import { decideRetry, type RequestFailure, type RetryPolicy } from './retry-policy.js';
 
+/** Shorter waits for the rate limit are the normal pace of a run: not worth an event. */
+export const PACED_EVENT_MIN_MS = 1_000;
+
 export interface RequestRunnerOptions {
   readonly transport: HttpTransport;
   readonly limiters: Readonly<Record<OperationId, RateLimiter>>;
@@ -40,8 +43,11 @@ export function createRequestRunner(options: RequestRunnerOptions): RunRequest {
   return async ({ operation, pathAndQuery, body }) => {
     const { method } = OPERATIONS[operation];
     const limiter = limiters[operation];
+    const onWait = (waitMs: number) => {
+      if (waitMs >= PACED_EVENT_MIN_MS) emit({ type: 'paced', operation, waitMs });
+    };
     for (let attempt = 1; ; attempt += 1) {
-      const releaseSlot = await limiter.acquire(signal);
+      const releaseSlot = await limiter.acquire(signal, onWait);
       const startedAt = now();
       const outcome = await transport(body === undefined ? { method, pathAndQuery } : { method, pathAndQuery, body }).finally(releaseSlot);
       const ms = now() - startedAt;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, UsageError } from '../errors.js';
-import { createConsentReader, parseSubscribeChannels, resolveConsentMapping, type ConsentRequest } from './consent-mapping.js';
-import type { ProfileMapping } from './mapping-spec.js';
+import {
+  checkConsentRequest,
+  createConsentReader,
+  parseSubscribeChannels,
+  resolveConsentMapping,
+  type ConsentRequest,
+} from './consent-mapping.js';
+import { resolveMapping, type ProfileMapping } from './mapping-spec.js';
 
 const COLUMNS = ['Email', 'Mobile', 'Accepts Email Marketing', 'SMS Opt In', 'Consented At'];
 const EMAIL_ONLY: ProfileMapping = { emailColumn: 'Email', fields: [] };
@@ -79,6 +85,25 @@ describe('resolveConsentMapping', () => {
     [{ subscribe: ['email'], emailConsentColumn: 'Opt In' }, /^Column "Opt In" given to --email-consent-column is not in segment.csv/],
   ] as [ConsentRequest, RegExp][])('refuses %j', (request, message) => {
     expect(usageMessage(() => resolve(request))).toMatch(message);
+  });
+});
+
+describe('checkConsentRequest and the phone numbers mapped by name', () => {
+  const sms: ConsentRequest = { subscribe: ['sms'], smsConsentColumn: 'SMS Opt In' };
+
+  it('leaves the phone check to the file when a Phone-like column may be mapped by its name', () => {
+    expect(() => checkConsentRequest(sms, [], { mayMapPhoneByName: true })).not.toThrow();
+    expect(() => checkConsentRequest(sms, [])).toThrow(/needs the phone numbers/);
+  });
+
+  it('accepts a phone number column mapped by its name, and refuses a file without one', () => {
+    const byName = resolveMapping(COLUMNS, { maps: [], mapsKnownColumns: true }, 'segment.csv');
+    expect(byName.fields).toEqual([{ target: 'phone_number', column: 'Mobile', isDefault: true }]);
+    expect(resolveConsentMapping(COLUMNS, sms, byName, 'segment.csv')).toEqual({ smsColumn: 'SMS Opt In' });
+    const without = resolveMapping(['Email', 'SMS Opt In'], { maps: [], mapsKnownColumns: true }, 'segment.csv');
+    expect(usageMessage(() => resolveConsentMapping(['Email', 'SMS Opt In'], sms, without, 'segment.csv'))).toMatch(
+      /needs the phone numbers/,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import type { RecordToMap } from './map-record.js';
 import { readConsentTime } from './consent-time.js';
 import { CONSENT_VALUES_HINT, readConsentValue } from './consent-value.js';
 import { readTextValue, NOT_TEXT } from './field-value.js';
+import { readKeyPath } from './key-path.js';
 import { findColumn, type ProfileMapping } from './mapping-spec.js';
 import { normalizePhoneNumber } from './phone-number.js';
 
@@ -44,9 +45,15 @@ export function parseSubscribeChannels(values: readonly string[]): SubscribeChan
 
 /**
  * Throws UsageError (exit 2) for a request that would subscribe rows without their consent. Needs
- * no file: run it before anything is read or sent. `maps` are the raw `--map` values.
+ * no file: run it before anything is read or sent. `maps` are the raw `--map` values; with
+ * `mayMapPhoneByName` (the mapping by column names is on), whether the phone numbers are mapped
+ * is only known from the file's columns: resolveConsentMapping checks it then.
  */
-export function checkConsentRequest(request: ConsentRequest, maps: readonly string[]): void {
+export function checkConsentRequest(
+  request: ConsentRequest,
+  maps: readonly string[],
+  { mayMapPhoneByName = false }: { readonly mayMapPhoneByName?: boolean } = {},
+): void {
   const wantsEmail = request.subscribe.includes('email');
   const wantsSms = request.subscribe.includes('sms');
   refuseUnusedColumn(request.emailConsentColumn, wantsEmail, '--email-consent-column', 'email');
@@ -56,7 +63,7 @@ export function checkConsentRequest(request: ConsentRequest, maps: readonly stri
   }
   if (wantsEmail && request.emailConsentColumn === undefined) throw missingConsentColumn('email', '--email-consent-column');
   if (wantsSms && request.smsConsentColumn === undefined) throw missingConsentColumn('sms', '--sms-consent-column');
-  if (wantsSms && !maps.some((map) => map.split('=')[0]?.trim() === 'phone_number')) {
+  if (wantsSms && !mayMapPhoneByName && !maps.some((map) => map.split('=')[0]?.trim() === 'phone_number')) {
     throw new UsageError('--subscribe sms needs the phone numbers: map their column with --map phone_number=<column>.');
   }
 }
@@ -125,7 +132,7 @@ export function createConsentReader(
   profileMapping: ProfileMapping,
   now: number,
 ): (record: RecordToMap) => RowConsent {
-  const phoneColumn = profileMapping.fields.find((field) => field.target === 'phone_number')?.column;
+  const phoneField = profileMapping.fields.find((field) => field.target === 'phone_number');
   const defaultCountry: CountryCode | undefined = profileMapping.defaultCountry;
   const consentDetail = (column: string, what: string) => `The consent column "${column}" holds ${what}; expected ${CONSENT_VALUES_HINT}.`;
 
@@ -160,8 +167,10 @@ export function createConsentReader(
     }
 
     let phoneNumber: string | undefined;
-    if (sms && phoneColumn !== undefined) {
-      const text = readTextValue(record.fields[phoneColumn]);
+    if (sms && phoneField !== undefined) {
+      const text = readTextValue(
+        phoneField.path === undefined ? record.fields[phoneField.column] : readKeyPath(record.fields, phoneField.path),
+      );
       phoneNumber = text === undefined || text === NOT_TEXT ? undefined : normalizePhoneNumber(text, defaultCountry)?.e164;
     }
     const isSmsWithoutPhone = sms && phoneNumber === undefined;

@@ -3,7 +3,11 @@ import { maskPersonalData } from '../privacy/personal-data.js';
 import { isEmailAddress } from './email-address.js';
 import { EMAIL_FLAW_HINTS, findEmailFlaw, type EmailFlaw } from './email-flaw.js';
 import { isNoValueMarker, noValueMarkersFor, NOT_TEXT, readPropertyValue, readTextValue, type NoValueMarkers } from './field-value.js';
-import type { MappingTarget, ProfileMapping } from './mapping-spec.js';
+import { readKeyPath } from './key-path.js';
+import type { MappingTarget, ProfileMapping } from './mapping-types.js';
+import { createLaterKeyFilter } from './property-columns.js';
+import { PropertyColumnType } from './property-types.js';
+import type { SettledPropertyType } from './provisional-values.js';
 import { createPhoneNumberNormalizer, type PhoneNumberNormalizer } from './phone-number.js';
 import { jsonMemberName, orderPropertyNames, ProfileAttributesWriter, type JsonMemberName } from './profile-attributes-writer.js';
 import { profileAttributesSchema } from './profile-schema.js';
@@ -52,7 +56,7 @@ export type MapOutcome =
     };
 
 /** One `--map`, compiled once per run so that mapping a row is a loop over plain data. */
-type CompiledField = { column: string; target: MappingTarget; noValueMarkers: NoValueMarkers } & (
+type CompiledField = { column: string; path: readonly string[] | undefined; target: MappingTarget; noValueMarkers: NoValueMarkers } & (
   | { kind: 'text'; member: JsonMemberName }
   | { kind: 'phone'; member: JsonMemberName }
   | { kind: 'image'; member: JsonMemberName }
@@ -62,8 +66,18 @@ type CompiledField = { column: string; target: MappingTarget; noValueMarkers: No
 /** Custom properties never warn, so they are mapped after the other fields, in JSON key order. */
 interface CompiledProperty {
   column: string;
+  path: readonly string[] | undefined;
   name: string;
   member: JsonMemberName;
+  /** CSV: the column's type, settled once the whole file was read (see property-types.ts). */
+  columnType: PropertyColumnType | undefined;
+}
+
+/** Maps one record to exactly one outcome; then tells the types its CSV property columns settled on. */
+export interface RecordMapper {
+  (record: RecordToMap): MapOutcome;
+  /** Once every record was mapped: each CSV property column's type (provisional values are settled to it). */
+  settledPropertyTypes(): SettledPropertyType[];
 }
 
 const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
@@ -79,18 +93,26 @@ const NO_WARNINGS: readonly RowWarning[] = Object.freeze([]);
 const imageSchema = profileAttributesSchema.shape.image;
 
 /** Compiles `mapping` once; the returned function maps one record to exactly one outcome. */
-export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMap) => MapOutcome {
+export function createRecordMapper(mapping: ProfileMapping): RecordMapper {
   const { emailColumn, defaultCountry } = mapping;
   const fields: CompiledField[] = [];
   const properties: CompiledProperty[] = [];
-  for (const { target, column } of mapping.fields) {
+  const typeOf = () => (mapping.infersPropertyTypes === true ? new PropertyColumnType() : undefined);
+  for (const { target, column, path } of mapping.fields) {
     if (target.startsWith('properties.')) {
       const name = target.slice('properties.'.length);
-      properties.push({ column, name, member: jsonMemberName(name) });
+      properties.push({ column, path, name, member: jsonMemberName(name), columnType: typeOf() });
     } else {
-      fields.push(compileField(target, column));
+      fields.push(compileField(target, column, path));
     }
   }
+  // JSON: the other keys are found in each object (objects need not share keys), not listed here.
+  if (mapping.sendsLaterKeys !== true) {
+    for (const { column, name } of mapping.propertyColumns ?? []) {
+      properties.push({ column, path: undefined, name, member: jsonMemberName(name), columnType: typeOf() });
+    }
+  }
+  const laterKey = mapping.sendsLaterKeys === true ? createLaterKeyFilter(mapping) : undefined;
   const orderedProperties = orderPropertyNames(properties);
   const writer = new ProfileAttributesWriter();
   const normalizePhone = createPhoneNumberNormalizer();
@@ -109,7 +131,7 @@ export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMa
     return detail;
   };
 
-  return function mapRecord(record: RecordToMap): MapOutcome {
+  function mapRecord(record: RecordToMap): MapOutcome {
     const { line } = record;
     const email = readTextValue(record.fields[emailColumn]);
     if (email === undefined) return { kind: 'rejected', line, reason: 'blank_email', detail: blankEmailDetail };
@@ -124,25 +146,50 @@ export function createRecordMapper(mapping: ProfileMapping): (record: RecordToMa
 
     writer.start(email);
     const warnings = fields.length === 0 ? NO_WARNINGS : addMappedFields(writer, record, fields, defaultCountry, normalizePhone);
-    for (const property of orderedProperties) {
-      const value = readPropertyValue(record.fields[property.column]);
-      if (value !== undefined) writer.addProperty(property.member, value);
-    }
+    if (orderedProperties.length > 0) addProperties(writer, record, orderedProperties);
+    if (laterKey !== undefined) addLaterKeys(writer, record, laterKey);
     const attributesJson = writer.finish();
     const attributesBytes = writer.byteLength(attributesJson);
     return { kind: 'profile', line, email, dedupeKey: email.toLowerCase(), attributesJson, attributesBytes, warnings };
-  };
+  }
+
+  const settledPropertyTypes = (): SettledPropertyType[] =>
+    properties.flatMap(({ name, columnType }) => {
+      if (columnType === undefined) return [];
+      const settled = columnType.type;
+      return [settled.type === 'date' ? { name, type: 'date', isDayFirst: settled.isDayFirst } : { name, type: settled.type }];
+    });
+  return Object.assign(mapRecord, { settledPropertyTypes });
 }
 
-function compileField(target: MappingTarget, column: string): CompiledField {
-  const noValueMarkers = noValueMarkersFor(target);
-  if (target === 'phone_number') return { kind: 'phone', column, target, noValueMarkers, member: jsonMemberName(target) };
-  if (target === 'image') return { kind: 'image', column, target, noValueMarkers, member: jsonMemberName(target) };
-  if (target.startsWith('location.')) {
-    const member = jsonMemberName(target.slice('location.'.length));
-    return { kind: 'location', column, target, noValueMarkers, member };
+function addProperties(writer: ProfileAttributesWriter, record: RecordToMap, properties: readonly CompiledProperty[]): void {
+  for (const property of properties) {
+    const value = readPropertyValue(
+      property.path === undefined ? record.fields[property.column] : readKeyPath(record.fields, property.path),
+    );
+    if (value === undefined) continue;
+    const room = property.columnType !== undefined && typeof value === 'string' ? property.columnType.observe(value) : undefined;
+    if (room === undefined) writer.addProperty(property.member, value);
+    else writer.addProvisionalProperty(property.member, value as string, room);
   }
-  return { kind: 'text', column, target, noValueMarkers, member: jsonMemberName(target) };
+}
+
+/** JSON: each key of the object that the mapping leaves, as a property of the same name, in the object's order. */
+function addLaterKeys(writer: ProfileAttributesWriter, record: RecordToMap, laterKey: (key: string) => JsonMemberName | undefined): void {
+  for (const key in record.fields) {
+    const member = laterKey(key);
+    if (member === undefined) continue;
+    const value = readPropertyValue(record.fields[key]);
+    if (value !== undefined) writer.addProperty(member, value);
+  }
+}
+
+function compileField(target: MappingTarget, column: string, path: readonly string[] | undefined): CompiledField {
+  const common = { column, path, target, noValueMarkers: noValueMarkersFor(target) };
+  if (target === 'phone_number') return { ...common, kind: 'phone', member: jsonMemberName(target) };
+  if (target === 'image') return { ...common, kind: 'image', member: jsonMemberName(target) };
+  if (target.startsWith('location.')) return { ...common, kind: 'location', member: jsonMemberName(target.slice('location.'.length)) };
+  return { ...common, kind: 'text', member: jsonMemberName(target) };
 }
 
 /** Writes the mapped values of the profile fields; returns the warnings for values left out. */
@@ -155,7 +202,7 @@ function addMappedFields(
 ): readonly RowWarning[] {
   let warnings: RowWarning[] | undefined;
   for (const field of fields) {
-    const text = readTextValue(record.fields[field.column]);
+    const text = readTextValue(field.path === undefined ? record.fields[field.column] : readKeyPath(record.fields, field.path));
     if (text === undefined) continue;
     if (text === NOT_TEXT) {
       (warnings ??= []).push(notTextWarning(record.line, field.target));

@@ -2,91 +2,89 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { UsageError } from '../errors.js';
 import { containsEmailAddress } from '../privacy/personal-data.js';
 import { findEmailColumn } from './find-email-column.js';
+import { formatKeyPath, parseKeyPath } from './key-path.js';
 import { listColumns } from './list-columns.js';
-import type { ProfileAttributes, ProfileLocation } from './profile-schema.js';
+import {
+  LOCATION_FIELDS,
+  PROFILE_FIELDS,
+  topLevelColumnOf,
+  type DecidedColumns,
+  type FieldMapping,
+  type MappingRequest,
+  type MappingTarget,
+  type ResolvedMapping,
+  type SourceTraits,
+} from './mapping-types.js';
+import { resolvePropertyColumns } from './property-columns.js';
+import { defaultFieldMappings } from './propose-mapping.js';
 
 export { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, findEmailColumn } from './find-email-column.js';
-
-export const PROFILE_FIELDS = [
-  'first_name',
-  'last_name',
-  'phone_number',
-  'external_id',
-  'organization',
-  'title',
-  'locale',
-  'image',
-] as const satisfies readonly (keyof ProfileAttributes)[];
-export const LOCATION_FIELDS = [
-  'address1',
-  'address2',
-  'city',
-  'region',
-  'zip',
-  'country',
-  'timezone',
-] as const satisfies readonly (keyof ProfileLocation)[];
-
-export type ProfileFieldName = (typeof PROFILE_FIELDS)[number];
-export type LocationFieldName = (typeof LOCATION_FIELDS)[number];
-export type MappingTarget = ProfileFieldName | `location.${LocationFieldName}` | `properties.${string}`;
-
-/** What the command line asked for, before it is checked against the file's columns. */
-export interface MappingRequest {
-  /** `--email-field <column>`; found by name when absent. */
-  emailField?: string;
-  /** Raw `--map` values: `first_name=First Name`, `location.city=City`, `properties.tier=Tier`. */
-  maps: readonly string[];
-  /** `--default-country`: ISO 3166-1 alpha-2, for phone numbers written without a country code. */
-  defaultCountry?: string;
-}
-
-export interface FieldMapping {
-  target: MappingTarget;
-  column: string;
-}
-
-/** A mapping checked against the file's columns: every column it names exists. */
-export interface ProfileMapping {
-  emailColumn: string;
-  fields: readonly FieldMapping[];
-  defaultCountry?: CountryCode;
-}
+export * from './mapping-types.js';
 
 const VALID_TARGETS_HINT = [...PROFILE_FIELDS, ...LOCATION_FIELDS.map((field) => `location.${field}`), 'properties.<name>'].join(', ');
 
 /**
  * Checks the request against the columns of `fileName`; throws UsageError naming what to fix.
- * `sample`, the first data rows, finds the email column by its values when no name says which.
+ * `file.sample`, the first data rows, finds the email column by its values when no name says which.
  */
 export function resolveMapping(
   columns: readonly string[],
   request: MappingRequest,
   fileName: string,
-  sample: readonly { readonly fields: Readonly<Record<string, unknown>> }[] = [],
-): ProfileMapping {
+  file: SourceTraits = {},
+): ResolvedMapping {
   refuseDataAsHeader(columns, fileName);
+  const isJson = file.isJson === true;
   const emailColumn =
     request.emailField === undefined
-      ? findEmailColumn(columns, fileName, sample)
+      ? findEmailColumn(columns, fileName, file.sample ?? [])
       : findColumn(columns, request.emailField, fileName, `given to --email-field`);
 
-  const fields: FieldMapping[] = [];
+  const explicitFields: FieldMapping[] = [];
   const mappedTargets = new Set<string>();
   for (const rawMap of request.maps) {
-    const field = parseMapArgument(rawMap, columns, fileName);
+    const field = parseMapArgument(rawMap, columns, fileName, isJson);
     if (mappedTargets.has(field.target)) {
       throw new UsageError(`${field.target} is mapped twice with --map; keep one --map ${field.target}=<column>.`);
     }
     mappedTargets.add(field.target);
-    fields.push(field);
+    explicitFields.push(field);
   }
-
+  const reservedColumns = (request.reservedColumns ?? []).map((column) => matchColumn(columns, column) ?? column);
+  const fields = [...explicitFields, ...mapByName(columns, request, file, { emailColumn, explicitFields, reservedColumns })];
+  const properties = resolvePropertyColumns(columns, request, file, { emailColumn, fields, reservedColumns });
   const defaultCountry = request.defaultCountry === undefined ? undefined : parseCountryCode(request.defaultCountry);
-  return defaultCountry === undefined ? { emailColumn, fields } : { emailColumn, fields, defaultCountry };
+  return {
+    emailColumn,
+    fields,
+    ...(defaultCountry === undefined ? {} : { defaultCountry }),
+    propertyColumns: properties.columns,
+    sendsLaterKeys: isJson && request.sendsOtherColumns === true && file.hasHeader !== false,
+    infersPropertyTypes: file.valuesAreText ?? !isJson,
+    reservedColumns,
+    unsentColumns: properties.unsent,
+  };
 }
 
-function parseMapArgument(rawMap: string, columns: readonly string[], fileName: string): FieldMapping {
+/** The fields the columns' names give, for the fields and columns that `--map`, the email and the reserved columns leave. */
+function mapByName(
+  columns: readonly string[],
+  request: MappingRequest,
+  file: SourceTraits,
+  decided: DecidedColumns & { readonly explicitFields: readonly FieldMapping[] },
+): FieldMapping[] {
+  if (request.mapsKnownColumns !== true || file.hasHeader === false) return [];
+  const takenColumns = new Set([decided.emailColumn, ...decided.reservedColumns, ...decided.explicitFields.map(topLevelColumnOf)]);
+  const takenTargets = new Set(decided.explicitFields.map((field) => field.target));
+  const holdsObjects = (column: string) =>
+    file.isJson === true && (file.sample ?? []).some(({ fields }) => typeof fields[column] === 'object' && fields[column] !== null);
+  return defaultFieldMappings(columns, {
+    target: (target) => takenTargets.has(target),
+    column: (column) => takenColumns.has(column) || holdsObjects(column),
+  }).map(({ target, column }) => ({ target, column, isDefault: true }));
+}
+
+function parseMapArgument(rawMap: string, columns: readonly string[], fileName: string, isJson: boolean): FieldMapping {
   // Split on the first '=' only: Klaviyo field names never contain one, column names may.
   const separatorAt = rawMap.indexOf('=');
   if (separatorAt < 0) {
@@ -97,7 +95,34 @@ function parseMapArgument(rawMap: string, columns: readonly string[], fileName: 
   if (columnName.trim() === '') {
     throw new UsageError(`--map "${rawMap}" names no column; write it as ${target}=<column>.`);
   }
-  return { target, column: findColumn(columns, columnName, fileName, `in --map "${rawMap}"`) };
+  const context = `in --map "${rawMap}"`;
+  if (!isJson) return { target, column: findColumn(columns, columnName, fileName, context) };
+  return { target, ...findJsonKey(columns, columnName, fileName, context) };
+}
+
+/**
+ * A JSON key as `--map` names it: a top-level key as written (a flat export may have a key named
+ * `address.city`); failing that, a path of nested keys whose first key is a top-level one.
+ */
+function findJsonKey(columns: readonly string[], wanted: string, fileName: string, context: string): Pick<FieldMapping, 'column' | 'path'> {
+  const keys = parseKeyPath(wanted);
+  const asWritten = keys.length > 1 ? matchColumn(columns, wanted) : undefined;
+  if (asWritten !== undefined) return { column: asWritten };
+  const [first, ...rest] = keys as [string, ...string[]];
+  if (rest.length === 0) return { column: findColumn(columns, first, fileName, context) };
+  if (keys.some((key) => key.trim() === '')) {
+    throw new UsageError(
+      `--map: "${wanted}" names an empty key; separate nested keys with single dots, and write a dot inside a key as \\.`,
+    );
+  }
+  const top = findColumn(columns, first, fileName, `(the first key of "${wanted}") ${context}`);
+  const path = [top, ...rest];
+  return { column: formatKeyPath(path), path };
+}
+
+/** The key a JSON file must hold for `name` (a column or a path) to be found: the first of its keys. */
+export function topLevelKeyOf(name: string): string {
+  return parseKeyPath(name)[0] ?? name;
 }
 
 function parseTarget(target: string, rawMap: string): MappingTarget {
@@ -143,23 +168,31 @@ function refuseDataAsHeader(columns: readonly string[], fileName: string): void 
  * auto-detection does. Several equally good matches are an error naming them.
  */
 export function findColumn(columns: readonly string[], wanted: string, fileName: string, context: string): string {
-  if (columns.includes(wanted)) return wanted;
-  const trimmed = wanted.trim();
-  const trimmedMatches = columns.filter((column) => column.trim() === trimmed);
-  if (trimmedMatches.length > 0) return onlyMatch(trimmedMatches, wanted, context, 'surrounding spaces are');
-  const folded = trimmed.toLowerCase();
-  const caseMatches = columns.filter((column) => column.trim().toLowerCase() === folded);
-  if (caseMatches.length > 0) return onlyMatch(caseMatches, wanted, context, 'case and surrounding spaces are');
-  throw new UsageError(`Column "${wanted}" ${context} is not in ${fileName}; columns: ${listColumns(columns)}.`);
+  const matches = columnMatches(columns, wanted);
+  if (matches === undefined) throw new UsageError(`Column "${wanted}" ${context} is not in ${fileName}; columns: ${listColumns(columns)}.`);
+  const [only, ...others] = matches.columns;
+  if (only !== undefined && others.length === 0) return only;
+  const quoted = matches.columns.map((column) => `"${column}"`);
+  throw new UsageError(
+    `Column "${wanted}" ${context} matches several columns when ${matches.ignored} ignored (${listColumns(quoted)}); write one of them exactly.`,
+  );
 }
 
-function onlyMatch(matches: readonly string[], wanted: string, context: string, ignored: string): string {
-  const [only, ...others] = matches;
-  if (only !== undefined && others.length === 0) return only;
-  const quoted = matches.map((column) => `"${column}"`);
-  throw new UsageError(
-    `Column "${wanted}" ${context} matches several columns when ${ignored} ignored (${listColumns(quoted)}); write one of them exactly.`,
-  );
+/** The one column findColumn would find, or undefined when there is none or several. */
+export function matchColumn(columns: readonly string[], wanted: string): string | undefined {
+  const matches = columnMatches(columns, wanted)?.columns;
+  return matches?.length === 1 ? matches[0] : undefined;
+}
+
+function columnMatches(columns: readonly string[], wanted: string): { columns: readonly string[]; ignored: string } | undefined {
+  if (columns.includes(wanted)) return { columns: [wanted], ignored: 'nothing is' };
+  const trimmed = wanted.trim();
+  const trimmedMatches = columns.filter((column) => column.trim() === trimmed);
+  if (trimmedMatches.length > 0) return { columns: trimmedMatches, ignored: 'surrounding spaces are' };
+  const folded = trimmed.toLowerCase();
+  const caseMatches = columns.filter((column) => column.trim().toLowerCase() === folded);
+  if (caseMatches.length > 0) return { columns: caseMatches, ignored: 'case and surrounding spaces are' };
+  return undefined;
 }
 
 function parseCountryCode(rawCountry: string): CountryCode {

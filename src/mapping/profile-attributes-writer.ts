@@ -20,7 +20,8 @@ export function jsonMemberName(name: string): JsonMemberName {
  * Writes one profile's attributes as JSON, `{"email":...}`, without building the attributes object
  * first. The text is exactly JSON.stringify of the object the same calls would build (members in
  * call order, `location` and `properties` last), as long as property names arrive in
- * JSON.stringify's key order: see orderPropertyNames. With the fields of `npm run bench:read`,
+ * JSON.stringify's key order (see orderPropertyNames) and no provisional value was written (those
+ * add a tab and spaces, JSON whitespace, until they are settled: see provisional-values.ts). With the fields of `npm run bench:read`,
  * JSON.stringify of the whole object was the largest cost of mapping a row.
  *
  * It also knows the UTF-8 size for free when every character written is plain ASCII, which is the
@@ -58,6 +59,17 @@ export class ProfileAttributesWriter {
       this.isPlainAscii = false;
     }
     this.properties += `${this.properties === '' ? '' : ','}${this.name(name)}${json}`;
+  }
+
+  /**
+   * A CSV property value whose type waits for its whole column (see provisional-values.ts): a tab,
+   * the quoted text, and spaces up to `bytes` in all after the tab. `text` is plain ASCII without
+   * quotes or backslashes (a number, a boolean, a date or a no-value marker), so it needs no escaping.
+   */
+  addProvisionalProperty(name: JsonMemberName, text: string, bytes: number): void {
+    const json = `"${text}"`;
+    const padding = bytes > json.length ? ' '.repeat(bytes - json.length) : '';
+    this.properties += `${this.properties === '' ? '' : ','}${this.name(name)}\t${json}${padding}`;
   }
 
   /** The finished attributes JSON; read `byteLength` before the next `start`. */

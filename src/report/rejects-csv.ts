@@ -53,3 +53,10 @@ const NEEDS_QUOTES = /[",\r\n]/;
 export function formatCsvRow(values: readonly string[]): string {
   return `${values.map((value) => (NEEDS_QUOTES.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value)).join(',')}\n`;
 }
+
+/** Where the rejects CSV goes instead of a file (the CLI's `--rejects -`: standard output). */
+export interface RowsOutput {
+  /** How messages name it, e.g. `standard output`. */
+  readonly name: string;
+  write(text: string): unknown;
+}

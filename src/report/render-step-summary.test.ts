@@ -18,6 +18,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
     duplicates: { count: 45, lines: [30] },
     warnings: [],
     plan: { exports: 1, batches: 2, maxPerExport: 100_000, maxPerRequest: 10_000 },
+    mapping: { email: 'Email', fields: [], properties: [], notSent: [] },
     sync: null,
     delivery: {
       sent: 12_000,
@@ -26,6 +27,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       refused: 10,
       refusedWithoutDetail: 0,
       notDelivered: { count: 0, lines: [] },
+      notDeliveredCauses: [],
       unconfirmed: 0,
       unattributed: { count: 0, jobs: [] },
       stoppedBy: null,
@@ -34,6 +36,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       retries: 2,
       throttled: 1,
       resubmittedJobs: 0,
+      resume: null,
       resumedBatches: 0,
       jobs: [
         { batch: 0, export: 0, jobId: 'JOB-A', status: 'complete', profiles: 10_000, imported: 9_990, failed: 10 },
@@ -41,7 +44,7 @@ function pushSummary(overrides: Partial<RunSummary> = {}): RunSummary {
       ],
     },
     subscription: null,
-    timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600 },
+    timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600, promptMs: 0 },
     ...overrides,
   };
 }
@@ -126,7 +129,11 @@ describe('renderVerifyStepSummary', () => {
 describe('annotations', () => {
   it('are an error, a warning or a notice after the outcome', () => {
     expect(runAnnotation(pushSummary()).level).toBe('warning');
-    expect(runAnnotation(pushSummary({ outcome: 'delivered' })).level).toBe('notice');
+    expect(runAnnotation(pushSummary({ outcome: 'delivered', rows: { read: 3, valid: 3, rejected: 0, duplicates: 0 } })).level).toBe(
+      'notice',
+    );
+    // Rejected rows make a run that went well a warning: someone should look at them.
+    expect(runAnnotation(pushSummary({ outcome: 'delivered' })).level).toBe('warning');
     expect(runAnnotation(pushSummary({ outcome: 'not-delivered' })).level).toBe('error');
     expect(verifyAnnotation(verifySummary()).level).toBe('error');
     expect(verifyAnnotation(verifySummary({ outcome: 'all-present' })).level).toBe('warning');

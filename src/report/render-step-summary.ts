@@ -29,6 +29,9 @@ const PUSH_OUTCOMES: Record<RunOutcome, { level: AnnotationLevel; label: string 
   'not-delivered': { level: 'error', label: 'not delivered' },
   'nothing-to-send': { level: 'error', label: 'no valid profile in the file' },
   'rejected-strict': { level: 'error', label: 'rows rejected (--strict), nothing sent' },
+  'too-few-rows': { level: 'error', label: 'fewer rows than --min-rows, nothing sent' },
+  'too-many-rejected': { level: 'error', label: 'more rows rejected than --max-rejected, nothing sent' },
+  empty: { level: 'notice', label: 'empty file (--allow-empty), nothing sent' },
 };
 
 const VERIFY_OUTCOMES: Record<VerifyOutcome, { level: AnnotationLevel; label: string }> = {
@@ -132,7 +135,9 @@ export function renderFailureStepSummary(failure: { command: string; message: st
 }
 
 export function runAnnotation(summary: RunSummary): Annotation {
-  const { level, label } = PUSH_OUTCOMES[summary.outcome];
+  const { level: outcomeLevel, label } = PUSH_OUTCOMES[summary.outcome];
+  // Rows left out of a run that otherwise went well still need someone to look at them.
+  const level = outcomeLevel === 'notice' && summary.rows.rejected > 0 ? 'warning' : outcomeLevel;
   const delivery = summary.delivery;
   const counts = delivery
     ? `${formatCount(delivery.imported)} of ${formatCount(summary.rows.valid)} valid profiles imported, ${formatCount(delivery.refused)} refused, ${plural(summary.rows.rejected, 'row')} rejected`

@@ -19,6 +19,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     duplicates: { count: 45, lines: [30] },
     warnings: [],
     plan: { exports: 1, batches: 2, maxPerExport: 100_000, maxPerRequest: 10_000 },
+    mapping: { email: 'Email', fields: [], properties: [], notSent: [] },
     delivery: {
       sent: 12_000,
       imported: 11_990,
@@ -28,18 +29,20 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
       unattributed: { count: 0, jobs: [] },
       stoppedBy: null,
       notDelivered: { count: 0, lines: [] },
+      notDeliveredCauses: [],
       unconfirmed: 0,
       unconfirmedLines: { count: 0, lines: [] },
       requests: 9,
       retries: 2,
       throttled: 1,
       resubmittedJobs: 0,
+      resume: null,
       resumedBatches: 0,
       jobs: [],
     },
     subscription: null,
     sync: null,
-    timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600 },
+    timings: { startedAt: '2026-11-28T00:00:00.000Z', readMs: 1200, sendMs: 3400, totalMs: 4600, promptMs: 0 },
     ...overrides,
   };
 }
@@ -102,5 +105,40 @@ describe('renderSummaryText', () => {
     );
     expect(text).toMatch(/not yet confirmed\s+12,000/);
     expect(text).toMatch(/job ids\s+job-a, job-b/);
+  });
+
+  it('names why profiles were not delivered, and says the same command resumes only when the checkpoint was kept', () => {
+    const base = summary();
+    const notDelivered = {
+      ...base.delivery!,
+      refused: 0,
+      refusedByKlaviyo: [],
+      refusedWithoutDetail: 0,
+      notDelivered: { count: 200, lines: [2, 3] },
+      notDeliveredCauses: [
+        { description: 'Klaviyo kept answering HTTP 503 for importing profiles after 7 attempts.', count: 150 },
+        { description: 'Klaviyo cancelled the import job 4 times; nothing of it was applied.', count: 50 },
+      ],
+    };
+    const resume = {
+      checkpoint: '/s/push-Y6nRLr.checkpoint.json',
+      requestsConfirmed: 3,
+      jobsToFollow: 1,
+      requestsToSend: 2,
+      profilesToSend: 200,
+    };
+    const kept = renderSummaryText(summary({ delivery: { ...notDelivered, resume: { ...resume, isWithoutRestart: false } } }));
+    expect(kept).toContain(
+      'Done with problems: 200 not delivered (Klaviyo kept answering HTTP 503 for importing profiles after 7 attempts; 1 other cause in the report)',
+    );
+    expect(kept.trimEnd().split('\n').at(-1)).toBe(
+      'Run the same command again to resume from the checkpoint: 3 confirmed requests are not sent again; 1 accepted job is followed up; 2 requests (200 profiles) are sent.',
+    );
+    const afterRestart = renderSummaryText(
+      summary({ outcome: 'interrupted', delivery: { ...notDelivered, resume: { ...resume, isWithoutRestart: true } } }),
+    );
+    expect(afterRestart).toContain('Run the same command without --restart again to resume');
+    // Refusals alone: the checkpoint is removed, and running again would not resume anything.
+    expect(renderSummaryText(base)).not.toMatch(/resume/);
   });
 });

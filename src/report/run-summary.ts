@@ -54,13 +54,31 @@ export interface RunSummary {
   duplicates: LineList;
   warnings: ReasonCount[];
   plan: { exports: number; batches: number; maxPerExport: number; maxPerRequest: number };
+  /** Which columns were sent where: column names only, never a value. */
+  mapping: MappingSummary;
   /** null when nothing was sent (validate, --dry-run, --strict, declined). */
   delivery: DeliverySummary | null;
   /** null without --subscribe: a push without it never changes anyone's consent. */
   subscription: SubscriptionSummary | null;
   /** --mirror / --changed-only: additions, updates, unchanged, removals; null without them. */
   sync: SyncSummary | null;
-  timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number };
+  /** `totalMs` leaves out `promptMs`, the time a person took to answer the confirmation prompt. */
+  timings: { startedAt: string; readMs: number; sendMs: number; totalMs: number; promptMs: number };
+}
+
+/** The mapping a run used, as shown before the first write and by `validate`. */
+export interface MappingSummary {
+  /** The email column. */
+  email: string;
+  /** The profile fields (`first_name`, `location.city`...) and the column each is read from (a nested JSON key as `address.city`). */
+  fields: { target: string; column: string; byName: boolean }[];
+  /**
+   * The custom properties, each with the column it is read from and the type its values are sent as:
+   * CSV columns by the whole column (`text` unless every value agrees), `json` as a JSON file holds them.
+   */
+  properties: { name: string; column: string; type: 'number' | 'boolean' | 'date' | 'text' | 'json'; byName: boolean }[];
+  /** The file's columns sent nowhere, and why. */
+  notSent: { column: string; reason: 'consent-option' | 'no-properties' | 'no-header' | 'unnamed' | 'name-taken' }[];
 }
 
 export type RunOutcome =
@@ -73,7 +91,13 @@ export type RunOutcome =
   | 'submitted'
   | 'interrupted'
   | 'deadline'
-  | 'rejected-strict';
+  | 'rejected-strict'
+  /** Fewer data rows than --min-rows (default 1: an empty file): nothing sent. */
+  | 'too-few-rows'
+  /** More rows rejected than --max-rejected allows: nothing sent. */
+  | 'too-many-rejected'
+  /** No data row, and --allow-empty: nothing to send. */
+  | 'empty';
 
 export interface DeliverySummary {
   /** Profiles in requests Klaviyo accepted (202): accepted is not imported. */
@@ -91,6 +115,8 @@ export interface DeliverySummary {
   unattributed: { count: number; jobs: { jobId: string; count: number }[] };
   /** Profiles whose batch failed for good, was cancelled too often, or was not sent (interrupted). */
   notDelivered: LineList;
+  /** Why they were not delivered: one sentence each (no personal data), the most frequent first. */
+  notDeliveredCauses: { description: string; count: number }[];
   /** Profiles sent whose job was not followed to its end (--no-wait, or interrupted while waiting). */
   unconfirmed: number;
   unconfirmedLines: LineList;
@@ -100,6 +126,20 @@ export interface DeliverySummary {
   resubmittedJobs: number;
   resumedBatches: number;
   jobs: JobSummary[];
+  /** The checkpoint was kept: what running the same command again does. null: it was removed, nothing to resume. */
+  resume: ResumePlan | null;
+}
+
+/** What the next run of the same push does from the checkpoint: confirmed requests are never sent again. */
+export interface ResumePlan {
+  checkpoint: string;
+  requestsConfirmed: number;
+  /** Jobs Klaviyo accepted and that were not followed to their end: followed up, not sent again. */
+  jobsToFollow: number;
+  requestsToSend: number;
+  profilesToSend: number;
+  /** This run had --restart, which ignores the checkpoint: the command resumes without it. */
+  isWithoutRestart: boolean;
 }
 
 /** The consent part of a push (`--subscribe`). Row-channel pairs for subscriptions, rows otherwise; never an email. */

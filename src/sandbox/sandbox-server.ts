@@ -264,6 +264,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const profile = store.profileByEmail(email);
       return profile === undefined ? undefined : toSandboxProfileConsent(consent.peek(profile));
     },
+    profileAttributes: (email) => {
+      jobs.settleDueJobs(Date.now());
+      const profile = store.profileByEmail(email);
+      return profile === undefined ? undefined : structuredClone(profile.attributes);
+    },
     stats,
   };
 }

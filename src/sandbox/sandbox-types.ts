@@ -122,6 +122,8 @@ export interface SandboxHandle {
   profileCount(): number;
   /** The consent of the profile with this email (case-insensitive); undefined when there is no such profile. */
   profileConsent(email: string): SandboxProfileConsent | undefined;
+  /** The attributes stored for the profile with this email (case-insensitive), as imports merged them; a copy. */
+  profileAttributes(email: string): Record<string, unknown> | undefined;
   stats(): SandboxStats;
 }
 

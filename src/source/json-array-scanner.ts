@@ -12,7 +12,9 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
-const EXPECTED_ROOT = 'expected a JSON array of objects or {"profiles": [...]}';
+const EXPECTED_ROOT = 'expected a JSON array of objects, {"profiles": [...]} or {"data": [...]}';
+/** The keys of a top-level object whose array holds the profiles, when no --json-path names one. */
+const WRAPPER_KEYS: ReadonlySet<string> = new Set(['profiles', 'data']);
 const USE_NDJSON = 'use --format ndjson or rename it .ndjson';
 
 type State =
@@ -43,8 +45,10 @@ export class JsonArrayScanner {
   private state: State = 'root';
   private line = 1;
   private bytesScanned = 0;
-  private hasProfiles = false;
+  private hasArray = false;
   private inWrapper = false;
+  /** Objects entered along the way to the array (1 inside the top-level object). */
+  private depth = 0;
   /** Value being scanned (an element, a wrapper key, or a wrapper value that is skipped). */
   private value: ValueScanner | undefined;
   private valueLine = 1;
@@ -52,7 +56,14 @@ export class JsonArrayScanner {
   private valueBytes = 0;
   private wrapperKey = '';
 
-  constructor(private readonly displayName: string) {}
+  /**
+   * `arrayPath`: the keys from the top-level object down to the array of profiles (`--json-path
+   * response.customers`); absent, the file is an array, or an object whose `profiles` or `data` is.
+   */
+  constructor(
+    private readonly displayName: string,
+    private readonly arrayPath?: readonly string[],
+  ) {}
 
   /** Scans a chunk; returns the elements that end in it. */
   feed(chunk: Buffer): ScannedElement[] {
@@ -90,8 +101,12 @@ export class JsonArrayScanner {
   /** Called at the end of the file: anything but a closed root is a truncated or empty file. */
   end(): void {
     if (this.state === 'after') {
-      if (this.inWrapper && !this.hasProfiles) {
-        this.fail(1, `the object has no "profiles" array; ${EXPECTED_ROOT} (for one object per line, NDJSON, ${USE_NDJSON})`);
+      if (this.inWrapper && !this.hasArray) {
+        if (this.arrayPath !== undefined) this.fail(1, `the file has no array at "${this.pathName()}" (--json-path)`);
+        this.fail(
+          1,
+          `the object has no "profiles" or "data" array; ${EXPECTED_ROOT}, or name the array with --json-path (for one object per line, NDJSON, ${USE_NDJSON})`,
+        );
       }
       return;
     }
@@ -106,11 +121,16 @@ export class JsonArrayScanner {
   private startsValue(byte: number): boolean {
     switch (this.state) {
       case 'root':
-        if (byte === OPEN_BRACKET) this.state = 'arrayFirst';
-        else if (byte === OPEN_BRACE) {
+        if (byte === OPEN_BRACKET) {
+          if (this.arrayPath !== undefined) {
+            this.fail(this.line, `the file is an array, not an object holding "${this.pathName()}": leave --json-path out`);
+          }
+          this.state = 'arrayFirst';
+        } else if (byte === OPEN_BRACE) {
           this.inWrapper = true;
+          this.depth = 1;
           this.state = 'wrapperFirstKey';
-        } else this.fail(this.line, EXPECTED_ROOT);
+        } else this.fail(this.line, this.arrayPath === undefined ? EXPECTED_ROOT : `expected a JSON object holding "${this.pathName()}"`);
         return false;
       case 'arrayFirst':
         if (byte === CLOSE_BRACKET) {
@@ -128,7 +148,7 @@ export class JsonArrayScanner {
         return false;
       case 'wrapperFirstKey':
       case 'wrapperKey':
-        if (byte === CLOSE_BRACE && this.state === 'wrapperFirstKey') this.state = 'after';
+        if (byte === CLOSE_BRACE && this.state === 'wrapperFirstKey') this.closeObject();
         else if (byte === QUOTE) return this.beginValue('wrapperKey', byte);
         else this.fail(this.line, EXPECTED_ROOT);
         return false;
@@ -137,19 +157,15 @@ export class JsonArrayScanner {
         else this.fail(this.line, EXPECTED_ROOT);
         return false;
       case 'wrapperValue':
-        if (this.wrapperKey !== 'profiles') return this.beginValue('wrapperValue', byte);
-        if (byte !== OPEN_BRACKET) this.fail(this.line, '"profiles" must be an array of objects');
-        this.hasProfiles = true;
-        this.state = 'arrayFirst';
-        return false;
+        return this.startsWrapperValue(byte);
       case 'wrapperNext':
         if (byte === COMMA) this.state = 'wrapperKey';
-        else if (byte === CLOSE_BRACE) this.state = 'after';
+        else if (byte === CLOSE_BRACE) this.closeObject();
         else this.fail(this.line, EXPECTED_ROOT);
         return false;
       case 'after':
         // Objects one after another are NDJSON read as JSON: the first one looked like a wrapper.
-        if (byte === OPEN_BRACE || (this.inWrapper && !this.hasProfiles)) {
+        if (byte === OPEN_BRACE || (this.inWrapper && !this.hasArray)) {
           this.fail(
             this.line,
             `a second top-level JSON value starts here: the file looks like NDJSON (one object per line); ${USE_NDJSON}`,
@@ -191,8 +207,47 @@ export class JsonArrayScanner {
     }
   }
 
+  /** A wrapper object's value: the array of profiles, an object on the way to it, or a value skipped whole. */
+  private startsWrapperValue(byte: number): boolean {
+    const role = this.roleOf(this.wrapperKey);
+    if (role === 'skip') return this.beginValue('wrapperValue', byte);
+    const key = JSON.stringify(this.wrapperKey);
+    if (role === 'object') {
+      if (byte !== OPEN_BRACE) this.fail(this.line, `${key} must be an object holding "${this.pathName()}" (--json-path)`);
+      this.depth++;
+      this.state = 'wrapperFirstKey';
+      return false;
+    }
+    if (byte !== OPEN_BRACKET) {
+      const hint = this.arrayPath === undefined ? '; name the array of profiles with --json-path' : '';
+      this.fail(this.line, `${key} must be an array of objects${hint}`);
+    }
+    if (this.hasArray) {
+      this.fail(this.line, `a second array of profiles (${key}) starts here; name the one to read with --json-path`);
+    }
+    this.hasArray = true;
+    this.state = 'arrayFirst';
+    return false;
+  }
+
+  private roleOf(key: string): 'array' | 'object' | 'skip' {
+    if (this.arrayPath === undefined) return this.depth === 1 && WRAPPER_KEYS.has(key) ? 'array' : 'skip';
+    if (key !== this.arrayPath[this.depth - 1]) return 'skip';
+    return this.depth === this.arrayPath.length ? 'array' : 'object';
+  }
+
+  private closeObject(): void {
+    this.depth--;
+    this.state = this.depth === 0 ? 'after' : 'wrapperNext';
+  }
+
+  /** For messages: the keys as --json-path names them. */
+  private pathName(): string {
+    return (this.arrayPath ?? []).map((key) => key.replaceAll('.', '\\.')).join('.');
+  }
+
   private closeArray(): void {
-    this.state = this.inWrapper ? 'wrapperNext' : 'after';
+    this.state = this.depth > 0 ? 'wrapperNext' : 'after';
   }
 
   private keepValuePart(part: Buffer): void {

@@ -77,11 +77,11 @@ describe('JSON arrays', () => {
 
 describe('JSON errors', () => {
   test.each([
-    ['"just a string"', '<stdin>, line 1: expected a JSON array of objects or {"profiles": [...]}'],
-    ['email,name\n', '<stdin>, line 1: expected a JSON array of objects or {"profiles": [...]}'],
+    ['"just a string"', '<stdin>, line 1: expected a JSON array of objects, {"profiles": [...]} or {"data": [...]}'],
+    ['email,name\n', '<stdin>, line 1: expected a JSON array of objects, {"profiles": [...]} or {"data": [...]}'],
     [
-      '{"data": []}',
-      '<stdin>, line 1: the object has no "profiles" array; expected a JSON array of objects or {"profiles": [...]} (for one object per line, NDJSON, use --format ndjson or rename it .ndjson)',
+      '{"items": []}',
+      '<stdin>, line 1: the object has no "profiles" or "data" array; expected a JSON array of objects, {"profiles": [...]} or {"data": [...]}, or name the array with --json-path (for one object per line, NDJSON, use --format ndjson or rename it .ndjson)',
     ],
     [
       '{"email":"a@x.com"}\n{"email":"b@x.com"}\n',
@@ -95,7 +95,14 @@ describe('JSON errors', () => {
       '[{"a": 1}]\n{"a": 2}',
       '<stdin>, line 2: a second top-level JSON value starts here: the file looks like NDJSON (one object per line); use --format ndjson or rename it .ndjson',
     ],
-    ['{"profiles": {"email": "a@example.com"}}', '<stdin>, line 1: "profiles" must be an array of objects'],
+    [
+      '{"profiles": {"email": "a@example.com"}}',
+      '<stdin>, line 1: "profiles" must be an array of objects; name the array of profiles with --json-path',
+    ],
+    [
+      '{"profiles": [],\n "data": [{"email": "a@example.com"}]}',
+      '<stdin>, line 2: a second array of profiles ("data") starts here; name the one to read with --json-path',
+    ],
     [
       '[{"email": "a@example.com"},\n{"email": "b@example.com"},\n\n 42]',
       '<stdin>, line 4: element 3 of the array is a number, not an object',
@@ -104,7 +111,7 @@ describe('JSON errors', () => {
     ['[{"a": 1},]', '<stdin>, line 1: expected an element after ",", found "]"'],
     ['[{"a": 1}] x', '<stdin>, line 1: unexpected content after the end of the JSON array'],
     ['[{"a": 1}\n{"b": 2}]', '<stdin>, line 2: expected "," or "]" after an array element, found "{"'],
-    ['   \n', '<stdin>, line 2: the file holds no JSON; expected a JSON array of objects or {"profiles": [...]}'],
+    ['   \n', '<stdin>, line 2: the file holds no JSON; expected a JSON array of objects, {"profiles": [...]} or {"data": [...]}'],
     ['{"prof\tiles": []}', '<stdin>, line 1: a key of the top-level object is not valid JSON: bad control character in string literal'],
   ])('%j', async (content, message) => {
     const error = await readError(content, 'json');

@@ -15,21 +15,25 @@ import {
 import type { SourceRecord } from './source-record.js';
 
 /**
- * Reads a JSON array of objects, or `{"profiles": [...]}`, streaming: the scanner finds each
+ * Reads a JSON array of objects, `{"profiles": [...]}` or `{"data": [...]}`, or the array at
+ * `arrayPath` (`--json-path`) in nested objects, streaming: the scanner finds each
  * element's extent and only that element's text is parsed, so files of hundreds of MB never sit
  * in memory whole.
  */
-export function readJson(chunks: AsyncIterable<Buffer>, options: FormatReaderOptions): FormatReader {
+export function readJson(
+  chunks: AsyncIterable<Buffer>,
+  options: FormatReaderOptions & { readonly arrayPath?: readonly string[] },
+): FormatReader {
   const collector = new ColumnCollector();
-  return { columns: collector.columns, batches: readJsonBatches(chunks, options.displayName, collector) };
+  return { columns: collector.columns, batches: readJsonBatches(chunks, options, collector) };
 }
 
 async function* readJsonBatches(
   chunks: AsyncIterable<Buffer>,
-  displayName: string,
+  { displayName, arrayPath }: FormatReaderOptions & { readonly arrayPath?: readonly string[] },
   collector: ColumnCollector,
 ): AsyncGenerator<readonly SourceRecord[], void, undefined> {
-  const scanner = new JsonArrayScanner(displayName);
+  const scanner = new JsonArrayScanner(displayName, arrayPath);
   let index = 0;
   for await (const chunk of chunks) {
     const batch: SourceRecord[] = [];

@@ -143,6 +143,8 @@ describe('openSegment refuses what it cannot read, in one sentence', () => {
       ['\uFEFF  [{"email":"a@example.com"}]', 'json', 1],
       ['{ "profiles": [{"email":"a@example.com"},{"email":"b@example.com"}] }', 'json', 2],
       ['{"email":"a@example.com"}\n{"email":"b@example.com"}\n', 'ndjson', 2],
+      ['{ "data" : [{"email":"a@example.com"}] }', 'json', 1],
+      ['{"data": {"email":"a@example.com"}}\n{"data": {"email":"b@example.com"}}\n', 'ndjson', 2],
     ];
     for (const [text, format, count] of cases) {
       const segment = await openSegment({ input: '-', stdin: Readable.from([Buffer.from(text.slice(0, 3)), Buffer.from(text.slice(3))]) });

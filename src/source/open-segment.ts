@@ -21,8 +21,16 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   const { signal } = options;
   signal?.throwIfAborted();
   const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
+  // --json-path is for JSON: standard input given with it is read as JSON.
+  const impliedFormat = options.jsonArrayPath === undefined ? undefined : 'json';
   const namedFormat =
-    options.format ?? (options.input === '-' ? undefined : (detectFormat(options.input) ?? failUnknownFormat(options.input)));
+    options.format ??
+    (options.input === '-' ? impliedFormat : (detectFormat(options.input) ?? impliedFormat ?? failUnknownFormat(options.input)));
+  if (options.jsonArrayPath !== undefined && namedFormat !== undefined && namedFormat !== 'json') {
+    throw new UsageError(
+      `--json-path is for JSON files; ${options.input === '-' ? '<stdin>' : options.input} is ${formatLabels[namedFormat]}.`,
+    );
+  }
   const opened = await openByteSource(options.input, () => options.stdin ?? failNoStdin());
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal, encoding) : undefined;
@@ -70,7 +78,7 @@ function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, optio
     case 'csv':
       return readCsv(chunks, { displayName, delimiter: options.delimiter, hasHeader: options.hasHeader });
     case 'json':
-      return readJson(chunks, { displayName });
+      return readJson(chunks, { displayName, arrayPath: options.jsonArrayPath });
     case 'ndjson':
       return readNdjson(chunks, { displayName });
   }

@@ -8,7 +8,8 @@ const SNIFF_BYTES = 4096;
 
 /**
  * Tells the format of standard input, which has no name to tell it by, from its first bytes:
- * `[` is a JSON array, `{"profiles":` the JSON wrapper, any other `{` NDJSON, anything else CSV.
+ * `[` is a JSON array, `{"profiles":` and `{"data": [` the JSON wrappers, any other `{` NDJSON,
+ * anything else CSV.
  * Returns the format and a stream that gives the bytes looked at, then the rest: the reader sees
  * the input whole.
  */
@@ -55,6 +56,8 @@ export function formatOfContent(bytes: Uint8Array, encoding?: EncodingName): Seg
   const text = leadingText(bytes, encoding);
   if (text.startsWith('[')) return 'json';
   if (/^\{\s*"profiles"\s*:/.test(text)) return 'json';
+  // `{"data": [` is the wrapper; `{"data": {` may well be the first line of NDJSON.
+  if (/^\{\s*"data"\s*:\s*\[/.test(text)) return 'json';
   if (text.startsWith('{')) return 'ndjson';
   return 'csv';
 }

@@ -35,6 +35,12 @@ export interface ReadSegmentOptions {
    * 1-based numbers (`1`, `2`, ...), which `--email-field` and `--map` then use. Default true.
    */
   readonly hasHeader?: boolean;
+  /**
+   * JSON only (`--json-path`): the keys from the top-level object down to the array of profiles,
+   * e.g. `['response', 'customers']`. Absent: the file is an array, or an object whose `profiles`
+   * or `data` is one. Given with standard input, the input is read as JSON.
+   */
+  readonly jsonArrayPath?: readonly string[];
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
   /** The stream that `-` reads (the CLI passes process.stdin). */

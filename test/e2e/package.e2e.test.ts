@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,4 +81,78 @@ describe('the npm package', () => {
     );
     expect(unresolved).toEqual([]);
   }, 240_000);
+
+  it('installs globally from the packed tarball (docs/install.md): push --help has examples, and its completion scripts work', async () => {
+    mkdirSync(join(dir, 'tarball'), { recursive: true });
+    const tarball = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', join(dir, 'tarball')], { cwd: ROOT });
+    const [{ filename }] = JSON.parse(tarball.stdout) as [{ filename: string }];
+    const prefix = join(dir, 'global');
+    await run('npm', ['install', '-g', '--prefix', prefix, join(dir, 'tarball', filename), '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: dir,
+    });
+    // Outside the repository, as a user's shell finds it.
+    const path = `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`;
+    const shellEnv = { PATH: path, HOME: dir, NO_COLOR: '1' };
+    const help = await run('klaviyo-export', ['push', '--help'], { cwd: dir, env: shellEnv });
+    expect(help.stdout).toMatch(/^Examples:$/m);
+    expect(help.stdout).toContain('klaviyo-export push --list Y6nRLr customers.csv');
+
+    const bash = await run(
+      'bash',
+      [
+        '-c',
+        'klaviyo-export completion bash > c.bash && bash -n c.bash && source c.bash && COMP_WORDS=(klaviyo-export push --); COMP_CWORD=2; _klaviyo_export; printf "%s\\n" "${COMPREPLY[@]}"',
+      ],
+      {
+        cwd: dir,
+        env: shellEnv,
+      },
+    );
+    const completed = bash.stdout.trim().split('\n');
+    // Exactly push's options, read from its definition: a new option is completed at once.
+    expect(completed).toEqual(
+      expect.arrayContaining(['--list', '--rejects', '--min-rows', '--allow-empty', '--max-rejected', '--verbose', '--yes', '--help']),
+    );
+    expect(completed).not.toContain('--sample');
+    const commands = await run(
+      'bash',
+      ['-c', 'source c.bash; COMP_WORDS=(klaviyo-export ""); COMP_CWORD=1; _klaviyo_export; echo "${COMPREPLY[@]}"'],
+      { cwd: dir, env: shellEnv },
+    );
+    expect(commands.stdout.trim().split(' ')).toEqual(expect.arrayContaining(['validate', 'push', 'verify', 'init', 'completion']));
+
+    if (hasShell('zsh')) {
+      // zsh -n checks the syntax; compinit then registers the function for the command.
+      const zsh = await run(
+        'zsh',
+        [
+          '-c',
+          'klaviyo-export completion zsh > _c && zsh -n _c && autoload -U compinit && compinit -u -D && source ./_c && print -- ${_comps[klaviyo-export]}',
+        ],
+        {
+          cwd: dir,
+          env: shellEnv,
+        },
+      );
+      expect(zsh.stdout.trim()).toBe('_klaviyo_export');
+    }
+    if (hasShell('fish')) {
+      const fish = await run(
+        'fish',
+        [
+          '-c',
+          'klaviyo-export completion fish > c.fish; and fish -n c.fish; and source c.fish; and complete -C "klaviyo-export push --max-r"',
+        ],
+        {
+          cwd: dir,
+          env: shellEnv,
+        },
+      );
+      expect(fish.stdout).toMatch(/^--max-rejected\t/m);
+    }
+  }, 240_000);
 });
+
+function hasShell(name: string): boolean {
+  return spawnSync(name, ['-c', 'true']).status === 0;
+}

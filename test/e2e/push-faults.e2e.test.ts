@@ -81,8 +81,12 @@ describe('push through faults', () => {
   it('slows down under a 429 storm from another client on the same account, obeys Retry-After, and delivers everything', async () => {
     await start({ rateLimits: 'klaviyo' });
     const { file, emails } = writeSegment(2000);
-    // Another integration on the same account hammers the bulk-import endpoint for two seconds.
+    // Another integration on the same account hammers the bulk-import endpoint for two seconds,
+    // from the push's preflight on: a loaded machine may take longer than that to start the CLI.
     const storm = (async () => {
+      const startBy = Date.now() + 30_000;
+      while ((sandbox!.stats().requests.get_list ?? 0) === 0 && Date.now() < startBy)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       const until = Date.now() + 2_000;
       let sent = 0;
       while (Date.now() < until && sent < 400) {

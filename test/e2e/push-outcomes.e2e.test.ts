@@ -36,11 +36,33 @@ describe('push outcomes a cron job must not mistake for success', () => {
     expect(sandbox!.stats().jobsCreated).toBe(0);
   });
 
-  it('exits 0 for a file with a header and no row: nothing to do', async () => {
-    const file = writeFile('empty.csv', 'email,name\n');
-    const result = await push(file, ['--json']);
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).rows.read).toBe(0);
+  it('refuses a header-only file (exit 2) unless --allow-empty, and a file with too many rejected rows; validate predicts both', async () => {
+    const empty = writeFile('empty.csv', 'email,name\n');
+    const refused = await push(empty);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toMatch(/rows read\s+0/);
+    expect(refused.stdout).toContain(
+      'Refused: the file holds no data row, only a header (or nothing); nothing was sent. If the segment may be empty, pass --allow-empty.',
+    );
+    expect(refused.stdout).not.toMatch(/every valid profile was imported/);
+
+    const allowed = await push(empty, ['--allow-empty', '--json']);
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ outcome: 'empty', rows: { read: 0 }, delivery: null });
+
+    // 1 of 4 rows rejected is 25%: more than --max-rejected 20.
+    const mixed = writeFile('mixed.csv', 'email\na@example.com\nb@example.com\nc@example.com\nnot-an-email\n');
+    const tooMany = await push(mixed, ['--max-rejected', '20%', '--min-rows', '4']);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stdout).toContain('Refused: 25% of the rows were rejected (1 of 4), more than --max-rejected allows; nothing was sent.');
+    expect(sandbox!.stats().jobsCreated).toBe(0);
+
+    const predicted = await runCli(['validate', '--json', mixed, '--max-rejected', '20'], { env: {} });
+    expect(predicted.code).toBe(2);
+    expect(JSON.parse(predicted.stdout).outcome).toBe('too-many-rejected');
+    const tooFew = await runCli(['validate', mixed, '--min-rows', '5'], { env: {} });
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.stdout).toContain('Refused: the file holds 4 data rows, fewer than --min-rows; nothing was sent.');
   });
 });
 

@@ -192,9 +192,11 @@ describe('outputs checked before anything is sent', () => {
     await start({});
     const dir = tempDir();
     const { file } = writeSegment(10, { dir });
-    const result = await push(file, dir, ['--report', join(dir, 'no-such-dir', 'report.json')]);
+    // A missing folder is created; one that cannot be (a file stands in its way) refuses the run.
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const result = await push(file, dir, ['--report', join(dir, 'not-a-dir', 'report.json')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/report\.json.*cannot write the report there \(ENOENT\)/);
+    expect(result.stderr).toMatch(/report\.json.*cannot create the folder of the report \((ENOTDIR|EEXIST)\)/);
     expect(sandbox!.stats().profilesReceived).toBe(0);
     expect(members()).toEqual([]);
   }, 60_000);

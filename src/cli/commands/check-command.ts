@@ -1,6 +1,7 @@
 import { AuthError, ExitCode, KlaviyoApiError, type ExitCodeValue } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
-import { connectClient, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
+import { clientLogOf, connectClient, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
+import { clientEventsOf } from '../client-event-log.js';
 
 export interface CheckCommandOptions extends ConnectionOptions {
   list: string;
@@ -27,7 +28,11 @@ const LABELS: Record<CheckStatus, string> = { ok: 'ok     ', missing: 'MISSING',
  * import jobs). Exit 0 when they pass, 3 when Klaviyo refuses one, 1 when it cannot tell.
  */
 export async function runCheck(context: CliContext, options: CheckCommandOptions): Promise<ExitCodeValue> {
-  const client = connectClient(warnOfForeignBaseUrl(context, resolveConnection(context, options)), { signal: context.signal });
+  const requests = clientLogOf(context, options);
+  const client = connectClient(warnOfForeignBaseUrl(context, resolveConnection(context, options)), {
+    signal: context.signal,
+    onEvent: clientEventsOf(requests),
+  });
   const checks: CheckResult[] = [];
   const attempt = async (name: string, what: string, run: () => Promise<string>): Promise<CheckStatus> => {
     let check: CheckResult;
@@ -54,6 +59,7 @@ export async function runCheck(context: CliContext, options: CheckCommandOptions
       return 'The key can read import jobs (scopes lists:read, profiles:read).';
     });
   }
+  requests.close();
   const isRefused = checks.some((check) => check.status === 'missing');
   const isUnknown = !isRefused && checks.some((check) => check.status === 'unknown');
   const allowed = isRefused ? false : isUnknown ? null : true;

@@ -43,7 +43,7 @@ describe('validate, in process', () => {
     const result = await run(['validate', file, '--rejects', rejects, '--report', report]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Plan for .*segment\.csv \(nothing sent\)$/m);
-    expect(result.stderr).toBe(`2 rejected rows written to ${rejects}\n`);
+    expect(result.stderr).toBe(`2 rows written to ${rejects}: 1 rejected, 1 duplicate.\n`);
     expect(readFileSync(rejects, 'utf8').split('\n')[0]).toBe('line,reason,detail,Email,Name');
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ command: 'validate', outcome: 'validated', rows: { valid: 1 } });
   });

@@ -1,6 +1,7 @@
 import { ExitCode, listLists, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
-import { connectionValues, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
+import { clientLogOf, connectionValues, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
+import { clientEventsOf } from '../client-event-log.js';
 
 export interface ListsCommandOptions extends ConnectionOptions {
   name?: string;
@@ -10,7 +11,10 @@ export interface ListsCommandOptions extends ConnectionOptions {
 /** `lists`: the account's lists, every page, so that a user can find the id to push to. */
 export async function runLists(context: CliContext, options: ListsCommandOptions): Promise<ExitCodeValue> {
   const connection = connectionValues(warnOfForeignBaseUrl(context, resolveConnection(context, options)));
-  const lists = await listLists({ connection, name: options.name, signal: context.signal });
+  const requests = clientLogOf(context, options);
+  const lists = await listLists({ connection, name: options.name, signal: context.signal, onEvent: clientEventsOf(requests) }).finally(() =>
+    requests.close(),
+  );
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ lists }, null, 2)}\n`);
     return ExitCode.success;

@@ -58,7 +58,17 @@ describe('push, in process', () => {
   it.each([
     { rule: 'strict with a rejected row', file: ONE_BAD, args: ['--strict'], outcome: 'rejected-strict', code: 2, jobs: 0 },
     { rule: 'no valid row', file: ALL_BAD, args: [], outcome: 'nothing-to-send', code: 1, jobs: 0 },
-    { rule: 'a header and no row', file: 'email\n', args: [], outcome: 'delivered', code: 0, jobs: 0 },
+    { rule: 'a header and no row', file: 'email\n', args: [], outcome: 'too-few-rows', code: 2, jobs: 0 },
+    { rule: 'a header and no row, --allow-empty', file: 'email\n', args: ['--allow-empty'], outcome: 'empty', code: 0, jobs: 0 },
+    { rule: 'fewer rows than --min-rows', file: GOOD, args: ['--min-rows', '3'], outcome: 'too-few-rows', code: 2, jobs: 0 },
+    {
+      rule: 'more rejected than --max-rejected',
+      file: ONE_BAD,
+      args: ['--max-rejected', '10%'],
+      outcome: 'too-many-rejected',
+      code: 2,
+      jobs: 0,
+    },
     { rule: 'one rejected row without --strict', file: ONE_BAD, args: [], outcome: 'delivered', code: 0, jobs: 1 },
     { rule: '--no-wait', file: GOOD, args: ['--no-wait'], outcome: 'submitted', code: 0, jobs: 1 },
   ])('$rule: outcome $outcome, exit $code', async ({ file, args, outcome, code, jobs }) => {

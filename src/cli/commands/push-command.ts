@@ -9,16 +9,16 @@ import {
   type RunLock,
   type RunSummary,
 } from '../../index.js';
-import { checkLaterOutputPath } from '../../export/rejects/output-path.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
 import { connectionValues, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
 import { exitCodeOf, isCompleteOutcome } from '../outcome-exit-code.js';
 import { processIdentity } from '../process-identity.js';
+import { describeUnattendedRejects } from '../unattended-rejects.js';
 import { doneFields, PushEventLog } from '../push-event-log.js';
 import { RunLog, type LogFormat } from '../run-log.js';
-import { consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
+import { checkReportPath, consoleOutputOf, isStdoutReserved, writeRunOutputs } from '../run-outputs.js';
 import { segmentRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 import { runValidate } from './validate-command.js';
 import { isSubscriptionComplete, subscribeRequestOf, type SubscribeCommandOptions } from '../subscribe-options.js';
@@ -60,15 +60,15 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     isTerminal: context.isStderrTerminal,
     noColor: context.env.noColor,
     quiet,
+    verbose: options.verbose,
   });
   const foreignBaseUrl = foreignBaseUrlNotice(connection);
   if (foreignBaseUrl) log.notice('base-url', foreignBaseUrl, { baseUrl: connection.baseUrl, source: connection.baseUrlSource });
-  if (options.report !== undefined)
-    checkLaterOutputPath(resolve(context.cwd, options.report), 'report', file === '-' ? file : resolve(context.cwd, file));
+  checkReportPath(context, options.report, file);
   const lock = await acquireRunLock(stateDir, options.list, processIdentity());
   logTakeover(log, lock, options.list);
+  const events = new PushEventLog(log, { verbose: options.verbose });
   try {
-    const events = new PushEventLog(log);
     const summary = await pushSegment(
       {
         ...segmentRequestOf(context, file, options),
@@ -91,11 +91,15 @@ export async function runPush(context: CliContext, file: string, options: PushCo
     writeRunOutputs(summary, { output, reportPath: options.report });
     const isComplete = isCompleteOutcome(summary.outcome) && !hasFailedRemovals(summary) && isSubscriptionComplete(summary.subscription);
     log.record('done', doneFields(summary), isComplete ? 'info' : 'warn');
-    publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
+    const unattended =
+      context.isStdinTerminal && context.isStderrTerminal ? undefined : describeUnattendedRejects(summary, options.rejects);
+    if (unattended) log.notice('rejected-rows', unattended, { rejected: summary.rows.rejected });
+    publishCiSummary(context, summary, { isStdoutReserved: isStdoutReserved(options) });
     const exitCode = exitCodeWithConsent(summary, log);
     // A removal that failed after its retries: the list is not yet what was asked.
     return exitCode === ExitCode.success && hasFailedRemovals(summary) ? ExitCode.notDelivered : exitCode;
   } finally {
+    events.close();
     await lock.release();
   }
 }

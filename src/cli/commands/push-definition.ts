@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addConnectionOptions } from '../connection-options.js';
 import { DEFAULT_MAX_REMOVALS } from '../../export/sync/sync-plan.js';
 import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource } from '../option-parsers.js';
-import { addSegmentOptions } from '../segment-options.js';
+import { addGateOptions, addSegmentOptions } from '../segment-options.js';
 import { addSubscribeOptions } from '../subscribe-options.js';
 
 /**
@@ -10,16 +10,42 @@ import { addSubscribeOptions } from '../subscribe-options.js';
  * export (`run`) parses its options with this same definition, so both accept exactly the same.
  */
 export function definePushCommand(command: Command): Command {
-  return addSubscribeOptions(definePushOptions(command));
+  return addSubscribeOptions(definePushOptions(command)).addHelpText('after', PUSH_EXAMPLES);
 }
+
+const PUSH_EXAMPLES = `
+Examples:
+  # check a file first: the plan, the mapping and every rejected row, nothing sent
+  klaviyo-export validate customers.csv --rejects rejects.csv
+
+  # find the list id, then push (on a terminal it asks before the first write)
+  klaviyo-export lists --name VIP
+  klaviyo-export push --list Y6nRLr customers.csv
+
+  # a cron job: no question, a rejects file and a JSON report, a deadline, refuse a cut-short file
+  klaviyo-export push --list Y6nRLr customers.csv --yes --rejects out/rejects.csv \\
+    --report out/report.json --timeout 30m --min-rows 1000 --max-rejected 5%
+
+  # name the columns yourself (others go as custom properties unless --no-properties)
+  klaviyo-export push --list Y6nRLr export.csv --email-field "E-mail" \\
+    --map first_name="Given Name" --map phone_number=Mobile --default-country US
+
+  # rehearse against the local sandbox
+  klaviyo-export sandbox &   # prints KLAVIYO_BASE_URL and KLAVIYO_API_KEY to export
+  klaviyo-export push --list Y6nRLr examples/segment.csv --yes
+
+A push that stops (Ctrl-C, --timeout, a crash) resumes from its checkpoint when the same command is run again.
+See docs/first-run.md.`;
 
 function definePushOptions(command: Command): Command {
   return addConnectionOptions(
-    addSegmentOptions(
-      command
-        .description('deliver every valid profile of a segment file to a Klaviyo list')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
-        .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+    addGateOptions(
+      addSegmentOptions(
+        command
+          .description('deliver every valid profile of a segment file to a Klaviyo list')
+          .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+          .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
+      ),
     ),
   )
     .option('-y, --yes', 'do not ask for confirmation on a terminal')

@@ -16,6 +16,7 @@ export interface RunCommandOptions extends ConfigFileOptions {
   all?: boolean;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   logFormat: LogFormat;
 }
 
@@ -133,6 +134,7 @@ function prepareRequests(
     `--log-format=${options.logFormat}`,
     ...(options.json ? ['--json'] : []),
     ...(options.quiet ? ['--quiet'] : []),
+    ...(options.verbose ? ['--verbose'] : []),
   ];
   return selected.map((entry) => {
     const connection = config.connections.get(entry.connection)!;
@@ -147,7 +149,11 @@ function prepareRequests(
     return {
       name: entry.name,
       file,
-      options: { ...pushOptions, baseUrl: connection.baseUrl },
+      options: {
+        ...pushOptions,
+        baseUrl: connection.baseUrl,
+        baseUrlOrigin: connection.baseUrl === undefined ? undefined : `the baseUrl of connection "${connection.name}" in ${config.path}`,
+      },
       apiKey: new Secret(key),
       directory: dirname(config.path),
     };

@@ -6,6 +6,7 @@ import { DEFAULT_SANDBOX_KEY, startSandbox, type SandboxFaults, type SandboxSeed
 import { DEFAULT_SANDBOX_LISTS } from '../../sandbox/sandbox-types.js';
 import type { RefuseEmailsAs } from '../../sandbox/sandbox-types.js';
 import type { CliContext } from '../cli-context.js';
+import { describeSandboxAddress } from '../sandbox-address.js';
 
 export interface SandboxCommandOptions {
   port: number;
@@ -134,13 +135,15 @@ export async function runSandbox(context: CliContext, options: SandboxCommandOpt
       throw new UsageError(`Cannot listen on ${options.host}: no such local address.`);
     throw error;
   });
+  const address = describeSandboxAddress(sandbox.url);
   context.stdout.write(
     [
       `Sandbox Klaviyo API listening on ${sandbox.url}`,
-      `  export KLAVIYO_BASE_URL=${sandbox.url}`,
+      ...address.notes.map((note) => `  ${note}`),
+      `  export KLAVIYO_BASE_URL=${address.baseUrl}`,
       `  export KLAVIYO_API_KEY=${key}`,
       `  lists: Y6nRLr (Newsletter), XyZ123 (VIP customers)`,
-      `  list members: ${sandbox.url}/__sandbox/lists/<id>/members`,
+      `  list members: ${address.baseUrl}/__sandbox/lists/<id>/members`,
       ...(Object.keys(faults).length > 0 ? [`  faults: ${describeFaults(faults)}`] : []),
       'Press Ctrl-C to stop.',
       '',

@@ -1,8 +1,8 @@
 import { validateSegment, type ExitCodeValue, type ValidateRequest } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeOf } from '../outcome-exit-code.js';
-import { rejectsWrittenMessage } from '../push-event-log.js';
-import { consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
+import { describeRejectsWritten } from '../../report/rejects-written.js';
+import { checkReportPath, consoleOutputOf, writeRunOutputs } from '../run-outputs.js';
 import { segmentRequestOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface ValidateCommandOptions extends SegmentCommandOptions {
@@ -18,9 +18,10 @@ export async function runValidate(
   sync?: ValidateRequest['sync'],
 ): Promise<ExitCodeValue> {
   const output = consoleOutputOf(context, options);
+  checkReportPath(context, options.report, file);
   const summary = await validateSegment(
     { ...segmentRequestOf(context, file, options), listId: options.list, asPushDryRun: command === 'push', sync },
-    { onEvent: (event) => output.info(event.type === 'notice' ? event.message : rejectsWrittenMessage(event)) },
+    { onEvent: (event) => output.info(event.type === 'notice' ? event.message : describeRejectsWritten(event)) },
   );
   writeRunOutputs(summary, { output, reportPath: options.report });
   return exitCodeOf(summary.outcome);

@@ -5,10 +5,10 @@ import { describeVerifyPlan, renderVerifyText } from '../../report/render-verify
 import type { VerifySummary } from '../../report/verify-summary.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
-import { connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
-import { ConsoleOutput } from '../console-output.js';
+import { clientLogOf, connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { clientEventsOf } from '../client-event-log.js';
 import { writeReportFile } from '../report-file.js';
-import { openRejectsFile } from '../run-outputs.js';
+import { checkReportPath, consoleOutputOf, isStdoutReserved, openRejectsFile } from '../run-outputs.js';
 import { segmentPlanOf, type SegmentCommandOptions } from '../segment-options.js';
 
 export interface VerifyCommandOptions extends SegmentCommandOptions, ConnectionOptions {
@@ -33,10 +33,12 @@ const EXIT_CODES: Record<VerifySummary['outcome'], ExitCodeValue> = {
 /** `verify`: reads the list back for the file's rows; writes nothing to Klaviyo. */
 export async function runVerify(context: CliContext, file: string, options: VerifyCommandOptions): Promise<ExitCodeValue> {
   if (options.all && options.sample !== undefined) throw new UsageError('Use either --all or --sample <n>, not both.');
-  const output = new ConsoleOutput(context.stdout, context.stderr, { json: Boolean(options.json), quiet: Boolean(options.quiet) });
-  const client = connectClient(resolveConnection(context, options), { signal: context.signal });
-  const rejects = openRejectsFile(options.rejects, file);
-  const missing = openRejectsFile(options.missing, file);
+  const output = consoleOutputOf(context, options);
+  const requests = clientLogOf(context, options);
+  const client = connectClient(resolveConnection(context, options), { signal: context.signal, onEvent: clientEventsOf(requests) });
+  checkReportPath(context, options.report, file);
+  const rejects = openRejectsFile(context, options.rejects, file);
+  const missing = openRejectsFile(context, options.missing, file);
   try {
     const { source, mapping, limits } = segmentPlanOf(context, file, options);
     const summary = await verifySegment(
@@ -73,9 +75,10 @@ export async function runVerify(context: CliContext, file: string, options: Veri
     output.result(renderVerifyText(summary));
     output.json(summary);
     if (missing && missing.rows > 0) output.info(`${missing.rows.toLocaleString('en-US')} missing rows written to ${missing.path}`);
-    publishCiSummary(context, summary, { isJsonOutput: Boolean(options.json) });
+    publishCiSummary(context, summary, { isStdoutReserved: isStdoutReserved(options) });
     return EXIT_CODES[summary.outcome];
   } finally {
+    requests.close();
     rejects?.close();
     missing?.close();
   }

@@ -1,4 +1,6 @@
 import type { ImportJob } from '../../klaviyo/klaviyo-client.js';
+import type { RejectKindCounts } from '../../report/rejects-written.js';
+import type { MappingSummary } from '../../report/run-summary.js';
 
 /**
  * What a push tells while it runs, in order, as plain data: counts, ids and paths, never an email
@@ -12,6 +14,8 @@ export type PushEvent =
   | { readonly type: 'read-progress'; readonly rows: number }
   /** A choice the user should know about (an email column found by its values), one sentence. */
   | { readonly type: 'notice'; readonly message: string }
+  /** Once the file is read, before the first write: which columns go to which field or property, with their types. */
+  | { readonly type: 'mapping'; readonly mapping: MappingSummary }
   | {
       readonly type: 'read-done';
       readonly rows: number;
@@ -38,11 +42,24 @@ export type PushEvent =
   | { readonly type: 'job-status-unknown'; readonly jobId: string; readonly status: string }
   /** A job finished and its import errors were read. */
   | { readonly type: 'confirmed'; readonly jobId: string; readonly imported: number }
-  | { readonly type: 'retry'; readonly operation: string; readonly attempt: number; readonly reason: string }
+  /** A request is tried again in `delayMs` after `reason` (an HTTP status, a network error code). */
+  | { readonly type: 'retry'; readonly operation: string; readonly attempt: number; readonly reason: string; readonly delayMs: number }
+  /** Klaviyo answered 429: every request of the operation waits `retryAfterMs`. */
   | { readonly type: 'throttled'; readonly operation: string; readonly retryAfterMs: number }
+  /** Klaviyo's published rate limit for the operation holds a request this long (a second or more). */
+  | { readonly type: 'paced'; readonly operation: string; readonly waitMs: number }
+  /** One HTTP request and its answer (`status` undefined: no answer, `errorCode` says why). */
+  | {
+      readonly type: 'request';
+      readonly operation: string;
+      readonly status: number | undefined;
+      readonly ms: number;
+      readonly errorCode?: string | undefined;
+    }
   /** The run was asked to stop (signal or deadline): no new request starts. */
   | { readonly type: 'stopping'; readonly reason: string }
-  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number }
+  /** `byKind`: the rows as the summary counts them (rejected, not delivered, not yet confirmed...). */
+  | { readonly type: 'rejects-written'; readonly path: string; readonly rows: number; readonly byKind: RejectKindCounts }
   /** Before the first write, on a double opt-in list with --subscribe: at most this many confirmation emails. */
   | { readonly type: 'double-opt-in'; readonly listId: string; readonly listName: string; readonly confirmationEmails: number }
   /** The consent step starts: the consenting rows are looked up, then subscribed. */

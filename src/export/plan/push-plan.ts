@@ -17,6 +17,8 @@ export interface RequestShape {
   readonly delimiter: CsvDelimiter | undefined;
   readonly encoding: string | undefined;
   readonly hasHeader: boolean | undefined;
+  /** `--json-path`: which array of the file is read. */
+  readonly jsonPath?: string;
   readonly maxPerExport: number;
   readonly batchSize: number;
   readonly changedOnly: boolean;
@@ -41,8 +43,8 @@ export interface PushPlan extends SegmentPlan {
 export function resolvePushPlan(request: PushRequest): PushPlan {
   const segment = resolveSegmentPlan(request);
   const subscribe = request.subscribe && { request: request.subscribe, consent: consentRequestOf(request.subscribe) };
-  // --subscribe without a consent column is a usage error.
-  if (subscribe) checkConsentRequest(subscribe.consent, segment.mapping.maps);
+  // --subscribe without a consent column is a usage error (a phone column mapped by name is only known from the file).
+  if (subscribe) checkConsentRequest(subscribe.consent, segment.mapping.maps, { mayMapPhoneByName: segment.mapping.mapsKnownColumns });
   const isSyncing = request.mirror !== undefined || Boolean(request.changedOnly);
   return {
     ...segment,
@@ -60,6 +62,7 @@ export function resolvePushPlan(request: PushRequest): PushPlan {
       delimiter: request.delimiter,
       encoding: request.encoding,
       hasHeader: request.hasHeader,
+      ...(request.jsonPath === undefined ? {} : { jsonPath: request.jsonPath }),
       maxPerExport: segment.limits.maxProfilesPerExport,
       batchSize: segment.limits.maxProfilesPerRequest,
       changedOnly: Boolean(request.changedOnly),

@@ -1,5 +1,6 @@
 import { abortableSleep } from '../../klaviyo/abortable-sleep.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
+import { settleProvisionalValues } from '../../mapping/provisional-values.js';
 import type { DeliverySummary, RunOutcome } from '../../report/run-summary.js';
 import { deliverBatches, type DeliveryEvents } from '../delivery/deliver-batches.js';
 import { JobWatcher } from '../delivery/job-watcher.js';
@@ -44,7 +45,11 @@ export async function deliverScan(run: PushRun, scan: ScanResult): Promise<Deliv
   const result = await deliverBatches({
     client,
     batches: stager.batches,
-    readBody: (batch) => stager.readBody(batch),
+    // Provisional CSV property values are settled to their column's type as each body leaves the disk.
+    readBody:
+      scan.propertyTypes.length === 0
+        ? (batch) => stager.readBody(batch)
+        : async (batch) => settleProvisionalValues(await stager.readBody(batch), scan.propertyTypes),
     envelope: createProfileImportEnvelope(list.id),
     watcher,
     journal,
@@ -56,8 +61,11 @@ export async function deliverScan(run: PushRun, scan: ScanResult): Promise<Deliv
     ledger,
   });
   const outcomes = ledger.deliveryOutcomes();
-  const delivery = summarizeDelivery(result, outcomes, client.stats());
   const outcome = outcomeOf(scan.validProfiles - scan.skippedProfiles, result.imported, outcomes, stops.stopReason(), plan.wait);
-  if (isCheckpointDone(outcomes, stops.soft.aborted)) await journal.remove();
+  const isDone = isCheckpointDone(outcomes, stops.soft.aborted);
+  if (isDone) await journal.remove();
+  // Kept checkpoint: what the same command does next time, counted from it.
+  const resume = isDone ? null : { checkpoint: journal.path, ...remainingWork(stager.batches, journal), isWithoutRestart: plan.restart };
+  const delivery = { ...summarizeDelivery(result, outcomes, client.stats()), resume };
   return { outcome, delivery, sendMs: Date.now() - sendStartedAt };
 }

@@ -11,6 +11,8 @@ export interface PushEnding {
   readonly subscription?: SubscriptionSummary | undefined;
   /** Why --mirror removed nothing (null: it removed what it planned, or there was no plan). */
   readonly noRemovalReason: string | null;
+  /** Time spent at the confirmation prompt: the person's, not the run's. */
+  readonly promptMs: number;
 }
 
 /** The last phase: the rejects file completed from the ledger, and the run's one summary. */
@@ -25,7 +27,8 @@ export async function finishRun(run: PushRun, read: SegmentRead, ending: PushEnd
     maxPerExport: plan.limits.maxProfilesPerExport,
     maxPerRequest: plan.limits.maxProfilesPerRequest,
     startedAt: run.startedAt,
-    totalMs: Date.now() - run.startedAt.getTime(),
+    totalMs: Date.now() - run.startedAt.getTime() - ending.promptMs,
+    promptMs: ending.promptMs,
     sendMs: ending.sendMs ?? 0,
     outcome: ending.outcome,
     delivery: ending.delivery,
@@ -33,6 +36,6 @@ export async function finishRun(run: PushRun, read: SegmentRead, ending: PushEnd
     sync: run.sync?.summarize(ending.noRemovalReason),
   });
   const written = ledger.rejectsWritten;
-  if (written && written.rows > 0) run.emit({ type: 'rejects-written', path: written.path, rows: written.rows });
+  if (written && written.rows > 0) run.emit({ type: 'rejects-written', ...written });
   return summary;
 }

@@ -11,7 +11,12 @@ const OPTIONS = {
   batchSize: 10_000,
   changedOnly: false,
 };
-const SCAN = { contentDigest: 'abc', mapping: { emailColumn: 'email', fields: [] }, format: 'csv' } as unknown as ScanResult;
+const SCAN = {
+  contentDigest: 'abc',
+  mapping: { emailColumn: 'email', fields: [] },
+  propertyTypes: [],
+  format: 'csv',
+} as unknown as ScanResult;
 const consentScan = (emailColumn: string) =>
   ({
     ...SCAN,

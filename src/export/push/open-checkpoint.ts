@@ -22,6 +22,9 @@ export function fingerprintOf(scan: ScanResult, listId: string, options: Request
       // Only when given, so that checkpoints written before --encoding existed still match.
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.hasHeader === false ? { header: false } : {}),
+      ...(options.jsonPath === undefined ? {} : { jsonPath: options.jsonPath }),
+      // The mapping above says which columns are sent (by --map, by name, as properties); these, what type each property column's values are.
+      ...(scan.propertyTypes.length === 0 ? {} : { propertyTypes: scan.propertyTypes }),
       // --subscribe's consent columns reject rows whose consent cannot be read: they shape the requests too.
       ...(scan.consent === undefined ? {} : { consent: scan.consent.mapping }),
       maxPerExport: options.maxPerExport,

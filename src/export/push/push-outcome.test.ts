@@ -11,18 +11,49 @@ function outcomes(counts: Counts) {
 }
 
 describe('the gates before anything is sent', () => {
+  const DEFAULT_GATES = { minRows: 1, allowEmpty: false, maxRejectedPercent: undefined };
   it.each([
     { strict: true, rowsRead: 3, validProfiles: 2, rejected: 1, gate: 'rejected-strict' },
     { strict: false, rowsRead: 3, validProfiles: 2, rejected: 1, gate: undefined },
     { strict: true, rowsRead: 2, validProfiles: 0, rejected: 2, gate: 'rejected-strict' },
     { strict: false, rowsRead: 2, validProfiles: 0, rejected: 2, gate: 'nothing-to-send' },
-    // A header and no row: nothing to do is not a failure.
-    { strict: false, rowsRead: 0, validProfiles: 0, rejected: 0, gate: undefined },
+    // A header and no row: a cut-short export, unless --allow-empty says a segment may be empty.
+    { strict: false, rowsRead: 0, validProfiles: 0, rejected: 0, gate: 'too-few-rows' },
+    { strict: false, rowsRead: 0, validProfiles: 0, rejected: 0, gates: { allowEmpty: true }, gate: 'empty' },
+    { strict: false, rowsRead: 0, validProfiles: 0, rejected: 0, gates: { allowEmpty: true }, mirror: true, gate: undefined },
+    { strict: false, rowsRead: 99, validProfiles: 99, rejected: 0, gates: { minRows: 100, allowEmpty: true }, gate: 'too-few-rows' },
+    { strict: false, rowsRead: 100, validProfiles: 100, rejected: 0, gates: { minRows: 100 }, gate: undefined },
+    { strict: false, rowsRead: 0, validProfiles: 0, rejected: 0, gates: { minRows: 0 }, gate: undefined },
+    // --max-rejected 5: 5 of 100 is allowed, 6 is not; it comes before --strict.
+    { strict: true, rowsRead: 100, validProfiles: 95, rejected: 5, gates: { maxRejectedPercent: 5 }, gate: 'rejected-strict' },
+    { strict: true, rowsRead: 100, validProfiles: 94, rejected: 6, gates: { maxRejectedPercent: 5 }, gate: 'too-many-rejected' },
+    { strict: false, rowsRead: 3, validProfiles: 3, rejected: 0, gates: { maxRejectedPercent: 0 }, gate: undefined },
     // Duplicates only are not rejections.
     { strict: true, rowsRead: 3, validProfiles: 1, rejected: 0, gate: undefined },
-  ])('strict $strict, $rowsRead rows, $validProfiles valid, $rejected rejected: $gate', ({ strict, gate, rejected, ...scan }) => {
-    expect(gateOf({ isStrict: strict }, scan, { rejected })).toBe(gate);
-  });
+  ] as const)(
+    'strict $strict, $gates, $rowsRead rows, $validProfiles valid, $rejected rejected: $gate',
+    ({
+      strict,
+      gate,
+      rejected,
+      gates,
+      mirror,
+      ...scan
+    }: {
+      strict: boolean;
+      gate: string | undefined;
+      rejected: number;
+      gates?: object;
+      mirror?: boolean;
+      rowsRead: number;
+      validProfiles: number;
+    }) => {
+      const sync = mirror
+        ? { mirror: 'state' as const, changedOnly: false, maxRemovals: { kind: 'percent' as const, percent: 10 } }
+        : undefined;
+      expect(gateOf({ isStrict: strict, gates: { ...DEFAULT_GATES, ...gates }, sync }, scan, { rejected })).toBe(gate);
+    },
+  );
 });
 
 describe('the outcome of a delivery', () => {

@@ -43,7 +43,12 @@ export async function openPushRun(session: PushSession): Promise<PushRun> {
     throw error;
   });
   try {
-    const ledger = openRowLedger({ rejectsPath: plan.rejectsPath, input: plan.source.input, hasLaterStages: true });
+    const ledger = openRowLedger({
+      rejectsPath: plan.rejectsPath,
+      rejectsOutput: plan.rejectsOutput,
+      input: plan.source.input,
+      hasLaterStages: true,
+    });
     return { ...session, list, sync, stager, ledger };
   } catch (error) {
     sync?.discard();

@@ -42,8 +42,8 @@ describe('pushSegment', () => {
     const events: PushEvent[] = [];
     const summary = await pushSegment(request('email\na@example.com\nbad\n'), { onEvent: (event) => events.push(event) });
     expect(summary).toMatchObject({ outcome: 'delivered', rows: { read: 2, valid: 1, rejected: 1 }, delivery: { sent: 1, imported: 1 } });
-    const milestones = events.map((event) => event.type).filter((type) => type !== 'job' && type !== 'read-progress');
-    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'send', 'accepted', 'confirmed']);
+    const milestones = events.map((event) => event.type).filter((type) => !['job', 'read-progress', 'request', 'paced'].includes(type));
+    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'mapping', 'send', 'accepted', 'confirmed']);
     expect(events.find((event) => event.type === 'send')).toMatchObject({ profilesToSend: 1, requestsToSend: 1, listId: LIST });
   });
 
@@ -120,8 +120,10 @@ describe('pushSegment with mirror and changedOnly', () => {
     );
 
     expect(summary.sync).toMatchObject({ unchanged: 18, removals: { planned: 2, done: 2, failed: 0 } });
-    const milestones = events.map((event) => event.type).filter((type) => !['job', 'read-progress', 'removed'].includes(type));
-    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'sync-plan', 'send', 'remove', 'remove-done']);
+    const milestones = events
+      .map((event) => event.type)
+      .filter((type) => !['job', 'read-progress', 'removed', 'request', 'paced'].includes(type));
+    expect(milestones).toEqual(['preflight', 'preflight-ok', 'read', 'read-done', 'mapping', 'sync-plan', 'send', 'remove', 'remove-done']);
     expect(sandbox.listMemberEmails(LIST)).toHaveLength(18);
 
     const jobs = sandbox.stats().jobsCreated;

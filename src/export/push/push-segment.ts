@@ -1,7 +1,9 @@
 import { InterruptedError } from '../../errors.js';
 import { connectKlaviyo, resolveConnection } from '../../klaviyo/connection.js';
 import type { RunOutcome, RunSummary } from '../../report/run-summary.js';
+import { checkLocalFiles } from './local-files.js';
 import { resolvePushPlan, type PushPlan } from '../plan/push-plan.js';
+import { segmentGateOf } from '../plan/segment-plan.js';
 import type { PushPorts, PushRequest } from '../plan/push-request.js';
 import type { ScanOutcomes } from '../rejects/row-ledger.js';
 import type { ScanResult } from '../scan/scan-segment.js';
@@ -27,6 +29,8 @@ export async function pushSegment(request: PushRequest, ports: PushPorts = {}): 
   const plan = resolvePushPlan(request);
   const session = startSession(plan, request, ports, connection);
   try {
+    // Before any request: a missing file or an unwritable rejects path is the user's to fix, with nothing sent.
+    await checkLocalFiles(plan);
     const run = await openPushRun(session);
     try {
       return await runPhases(run, ports);
@@ -47,33 +51,59 @@ export async function pushSegment(request: PushRequest, ports: PushPorts = {}): 
 }
 
 /** The phases, in order: each reads what the ones before it left. */
-async function runPhases(run: PushRun, ports: PushPorts): Promise<RunSummary> {
+async function runPhases(run: PushRun, untimedPorts: PushPorts): Promise<RunSummary> {
+  const { ports, promptMs } = timePrompt(untimedPorts);
   const read = await readSegment(run);
   const removals = run.sync === undefined ? 0 : planSync(run.sync, read.scan.skippedProfiles, run.emit);
   const gate = gateOf(run.plan, read.scan, run.ledger.scanOutcomes());
-  if (gate !== undefined) return endUnsent(run, read, gate);
-  if (!(await isPushConfirmed(run, read, removals, ports))) return endUnsent(run, read, 'declined');
+  if (gate !== undefined) return endUnsent(run, read, gate, 0);
+  if (!(await isPushConfirmed(run, read, removals, ports))) return endUnsent(run, read, 'declined', promptMs());
   const sent = await deliverScan(run, read.scan);
   const synced = await reconcileSync(run, sent.outcome, removals);
   // Consent comes after the import, and only when the import got somewhere and the run was not stopped.
   const hasImported = sent.delivery.sent + sent.delivery.resumedBatches > 0;
   const subscription = await runConsentPhase(run, read, !run.stops.soft.aborted && hasImported);
-  return finishRun(run, read, { ...sent, outcome: synced.outcome, subscription, noRemovalReason: synced.noRemovalReason });
+  return finishRun(run, read, {
+    ...sent,
+    outcome: synced.outcome,
+    subscription,
+    noRemovalReason: synced.noRemovalReason,
+    promptMs: promptMs(),
+  });
+}
+
+/** The confirmation, timed: the elapsed time leaves out how long a person took to answer. */
+function timePrompt(ports: PushPorts): { ports: PushPorts; promptMs: () => number } {
+  const confirm = ports.confirm;
+  if (!confirm) return { ports, promptMs: () => 0 };
+  let elapsedMs = 0;
+  const timed: PushPorts['confirm'] = async (question, signal) => {
+    const askedAt = Date.now();
+    try {
+      return await confirm(question, signal);
+    } finally {
+      elapsedMs += Date.now() - askedAt;
+    }
+  };
+  return { ports: { ...ports, confirm: timed }, promptMs: () => elapsedMs };
 }
 
 /** A run that ends before anything is sent: nobody subscribed, nothing removed. */
-async function endUnsent(run: PushRun, read: SegmentRead, outcome: RunOutcome): Promise<RunSummary> {
+async function endUnsent(run: PushRun, read: SegmentRead, outcome: RunOutcome, promptMs: number): Promise<RunSummary> {
   const subscription = await runConsentPhase(run, read, false);
-  return finishRun(run, read, { outcome, subscription, noRemovalReason: NOTHING_SENT_REASON });
+  return finishRun(run, read, { outcome, subscription, noRemovalReason: NOTHING_SENT_REASON, promptMs });
 }
 
 /** The rules that end a run before anything is sent. */
 export function gateOf(
-  plan: Pick<PushPlan, 'isStrict'>,
+  plan: Pick<PushPlan, 'isStrict' | 'gates' | 'sync'>,
   scan: Pick<ScanResult, 'rowsRead' | 'validProfiles'>,
   left: Pick<ScanOutcomes, 'rejected'>,
 ) {
-  if (plan.isStrict && left.rejected > 0) return 'rejected-strict' as const;
+  const gate = segmentGateOf(plan, { rowsRead: scan.rowsRead, rejected: left.rejected });
+  // --allow-empty with --mirror: an emptied segment empties the list, as far as --max-removals lets it.
+  if (gate === 'empty' && plan.sync?.mirror !== undefined) return undefined;
+  if (gate !== undefined) return gate;
   if (scan.rowsRead > 0 && scan.validProfiles === 0) return 'nothing-to-send' as const;
   return undefined;
 }
@@ -93,10 +123,8 @@ function startSession(
   );
   const client = connectKlaviyo(connection, {
     signal: stops.hard,
-    onEvent: (event) => {
-      if (event.type === 'throttled') emit({ type: 'throttled', operation: event.operation, retryAfterMs: event.retryAfterMs });
-      if (event.type === 'retry') emit({ type: 'retry', operation: event.operation, attempt: event.attempt, reason: event.reason });
-    },
+    // The client's events as they are: the caller decides which waits and requests to show.
+    onEvent: (event) => emit(event),
   });
   return { plan, client, stops, emit, startedAt: new Date() };
 }

@@ -1,5 +1,6 @@
 import { ConsentCandidates, confirmationEmailsAhead } from '../consent/consent-candidates.js';
 import { scanSegment, type ScanResult } from '../scan/scan-segment.js';
+import { summarizeMapping } from '../summary/summarize-mapping.js';
 import type { PushRun } from './push-run.js';
 import { readListMembers } from './sync-steps.js';
 
@@ -43,6 +44,8 @@ export async function readSegment(run: PushRun): Promise<SegmentRead> {
     duplicates: duplicates.count,
     batches: scan.batches,
   });
+  // Before the first write: which column goes where, and the types the property columns settled on.
+  emit({ type: 'mapping', mapping: summarizeMapping(scan) });
   const confirmationEmails = confirmationEmailsAhead(list, candidates);
   if (confirmationEmails > 0) emit({ type: 'double-opt-in', listId: list.id, listName: list.name, confirmationEmails });
   return { scan, candidates, confirmationEmails };

@@ -11,6 +11,16 @@ export function attributesToFields(attributes: Record<string, unknown> | undefin
   for (const { target, column } of mapping.fields) {
     fields[column] = valueAt(attributes, target);
   }
+  const properties = attributes.properties;
+  if (typeof properties !== 'object' || properties === null) return fields;
+  const sent = properties as Record<string, unknown>;
+  if (mapping.sendsLaterKeys === true) {
+    // JSON: the other keys went out under their own names.
+    const explicit = new Set(mapping.fields.map((field) => field.target));
+    for (const key of Object.keys(sent)) if (!explicit.has(`properties.${key}`)) fields[key] = sent[key];
+  } else {
+    for (const { column, name } of mapping.propertyColumns ?? []) fields[column] = sent[name];
+  }
   return fields;
 }
 

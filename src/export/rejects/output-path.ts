@@ -1,4 +1,4 @@
-import { accessSync, constants, lstatSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputFileError } from '../../errors.js';
 
@@ -29,11 +29,26 @@ function statOf(path: string, stat: (path: string) => Stats): Stats | undefined 
 }
 
 /**
- * For an output written only when the run ends (the --report file): checked before anything is
- * sent, so that a typo in its directory does not cost the summary of a finished push.
+ * An output path the run will write: refused as checkOutputPath says, and its folder created
+ * (with the default mode: the files themselves get theirs when they are opened).
+ */
+export function prepareOutputPath(path: string, what: string, inputPath: string | undefined): void {
+  checkOutputPath(path, what, inputPath);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputFileError(path, {}, `cannot create the folder of the ${what} (${code}).`, { cause: error });
+  }
+}
+
+/**
+ * For an output written only when the run ends (the --report file): checked, and its folder
+ * created, before anything is sent, so that a typo in its directory does not cost the summary of a
+ * finished push.
  */
 export function checkLaterOutputPath(path: string, what: string, inputPath: string | undefined): void {
-  checkOutputPath(path, what, inputPath);
+  prepareOutputPath(path, what, inputPath);
   const target = statOf(path, statSync) === undefined ? dirname(path) : path;
   try {
     accessSync(target, constants.W_OK);

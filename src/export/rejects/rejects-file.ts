@@ -1,7 +1,11 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from '../../errors.js';
-import { checkOutputPath } from './output-path.js';
-import { formatRejectRow, formatRejectsHeader, type RejectsLayout } from '../../report/rejects-csv.js';
+import { prepareOutputPath } from './output-path.js';
+import { rejectKindOf } from './reject-kind.js';
+import type { RejectKind, RejectKindCounts } from '../../report/rejects-written.js';
+import { formatRejectRow, formatRejectsHeader, type RejectsLayout, type RowsOutput } from '../../report/rejects-csv.js';
+
+export type { RowsOutput };
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -16,11 +20,13 @@ export interface RejectedRowInput {
 /**
  * The --rejects file: every row that was not delivered, with its line, reason and original values.
  * Buffered synchronous writes keep it simple and in order (mode 0600: it holds personal data); the file is created up front so that a
- * path that cannot be written fails the run before anything is read or sent.
+ * path that cannot be written fails the run before anything is read or sent. Its folder is created
+ * when missing. Given a RowsOutput instead of a path, it writes the same CSV there.
  */
 export class RejectsFile {
   readonly #path: string;
-  readonly #fd: number;
+  readonly #write: (text: string) => void;
+  readonly #closeTarget: () => void;
   #columns: readonly string[] = [];
   #mayColumnsGrow = false;
   #hasElement = false;
@@ -29,22 +35,33 @@ export class RejectsFile {
   #buffer: string[] = [];
   #bufferedBytes = 0;
   #rows = 0;
+  readonly #byKind = new Map<RejectKind, number>();
   #isHeaderWritten = false;
   #isClosed = false;
 
   /** `inputPath` is the segment being read ('-' for standard input): the rejects file must not be it. */
-  constructor(path: string, inputPath?: string) {
+  constructor(target: string | RowsOutput, inputPath?: string) {
+    if (typeof target !== 'string') {
+      this.#path = target.name;
+      this.#write = (text) => void target.write(text);
+      this.#closeTarget = () => undefined;
+      return;
+    }
+    const path = target;
     this.#path = path;
-    checkOutputPath(path, 'rejects file', inputPath);
+    prepareOutputPath(path, 'rejects file', inputPath);
+    let fd: number;
     try {
       // It holds personal data: readable by its owner only, an existing file included.
-      this.#fd = openSync(path, 'w', 0o600);
-      fchmodSync(this.#fd, 0o600);
+      fd = openSync(path, 'w', 0o600);
+      fchmodSync(fd, 0o600);
     } catch (error) {
       throw new InputFileError(path, {}, `cannot write the rejects file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
         cause: error,
       });
     }
+    this.#write = (text) => void writeSync(fd, text);
+    this.#closeTarget = () => closeSync(fd);
   }
 
   get path(): string {
@@ -53,6 +70,11 @@ export class RejectsFile {
 
   get rows(): number {
     return this.#rows;
+  }
+
+  /** The rows written, by what the summary calls them (rejected, not delivered, not yet confirmed...). */
+  get rowsByKind(): RejectKindCounts {
+    return Object.fromEntries(this.#byKind);
   }
 
   /**
@@ -71,12 +93,14 @@ export class RejectsFile {
     this.#buffer.push(text);
     this.#bufferedBytes += text.length;
     this.#rows += 1;
+    const kind = rejectKindOf(row.reason);
+    this.#byKind.set(kind, (this.#byKind.get(kind) ?? 0) + 1);
     if (this.#bufferedBytes >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
     if (this.#buffer.length === 0) return;
-    writeSync(this.#fd, this.#buffer.join(''));
+    this.#write(this.#buffer.join(''));
     this.#buffer = [];
     this.#bufferedBytes = 0;
   }
@@ -87,7 +111,7 @@ export class RejectsFile {
     this.#isClosed = true;
     if (!this.#isHeaderWritten) this.#writeHeader();
     this.flush();
-    closeSync(this.#fd);
+    this.#closeTarget();
   }
 
   #writeHeader(): void {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProfileMapping } from '../../mapping/mapping-spec.js';
+import { describeRejectsWritten } from '../../report/rejects-written.js';
 import { openRowLedger, RowLedger } from './row-ledger.js';
 import type { RowOutcome } from './row-outcome.js';
 
@@ -54,6 +55,7 @@ describe('RowLedger', () => {
       refused: 3,
       refusedWithoutDetail: 2,
       notDelivered: { count: 1, lines: [5] },
+      notDeliveredCauses: [{ description: 'The request failed.', count: 1 }],
       unconfirmed: { count: 1, lines: [6] },
     });
     expect(ledger.consentOutcomes()).toEqual({
@@ -80,7 +82,20 @@ describe('RowLedger', () => {
       '8,subscribe_refused,no,cy@example.com,',
       '9,subscribe_failed,503,dee@example.com,',
     ]);
-    expect(ledger.rejectsWritten).toEqual({ path, rows: 7 });
+    const byKind = {
+      rejected: 1,
+      duplicate: 1,
+      refused: 1,
+      'not-delivered': 1,
+      unconfirmed: 1,
+      'subscribe-refused': 1,
+      'not-subscribed': 1,
+    };
+    expect(ledger.rejectsWritten).toEqual({ path, rows: 7, byKind });
+    // The summary's words, so that a rejects file after a stop never reads as 7 rejected rows.
+    expect(describeRejectsWritten(ledger.rejectsWritten!)).toBe(
+      `7 rows written to ${path}: 1 rejected, 1 duplicate, 1 refused by Klaviyo, 1 not delivered, 1 not yet confirmed, 1 refused a subscription by Klaviyo, 1 not subscribed.`,
+    );
   });
 
   it("writes the later stages' rows with their columns read again from the file, in file order", async () => {

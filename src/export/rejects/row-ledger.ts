@@ -4,8 +4,9 @@ import { addLine, emptyLineList, type LineList, type ReasonCount } from '../../r
 import { attributesToFields } from './attributes-to-fields.js';
 import { LateRejects } from './late-rejects.js';
 import { ReasonTally } from './reason-tally.js';
-import { RejectsFile } from './rejects-file.js';
+import { RejectsFile, type RowsOutput } from './rejects-file.js';
 import type { RowOutcome, RowRef, SentProfile } from './row-outcome.js';
+import type { RejectKindCounts } from '../../report/rejects-written.js';
 
 /** What the ledger says of the rows the scan left out: for the summary's `rows` and `rejectedByReason`. */
 export interface ScanOutcomes {
@@ -21,6 +22,8 @@ export interface DeliveryOutcomes {
   readonly refused: number;
   readonly refusedWithoutDetail: number;
   readonly notDelivered: LineList;
+  /** Why they were not delivered: one sentence each, the most frequent first. */
+  readonly notDeliveredCauses: { description: string; count: number }[];
   readonly unconfirmed: LineList;
 }
 
@@ -53,6 +56,7 @@ export class RowLedger {
   readonly #refused = new ReasonTally();
   #refusedWithoutDetail = 0;
   readonly #notDelivered = emptyLineList();
+  readonly #notDeliveredCauses = new Map<string, number>();
   readonly #unconfirmed = emptyLineList();
   readonly #kept = new ReasonTally();
   readonly #subscribeRefused = new ReasonTally();
@@ -72,9 +76,9 @@ export class RowLedger {
     this.#observe = options.observe;
   }
 
-  /** The rejects file's path and the rows written to it, once it is closed; undefined without one. */
-  get rejectsWritten(): { readonly path: string; readonly rows: number } | undefined {
-    return this.#rejects && { path: this.#rejects.path, rows: this.#rejects.rows };
+  /** The rejects file's path and the rows written to it (by kind, as the summary counts them), once it is closed; undefined without one. */
+  get rejectsWritten(): { readonly path: string; readonly rows: number; readonly byKind: RejectKindCounts } | undefined {
+    return this.#rejects && { path: this.#rejects.path, rows: this.#rejects.rows, byKind: this.#rejects.rowsByKind };
   }
 
   /** Once the file's columns are known and its mapping resolved: the rejects file's header follows them. */
@@ -98,6 +102,7 @@ export class RowLedger {
         return;
       case 'not-delivered':
         addLine(this.#notDelivered, line, element);
+        this.#notDeliveredCauses.set(outcome.description, (this.#notDeliveredCauses.get(outcome.description) ?? 0) + 1);
         this.#writeSent(row, 'not_delivered', outcome.description, outcome.sent);
         return;
       case 'unconfirmed': {
@@ -154,6 +159,9 @@ export class RowLedger {
       refused: this.#refused.total + this.#refusedWithoutDetail,
       refusedWithoutDetail: this.#refusedWithoutDetail,
       notDelivered: sortedLines(this.#notDelivered),
+      notDeliveredCauses: [...this.#notDeliveredCauses]
+        .map(([description, count]) => ({ description, count }))
+        .sort((a, b) => b.count - a.count),
       unconfirmed: sortedLines(this.#unconfirmed),
     };
   }
@@ -204,11 +212,14 @@ function sortedLines(list: LineList): LineList {
  */
 export function openRowLedger(options: {
   readonly rejectsPath: string | undefined;
+  /** Instead of a file at `rejectsPath` (`--rejects -`). */
+  readonly rejectsOutput?: RowsOutput | undefined;
   readonly input: string;
   readonly hasLaterStages: boolean;
   readonly observe?: (row: RowRef, outcome: RowOutcome) => void;
 }): RowLedger {
-  const rejects = options.rejectsPath === undefined ? undefined : new RejectsFile(options.rejectsPath, options.input);
+  const target = options.rejectsOutput ?? options.rejectsPath;
+  const rejects = target === undefined ? undefined : new RejectsFile(target, options.input);
   const late = rejects && options.hasLaterStages && options.input !== '-' ? new LateRejects() : undefined;
   return new RowLedger({ rejects, late, ...(options.observe ? { observe: options.observe } : {}) });
 }

@@ -1,7 +1,6 @@
 import type { ProfileMapping, MappingRequest } from '../../mapping/mapping-spec.js';
-import { describeEmailColumnChoice, EMAIL_SAMPLE_ROWS, resolveMapping } from '../../mapping/mapping-spec.js';
-import { listColumns } from '../../mapping/list-columns.js';
-import { UsageError } from '../../errors.js';
+import { describeEmailColumnChoice } from '../../mapping/mapping-spec.js';
+import type { SettledPropertyType } from '../../mapping/provisional-values.js';
 import { createRecordMapper } from '../../mapping/map-record.js';
 import { createProfileImportEnvelope } from '../../klaviyo/profile-import-payload.js';
 import { openSegment } from '../../source/open-segment.js';
@@ -15,6 +14,7 @@ import { EmailDeduplicator } from './dedupe.js';
 import { profileResourceBytes, profileTooLargeDetail } from '../batches/profile-size.js';
 import { ReasonTally } from '../rejects/reason-tally.js';
 import { createConsentReader, resolveConsentMapping, type ConsentMapping, type ConsentRequest } from '../../mapping/consent-mapping.js';
+import { checkConsentColumnsAppeared, checkMappedColumnsAppeared, consentColumnsToMap, resolveScanMapping } from './scan-mapping.js';
 import type { SubscribeCandidate } from './subscribe-candidate.js';
 
 export interface RejectedRow {
@@ -72,8 +72,14 @@ export interface ScanOptions {
 export interface ScanResult {
   readonly displayName: string;
   readonly format: string;
+  /** CSV and the like: the header. JSON/NDJSON: every key seen, in the order first seen. */
   readonly columns: readonly string[];
   readonly mapping: ProfileMapping;
+  /**
+   * The type each CSV property column settled on. The profiles' attributes (in the staged bodies
+   * and ScannedProfile) hold provisional values until settled to these (settleProvisionalValues).
+   */
+  readonly propertyTypes: readonly SettledPropertyType[];
   readonly rowsRead: number;
   readonly validProfiles: number;
   /** Valid profiles left out by `selectProfile` (not in any request). */
@@ -119,14 +125,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const startedAt = performance.now();
   const { ledger } = options;
   const segment = await openSegment({ ...options.source, signal: options.signal });
-  // Without --email-field, the first rows may have to tell the email column by its values.
-  const sample = options.mapping.emailField === undefined ? await segment.peekRecords(EMAIL_SAMPLE_ROWS) : [];
-  const mapping = resolveMapping(
-    columnsToMap(segment.columns, options.mapping, segment.format),
-    options.mapping,
-    segment.displayName,
-    sample,
-  );
+  const mapping = await resolveScanMapping(segment, options.mapping, { consent: options.consent, hasHeader: options.source.hasHeader });
   const notice = describeEmailColumnChoice(mapping.emailColumn, options.mapping.emailField);
   if (notice !== undefined) options.onNotice?.(notice);
   ledger.setSource(mapping, segment.columns, segment.format);
@@ -228,6 +227,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     checkMappedColumnsAppeared(mapping, segment.columns, segment.displayName);
     if (consentMapping) checkConsentColumnsAppeared(consentMapping, segment.columns, segment.displayName);
   }
+  const propertyTypes = mapRecord.settledPropertyTypes();
   const last = planner.finish();
   if (last) await options.onBatch?.(last);
   options.onProgress?.(rowsRead);
@@ -237,6 +237,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     format: segment.format,
     columns: segment.columns,
     mapping,
+    propertyTypes,
     rowsRead,
     validProfiles,
     skippedProfiles,
@@ -248,59 +249,6 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     readMs: performance.now() - startedAt,
     ...(consentMapping === undefined ? {} : { consent: { mapping: consentMapping, consenting, notConsenting, smsWithoutPhone } }),
   };
-}
-
-/**
- * JSON objects need not share their keys (exports often leave out null ones), so a JSON or NDJSON
- * file's columns are only known once it has been read: the mapping is checked against the keys of
- * the first objects plus the columns it names, and what it names must have appeared somewhere by
- * the end of the file (checked before anything is sent).
- */
-function columnsToMap(columns: readonly string[], request: MappingRequest, format: SegmentFormat): readonly string[] {
-  if (format === 'csv') return columns;
-  // A file with no object at all is a valid, empty segment, like a CSV file with only its header.
-  const emailColumn = columns.length === 0 && request.emailField === undefined ? ['email'] : [];
-  // A requested name that matches a key already seen (ignoring case and spaces) is left to resolve to that key.
-  const known = new Set(columns.map(looseName));
-  const unseen = requestedColumns(request).filter((column) => !known.has(looseName(column)));
-  return [...new Set([...columns, ...emailColumn, ...unseen])];
-}
-
-function looseName(column: string): string {
-  return column.trim().toLowerCase();
-}
-
-function requestedColumns(request: MappingRequest): string[] {
-  const mapped = request.maps.filter((map) => map.includes('=')).map((map) => map.slice(map.indexOf('=') + 1));
-  return request.emailField === undefined ? mapped : [request.emailField, ...mapped];
-}
-
-/** As columnsToMap: a JSON file's consent keys may first appear after the first objects. */
-function consentColumnsToMap(columns: readonly string[], request: ConsentRequest, format: SegmentFormat): readonly string[] {
-  if (format === 'csv') return columns;
-  const known = new Set(columns.map(looseName));
-  const requested = [request.emailConsentColumn, request.smsConsentColumn, request.consentedAtColumn].filter(
-    (column): column is string => column !== undefined && !known.has(looseName(column)),
-  );
-  return [...columns, ...new Set(requested)];
-}
-
-function checkConsentColumnsAppeared(consent: ConsentMapping, columns: readonly string[], displayName: string): void {
-  const seen = new Set(columns);
-  for (const column of [consent.emailColumn, consent.smsColumn, consent.consentedAtColumn]) {
-    if (column !== undefined && !seen.has(column)) {
-      throw new UsageError(`Column "${column}" does not appear in any object of ${displayName}; keys found: ${listColumns(columns)}.`);
-    }
-  }
-}
-
-function checkMappedColumnsAppeared(mapping: ProfileMapping, columns: readonly string[], displayName: string): void {
-  const seen = new Set(columns);
-  for (const column of [mapping.emailColumn, ...mapping.fields.map((field) => field.column)]) {
-    if (!seen.has(column)) {
-      throw new UsageError(`Column "${column}" does not appear in any object of ${displayName}; keys found: ${listColumns(columns)}.`);
-    }
-  }
 }
 
 function rowOf(record: SourceRecord): { line: number; element?: number } {

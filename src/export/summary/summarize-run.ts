@@ -9,6 +9,7 @@ import type { SyncSummary } from '../../report/sync-summary.js';
 import type { DeliveryResult } from '../delivery/delivery-types.js';
 import type { DeliveryOutcomes, RowLedger } from '../rejects/row-ledger.js';
 import type { ScanResult } from '../scan/scan-segment.js';
+import { summarizeMapping } from './summarize-mapping.js';
 
 export interface SummaryContext {
   command: RunSummary['command'];
@@ -18,7 +19,10 @@ export interface SummaryContext {
   maxPerExport: number;
   maxPerRequest: number;
   startedAt: Date;
+  /** The run's time, without the time a person spent at the confirmation prompt. */
   totalMs: number;
+  /** Time at the confirmation prompt (0 when nobody was asked). */
+  promptMs?: number;
   sendMs: number;
   outcome: RunOutcome;
   delivery: DeliverySummary | undefined;
@@ -49,6 +53,7 @@ export function summarizeRun(scan: ScanResult, ledger: RowLedger, context: Summa
     duplicates,
     warnings: scan.warnings,
     plan: { exports: scan.exports, batches: scan.batches, maxPerExport: context.maxPerExport, maxPerRequest: context.maxPerRequest },
+    mapping: summarizeMapping(scan),
     delivery: context.delivery ?? null,
     subscription: context.subscription ?? null,
     sync: context.sync ?? null,
@@ -57,6 +62,7 @@ export function summarizeRun(scan: ScanResult, ledger: RowLedger, context: Summa
       readMs: Math.round(scan.readMs),
       sendMs: Math.round(context.sendMs),
       totalMs: Math.round(context.totalMs),
+      promptMs: Math.round(context.promptMs ?? 0),
     },
   };
 }
@@ -76,6 +82,7 @@ export function summarizeDelivery(
     unattributed: { count: result.unattributed.reduce((sum, job) => sum + job.count, 0), jobs: result.unattributed },
     stoppedBy: result.stoppedBy ?? null,
     notDelivered: outcomes.notDelivered,
+    notDeliveredCauses: outcomes.notDeliveredCauses,
     unconfirmed: outcomes.unconfirmed.count,
     unconfirmedLines: outcomes.unconfirmed,
     requests: requests.requests,
@@ -92,5 +99,6 @@ export function summarizeDelivery(
       imported: job.completedCount,
       failed: job.failedCount,
     })),
+    resume: null,
   };
 }

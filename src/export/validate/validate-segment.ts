@@ -2,7 +2,7 @@ import type { RunSummary } from '../../report/run-summary.js';
 import type { PushEvent } from '../events/push-events.js';
 import { scanSegment } from '../scan/scan-segment.js';
 import type { SegmentRequest } from '../plan/segment-request.js';
-import { resolveSegmentPlan } from '../plan/segment-plan.js';
+import { resolveSegmentPlan, segmentGateOf } from '../plan/segment-plan.js';
 import { openRowLedger } from '../rejects/row-ledger.js';
 import { summarizeRun } from '../summary/summarize-run.js';
 import { checkRemovalGuard, DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from '../sync/sync-plan.js';
@@ -39,7 +39,12 @@ export async function validateSegment(
   const startedAt = new Date();
   const emit = (event: ValidateEvent) => ports.onEvent?.(event);
   const plan = resolveSegmentPlan(request);
-  const ledger = openRowLedger({ rejectsPath: plan.rejectsPath, input: plan.source.input, hasLaterStages: false });
+  const ledger = openRowLedger({
+    rejectsPath: plan.rejectsPath,
+    rejectsOutput: plan.rejectsOutput,
+    input: plan.source.input,
+    hasLaterStages: false,
+  });
   const sync = request.sync && request.listId !== undefined ? await openDrySync(request.sync, request.listId) : undefined;
   try {
     const scan = await scanSegment({
@@ -52,7 +57,7 @@ export async function validateSegment(
       selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
       onNotice: (message) => emit({ type: 'notice', message }),
     });
-    const isStrictFailure = plan.isStrict && ledger.scanOutcomes().rejected > 0;
+    const gate = segmentGateOf(plan, { rowsRead: scan.rowsRead, rejected: ledger.scanOutcomes().rejected });
     const summary = summarizeRun(scan, ledger, {
       command: request.asPushDryRun ? 'push' : 'validate',
       dryRun: Boolean(request.asPushDryRun),
@@ -63,13 +68,13 @@ export async function validateSegment(
       startedAt,
       totalMs: Date.now() - startedAt.getTime(),
       sendMs: 0,
-      outcome: isStrictFailure ? 'rejected-strict' : 'validated',
+      outcome: gate ?? 'validated',
       delivery: undefined,
       sync: sync === undefined ? undefined : planDrySync(sync, request.sync?.mirror),
     });
     ledger.closeRejects();
     const written = ledger.rejectsWritten;
-    if (written && written.rows > 0) emit({ type: 'rejects-written', path: written.path, rows: written.rows });
+    if (written && written.rows > 0) emit({ type: 'rejects-written', ...written });
     return summary;
   } finally {
     ledger.closeRejects();

@@ -1,7 +1,10 @@
 import { MAX_EMAILS_PER_MEMBER_LOOKUP, type KlaviyoClient, type KlaviyoList } from '../../klaviyo/klaviyo-client.js';
 import { OPERATIONS } from '../../klaviyo/operations.js';
-import type { MappingRequest, ProfileMapping } from '../../mapping/mapping-spec.js';
+import type { FieldMapping, MappingRequest, ProfileMapping } from '../../mapping/mapping-spec.js';
+import { propertyFieldsOf } from '../../mapping/property-columns.js';
+import { settleAttributesJson } from '../../mapping/provisional-values.js';
 import type { ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
+import { readSegmentColumns } from '../../source/segment-columns.js';
 import { emptyLineList } from '../../report/run-summary.js';
 import { VERIFY_REPORT_VERSION, type VerifyOutcome, type VerifySummary } from '../../report/verify-summary.js';
 import type { BatchLimits } from '../batches/batch-limits.js';
@@ -61,6 +64,8 @@ const LOOKUP_LIMITS = OPERATIONS.get_profiles_for_list.limits;
 export async function verifySegment(request: VerifyRequest, ports: VerifyPorts): Promise<VerifySummary> {
   const { client, events = {} } = ports;
   const startedAt = ports.now();
+  // Before any request: a file that cannot be read is named as such, not met after the network.
+  if (request.source.input !== '-') await readSegmentColumns({ ...request.source, signal: request.signal });
   const list = await client.getList(request.listId);
   events.onListFound?.(list);
 
@@ -83,7 +88,13 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
     onProgress: events.onProgress,
     onProfile: (profile) => sample.offer(sampledRow(profile, request.checkAttributes, keepsFields)),
   });
-  const rows = sample.items((a, b) => a.line - b.line || (a.index ?? 0) - (b.index ?? 0));
+  // Provisional CSV property values, settled to their column's type: as a push sends them.
+  const rows = sample
+    .items((a, b) => a.line - b.line || (a.index ?? 0) - (b.index ?? 0))
+    .map((row) =>
+      row.attributesJson === undefined ? row : { ...row, attributesJson: settleAttributesJson(row.attributesJson, scan.propertyTypes) },
+    );
+  const comparedFields = [...scan.mapping.fields, ...propertyFieldsOf(scan.mapping, scan.columns)];
   const plan: VerifyPlan = {
     valid: scan.validProfiles,
     toCheck: rows.length,
@@ -92,7 +103,20 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
     estimatedAllMs: minimumDurationMs(Math.ceil(scan.validProfiles / MAX_EMAILS_PER_MEMBER_LOOKUP), LOOKUP_LIMITS),
   };
   const finish = (outcome: VerifyOutcome, check: CheckResult | undefined, checkMs: number): VerifySummary =>
-    summarize({ request, list, scan, left, plan, outcome, check, checkMs, startedAt, now: ports.now(), stats: client.stats() });
+    summarize({
+      request,
+      list,
+      scan,
+      left,
+      plan,
+      outcome,
+      check,
+      checkMs,
+      startedAt,
+      now: ports.now(),
+      stats: client.stats(),
+      comparedFields,
+    });
 
   const left = ledger.scanOutcomes();
   if (request.strict && left.rejected > 0) return finish('rejected-strict', undefined, 0);
@@ -100,7 +124,7 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
   events.onPlanned?.(plan);
 
   const checkStartedAt = ports.now();
-  const fields = request.checkAttributes ? scan.mapping.fields : [];
+  const fields = request.checkAttributes ? comparedFields : [];
   const check = await checkMembership(rows, { client, listId: list.id, fields, signal: request.signal, onChecked: events.onChecked });
   for (const row of check.missingRows) {
     events.onMissing?.({
@@ -137,6 +161,7 @@ function summarize(parts: {
   startedAt: number;
   now: number;
   stats: { requests: number; retries: number; throttled: number };
+  comparedFields: readonly FieldMapping[];
 }): VerifySummary {
   const { request, scan, left, check } = parts;
   return {
@@ -159,7 +184,7 @@ function summarize(parts: {
     present: check?.present ?? 0,
     missing: check?.missing ?? emptyLineList(),
     attributes: request.checkAttributes
-      ? { fields: scan.mapping.fields.map((field) => field.target), mismatched: check?.mismatched ?? 0, byField: check?.byField ?? [] }
+      ? { fields: parts.comparedFields.map((field) => field.target), mismatched: check?.mismatched ?? 0, byField: check?.byField ?? [] }
       : null,
     requests: {
       requests: parts.stats.requests,
