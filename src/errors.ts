@@ -1,6 +1,6 @@
 /**
  * Every error that reaches the user is an ExportError: one sentence that says what happened and
- * who must act, plus the exit code that cron jobs and CI pipelines branch on (see README, "Exit codes").
+ * who must act, plus the exit code that cron jobs and CI pipelines branch on (see docs/exit-codes.md).
  */
 export const ExitCode = {
   success: 0,

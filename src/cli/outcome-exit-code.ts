@@ -1,6 +1,6 @@
 import { ExitCode, type ExitCodeValue, type RunOutcome } from '../index.js';
 
-/** What each outcome tells cron and CI (README, "Exit codes"). */
+/** What each outcome tells cron and CI (docs/exit-codes.md). */
 const EXIT_CODES: Readonly<Record<RunOutcome, ExitCodeValue>> = {
   validated: ExitCode.success,
   delivered: ExitCode.success,

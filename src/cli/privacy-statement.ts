@@ -1,4 +1,4 @@
-/** What a connection's owner agrees to before anything is sent through it (issue 11; README, "Saved exports"). */
+/** What a connection's owner agrees to before anything is sent through it (issue 11; docs/saved-exports.md). */
 export const PRIVACY_STATEMENT = [
   'Data privacy statement: exporting sends profile data, personal data included (email addresses and every',
   'mapped field), out of your systems to Klaviyo. You are responsible for Klaviyo meeting your privacy and',

@@ -5,7 +5,7 @@ import { parseSubscribeChannels } from '../mapping/consent-mapping.js';
 import type { SubscriptionSummary } from '../report/run-summary.js';
 import { collect } from './option-parsers.js';
 
-/** `push --subscribe` and its consent columns (README, "Subscribing with consent"). */
+/** `push --subscribe` and its consent columns (docs/consent.md). */
 export interface SubscribeCommandOptions {
   subscribe?: string[];
   emailConsentColumn?: string;

@@ -32,5 +32,5 @@ export function readConsentValue(raw: unknown): ConsentValue {
   }
 }
 
-/** For messages and the README: what a consent column may hold. */
+/** For messages and docs/consent.md: what a consent column may hold. */
 export const CONSENT_VALUES_HINT = 'yes/no, y/n, true/false, 1/0, subscribed/unsubscribed, or blank for no';

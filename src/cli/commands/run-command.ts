@@ -21,8 +21,8 @@ export interface RunCommandOptions extends ConfigFileOptions {
 }
 
 /**
- * The exit code of several runs is the most severe of theirs, in this order (README, "Exit
- * codes"): a stop, a bug, a refused key, a broken file or config, a held lock, undelivered rows.
+ * The exit code of several runs is the most severe of theirs, in this order (docs/exit-codes.md):
+ * a stop, a bug, a refused key, a broken file or config, a held lock, undelivered rows.
  */
 export const EXIT_CODE_SEVERITY: readonly ExitCodeValue[] = [
   ExitCode.interrupted,
