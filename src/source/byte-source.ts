@@ -32,7 +32,8 @@ export async function openByteSource(input: string, stdin: () => NodeJS.Readable
   return { displayName: input, stream: file.createReadStream({ highWaterMark: READ_CHUNK_BYTES }) };
 }
 
-function describeOpenError(error: unknown): string {
+/** Why a file cannot be opened, as the end of a sentence that starts with its name. */
+export function describeOpenError(error: unknown): string {
   switch (errorCode(error)) {
     case 'ENOENT':
       return 'file not found';
