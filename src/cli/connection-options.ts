@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_BASE_URL, describeForeignBaseUrl, type BaseUrlSource } from '../config/base-url.js';
 import { Secret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
-import { connectKlaviyo, resolveConnection as resolveKlaviyoConnection, type ResolvedConnection } from '../klaviyo/connection.js';
+import { connectKlaviyo, resolveConnection, type ResolvedConnection } from '../klaviyo/connection.js';
 import { KLAVIYO_REVISION, type KlaviyoClient, type KlaviyoClientOptions } from '../klaviyo/klaviyo-client.js';
 import type { CliContext } from './cli-context.js';
 import { ClientEventLog } from './client-event-log.js';
@@ -47,7 +47,7 @@ export interface Connection extends ResolvedConnection {
 }
 
 /** The options, else the environment; checked before anything else happens. */
-export function resolveConnection(context: CliContext, options: ConnectionOptions): Connection {
+export function connectionFromOptions(context: CliContext, options: ConnectionOptions): Connection {
   const apiKey = options.apiKey !== undefined ? new Secret(options.apiKey.trim()) : context.env.apiKey;
   if (!apiKey || apiKey.reveal() === '') {
     throw new UsageError('No API key: set KLAVIYO_API_KEY (in the environment or a .env file) to a Klaviyo private API key.');
@@ -60,7 +60,7 @@ export function resolveConnection(context: CliContext, options: ConnectionOption
       : context.env.baseUrl !== undefined
         ? (context.env.baseUrlSource ?? 'environment')
         : 'default';
-  const resolved = resolveKlaviyoConnection({
+  const resolved = resolveConnection({
     apiKey,
     baseUrl: options.baseUrl ?? context.env.baseUrl,
     revision: options.revision ?? context.env.revision,

@@ -11,7 +11,7 @@ import { proposeMapping } from '../mapping/propose-mapping.js';
 import { readSegmentColumns } from '../source/segment-columns.js';
 import type { CliContext } from './cli-context.js';
 import { configPathOf, type ConfigFileOptions } from './config-file.js';
-import { connectClient, resolveConnection } from './connection-options.js';
+import { connectClient, connectionFromOptions } from './connection-options.js';
 import { CONFIG_SCHEMA_FILE, exportOptionSpecs } from './export-options.js';
 
 type JsonObject = Record<string, unknown>;
@@ -50,7 +50,7 @@ export async function listAccountLists(
 ): Promise<{ lists: KlaviyoList[]; baseUrl: string | undefined }> {
   const key = context.env.variable(apiKeyEnv);
   if (key === undefined) throw new UsageError(`${apiKeyEnv} is not set: set it to the Klaviyo private API key, then run init again.`);
-  const connection = resolveConnection({ ...context, env: { ...context.env, apiKey: new Secret(key) } }, { baseUrl });
+  const connection = connectionFromOptions({ ...context, env: { ...context.env, apiKey: new Secret(key) } }, { baseUrl });
   const client = connectClient(connection, { signal: context.signal });
   const lists: KlaviyoList[] = [];
   for await (const list of client.listLists()) lists.push(list);

@@ -5,6 +5,7 @@ import { KlaviyoRequestError, parseApiErrors, toResponseError, type ApiErrorObje
 import type { ClientCore } from './client-core.js';
 import { StatsRecorder, type ClientEvent, type ClientStats } from './client-stats.js';
 import { createHttpTransport } from './http-transport.js';
+import { emailFilter, MAX_EMAILS_PER_FILTER } from './email-filter.js';
 import { createListMembership, type ListMembership } from './list-membership.js';
 import { OPERATION_IDS, OPERATIONS, type OperationId } from './operations.js';
 import { MINUTE_MS, RateLimiter, SECOND_MS } from './rate-limiter.js';
@@ -81,15 +82,12 @@ export interface KlaviyoClient extends ProfileLookup, ListMembership {
   /** One subscribe request (a body from subscriptionJobBody); throws AuthError when subscriptions:write is missing. */
   createSubscriptionJob(body: string): Promise<CreateSubscriptionJobResult>;
   /**
-   * The members of the list among `emails` (at most MAX_EMAILS_PER_MEMBER_LOOKUP), over every page.
+   * The members of the list among `emails` (at most MAX_EMAILS_PER_FILTER), over every page.
    * `fields` are `fields[profile]` names (`email` is always asked for). Reads only.
    */
   findListMembers(listId: string, emails: readonly string[], fields?: readonly string[]): Promise<ListMember[]>;
   stats(): ClientStats;
 }
-
-/** Klaviyo's filters take at most 100 values in one `any(...)`. */
-export const MAX_EMAILS_PER_MEMBER_LOOKUP = 100;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Largest pages Klaviyo allows (spec: `page[size]` maximum) for fewer requests. */
@@ -227,12 +225,11 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
 
     async findListMembers(listId, emails, fields = []) {
       if (emails.length === 0) return [];
-      if (emails.length > MAX_EMAILS_PER_MEMBER_LOOKUP) {
-        throw new RangeError(`findListMembers takes at most ${MAX_EMAILS_PER_MEMBER_LOOKUP} emails, not ${emails.length}.`);
+      if (emails.length > MAX_EMAILS_PER_FILTER) {
+        throw new RangeError(`findListMembers takes at most ${MAX_EMAILS_PER_FILTER} emails, not ${emails.length}.`);
       }
       const query = new URLSearchParams({
-        // Validated emails hold no quote or backslash: JSON string syntax is Klaviyo's quoted string.
-        filter: `any(email,[${emails.map((email) => JSON.stringify(email)).join(',')}])`,
+        filter: emailFilter(emails),
         'fields[profile]': [...new Set(['email', ...fields])].join(','),
         'page[size]': String(LIST_MEMBERS_PAGE_SIZE),
       });

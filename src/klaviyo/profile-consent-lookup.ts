@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InternalError } from '../errors.js';
+import { emailFilter, MAX_EMAILS_PER_FILTER } from './email-filter.js';
 
 /**
  * The current consent of profiles, looked up by email before anyone is subscribed:
@@ -7,9 +8,6 @@ import { InternalError } from '../errors.js';
  * (https://developers.klaviyo.com/en/reference/get_profiles). Subscribing removes UNSUBSCRIBE,
  * SPAM_REPORT and USER_SUPPRESSED suppressions, so who opted out must be known first.
  */
-
-/** Klaviyo's filter `any(...)` takes at most 100 values; a page holds at most 100 profiles. */
-export const MAX_EMAILS_PER_LOOKUP = 100;
 
 const nullableString = z.string().nullish();
 
@@ -73,14 +71,15 @@ export interface ProfileConsent {
 
 /** The path and query of one lookup; the emails are quoted as JSON strings, as Klaviyo's filter syntax wants. */
 export function profileConsentLookupPath(emails: readonly string[]): string {
-  if (emails.length === 0 || emails.length > MAX_EMAILS_PER_LOOKUP) {
-    throw new InternalError(`A consent lookup takes 1 to ${MAX_EMAILS_PER_LOOKUP} emails, not ${emails.length}.`);
+  if (emails.length === 0 || emails.length > MAX_EMAILS_PER_FILTER) {
+    throw new InternalError(`A consent lookup takes 1 to ${MAX_EMAILS_PER_FILTER} emails, not ${emails.length}.`);
   }
   const query = new URLSearchParams({
-    filter: `any(email,[${emails.map((email) => JSON.stringify(email)).join(',')}])`,
+    filter: emailFilter(emails),
     'additional-fields[profile]': 'subscriptions',
     'fields[profile]': 'email,subscriptions',
-    'page[size]': String(MAX_EMAILS_PER_LOOKUP),
+    // A page holds at most 100 profiles (spec, get_profiles `page[size]`): one page answers a full lookup.
+    'page[size]': String(MAX_EMAILS_PER_FILTER),
   });
   return `/api/profiles?${query.toString()}`;
 }

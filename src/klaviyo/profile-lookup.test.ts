@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
 import { BASE_URL, createTestClient } from './klaviyo-client.test-support.js';
-import { MAX_EMAILS_PER_LOOKUP, profileEmailFilter } from './profile-lookup.js';
+import { emailFilter, MAX_EMAILS_PER_FILTER } from './email-filter.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -11,13 +11,13 @@ function profile(id: string, email: string | null) {
   return { type: 'profile', id, attributes: { email }, links: { self: `${BASE_URL}/api/profiles/${id}/` } };
 }
 
-describe('profileEmailFilter', () => {
+describe('emailFilter', () => {
   it.each([
     [['ana@example.com'], 'any(email,["ana@example.com"])'],
     [['a@x.io', 'b@y.io'], 'any(email,["a@x.io","b@y.io"])'],
     [['o"brien@x.io'], 'any(email,["o\\"brien@x.io"])'],
   ])('%j -> %s', (emails, expected) => {
-    expect(profileEmailFilter(emails)).toBe(expected);
+    expect(emailFilter(emails)).toBe(expected);
   });
 });
 
@@ -26,7 +26,7 @@ describe('findProfileIdsByEmail', () => {
     const emails = ['ana@example.com', 'bo@example.com', 'cy@example.com'];
     const scope = nock(BASE_URL)
       .get('/api/profiles')
-      .query({ filter: profileEmailFilter(emails), 'fields[profile]': 'email', 'page[size]': '100' })
+      .query({ filter: emailFilter(emails), 'fields[profile]': 'email', 'page[size]': '100' })
       .reply(200, { data: [profile('P1', 'Ana@Example.com')], links: { next: `${BASE_URL}/api/profiles?page%5Bcursor%5D=abc` } })
       .get('/api/profiles')
       .query({ 'page[cursor]': 'abc' })
@@ -54,7 +54,7 @@ describe('findProfileIdsByEmail', () => {
     const { client, events } = createTestClient();
 
     await expect(client.findProfileIdsByEmail([])).resolves.toEqual([]);
-    const tooMany = Array.from({ length: MAX_EMAILS_PER_LOOKUP + 1 }, (_, index) => `p${index}@example.com`);
+    const tooMany = Array.from({ length: MAX_EMAILS_PER_FILTER + 1 }, (_, index) => `p${index}@example.com`);
     await expect(client.findProfileIdsByEmail(tooMany)).rejects.toThrow(RangeError);
     expect(events).toEqual([]);
   });

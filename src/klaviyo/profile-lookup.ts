@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import type { ClientCore } from './client-core.js';
+import { emailFilter, MAX_EMAILS_PER_FILTER } from './email-filter.js';
 
 /**
  * `GET /api/profiles?filter=any(email,[...])`: the profile ids of known email addresses.
  * https://developers.klaviyo.com/en/reference/get_profiles
  */
 
-/** Klaviyo's filters take at most 100 values in one `any(...)` (KLAVIYO.md; "Max of 100 items per list filter"). */
-export const MAX_EMAILS_PER_LOOKUP = 100;
 /** Spec, get_profiles `page[size]`: "Default: 20. Min: 1. Max: 100." One page answers a full lookup. */
 const LOOKUP_PAGE_SIZE = 100;
 
@@ -24,7 +23,7 @@ export interface ProfileIdByEmail {
 
 export interface ProfileLookup {
   /**
-   * The ids of the profiles with these emails (at most MAX_EMAILS_PER_LOOKUP); an email with no
+   * The ids of the profiles with these emails (at most MAX_EMAILS_PER_FILTER); an email with no
    * profile is simply absent from the answer.
    */
   findProfileIdsByEmail(emails: readonly string[]): Promise<ProfileIdByEmail[]>;
@@ -34,11 +33,11 @@ export function createProfileLookup(core: ClientCore): ProfileLookup {
   return {
     async findProfileIdsByEmail(emails) {
       if (emails.length === 0) return [];
-      if (emails.length > MAX_EMAILS_PER_LOOKUP) {
-        throw new RangeError(`At most ${MAX_EMAILS_PER_LOOKUP} emails a lookup, not ${emails.length}.`);
+      if (emails.length > MAX_EMAILS_PER_FILTER) {
+        throw new RangeError(`At most ${MAX_EMAILS_PER_FILTER} emails a lookup, not ${emails.length}.`);
       }
       const query = new URLSearchParams({
-        filter: profileEmailFilter(emails),
+        filter: emailFilter(emails),
         'fields[profile]': 'email',
         'page[size]': String(LOOKUP_PAGE_SIZE),
       });
@@ -54,9 +53,4 @@ export function createProfileLookup(core: ClientCore): ProfileLookup {
       return found;
     },
   };
-}
-
-/** `any(email,["a@x.com","b@y.com"])`: each value a double-quoted string with JSON escapes. */
-export function profileEmailFilter(emails: readonly string[]): string {
-  return `any(email,[${emails.map((email) => JSON.stringify(email)).join(',')}])`;
 }

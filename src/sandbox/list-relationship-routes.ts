@@ -46,6 +46,6 @@ export const removeProfilesFromList: RouteHandler = (request, state) => {
     const number = profileNumberOf(id);
     if (number !== undefined) numbers.add(number);
   }
-  state.store.removeMembers(list, numbers);
+  state.store.dropMembers(list, numbers);
   return { status: 204 };
 };

@@ -30,6 +30,14 @@ export interface ProfileConsentRecord {
   sms: ChannelRecord;
   /** Lists whose double opt-in confirmation email this profile was sent and has not answered. */
   pendingConfirmationListIds: string[];
+  /** How often the subscribe endpoint applied a subscription to this profile, per channel, and sent it a confirmation email. */
+  counters: ConsentCounters;
+}
+
+/** Per profile, for tests that assert "nobody subscribed twice, at most one confirmation email each". */
+export interface ConsentCounters {
+  subscriptions: { email: number; sms: number };
+  confirmationEmails: number;
 }
 
 /**
@@ -56,6 +64,7 @@ export class ConsentStore {
         email: { ...neverSubscribed(), doubleOptin: undefined, suppressions: [] },
         sms: neverSubscribed(),
         pendingConfirmationListIds: [],
+        counters: { subscriptions: { email: 0, sms: 0 }, confirmationEmails: 0 },
       };
       this.#records.set(profile, record);
     }
@@ -71,6 +80,7 @@ export class ConsentStore {
   sendConfirmation(profile: StoredProfile, listId: string): void {
     const record = this.recordOf(profile);
     if (!record.pendingConfirmationListIds.includes(listId)) record.pendingConfirmationListIds.push(listId);
+    record.counters.confirmationEmails += 1;
     this.#confirmationEmailsSent += 1;
   }
 
@@ -86,6 +96,17 @@ export class ConsentStore {
     return this.#profilesSubscribeRequested;
   }
 
+  /** Profiles subscribed more than once on a channel, and profiles sent more than one confirmation email. */
+  repeats(): { subscribedTwice: number; confirmedTwice: number } {
+    let subscribedTwice = 0;
+    let confirmedTwice = 0;
+    for (const { counters } of this.#records.values()) {
+      if (counters.subscriptions.email > 1 || counters.subscriptions.sms > 1) subscribedTwice += 1;
+      if (counters.confirmationEmails > 1) confirmedTwice += 1;
+    }
+    return { subscribedTwice, confirmedTwice };
+  }
+
   subscribe(
     profile: StoredProfile,
     channel: 'email' | 'sms',
@@ -93,6 +114,7 @@ export class ConsentStore {
   ): void {
     const record = this.recordOf(profile);
     const target = channel === 'email' ? record.email : record.sms;
+    record.counters.subscriptions[channel] += 1;
     target.consent = 'SUBSCRIBED';
     target.consentAt = change.consentAt;
     target.lastUpdated = change.now;

@@ -93,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const counters = { requests: {} as Record<string, number>, throttled: 0, faultsInjected: 0 };
   const timers = new Set<NodeJS.Timeout>();
   let isClosed = false;
+  let subscribeApplied = 0;
 
   function stats(): SandboxStats {
     const all = jobs.jobs();
@@ -105,6 +106,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       profilesReceived: all.reduce((sum, job) => sum + job.totalCount, 0),
       profilesSubscribeRequested: consent.profilesSubscribeRequested(),
       confirmationEmailsSent: consent.confirmationEmailsSent(),
+      profilesSubscribedTwice: consent.repeats().subscribedTwice,
+      profilesConfirmationEmailedTwice: consent.repeats().confirmedTwice,
     };
   }
 
@@ -195,6 +198,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const now = Date.now();
     jobs.settleDueJobs(now);
     const answer = HANDLERS[operation.id]({ url, params, now, body }, state);
+    if (operation.id === 'bulk_subscribe_profiles' && answer.status === 202) {
+      subscribeApplied += 1;
+      options.faults?.onSubscribeApplied?.(subscribeApplied);
+    }
     if (plan.fault.kind === 'drop-after') {
       counters.faultsInjected += 1;
       request.socket.destroy();

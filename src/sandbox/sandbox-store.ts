@@ -145,7 +145,7 @@ export class SandboxStore {
   }
 
   /** Removes these profiles (by `number`) from the list; non-members are ignored. Returns how many left it. */
-  removeMembers(list: StoredList, profileNumbers: ReadonlySet<number>): number {
+  dropMembers(list: StoredList, profileNumbers: ReadonlySet<number>): number {
     const members: StoredProfile[] = [];
     const joinedAt: number[] = [];
     let removed = 0;

@@ -146,6 +146,36 @@ describe('subscribing on a double opt-in list', () => {
     expect(sandbox.listMemberEmails(LIST)).toEqual([]);
   });
 
+  it('counts, per profile, the subscriptions applied and the confirmation emails sent', async () => {
+    const { sandbox, client } = await start({ lists });
+    await client.createSubscriptionJob(subscribe([emailOnly('ann@example.com')]));
+    await client.createSubscriptionJob(subscribe([emailOnly('ann@example.com'), emailOnly('bo@example.com')]));
+    await client.createSubscriptionJob(subscribe([emailOnly('cy@example.com', '2024-03-05T14:30:00.000Z')], true));
+    await client.createSubscriptionJob(subscribe([emailOnly('cy@example.com', '2024-03-05T14:30:00.000Z')], true));
+
+    expect(sandbox.profileConsent('ann@example.com')?.counters).toEqual({ subscriptions: { email: 0, sms: 0 }, confirmationEmails: 2 });
+    expect(sandbox.profileConsent('bo@example.com')?.counters).toEqual({ subscriptions: { email: 0, sms: 0 }, confirmationEmails: 1 });
+    expect(sandbox.profileConsent('cy@example.com')?.counters).toEqual({ subscriptions: { email: 2, sms: 0 }, confirmationEmails: 0 });
+    expect(sandbox.stats()).toMatchObject({ profilesSubscribedTwice: 1, profilesConfirmationEmailedTwice: 1 });
+  });
+
+  it('calls the kill point after applying each accepted subscribe request, before answering', async () => {
+    const applied: { count: number; pending: string[] }[] = [];
+    const { sandbox, client } = await start({
+      lists,
+      faults: {
+        onSubscribeApplied: (count) =>
+          applied.push({ count, pending: sandbox.profileConsent('ann@example.com')!.pendingConfirmationListIds }),
+      },
+    });
+    await client.createSubscriptionJob(subscribe([emailOnly('ann@example.com')]));
+    await client.createSubscriptionJob(subscribe([emailOnly('bo@example.com')]));
+    expect(applied).toEqual([
+      { count: 1, pending: [LIST] },
+      { count: 2, pending: [LIST] },
+    ]);
+  });
+
   it('skips the confirmation for a historical import with a past consent time', async () => {
     const { sandbox, client } = await start({ lists });
     await client.createSubscriptionJob(subscribe([emailOnly('ann@example.com', '2024-03-05T14:30:00.000Z')], true));

@@ -46,6 +46,12 @@ export interface SandboxFaults {
   importErrorPayload?: 'sent' | 'none';
   /** A status the spec does not name, reported instead of `queued` and `processing` until a job is final. */
   unknownJobStatus?: string;
+  /**
+   * A kill point: called with the count of subscribe requests applied so far, after the sandbox
+   * applied one (202) and before it answers. A test can SIGKILL the CLI there: Klaviyo has acted on
+   * the request, the CLI never learns it.
+   */
+  onSubscribeApplied?: (applied: number) => void;
 }
 
 export type RefuseEmailsAs = 'first' | 'all' | 'none' | 'import-errors';
@@ -97,6 +103,8 @@ export interface SandboxProfileConsent {
   sms: { consent: string; consentAt: string | null };
   /** Lists whose double opt-in confirmation email the profile was sent and has not answered. */
   pendingConfirmationListIds: string[];
+  /** How often the subscribe endpoint subscribed the profile, per channel, and emailed it a confirmation request. */
+  counters: { subscriptions: { email: number; sms: number }; confirmationEmails: number };
 }
 
 export interface SandboxStats {
@@ -112,6 +120,10 @@ export interface SandboxStats {
   profilesSubscribeRequested: number;
   /** Double opt-in confirmation emails the subscribe endpoint sent. */
   confirmationEmailsSent: number;
+  /** Profiles the subscribe endpoint subscribed more than once on one channel. */
+  profilesSubscribedTwice: number;
+  /** Profiles sent more than one double opt-in confirmation email. */
+  profilesConfirmationEmailedTwice: number;
 }
 
 export interface SandboxHandle {

@@ -53,5 +53,9 @@ export function toSandboxProfileConsent(record: ProfileConsentRecord | undefined
     },
     sms: { consent: record?.sms.consent ?? 'NEVER_SUBSCRIBED', consentAt: optionalTime(record?.sms.consentAt) },
     pendingConfirmationListIds: [...(record?.pendingConfirmationListIds ?? [])],
+    counters: {
+      subscriptions: { ...(record?.counters.subscriptions ?? { email: 0, sms: 0 }) },
+      confirmationEmails: record?.counters.confirmationEmails ?? 0,
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { AuthError, ExitCode, KlaviyoApiError, type ExitCodeValue } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
-import { clientLogOf, connectClient, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
+import { clientLogOf, connectClient, connectionFromOptions, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
 import { clientEventsOf } from '../client-event-log.js';
 
 export interface CheckCommandOptions extends ConnectionOptions {
@@ -29,7 +29,7 @@ const LABELS: Record<CheckStatus, string> = { ok: 'ok     ', missing: 'MISSING',
  */
 export async function runCheck(context: CliContext, options: CheckCommandOptions): Promise<ExitCodeValue> {
   const requests = clientLogOf(context, options);
-  const client = connectClient(warnOfForeignBaseUrl(context, resolveConnection(context, options)), {
+  const client = connectClient(warnOfForeignBaseUrl(context, connectionFromOptions(context, options)), {
     signal: context.signal,
     onEvent: clientEventsOf(requests),
   });

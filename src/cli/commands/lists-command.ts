@@ -1,6 +1,12 @@
 import { ExitCode, listLists, type ExitCodeValue } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
-import { clientLogOf, connectionValues, resolveConnection, warnOfForeignBaseUrl, type ConnectionOptions } from '../connection-options.js';
+import {
+  clientLogOf,
+  connectionValues,
+  connectionFromOptions,
+  warnOfForeignBaseUrl,
+  type ConnectionOptions,
+} from '../connection-options.js';
 import { clientEventsOf } from '../client-event-log.js';
 
 export interface ListsCommandOptions extends ConnectionOptions {
@@ -10,7 +16,7 @@ export interface ListsCommandOptions extends ConnectionOptions {
 
 /** `lists`: the account's lists, every page, so that a user can find the id to push to. */
 export async function runLists(context: CliContext, options: ListsCommandOptions): Promise<ExitCodeValue> {
-  const connection = connectionValues(warnOfForeignBaseUrl(context, resolveConnection(context, options)));
+  const connection = connectionValues(warnOfForeignBaseUrl(context, connectionFromOptions(context, options)));
   const requests = clientLogOf(context, options);
   const lists = await listLists({ connection, name: options.name, signal: context.signal, onEvent: clientEventsOf(requests) }).finally(() =>
     requests.close(),

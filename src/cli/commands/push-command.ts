@@ -12,7 +12,7 @@ import {
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { terminalConfirmation } from '../confirm-prompt.js';
-import { connectionValues, foreignBaseUrlNotice, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { connectionValues, foreignBaseUrlNotice, connectionFromOptions, type ConnectionOptions } from '../connection-options.js';
 import { exitCodeOf, isCompleteOutcome } from '../outcome-exit-code.js';
 import { processIdentity } from '../process-identity.js';
 import { describeUnattendedRejects } from '../unattended-rejects.js';
@@ -51,7 +51,7 @@ export async function runPush(context: CliContext, file: string, options: PushCo
   const sync = { stateDir, mirror, changedOnly: options.changedOnly, maxRemovals: options.maxRemovals };
   if (options.dryRun) return runValidate(context, file, options, 'push', mirror || options.changedOnly ? sync : undefined);
   const subscribe = subscribeRequestOf(options);
-  const connection = resolveConnection(context, options);
+  const connection = connectionFromOptions(context, options);
   const output = consoleOutputOf(context, options);
   const quiet = Boolean(options.quiet);
   const log = new RunLog({

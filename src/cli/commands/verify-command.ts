@@ -5,7 +5,7 @@ import { describeVerifyPlan, renderVerifyText } from '../../report/render-verify
 import type { VerifySummary } from '../../report/verify-summary.js';
 import { publishCiSummary } from '../ci-summary.js';
 import type { CliContext } from '../cli-context.js';
-import { clientLogOf, connectClient, resolveConnection, type ConnectionOptions } from '../connection-options.js';
+import { clientLogOf, connectClient, connectionFromOptions, type ConnectionOptions } from '../connection-options.js';
 import { clientEventsOf } from '../client-event-log.js';
 import { writeReportFile } from '../report-file.js';
 import { checkReportPath, consoleOutputOf, isStdoutReserved, openRejectsFile } from '../run-outputs.js';
@@ -35,7 +35,7 @@ export async function runVerify(context: CliContext, file: string, options: Veri
   if (options.all && options.sample !== undefined) throw new UsageError('Use either --all or --sample <n>, not both.');
   const output = consoleOutputOf(context, options);
   const requests = clientLogOf(context, options);
-  const client = connectClient(resolveConnection(context, options), { signal: context.signal, onEvent: clientEventsOf(requests) });
+  const client = connectClient(connectionFromOptions(context, options), { signal: context.signal, onEvent: clientEventsOf(requests) });
   checkReportPath(context, options.report, file);
   const rejects = openRejectsFile(context, options.rejects, file);
   const missing = openRejectsFile(context, options.missing, file);

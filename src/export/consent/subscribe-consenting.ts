@@ -1,7 +1,7 @@
 import { AuthError, KlaviyoApiError } from '../../errors.js';
 import { type ApiErrorObject, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
 import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
-import { MAX_EMAILS_PER_LOOKUP } from '../../klaviyo/profile-consent-lookup.js';
+import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
 import { MAX_PROFILES_PER_SUBSCRIBE, subscriptionJobBody, type SubscriptionEntry } from '../../klaviyo/profile-subscription-bulk-create.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
 import { addLine, emptyLineList, type LineList } from '../../report/run-summary.js';
@@ -173,8 +173,8 @@ async function lookUp(chunk: readonly SubscribeCandidate[], options: SubscribeOp
   const current = new Map<string, ProfileConsent>();
   const emails = [...new Set(chunk.map((candidate) => candidate.email))];
   const lookups: Promise<void>[] = [];
-  for (let start = 0; start < emails.length; start += MAX_EMAILS_PER_LOOKUP) {
-    const slice = emails.slice(start, start + MAX_EMAILS_PER_LOOKUP);
+  for (let start = 0; start < emails.length; start += MAX_EMAILS_PER_FILTER) {
+    const slice = emails.slice(start, start + MAX_EMAILS_PER_FILTER);
     lookups.push(
       options.client.lookupProfileConsent(slice).then((profiles) => {
         state.lookups += 1;

@@ -54,7 +54,7 @@ async function removeLeftMembers(run: PushRun, outcome: RunOutcome): Promise<Run
   const { sync, client, list, stops, emit } = run;
   if (sync === undefined) return outcome;
   emit({ type: 'remove', listId: list.id, profiles: sync.counts.removalsPlanned });
-  const removal = await sync.removeMembers(client, {
+  const removal = await sync.removePlannedMembers(client, {
     signal: stops.soft,
     onProgress: (done, total) => emit({ type: 'removed', done, total }),
   });

@@ -88,7 +88,7 @@ async function push(
   }
   account.put(sent);
   session.commitDelivered();
-  if (options.remove !== false) await session.removeMembers(account.client);
+  if (options.remove !== false) await session.removePlannedMembers(account.client);
   return { session, sent };
 }
 

@@ -3,7 +3,7 @@ import { SyncState } from '../../state/sync-state.js';
 import { attributesHash, readSyncState, RecordFlag, recordLength, SyncStateWriter, syncStatePath } from '../../state/sync-state-file.js';
 import type { SyncSummary } from '../../report/sync-summary.js';
 import { ListMemberIndex } from './list-member-index.js';
-import { removeMembers, RemovalStatus, type RemovalCandidate, type RemovalOutcome } from './remove-members.js';
+import { removeFromList, RemovalStatus, type RemovalCandidate, type RemovalOutcome } from './remove-from-list.js';
 import {
   checkRemovalGuard,
   countDecision,
@@ -50,7 +50,7 @@ export interface RemovalPlan {
  * `open` (reads the sync state; a damaged one throws), `readListMembers` (list source), `select`
  * for each valid unique profile while the file is read (whether to send it), `planRemovals` and
  * `checkGuard` before anything is sent, then, only once every valid profile was confirmed,
- * `commitDelivered` and `removeMembers`; `discard` otherwise.
+ * `commitDelivered` and `removePlannedMembers`; `discard` otherwise.
  *
  * The new state is written as the file is read, to a temporary file: memory does not grow with it.
  */
@@ -169,12 +169,12 @@ export class SyncSession {
   }
 
   /** Removes the planned members; the state then keeps only the removals that did not happen. */
-  async removeMembers(
+  async removePlannedMembers(
     client: Pick<KlaviyoClient, 'findProfileIdsByEmail' | 'removeProfilesFromList'>,
     options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<RemovalOutcome> {
-    if (!this.#isCommitted) throw new Error('removeMembers before commitDelivered.');
-    const outcome = await removeMembers({ client, listId: this.options.listId, candidates: this.#candidates, ...options });
+    if (!this.#isCommitted) throw new Error('removePlannedMembers before commitDelivered.');
+    const outcome = await removeFromList({ client, listId: this.options.listId, candidates: this.#candidates, ...options });
     this.counts.removalsDone = outcome.removed;
     this.counts.removalsFailed = outcome.failed;
     if (this.#candidateRecords.length > 0 && outcome.removed > 0) await this.#dropRemoved(outcome.statuses);

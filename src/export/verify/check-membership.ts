@@ -1,4 +1,5 @@
-import { MAX_EMAILS_PER_MEMBER_LOOKUP, type KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
+import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
+import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import type { FieldMapping } from '../../mapping/mapping-spec.js';
 import { addLine, emptyLineList, type LineList } from '../../report/run-summary.js';
 import type { FieldMismatch } from '../../report/verify-summary.js';
@@ -16,7 +17,7 @@ const MAX_FILTER_URL_CHARS = 6_000;
 export function nextChunk<T extends { dedupeKey: string }>(rows: readonly T[], start: number): T[] {
   let end = start;
   let chars = 0;
-  while (end < rows.length && end - start < MAX_EMAILS_PER_MEMBER_LOOKUP) {
+  while (end < rows.length && end - start < MAX_EMAILS_PER_FILTER) {
     // `"email",` as it appears in the query string.
     const encoded = encodeURIComponent(`${JSON.stringify(rows[end]!.dedupeKey)},`).length;
     if (end > start && chars + encoded > MAX_FILTER_URL_CHARS) break;

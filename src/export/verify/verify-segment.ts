@@ -1,4 +1,5 @@
-import { MAX_EMAILS_PER_MEMBER_LOOKUP, type KlaviyoClient, type KlaviyoList } from '../../klaviyo/klaviyo-client.js';
+import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
+import type { KlaviyoClient, KlaviyoList } from '../../klaviyo/klaviyo-client.js';
 import { OPERATIONS } from '../../klaviyo/operations.js';
 import type { FieldMapping, MappingRequest, ProfileMapping } from '../../mapping/mapping-spec.js';
 import { propertyFieldsOf } from '../../mapping/property-columns.js';
@@ -98,9 +99,9 @@ export async function verifySegment(request: VerifyRequest, ports: VerifyPorts):
   const plan: VerifyPlan = {
     valid: scan.validProfiles,
     toCheck: rows.length,
-    requests: Math.ceil(rows.length / MAX_EMAILS_PER_MEMBER_LOOKUP),
-    estimatedMs: minimumDurationMs(Math.ceil(rows.length / MAX_EMAILS_PER_MEMBER_LOOKUP), LOOKUP_LIMITS),
-    estimatedAllMs: minimumDurationMs(Math.ceil(scan.validProfiles / MAX_EMAILS_PER_MEMBER_LOOKUP), LOOKUP_LIMITS),
+    requests: Math.ceil(rows.length / MAX_EMAILS_PER_FILTER),
+    estimatedMs: minimumDurationMs(Math.ceil(rows.length / MAX_EMAILS_PER_FILTER), LOOKUP_LIMITS),
+    estimatedAllMs: minimumDurationMs(Math.ceil(scan.validProfiles / MAX_EMAILS_PER_FILTER), LOOKUP_LIMITS),
   };
   const finish = (outcome: VerifyOutcome, check: CheckResult | undefined, checkMs: number): VerifySummary =>
     summarize({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KlaviyoRequestError } from '../../klaviyo/klaviyo-client.js';
-import { removeMembers, RemovalStatus, type RemovalCandidate } from './remove-members.js';
+import { removeFromList, RemovalStatus, type RemovalCandidate } from './remove-from-list.js';
 
 /** An account in memory: profiles by email, the list's members by id; records every request. */
 function fakeAccount(emails: string[], options: { failRemovalNumber?: number; failLookupNumber?: number; onRemoval?: () => void } = {}) {
@@ -54,12 +54,12 @@ function failure(method: string, path: string, detail: string): KlaviyoRequestEr
 
 const emails = (count: number, prefix = 'member') => Array.from({ length: count }, (_, index) => `${prefix}.${index}@example.com`);
 
-describe('removeMembers', () => {
+describe('removeFromList', () => {
   it('looks emails up 100 at a time and removes the ids found 1,000 a request; an email with no profile is done', async () => {
     const account = fakeAccount(emails(2_400));
     const candidates: RemovalCandidate[] = [...emails(2_400), ...emails(50, 'unknown')].map((email) => ({ email }));
 
-    const outcome = await removeMembers({ client: account.client, listId: 'L1', candidates });
+    const outcome = await removeFromList({ client: account.client, listId: 'L1', candidates });
 
     expect(account.lookups.map((lookup) => lookup.length)).toEqual([...Array<number>(24).fill(100), 50]);
     expect(account.removals.map((ids) => ids.length).sort((a, b) => b - a)).toEqual([1000, 1000, 400]);
@@ -72,7 +72,7 @@ describe('removeMembers', () => {
     const account = fakeAccount(emails(2_500));
     const candidates = Array.from({ length: 2_500 }, (_, index) => ({ profileId: `P${index}` }));
 
-    const outcome = await removeMembers({ client: account.client, listId: 'L1', candidates, concurrency: 1 });
+    const outcome = await removeFromList({ client: account.client, listId: 'L1', candidates, concurrency: 1 });
 
     expect(account.lookups).toEqual([]);
     expect(account.removals.map((ids) => ids.length)).toEqual([1000, 1000, 500]);
@@ -82,7 +82,7 @@ describe('removeMembers', () => {
   it('reports a removal that still fails after the client retries, and goes on with the others', async () => {
     const candidates = Array.from({ length: 2_500 }, (_, index) => ({ profileId: `P${index}` }));
     const failing = fakeAccount(emails(2_500), { failRemovalNumber: 2 });
-    const failed = await removeMembers({ client: failing.client, listId: 'L1', candidates, concurrency: 1 });
+    const failed = await removeFromList({ client: failing.client, listId: 'L1', candidates, concurrency: 1 });
 
     expect(failed).toMatchObject({ removed: 1_500, failed: 1_000, notAttempted: 0 });
     expect(failed.statuses[999]).toBe(RemovalStatus.removed);
@@ -94,7 +94,7 @@ describe('removeMembers', () => {
   it('marks the emails of a failed lookup failed, never echoing an address', async () => {
     const account = fakeAccount(emails(250), { failLookupNumber: 2 });
 
-    const outcome = await removeMembers({
+    const outcome = await removeFromList({
       client: account.client,
       listId: 'L1',
       candidates: emails(250).map((email) => ({ email })),
@@ -112,7 +112,7 @@ describe('removeMembers', () => {
     const account = fakeAccount(emails(3_000), { onRemoval: () => controller.abort() });
     const candidates = Array.from({ length: 3_000 }, (_, index) => ({ profileId: `P${index}` }));
 
-    const outcome = await removeMembers({ client: account.client, listId: 'L1', candidates, concurrency: 1, signal: controller.signal });
+    const outcome = await removeFromList({ client: account.client, listId: 'L1', candidates, concurrency: 1, signal: controller.signal });
 
     expect(account.removals).toHaveLength(1);
     expect(outcome).toMatchObject({ removed: 1_000, failed: 0, notAttempted: 2_000 });

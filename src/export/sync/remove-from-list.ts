@@ -1,6 +1,6 @@
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import { MAX_PROFILES_PER_REMOVAL } from '../../klaviyo/list-membership.js';
-import { MAX_EMAILS_PER_LOOKUP } from '../../klaviyo/profile-lookup.js';
+import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
 import { scrub } from '../../privacy/scrub.js';
 
 /**
@@ -35,7 +35,7 @@ export interface RemovalOutcome {
   readonly firstFailure: string | undefined;
 }
 
-export interface RemoveMembersOptions {
+export interface RemoveFromListOptions {
   readonly client: Pick<KlaviyoClient, 'findProfileIdsByEmail' | 'removeProfilesFromList'>;
   readonly listId: string;
   readonly candidates: readonly RemovalCandidate[];
@@ -48,7 +48,7 @@ export interface RemoveMembersOptions {
 
 const DEFAULT_CONCURRENCY = 4;
 
-export async function removeMembers(options: RemoveMembersOptions): Promise<RemovalOutcome> {
+export async function removeFromList(options: RemoveFromListOptions): Promise<RemovalOutcome> {
   const { client, listId, candidates, signal } = options;
   const statuses = new Uint8Array(candidates.length);
   const running = new Set<Promise<void>>();
@@ -128,7 +128,7 @@ export async function removeMembers(options: RemoveMembersOptions): Promise<Remo
     } else {
       lookupEmails.push(candidate.email);
       lookupIndexes.push(index);
-      if (lookupEmails.length === MAX_EMAILS_PER_LOOKUP) {
+      if (lookupEmails.length === MAX_EMAILS_PER_FILTER) {
         const [emails, indexes] = [lookupEmails, lookupIndexes];
         [lookupEmails, lookupIndexes] = [[], []];
         await start(() => lookUp(emails, indexes));
