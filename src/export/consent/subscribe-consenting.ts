@@ -1,5 +1,5 @@
-import { AuthError, KlaviyoApiError } from '../../errors.js';
-import { profileIndexFromPointer, type ApiErrorObject, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { type ApiErrorObject, AuthError, KlaviyoApiError } from '../../errors.js';
+import { profileIndexFromPointer, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
 import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
 import { MAX_PROFILES_PER_SUBSCRIBE, subscriptionJobBody, type SubscriptionEntry } from '../../klaviyo/profile-subscription-bulk-create.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';

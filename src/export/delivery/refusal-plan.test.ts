@@ -1,5 +1,6 @@
+import type { ApiErrorObject } from '../../errors.js';
 import { describe, expect, it } from 'vitest';
-import type { ApiErrorObject } from '../../klaviyo/klaviyo-client.js';
+
 import { planAfterRefusal } from './refusal-plan.js';
 
 const at = (pointer: string | undefined, detail = 'bad'): ApiErrorObject => ({ code: 'invalid', detail, ...(pointer ? { pointer } : {}) });

@@ -1,4 +1,5 @@
-import { profileIndexFromPointer, type ApiErrorObject } from '../../klaviyo/klaviyo-client.js';
+import type { ApiErrorObject } from '../../errors.js';
+import { profileIndexFromPointer } from '../../klaviyo/klaviyo-client.js';
 
 /**
  * What to do after Klaviyo refused a bulk-import request with 400. Klaviyo validates the request
