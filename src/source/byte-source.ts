@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputFileError } from '../errors.js';
 
@@ -9,6 +9,8 @@ export interface ByteSource {
   /** The path as given, or `<stdin>`. */
   readonly displayName: string;
   readonly stream: Readable | NodeJS.ReadableStream;
+  /** A file's first bytes (up to `headBytes`), read apart from the stream: they tell its compression. Absent for stdin. */
+  readonly head?: Buffer;
 }
 
 /**
@@ -16,20 +18,30 @@ export interface ByteSource {
  * first byte (missing, a directory, unreadable, empty) become one InputFileError sentence here.
  * `stdin` is a function so that process.stdin is only touched when it is read.
  */
-export async function openByteSource(input: string, stdin: () => NodeJS.ReadableStream): Promise<ByteSource> {
+export async function openByteSource(input: string, stdin: () => NodeJS.ReadableStream, headBytes = 0): Promise<ByteSource> {
   if (input === '-') return { displayName: STDIN_NAME, stream: stdin() };
   const file = await open(input, 'r').catch((error: unknown) => {
     throw new InputFileError(input, {}, describeOpenError(error), { cause: error });
   });
+  let head: Buffer;
   try {
     const stats = await file.stat();
     if (stats.isDirectory()) throw new InputFileError(input, {}, 'is a directory, not a file');
     if (stats.isFile() && stats.size === 0) throw new InputFileError(input, {}, 'the file is empty');
+    head = headBytes === 0 ? Buffer.alloc(0) : await readHead(file, headBytes, input);
   } catch (error) {
     await file.close();
     throw error;
   }
-  return { displayName: input, stream: file.createReadStream({ highWaterMark: READ_CHUNK_BYTES }) };
+  return { displayName: input, stream: file.createReadStream({ highWaterMark: READ_CHUNK_BYTES, start: 0 }), head };
+}
+
+async function readHead(file: FileHandle, bytes: number, input: string): Promise<Buffer> {
+  const buffer = Buffer.alloc(bytes);
+  const { bytesRead } = await file.read(buffer, 0, bytes, 0).catch((error: unknown) => {
+    throw new InputFileError(input, {}, describeOpenError(error), { cause: error });
+  });
+  return buffer.subarray(0, bytesRead);
 }
 
 function describeOpenError(error: unknown): string {

@@ -1,9 +1,10 @@
 import { UsageError } from '../errors.js';
-import { openByteSource } from './byte-source.js';
+import { openByteSource, type ByteSource } from './byte-source.js';
+import { COMPRESSION_MAGIC_BYTES, compressionOfName, decompressStream, resolveCompression, type Compression } from './compression.js';
 import { checkChunks, ContentDigest } from './checked-chunks.js';
 import { readCsv } from './csv-reader.js';
 import { detectFormat, knownExtensions } from './detect-format.js';
-import { sniffStreamFormat } from './sniff-format.js';
+import { peekStreamHead, sniffStreamFormat } from './sniff-format.js';
 import type { FormatReader } from './format-reader.js';
 import { resolveEncoding } from './text-encoding.js';
 import { readJson } from './json-reader.js';
@@ -21,17 +22,21 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   const { signal } = options;
   signal?.throwIfAborted();
   const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
+  const isStdin = options.input === '-';
   // --json-path is for JSON: standard input given with it is read as JSON.
   const impliedFormat = options.jsonArrayPath === undefined ? undefined : 'json';
-  const namedFormat =
-    options.format ??
-    (options.input === '-' ? impliedFormat : (detectFormat(options.input) ?? impliedFormat ?? failUnknownFormat(options.input)));
+  // `segment.csv.gz` is CSV: the extension under the compression's tells the format.
+  const nameFormat = isStdin ? undefined : formatOfName(options.input);
+  const namedFormat = options.format ?? nameFormat ?? impliedFormat;
   if (options.jsonArrayPath !== undefined && namedFormat !== undefined && namedFormat !== 'json') {
-    throw new UsageError(
-      `--json-path is for JSON files; ${options.input === '-' ? '<stdin>' : options.input} is ${formatLabels[namedFormat]}.`,
-    );
+    throw new UsageError(`--json-path is for JSON files; ${isStdin ? '<stdin>' : options.input} is ${formatLabels[namedFormat]}.`);
   }
-  const opened = await openByteSource(options.input, () => options.stdin ?? failNoStdin());
+  const opened = await openDecompressed(options, signal);
+  // A compressed file without a format in its name (`0000_part_00.gz`) is told by its content, as standard input is.
+  if (namedFormat === undefined && !isStdin && opened.compression === undefined) {
+    destroyStream(opened.stream);
+    failUnknownFormat(options.input);
+  }
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal, encoding) : undefined;
   const format = namedFormat ?? sniffed!.format;
@@ -39,7 +44,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
     destroyStream(opened.stream);
     throw new UsageError(`--no-header is for CSV files; ${opened.displayName} is ${formatLabels[format]}, whose objects name their keys.`);
   }
-  const source = sniffed ? { ...opened, stream: sniffed.stream } : opened;
+  const source: ByteSource = { displayName: opened.displayName, stream: sniffed ? sniffed.stream : opened.stream };
   // The reading code sees this error; callers see `signal.reason`, rethrown below.
   const abortReading = (): void => destroyStream(source.stream, new Error('The read was aborted.'));
   try {
@@ -71,6 +76,32 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
     ...streamRecords(first, reader, signal, releaseSource),
     contentDigest: () => digest.value(),
   };
+}
+
+/**
+ * The file (or standard input), decompressed when its first bytes or its name say it is
+ * compressed (gzip, zlib, brotli); zstd is refused here, before anything is read.
+ */
+async function openDecompressed(
+  options: ReadSegmentOptions,
+  signal: AbortSignal | undefined,
+): Promise<ByteSource & { readonly compression: Compression | undefined }> {
+  const isStdin = options.input === '-';
+  const opened = await openByteSource(options.input, () => options.stdin ?? failNoStdin(), COMPRESSION_MAGIC_BYTES);
+  const peeked =
+    opened.head === undefined
+      ? await withAbort(opened.stream, signal, () => peekStreamHead(opened.stream, COMPRESSION_MAGIC_BYTES))
+      : undefined;
+  const head = peeked?.head ?? opened.head ?? Buffer.alloc(0);
+  const stream = peeked?.stream ?? opened.stream;
+  const compression = resolveCompression(head, isStdin ? undefined : options.input);
+  if (compression === undefined) return { displayName: opened.displayName, stream, compression };
+  try {
+    return { displayName: opened.displayName, stream: decompressStream(stream, compression, opened.displayName), compression };
+  } catch (error) {
+    destroyStream(stream);
+    throw error;
+  }
 }
 
 function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: ReadSegmentOptions, displayName: string): FormatReader {
@@ -166,16 +197,30 @@ function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {
 }
 
 /** Waiting for standard input's first bytes must end on Ctrl-C too. */
-async function sniffWithAbort(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined, encoding: string | undefined) {
+function sniffWithAbort(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined, encoding: string | undefined) {
+  return withAbort(stream, signal, () => sniffStreamFormat(stream, encoding));
+}
+
+async function withAbort<T>(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined, read: () => Promise<T>): Promise<T> {
   const abort = (): void => destroyStream(stream, new Error('The read was aborted.'));
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    return await sniffStreamFormat(stream, encoding);
+    return await read();
   } catch (error) {
     throw signal?.aborted === true ? signal.reason : error;
   } finally {
     signal?.removeEventListener('abort', abort);
   }
+}
+
+/**
+ * The format a name tells, under any compression extension. A compressed `.json` file is left to
+ * its content: BigQuery writes its JSON exports (`export-000000000000.json.gz`) one object a line.
+ */
+function formatOfName(path: string): SegmentFormat | undefined {
+  const { compression, innerName } = compressionOfName(path);
+  const format = detectFormat(innerName);
+  return compression !== undefined && format === 'json' ? undefined : format;
 }
 
 function failUnknownFormat(input: string): never {

@@ -31,6 +31,31 @@ export async function sniffStreamFormat(
   return { format: formatOfContent(head, encoding), stream: Readable.from(prepend(head, readable), { objectMode: false }) };
 }
 
+/**
+ * The first `bytes` bytes of a stream (fewer when it is shorter), and the stream to read instead,
+ * which gives them again, then the rest: for standard input, whose compression only its first bytes
+ * tell. They are put back into the stream itself, so that destroying it still releases the input.
+ */
+export async function peekStreamHead(stream: NodeJS.ReadableStream, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+  const readable = stream as Readable;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let isEnded = false;
+  while (length < bytes) {
+    const chunk = await readNextChunk(readable);
+    if (chunk === undefined) {
+      isEnded = true;
+      break;
+    }
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  if (isEnded) return { head, stream: Readable.from(head.length === 0 ? [] : [head], { objectMode: false }) };
+  if (head.length > 0) readable.unshift(head);
+  return { head, stream: readable };
+}
+
 async function* prepend(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
   if (rest.readableEnded) return;
