@@ -167,6 +167,9 @@ export class RemovalGuardError extends UsageError {
 /** A sync state that cannot be used: one sentence naming the file and what to do. */
 export class SyncStateError extends UsageError {}
 
+/** A consent journal that cannot be used: one sentence naming the file and what to do. */
+export class ConsentJournalError extends UsageError {}
+
 /** The job was not final after `jobTimeoutMs`: an outcome (its profiles are unconfirmed), not a failure. */
 export class JobTimeoutError extends Error {
   readonly jobId: string;
