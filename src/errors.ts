@@ -183,6 +183,9 @@ export class JobTimeoutError extends Error {
 
 export type CsvSyntaxErrorCode = 'QUOTE_NOT_CLOSED' | 'RECORD_TOO_LONG' | 'QUOTE_IN_UNQUOTED_FIELD' | 'TEXT_AFTER_CLOSING_QUOTE';
 
+/** A CDM model.json or manifest that is not as the format says, with the JSON path of what is wrong; the caller names the file. */
+export class CdmMetadataError extends Error {}
+
 /** A malformed CSV; the reader turns it into an InputFileError sentence. */
 export class CsvSyntaxError extends Error {
   readonly code: CsvSyntaxErrorCode;
