@@ -15,7 +15,7 @@ export interface SourceRecord {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-export type SegmentFormat = 'csv' | 'json' | 'ndjson';
+export type SegmentFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
 
 export interface ReadSegmentOptions {
@@ -41,6 +41,11 @@ export interface ReadSegmentOptions {
    * or `data` is one. Given with standard input, the input is read as JSON.
    */
   readonly jsonArrayPath?: readonly string[];
+  /**
+   * `--entity`: the entity to read from a Common Data Model folder (Dynamics 365 Customer Insights'
+   * `model.json` or `*.manifest.cdm.json`) that holds several.
+   */
+  readonly entity?: string;
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
   /** The stream that `-` reads (the CLI passes process.stdin). */

@@ -1,5 +1,6 @@
-import { type ApiErrorObject, AuthError, KlaviyoApiError } from '../../errors.js';
-import { profileIndexFromPointer, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { AuthError, KlaviyoApiError, type ApiErrorObject } from '../../errors.js';
+import type { KlaviyoClient, ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
 import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
 import { MAX_PROFILES_PER_SUBSCRIBE, subscriptionJobBody, type SubscriptionEntry } from '../../klaviyo/profile-subscription-bulk-create.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
@@ -268,6 +269,20 @@ async function lookUp(chunk: readonly SubscribeCandidate[], options: SubscribeOp
 }
 
 async function send(entries: readonly Entry[], historicalImport: boolean, options: SubscribeOptions, state: State): Promise<void> {
+  await sendRequest(entries, { historicalImport, options, state, refusals: new RefusalBudget(entries.length) });
+}
+
+interface SubscribeRequest {
+  readonly historicalImport: boolean;
+  readonly options: SubscribeOptions;
+  readonly state: State;
+  /** Shared by the request and its halves (refusal-policy). */
+  readonly refusals: RefusalBudget;
+}
+
+/** One subscribe request; a 400 strips the profiles it names, or halves the request (planAfterRefusal). */
+async function sendRequest(entries: readonly Entry[], request: SubscribeRequest): Promise<void> {
+  const { historicalImport, options, state } = request;
   if (entries.length === 0) return;
   if (options.signal?.aborted)
     return markNotSent(
@@ -307,29 +322,40 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
     }
     return;
   }
-  const named = namedProfiles(result.errors, entries.length);
-  if (named.size === 0) {
-    // Nothing names a profile: halve until the request that Klaviyo refuses holds one profile.
-    if (entries.length === 1) {
-      const [only] = entries;
-      if (only !== undefined) refuseRefused(only.candidate, result.errors, options);
+  const plan = planAfterRefusal(result.errors, entries.length, request.refusals);
+  switch (plan.kind) {
+    case 'strip':
+      for (const [index, errors] of plan.named) {
+        const entry = entries[index];
+        if (entry !== undefined) refuseRefused(entry.candidate, errors, options);
+      }
+      return sendRequest(
+        entries.filter((_, index) => !plan.named.has(index)),
+        request,
+      );
+    case 'split':
+      for (const half of [entries.slice(0, plan.at), entries.slice(plan.at)]) {
+        if (request.refusals.isSpent) giveUpUnresolved(half, request.refusals.spent, result.errors, options);
+        else await sendRequest(half, request);
+      }
       return;
-    }
-    const middle = Math.ceil(entries.length / 2);
-    await send(entries.slice(0, middle), historicalImport, options, state);
-    await send(entries.slice(middle), historicalImport, options, state);
-    return;
+    case 'refuse-alone':
+      for (const { candidate } of entries) refuseRefused(candidate, result.errors, options);
+      return;
+    case 'give-up':
+      for (const { candidate } of entries) {
+        notSubscribed(candidate, 'Klaviyo refused the whole subscribe request: not subscribed.', describe(result.errors), options);
+      }
+      return;
+    case 'budget-spent':
+      return giveUpUnresolved(entries, plan.refusals, result.errors, options);
   }
-  for (const [index, errors] of named) {
-    const entry = entries[index];
-    if (entry !== undefined) refuseRefused(entry.candidate, errors, options);
-  }
-  await send(
-    entries.filter((_, index) => !named.has(index)),
-    historicalImport,
-    options,
-    state,
-  );
+}
+
+/** Rows left when the budget of refusals naming nobody is spent (refusal-policy): not subscribed, with the reason. */
+function giveUpUnresolved(entries: readonly Entry[], refusals: number, errors: readonly ApiErrorObject[], options: SubscribeOptions): void {
+  const description = `Klaviyo refused the subscribe request holding this profile without naming which profile it refused, ${refusals} times: given up, not subscribed.`;
+  for (const { candidate } of entries) notSubscribed(candidate, description, describe(errors), options);
 }
 
 function toSubscriptionEntry({ candidate, channels }: Entry): SubscriptionEntry {
@@ -339,16 +365,6 @@ function toSubscriptionEntry({ candidate, channels }: Entry): SubscriptionEntry 
     ...(channels.sms && candidate.phoneNumber !== undefined ? { phoneNumber: candidate.phoneNumber } : {}),
     ...(candidate.consentedAtMs === undefined ? {} : { consentedAt: new Date(candidate.consentedAtMs).toISOString() }),
   };
-}
-
-function namedProfiles(errors: readonly ApiErrorObject[], count: number): Map<number, ApiErrorObject[]> {
-  const named = new Map<number, ApiErrorObject[]>();
-  for (const error of errors) {
-    const index = profileIndexFromPointer(error.pointer);
-    if (index === undefined || index >= count) continue;
-    named.set(index, [...(named.get(index) ?? []), error]);
-  }
-  return named;
 }
 
 function describe(errors: readonly ApiErrorObject[]): string {
