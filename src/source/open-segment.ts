@@ -9,16 +9,55 @@ import type { FormatReader } from './format-reader.js';
 import { resolveEncoding } from './text-encoding.js';
 import { readJson } from './json-reader.js';
 import { readNdjson } from './ndjson-reader.js';
+import { openMultiPartSegment, singleFileSegment, type SegmentFile } from './multi-part-segment.js';
+import { resolveSegmentParts, type SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentFormat, SourceRecord } from './source-record.js';
 
 const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json: 'JSON', ndjson: 'NDJSON' };
 
 /**
- * Opens a segment file (or stdin for `-`) and reads just enough to know its columns: the CSV
- * header, or the first JSON object. The returned records stream the rest with backpressure, so
- * memory does not grow with the file. Throws InputFileError for a file that cannot be read.
+ * Opens a segment (a file, stdin for `-`, a folder of parts, or several paths) and reads just
+ * enough to know its columns: the CSV header, or the first JSON object. The returned records
+ * stream the rest with backpressure, so memory does not grow with the file. Throws
+ * InputFileError for a file that cannot be read (for several files, before any row is read when
+ * a part cannot be opened or disagrees with the first).
  */
 export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
+  options.signal?.throwIfAborted();
+  const resolved = await resolveSegmentParts(options.input);
+  if (!resolved.isMultiPart) return singleFileSegment(await openSegmentFile(resolved.parts[0]!, options));
+  return openMultiPartSegment(resolved, options, (part, partOptions) => openSegmentFile(part, partOptions, { isPartOfMany: true }));
+}
+
+/** How one file is read: the segment's options with the part's own winning. */
+interface FileReadOptions extends Omit<ReadSegmentOptions, 'input'> {
+  readonly input: string;
+  readonly columnNames?: readonly string[];
+  /** A part of several files: one whose name tells no format is told by its content (Redshift's `0000_part_00`). */
+  readonly isPartOfMany?: boolean;
+}
+
+/**
+ * Opens one file of a segment: the seam where a part brings its own format, delimiter, header or
+ * column names (a CDM partition, whose names are in its metadata).
+ */
+export function openSegmentFile(
+  part: SegmentPart,
+  options: ReadSegmentOptions,
+  context: { isPartOfMany?: boolean } = {},
+): Promise<SegmentFile> {
+  return openFile({
+    ...options,
+    input: part.path,
+    format: part.format ?? options.format,
+    delimiter: part.delimiter ?? options.delimiter,
+    hasHeader: part.columnNames === undefined ? (part.hasHeader ?? options.hasHeader) : false,
+    ...(part.columnNames === undefined ? {} : { columnNames: part.columnNames }),
+    ...(context.isPartOfMany === true ? { isPartOfMany: true } : {}),
+  });
+}
+
+async function openFile(options: FileReadOptions): Promise<SegmentFile> {
   const { signal } = options;
   signal?.throwIfAborted();
   const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
@@ -33,14 +72,14 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   }
   const opened = await openDecompressed(options, signal);
   // A compressed file without a format in its name (`0000_part_00.gz`) is told by its content, as standard input is.
-  if (namedFormat === undefined && !isStdin && opened.compression === undefined) {
+  if (namedFormat === undefined && !isStdin && opened.compression === undefined && options.isPartOfMany !== true) {
     destroyStream(opened.stream);
     failUnknownFormat(options.input);
   }
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal, encoding) : undefined;
   const format = namedFormat ?? sniffed!.format;
-  if (options.hasHeader === false && format !== 'csv') {
+  if (options.hasHeader === false && options.columnNames === undefined && format !== 'csv') {
     destroyStream(opened.stream);
     throw new UsageError(`--no-header is for CSV files; ${opened.displayName} is ${formatLabels[format]}, whose objects name their keys.`);
   }
@@ -83,7 +122,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
  * compressed (gzip, zlib, brotli); zstd is refused here, before anything is read.
  */
 async function openDecompressed(
-  options: ReadSegmentOptions,
+  options: FileReadOptions,
   signal: AbortSignal | undefined,
 ): Promise<ByteSource & { readonly compression: Compression | undefined }> {
   const isStdin = options.input === '-';
@@ -104,10 +143,15 @@ async function openDecompressed(
   }
 }
 
-function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: ReadSegmentOptions, displayName: string): FormatReader {
+function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: FileReadOptions, displayName: string): FormatReader {
   switch (format) {
     case 'csv':
-      return readCsv(chunks, { displayName, delimiter: options.delimiter, hasHeader: options.hasHeader });
+      return readCsv(chunks, {
+        displayName,
+        delimiter: options.delimiter,
+        hasHeader: options.hasHeader,
+        ...(options.columnNames === undefined ? {} : { columnNames: options.columnNames }),
+      });
     case 'json':
       return readJson(chunks, { displayName, arrayPath: options.jsonArrayPath });
     case 'ndjson':
@@ -124,7 +168,7 @@ function streamRecords(
   reader: FormatReader,
   signal: AbortSignal | undefined,
   releaseSource: () => void,
-): Pick<Segment, 'records' | 'recordBatches' | 'peekRecords'> {
+): Pick<SegmentFile, 'records' | 'recordBatches' | 'peekRecords'> {
   const ahead = new ReadAhead(first, reader);
   const recordBatches = streamBatches(ahead, signal, releaseSource);
   return { recordBatches, records: flattenBatches(recordBatches), peekRecords: (count) => ahead.peek(count) };

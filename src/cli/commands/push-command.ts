@@ -1,3 +1,4 @@
+import type { SegmentInput } from '../../source/source-record.js';
 import { resolve } from 'node:path';
 import {
   acquireRunLock,
@@ -44,7 +45,7 @@ export interface PushCommandOptions extends SegmentCommandOptions, ConnectionOpt
 export const DEFAULT_STATE_DIR = '.klaviyo-export';
 
 /** `push`: one push per list and state directory (the lock), rendered as the user asked. */
-export async function runPush(context: CliContext, file: string, options: PushCommandOptions): Promise<ExitCodeValue> {
+export async function runPush(context: CliContext, file: SegmentInput, options: PushCommandOptions): Promise<ExitCodeValue> {
   const stateDir = resolve(context.cwd, options.stateDir ?? context.env.stateDir ?? DEFAULT_STATE_DIR);
   // --mirror-source alone means --mirror.
   const mirror = options.mirrorSource ?? (options.mirror ? 'state' : undefined);

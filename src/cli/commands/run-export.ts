@@ -1,3 +1,4 @@
+import type { SegmentInput } from '../../source/source-record.js';
 import type { Secret } from '../../config/secret.js';
 import { redactSecret } from '../../config/secret.js';
 import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../../errors.js';
@@ -9,7 +10,7 @@ import { runPush, type PushCommandOptions } from './push-command.js';
 /** One saved export, ready to run: the push options its entry stands for, and its key. */
 export interface ExportRequest {
   readonly name: string;
-  readonly file: string;
+  readonly file: SegmentInput;
   readonly options: PushCommandOptions;
   readonly apiKey: Secret;
   /** The config file's directory: push's default state directory is resolved against it. */
