@@ -20,6 +20,8 @@ function summary(overrides: Partial<SubscriptionSummary> = {}): SubscriptionSumm
     notSubscribed: { count: 0, lines: [] },
     stoppedBy: null,
     requests: { lookups: 1, subscribe: 2 },
+    skippedUnchanged: 0,
+    interrupted: null,
     ...overrides,
   };
 }

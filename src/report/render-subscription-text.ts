@@ -40,6 +40,22 @@ export function renderSubscriptionText(summary: SubscriptionSummary): string[] {
   if (summary.notSubscribed.count > 0) {
     out.push(`    not subscribed       ${formatCount(summary.notSubscribed.count)}${linesSuffix(summary.notSubscribed)}`);
   }
+  if (summary.skippedUnchanged > 0) {
+    out.push(
+      `    skipped, unchanged   ${formatCount(summary.skippedUnchanged)} (subscribed by an earlier run with the same consent: not looked up or sent again)`,
+    );
+  }
+  const interrupted = summary.interrupted;
+  if (interrupted !== null) {
+    out.push(
+      `    interrupted run      ${plural(interrupted.uncertain, 'profile')} sent in requests whose answer it never received: ${formatCount(interrupted.subscribedAlready)} found subscribed, ${formatCount(interrupted.resent)} sent again (no second confirmation email possible), ${formatCount(interrupted.notResent.count)} not sent again${linesSuffix(interrupted.notResent)}`,
+    );
+    if (interrupted.notResent.count > 0) {
+      out.push(
+        '      not sent again     Klaviyo does not show them subscribed; a double opt-in confirmation may be waiting for them, and a second one is not sent',
+      );
+    }
+  }
   if (summary.stoppedBy !== null) out.push(`    stopped: ${summary.stoppedBy}`);
   out.push(
     `    requests             ${formatCount(summary.requests.lookups)} consent lookups, ${formatCount(summary.requests.subscribe)} subscribe`,

@@ -176,6 +176,18 @@ export interface SubscriptionSummary {
   /** Set when the subscribe step stopped the run (a missing scope): the message. */
   stoppedBy: string | null;
   requests: { lookups: number; subscribe: number };
+  /**
+   * Rows an earlier run subscribed with the same consent, as the consent journal records: neither
+   * looked up nor sent again (an interrupted run's, or with --changed-only any earlier run's).
+   */
+  skippedUnchanged: number;
+  /**
+   * After an interrupted run: the rows whose subscribe request it sent without learning the answer
+   * (`uncertain`, profiles in the journal), and what this run did with them: found subscribed in
+   * Klaviyo, sent again (no second confirmation email possible), or not sent again (`notResent`: a
+   * double opt-in confirmation may be pending). Null when the journal held none.
+   */
+  interrupted: { uncertain: number; subscribedAlready: number; resent: number; notResent: LineList } | null;
 }
 
 export function emptyLineList(): LineList {

@@ -88,6 +88,11 @@ export class FaultInjector {
     return refused.some((candidate) => candidate.trim().toLowerCase() === email.trim().toLowerCase());
   }
 
+  /** How the subscribe endpoint's 400 tells `refuseSubscribeEmails`: naming `all` of them, or `none`. */
+  get refuseSubscribeEmailsAs(): 'all' | 'none' {
+    return this.#faults.refuseSubscribeEmailsAs ?? 'all';
+  }
+
   /** Refused while the job runs: it appears in the job's import errors. */
   isRefusedEmail(email: string): boolean {
     if (this.refuseEmailsAs === 'import-errors' && this.#refusedEmails.has(email.trim().toLowerCase())) return true;

@@ -252,6 +252,17 @@ describe('what the subscribe endpoint refuses', () => {
     expect(sandbox!.profileCount()).toBe(0);
   });
 
+  it.each([
+    ['all', ['/data/attributes/profiles/data/1/attributes/email']],
+    ['none', ['/data']],
+  ] as const)('refuses the faulted emails with a 400 naming %s of them', async (refuseSubscribeEmailsAs, pointers) => {
+    await start({ faults: { refuseSubscribeEmails: ['BO@example.com'], refuseSubscribeEmailsAs } });
+    const answer = await post(body([profile(marketing()), profile(marketing(), 'bo@example.com')]));
+    expect(answer.status).toBe(400);
+    expect(answer.errors.map((error) => error.source.pointer)).toEqual(pointers);
+    expect(sandbox!.profileConsent('ann@example.com')).toBeUndefined();
+  });
+
   it('refuses an unknown list with 404', async () => {
     const { client } = await start();
     await expect(client.createSubscriptionJob(subscribe([emailOnly('ann@example.com')], false, 'Nope12'))).rejects.toThrow(/404/);

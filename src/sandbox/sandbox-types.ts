@@ -28,8 +28,10 @@ export interface SandboxFaults {
    * `cf-mitigated: challenge` (Klaviyo's edge sends these to some hosts), before anything is applied.
    */
   cdnChallengeRate?: number;
-  /** Emails (any case) the subscribe endpoint refuses: its 400 names each of them by pointer. */
+  /** Emails (any case) the subscribe endpoint refuses: its 400 names each of them by pointer, or see below. */
   refuseSubscribeEmails?: readonly string[];
+  /** `none`: the subscribe 400 for `refuseSubscribeEmails` is one error whose pointer is only `/data`. Default `all`. */
+  refuseSubscribeEmailsAs?: 'all' | 'none';
   /** Emails (any case) Klaviyo refuses; how is `refuseEmailsAs`. */
   refuseEmails?: readonly string[];
   /**

@@ -169,11 +169,16 @@ export const createSubscriptionJob: RouteHandler = (request, state): ApiResponse
   }
   const historicalImport = historical === true;
   const subscriptions = profiles.map((profile, index) => readProfile(profile, index, historicalImport, request.now, errors));
-  subscriptions.forEach((subscription, index) => {
-    if (subscription?.email !== undefined && state.faults.isRefusedSubscription(subscription.email)) {
+  const refusedIndices = subscriptions.flatMap((subscription, index) =>
+    subscription?.email !== undefined && state.faults.isRefusedSubscription(subscription.email) ? [index] : [],
+  );
+  if (refusedIndices.length > 0 && state.faults.refuseSubscribeEmailsAs === 'none') {
+    errors.push(invalid('An email address was refused.', '/data'));
+  } else {
+    for (const index of refusedIndices) {
       errors.push(invalid('The email address was refused.', `/data/attributes/profiles/data/${index}/attributes/email`));
     }
-  });
+  }
   if (errors.length > 0) return errorResponse(400, errors);
 
   const list = listId === undefined ? undefined : state.store.list(listId);

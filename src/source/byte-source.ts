@@ -44,7 +44,8 @@ async function readHead(file: FileHandle, bytes: number, input: string): Promise
   return buffer.subarray(0, bytesRead);
 }
 
-function describeOpenError(error: unknown): string {
+/** Why a file cannot be opened, as the end of a sentence that starts with its name. */
+export function describeOpenError(error: unknown): string {
   switch (errorCode(error)) {
     case 'ENOENT':
       return 'file not found';

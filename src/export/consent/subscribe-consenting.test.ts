@@ -209,6 +209,45 @@ describe('subscribeConsenting', () => {
     expect(result.subscribed.email).toBe(7);
   });
 
+  it('gives up, within its budget of refusals, a request Klaviyo refuses naming nobody: 28 requests for 64 rows, not 127', async () => {
+    let requests = 0;
+    const { client } = fakeClient([], () => {
+      requests += 1;
+      return { kind: 'invalid', errors: [{ code: 'invalid', detail: 'Invalid input.', pointer: '/data' }] };
+    });
+
+    const result = await subscribe(
+      Array.from({ length: 64 }, (_, index) => candidate(index)),
+      options(client),
+    );
+
+    // Halving without end cost 2·64 - 1 = 127 requests; the budget is 4·(log2(64) + 1) = 28 refusals.
+    expect(requests).toBe(28);
+    expect(result.subscribeRequests).toBe(28);
+    expect(result.subscribed.email).toBe(0);
+    expect(result.refused + result.notSubscribed.count).toBe(64);
+    expect(result.notSubscribed.count).toBeGreaterThan(0);
+    const givenUp = result.refusedRows.filter((row) => row.reason === 'subscribe_failed');
+    expect(givenUp).toHaveLength(result.notSubscribed.count);
+    expect(givenUp[0]!.description).toMatch(/without naming which profile it refused, 28 times: given up, not subscribed/);
+  });
+
+  it('gives a request up, without halving it, when the 400 is about the request itself (its list)', async () => {
+    const error: ApiErrorObject = { code: 'invalid', detail: 'Unknown list.', pointer: '/data/relationships/list/data/id' };
+    let requests = 0;
+    const { client } = fakeClient([], () => {
+      requests += 1;
+      return { kind: 'invalid', errors: [error] };
+    });
+    const result = await subscribe(
+      Array.from({ length: 10 }, (_, index) => candidate(index)),
+      options(client),
+    );
+    expect(requests).toBe(1);
+    expect(result.notSubscribed.count).toBe(10);
+    expect(result.refusedRows[0]).toMatchObject({ reason: 'subscribe_failed', detail: 'Unknown list.' });
+  });
+
   it('stops at a missing scope', async () => {
     const { client } = fakeClient(
       [],

@@ -1,5 +1,6 @@
 import { AuthError, KlaviyoApiError } from '../../errors.js';
-import { profileIndexFromPointer, type ApiErrorObject, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { type ApiErrorObject, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
 import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
 import { MAX_PROFILES_PER_SUBSCRIBE, subscriptionJobBody, type SubscriptionEntry } from '../../klaviyo/profile-subscription-bulk-create.js';
 import type { SubscribeChannel } from '../../mapping/consent-mapping.js';
@@ -8,7 +9,9 @@ import { decideOptOut, KEPT_REASON_DESCRIPTIONS } from './opt-out-decision.js';
 import type { RowLedger } from '../rejects/row-ledger.js';
 import type { RowOutcome, RowRef } from '../rejects/row-outcome.js';
 import { scrub } from '../../privacy/scrub.js';
-import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
+import { ConsentJournal, type ConsentKey } from '../../state/consent-journal.js';
+import { consentText, type SubscribeCandidate } from '../scan/subscribe-candidate.js';
+import { decideFromJournal, settleUncertain, type UncertainSettlement } from './journal-decision.js';
 
 /**
  * The consent part of a push (`--subscribe`): after the import, the rows that consented are looked
@@ -16,6 +19,12 @@ import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';
  * the rest are subscribed, 1,000 a request. Lookups and subscribe requests are paced by their own
  * limits in the client, so chunks run side by side: the next chunk's lookups overlap this one's
  * subscribe request.
+ *
+ * Every subscribe request is written to the consent journal before it is sent (intent) and once
+ * its answer is known (done), so that a run killed at any point and run again subscribes nobody
+ * twice: profiles an interrupted run (or, with `changedOnly`, any earlier run) subscribed with the
+ * same consent are neither looked up nor sent; those whose request went unanswered are looked up
+ * and, where a double opt-in confirmation may already have gone out, not sent again.
  */
 
 export interface SubscribeOptions {
@@ -29,6 +38,12 @@ export interface SubscribeOptions {
   /** Where each consenting row that is not subscribed is recorded: kept opted out, refused, failed, not sent. */
   readonly ledger: Pick<RowLedger, 'record'>;
   readonly onProgress?: (done: number) => void;
+  /** Where requests are recorded before and after they are sent; in memory only when absent. */
+  readonly journal?: ConsentJournal;
+  /** `--changed-only`: profiles any earlier run subscribed with the same consent are skipped, not only an interrupted run's. */
+  readonly changedOnly?: boolean;
+  /** The list's opt-in process: on a double opt-in list, a request without historical_import emails a confirmation. */
+  readonly optInProcess?: 'double_opt_in' | 'single_opt_in' | undefined;
 }
 
 export interface SubscribeResult {
@@ -42,6 +57,10 @@ export interface SubscribeResult {
   readonly resubscribed: LineList;
   readonly lookups: number;
   readonly subscribeRequests: number;
+  /** Rows an earlier run subscribed with the same consent (per the journal): neither looked up nor sent. */
+  readonly skippedUnchanged: number;
+  /** Rows whose request an interrupted run sent without learning its answer, and how this run settled them. */
+  readonly uncertain: UncertainSettlement;
   /** A key without subscriptions:write stopped the step: every row not settled before is recorded as not sent. */
   readonly stoppedBy?: AuthError;
 }
@@ -49,6 +68,7 @@ export interface SubscribeResult {
 interface Entry {
   readonly candidate: SubscribeCandidate;
   readonly channels: { email: boolean; sms: boolean };
+  readonly key: ConsentKey;
 }
 
 export async function subscribeConsenting(
@@ -62,8 +82,14 @@ export async function subscribeConsenting(
     resubscribed: emptyLineList(),
     lookups: 0,
     subscribeRequests: 0,
+    skippedUnchanged: 0,
+    uncertain: { found: 0, subscribedAlready: 0, notResent: 0, resent: 0 },
     done: 0,
   };
+  const journal = options.journal ?? ConsentJournal.inMemory(options.listId);
+  options = { ...options, journal };
+  state.uncertain.found = journal.uncertainCount;
+  await journal.startRun();
   const inFlight = new Set<Promise<void>>();
   let fatal: Error | undefined;
   // A chunk's outcomes reach the ledger when it ends; a chunk a fatal error cut short is not sent, as a whole.
@@ -99,9 +125,15 @@ export async function subscribeConsenting(
   }
   await Promise.all(inFlight);
   if (fatal !== undefined) {
-    if (!(fatal instanceof AuthError)) throw fatal;
+    if (!(fatal instanceof AuthError)) {
+      await journal.close();
+      throw fatal;
+    }
     for (const cut of unsettled) markNotSent(cut, options);
   }
+  // A step that went through its candidates (a stop or a missing scope excepted) becomes the journal's snapshot.
+  if (fatal === undefined && !options.signal?.aborted) await journal.finish();
+  else await journal.close();
 
   return {
     ...(fatal === undefined ? {} : { stoppedBy: fatal }),
@@ -111,6 +143,8 @@ export async function subscribeConsenting(
     resubscribed: state.resubscribed,
     lookups: state.lookups,
     subscribeRequests: state.subscribeRequests,
+    skippedUnchanged: state.skippedUnchanged,
+    uncertain: state.uncertain,
   };
 }
 
@@ -121,11 +155,32 @@ type State = {
   resubscribed: LineList;
   lookups: number;
   subscribeRequests: number;
+  skippedUnchanged: number;
+  uncertain: { found: number; subscribedAlready: number; notResent: number; resent: number };
   done: number;
 };
 
-async function processChunk(chunk: readonly SubscribeCandidate[], options: SubscribeOptions, state: State): Promise<void> {
-  if (options.signal?.aborted) return markNotSent(chunk, options);
+async function processChunk(whole: readonly SubscribeCandidate[], options: SubscribeOptions, state: State): Promise<void> {
+  if (options.signal?.aborted) return markNotSent(whole, options);
+  const journal = options.journal!;
+  // What the journal says first: profiles already subscribed with this consent are not looked up.
+  const chunk: SubscribeCandidate[] = [];
+  const keys = new Map<SubscribeCandidate, ConsentKey>();
+  for (const candidate of whole) {
+    const key = journal.keyOf(candidate.email, consentText(candidate));
+    const decision = decideFromJournal(journal.standing(key), key, options.changedOnly === true);
+    if (decision === 'skip') {
+      state.skippedUnchanged += 1;
+      continue;
+    }
+    keys.set(candidate, key);
+    chunk.push(candidate);
+  }
+  if (chunk.length === 0) {
+    state.done += whole.length;
+    options.onProgress?.(state.done);
+    return;
+  }
   let current: Map<string, ProfileConsent>;
   try {
     current = await lookUp(chunk, options, state);
@@ -138,7 +193,10 @@ async function processChunk(chunk: readonly SubscribeCandidate[], options: Subsc
     return;
   }
   const entries: Entry[] = [];
+  const settled: ConsentKey[] = [];
+  const keptUncertain: ConsentKey[] = [];
   for (const candidate of chunk) {
+    const key = keys.get(candidate)!;
     const profile = current.get(candidate.email.toLowerCase());
     const channels = { email: false, sms: false };
     let isResubscribe = false;
@@ -158,13 +216,38 @@ async function processChunk(chunk: readonly SubscribeCandidate[], options: Subsc
       }
     }
     if (isResubscribe) addLine(state.resubscribed, candidate.line, candidate.element);
-    if (channels.email || channels.sms) entries.push({ candidate, channels });
+    const standing = journal.standing(key);
+    if (!channels.email && !channels.sms) {
+      if (standing.kind === 'uncertain') keptUncertain.push(key);
+      continue;
+    }
+    if (standing.kind === 'uncertain') {
+      const mailsNow = options.optInProcess === 'double_opt_in' && channels.email && candidate.consentedAtMs === undefined;
+      const settlement = settleUncertain(standing, channels, profile, mailsNow);
+      if (settlement !== 'send') {
+        settled.push(key);
+        if (settlement === 'subscribed-already') state.uncertain.subscribedAlready += 1;
+        else {
+          state.uncertain.notResent += 1;
+          options.ledger.record(rowOf(candidate), {
+            kind: 'subscribe-uncertain',
+            description:
+              'An interrupted run sent its subscribe request without learning the answer; Klaviyo does not show it subscribed (a double opt-in confirmation may be pending), so it was not sent again.',
+          });
+        }
+        continue;
+      }
+      state.uncertain.resent += 1;
+    }
+    entries.push({ candidate, channels, key });
   }
+  await journal.recordSettled(settled);
+  await journal.recordSettled(keptUncertain, true);
   // Klaviyo takes consented_at only in a historical import, and then from every profile of the request.
   const historical = entries.filter((entry) => entry.candidate.consentedAtMs !== undefined);
   const withoutTime = entries.filter((entry) => entry.candidate.consentedAtMs === undefined);
   await Promise.all([send(historical, true, options, state), send(withoutTime, false, options, state)]);
-  state.done += chunk.length;
+  state.done += whole.length;
   options.onProgress?.(state.done);
 }
 
@@ -186,6 +269,20 @@ async function lookUp(chunk: readonly SubscribeCandidate[], options: SubscribeOp
 }
 
 async function send(entries: readonly Entry[], historicalImport: boolean, options: SubscribeOptions, state: State): Promise<void> {
+  await sendRequest(entries, { historicalImport, options, state, refusals: new RefusalBudget(entries.length) });
+}
+
+interface SubscribeRequest {
+  readonly historicalImport: boolean;
+  readonly options: SubscribeOptions;
+  readonly state: State;
+  /** Shared by the request and its halves (refusal-policy). */
+  readonly refusals: RefusalBudget;
+}
+
+/** One subscribe request; a 400 strips the profiles it names, or halves the request (planAfterRefusal). */
+async function sendRequest(entries: readonly Entry[], request: SubscribeRequest): Promise<void> {
+  const { historicalImport, options, state } = request;
   if (entries.length === 0) return;
   if (options.signal?.aborted)
     return markNotSent(
@@ -194,16 +291,28 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
     );
   const body = subscriptionJobBody({ listId: options.listId, historicalImport, entries: entries.map(toSubscriptionEntry) });
   let result;
+  const journal = options.journal!;
+  const mail = !historicalImport && options.optInProcess === 'double_opt_in' && entries.some((entry) => entry.channels.email);
+  // Durable before the request leaves: a crash from here on leaves it uncertain, never forgotten.
+  const intent = await journal.recordIntent(
+    entries.map((entry) => entry.key),
+    mail,
+  );
   try {
     state.subscribeRequests += 1;
     result = await options.client.createSubscriptionJob(body);
   } catch (error) {
+    // Klaviyo's answer was an error (nothing applied): done. Without an answer (a lost connection) it stays uncertain.
+    if (error instanceof AuthError || (error instanceof KlaviyoApiError && error.status !== undefined && error.status < 500)) {
+      await journal.recordDone(intent, false);
+    }
     if (error instanceof AuthError || !(error instanceof KlaviyoApiError)) throw error;
     for (const { candidate } of entries) {
       notSubscribed(candidate, 'The subscribe request failed after its retries.', scrub(error.message), options);
     }
     return;
   }
+  await journal.recordDone(intent, result.kind === 'accepted');
   if (result.kind === 'accepted') {
     for (const { channels } of entries) {
       if (channels.email) state.subscribed.email += 1;
@@ -213,29 +322,40 @@ async function send(entries: readonly Entry[], historicalImport: boolean, option
     }
     return;
   }
-  const named = namedProfiles(result.errors, entries.length);
-  if (named.size === 0) {
-    // Nothing names a profile: halve until the request that Klaviyo refuses holds one profile.
-    if (entries.length === 1) {
-      const [only] = entries;
-      if (only !== undefined) refuseRefused(only.candidate, result.errors, options);
+  const plan = planAfterRefusal(result.errors, entries.length, request.refusals);
+  switch (plan.kind) {
+    case 'strip':
+      for (const [index, errors] of plan.named) {
+        const entry = entries[index];
+        if (entry !== undefined) refuseRefused(entry.candidate, errors, options);
+      }
+      return sendRequest(
+        entries.filter((_, index) => !plan.named.has(index)),
+        request,
+      );
+    case 'split':
+      for (const half of [entries.slice(0, plan.at), entries.slice(plan.at)]) {
+        if (request.refusals.isSpent) giveUpUnresolved(half, request.refusals.spent, result.errors, options);
+        else await sendRequest(half, request);
+      }
       return;
-    }
-    const middle = Math.ceil(entries.length / 2);
-    await send(entries.slice(0, middle), historicalImport, options, state);
-    await send(entries.slice(middle), historicalImport, options, state);
-    return;
+    case 'refuse-alone':
+      for (const { candidate } of entries) refuseRefused(candidate, result.errors, options);
+      return;
+    case 'give-up':
+      for (const { candidate } of entries) {
+        notSubscribed(candidate, 'Klaviyo refused the whole subscribe request: not subscribed.', describe(result.errors), options);
+      }
+      return;
+    case 'budget-spent':
+      return giveUpUnresolved(entries, plan.refusals, result.errors, options);
   }
-  for (const [index, errors] of named) {
-    const entry = entries[index];
-    if (entry !== undefined) refuseRefused(entry.candidate, errors, options);
-  }
-  await send(
-    entries.filter((_, index) => !named.has(index)),
-    historicalImport,
-    options,
-    state,
-  );
+}
+
+/** Rows left when the budget of refusals naming nobody is spent (refusal-policy): not subscribed, with the reason. */
+function giveUpUnresolved(entries: readonly Entry[], refusals: number, errors: readonly ApiErrorObject[], options: SubscribeOptions): void {
+  const description = `Klaviyo refused the subscribe request holding this profile without naming which profile it refused, ${refusals} times: given up, not subscribed.`;
+  for (const { candidate } of entries) notSubscribed(candidate, description, describe(errors), options);
 }
 
 function toSubscriptionEntry({ candidate, channels }: Entry): SubscriptionEntry {
@@ -245,16 +365,6 @@ function toSubscriptionEntry({ candidate, channels }: Entry): SubscriptionEntry 
     ...(channels.sms && candidate.phoneNumber !== undefined ? { phoneNumber: candidate.phoneNumber } : {}),
     ...(candidate.consentedAtMs === undefined ? {} : { consentedAt: new Date(candidate.consentedAtMs).toISOString() }),
   };
-}
-
-function namedProfiles(errors: readonly ApiErrorObject[], count: number): Map<number, ApiErrorObject[]> {
-  const named = new Map<number, ApiErrorObject[]>();
-  for (const error of errors) {
-    const index = profileIndexFromPointer(error.pointer);
-    if (index === undefined || index >= count) continue;
-    named.set(index, [...(named.get(index) ?? []), error]);
-  }
-  return named;
 }
 
 function describe(errors: readonly ApiErrorObject[]): string {

@@ -35,6 +35,16 @@ export function summarizeSubscription(context: SubscriptionContext): Subscriptio
     notSubscribed: sorted(outcomes.notSubscribed),
     stoppedBy: context.stoppedBy ?? null,
     requests: { lookups: result?.lookups ?? 0, subscribe: result?.subscribeRequests ?? 0 },
+    skippedUnchanged: result?.skippedUnchanged ?? 0,
+    interrupted:
+      result === undefined || result.uncertain.found === 0
+        ? null
+        : {
+            uncertain: result.uncertain.found,
+            subscribedAlready: result.uncertain.subscribedAlready,
+            resent: result.uncertain.resent,
+            notResent: sorted(outcomes.uncertain),
+          },
   };
 }
 

@@ -166,6 +166,25 @@ describe('deliverBatches: a 400 that names nobody', () => {
     expect(run.fake.posts.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(1000)));
   });
 
+  it('gives up, within its budget of refusals, a request Klaviyo refuses whatever its half: about 28 requests for 64 profiles, not 127', async () => {
+    const run = await runDelivery({
+      sizes: [64],
+      script: { onPost: () => ({ kind: 'invalid', errors: [{ code: 'invalid', detail: 'Invalid input.', pointer: '/data' }] }) },
+    });
+    expectEveryProfileAccountedFor(run);
+    // Halving without end cost 2·64 - 1 = 127 requests; the budget is 4·(log2(64) + 1) = 28 refusals,
+    // and halves already in their upload slot (2 at this concurrency) may still go.
+    expect(run.fake.posts.length).toBeGreaterThanOrEqual(28);
+    expect(run.fake.posts.length).toBeLessThanOrEqual(28 + 2);
+    expect(run.result).toMatchObject({ accepted: 0, imported: 0, refused: 64, notDelivered: 0 });
+    // Halves go side by side, level by level: the budget runs out before any profile is sent alone.
+    expect(new Set(run.undelivered.map((p) => p.reason))).toEqual(new Set(['klaviyo_refusal_unresolved']));
+    const unresolved = run.undelivered.filter((p) => p.reason === 'klaviyo_refusal_unresolved');
+    expect(unresolved.length).toBeGreaterThan(0);
+    expect(unresolved[0]!.description).toMatch(/without naming which profile it refused, 28 times: given up/);
+    expect(run.outcomes.refusedByKlaviyo).toEqual([expect.objectContaining({ reason: 'klaviyo_refusal_unresolved', count: 64 })]);
+  });
+
   it('strips a profile named by a later answer while bisecting', async () => {
     const fates = new Map([
       [3, invalid('named')],

@@ -9,8 +9,9 @@ import type { StagedBatch } from '../batches/batch-stager.js';
 import type { ConfirmedBatchRecord } from '../../state/delivery-journal.js';
 import { FirstUploadGate } from './first-upload-gate.js';
 import { JobTimeoutError } from './job-watcher.js';
-import { planAfterRefusal } from './refusal-plan.js';
+import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
 import { scrub } from '../../privacy/scrub.js';
+import type { KlaviyoRefusalCode } from '../rejects/row-outcome.js';
 
 export type { DeliveredJob, DeliverOptions, DeliveryEvents, DeliveryResult } from './delivery-types.js';
 
@@ -77,6 +78,8 @@ interface BatchRun extends BatchContext {
   isComplete: boolean;
   /** 1 at each staged position whose profile has its outcome (imported, or in the ledger). */
   readonly accounted: Uint8Array;
+  /** Refusals naming nobody that the batch and its halves may meet before the rest is given up. */
+  readonly refusals: RefusalBudget;
 }
 
 async function deliverBatch(context: BatchContext): Promise<void> {
@@ -88,7 +91,14 @@ async function deliverBatch(context: BatchContext): Promise<void> {
     noteUnattributed(result, earlier);
     return;
   }
-  const run: BatchRun = { ...context, refusedAtUpload: [], records: [], isComplete: true, accounted: new Uint8Array(batch.profiles) };
+  const run: BatchRun = {
+    ...context,
+    refusedAtUpload: [],
+    records: [],
+    isComplete: true,
+    accounted: new Uint8Array(batch.profiles),
+    refusals: new RefusalBudget(batch.profiles),
+  };
   try {
     await sendPart(run, new RemainingProfiles(batch, options.readBody), {
       isWhole: true,
@@ -143,15 +153,20 @@ async function sendPart(
       // most the requests in flight unrecorded, and so sent twice.
       const answer = await upload(run, part, where.isWhole ? (jobId) => journal.recordSubmitted(batch.index, jobId) : undefined);
       if (answer.kind === 'failed') return giveUp(run, part, answer.description);
+      if (answer.kind === 'not-worth-sending') {
+        return refuseAtUpload(run, part, unresolvedRefusals(part.count, run.refusals.spent, undefined));
+      }
       if (answer.kind === 'invalid') {
-        const plan = planAfterRefusal(answer.errors, part.count);
+        const plan = planAfterRefusal(answer.errors, part.count, run.refusals);
         if (plan.kind === 'give-up') return giveUp(run, part, `Klaviyo refused the whole request: ${describeError(plan.error)}`);
         if (plan.kind === 'split') {
           const halves = await part.split(plan.at, options.envelope);
           await Promise.all(halves.map((half) => sendPart(run, half, { isWhole: false })));
           return;
         }
-        await refuseAtUpload(run, part, plan.kind === 'strip' ? plan.named : new Map([[0, plan.error]]));
+        if (plan.kind === 'budget-spent') return refuseAtUpload(run, part, unresolvedRefusals(part.count, plan.refusals, plan.error));
+        const named = plan.kind === 'strip' ? plan.named : new Map([[0, [plan.error]]]);
+        await refuseAtUpload(run, part, new Map([...named].map(([i, errors]) => [i, refusalOf(errors[0] ?? {})])));
         if (part.count === 0) return;
         continue;
       }
@@ -201,7 +216,8 @@ async function sendPart(
   }
 }
 
-type UploadAnswer = CreateImportJobResult | { kind: 'failed'; description: string };
+/** `not-worth-sending`: a half met in its upload slot a budget of refusals already spent (refusal-policy). */
+type UploadAnswer = CreateImportJobResult | { kind: 'failed'; description: string } | { kind: 'not-worth-sending' };
 
 /** One upload through the concurrency limit; the first of the run goes alone (FirstUploadGate). */
 async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (jobId: string) => Promise<void>): Promise<UploadAnswer> {
@@ -213,6 +229,7 @@ async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (
       const answered = await run.gate.enter();
       try {
         if (signal?.aborted) return undefined;
+        if (recordAccepted === undefined && run.refusals.isSpent) return { kind: 'not-worth-sending' } as const;
         const body = await part.body().catch((error: unknown) => {
           run.onLocalFailure(error);
           throw error;
@@ -245,30 +262,43 @@ async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (
   }
 }
 
+interface UploadRefusal {
+  readonly reason: KlaviyoRefusalCode;
+  readonly description: string;
+  readonly detail: string;
+}
+
+function refusalOf(error: ApiErrorObject): UploadRefusal {
+  return {
+    reason: `klaviyo_${error.code ?? 'invalid'}`,
+    description: scrub(error.title ?? 'Klaviyo refused this profile.'),
+    detail: error.detail ?? error.title ?? '',
+  };
+}
+
+/** Every profile of a part whose refusals named nobody until the budget was spent (refusal-policy). */
+function unresolvedRefusals(count: number, refusals: number, error: ApiErrorObject | undefined): Map<number, UploadRefusal> {
+  const refusal: UploadRefusal = {
+    reason: 'klaviyo_refusal_unresolved',
+    description: `Klaviyo refused the request holding this profile without naming which profile it refused, ${refusals} times: given up (the profile may be valid).`,
+    detail: error?.detail ?? error?.title ?? '',
+  };
+  return new Map(Array.from({ length: count }, (_, i) => [i, refusal]));
+}
+
 /** Profiles a 400 refused (by index in the part's current request): rejected with Klaviyo's words, then removed. */
-async function refuseAtUpload(run: BatchRun, part: RemainingProfiles, named: ReadonlyMap<number, ApiErrorObject>): Promise<void> {
+async function refuseAtUpload(run: BatchRun, part: RemainingProfiles, refused: ReadonlyMap<number, UploadRefusal>): Promise<void> {
   const resources = await part.resources();
-  for (const [i, error] of named) {
-    const refusal = {
-      position: part.positionOf(i),
-      reason: `klaviyo_${error.code ?? 'invalid'}` as const,
-      description: scrub(error.title ?? 'Klaviyo refused this profile.'),
-      detail: error.detail ?? error.title ?? '',
-    };
+  for (const [i, { reason, description, detail }] of refused) {
+    const refusal = { position: part.positionOf(i), reason, description, detail };
     run.refusedAtUpload.push(refusal);
     run.accounted[refusal.position] = 1;
     run.options.ledger.record(
       { line: part.lineOf(i), element: part.elementOf(i) },
-      {
-        kind: 'refused',
-        code: refusal.reason,
-        description: refusal.description,
-        detail: refusal.detail,
-        sent: { attributes: resources[i]?.attributes },
-      },
+      { kind: 'refused', code: reason, description, detail, sent: { attributes: resources[i]?.attributes } },
     );
   }
-  await part.remove(new Set(named.keys()), run.options.envelope);
+  await part.remove(new Set(refused.keys()), run.options.envelope);
 }
 
 async function giveUp(run: BatchRun, part: RemainingProfiles, description: string): Promise<void> {

@@ -62,7 +62,9 @@ async function runPhases(run: PushRun, untimedPorts: PushPorts): Promise<RunSumm
   const synced = await reconcileSync(run, sent.outcome, removals);
   // Consent comes after the import, and only when the import got somewhere and the run was not stopped.
   const hasImported = sent.delivery.sent + sent.delivery.resumedBatches > 0;
-  const subscription = await runConsentPhase(run, read, !run.stops.soft.aborted && hasImported);
+  // --changed-only with every profile unchanged: nothing to import, and the consent step still runs.
+  const isNothingToImport = read.scan.validProfiles > 0 && read.scan.skippedProfiles === read.scan.validProfiles;
+  const subscription = await runConsentPhase(run, read, !run.stops.soft.aborted && (hasImported || isNothingToImport));
   return finishRun(run, read, {
     ...sent,
     outcome: synced.outcome,

@@ -34,7 +34,7 @@ export async function readSegment(run: PushRun): Promise<SegmentRead> {
     onNotice: (message) => emit({ type: 'notice', message }),
     onBatch: (batch) => stager.stage(batch),
     onProgress: (rows) => emit({ type: 'read-progress', rows }),
-    selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
+    selectProfile: sync === undefined ? undefined : (email, attributesJson, consent) => sync.select(email, attributesJson, consent),
   });
   const { rejected, duplicates } = ledger.scanOutcomes();
   emit({

@@ -1,6 +1,7 @@
 import type { AuthError } from '../../errors.js';
 import type { KlaviyoClient, KlaviyoList } from '../../klaviyo/klaviyo-client.js';
 import type { SubscriptionSummary } from '../../report/run-summary.js';
+import { ConsentJournal, consentJournalPath } from '../../state/consent-journal.js';
 import type { ConsentScan } from '../scan/scan-segment.js';
 import { markNotSent, subscribeConsenting, type SubscribeResult } from '../consent/subscribe-consenting.js';
 import { isSubscriptionComplete, summarizeSubscription } from '../consent/summarize-subscription.js';
@@ -22,6 +23,10 @@ export interface SubscriptionStep {
   /** false: the import did not get that far (stopped, declined...): nobody is subscribed. */
   readonly shouldRun: boolean;
   readonly ledger: RowLedger;
+  /** Where the list's consent journal lives; without it the journal is kept in memory only. */
+  readonly stateDir?: string;
+  /** `--changed-only`: profiles any earlier run subscribed with the same consent are skipped. */
+  readonly changedOnly?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number) => void;
 }
@@ -46,7 +51,15 @@ export async function runSubscriptionStep(step: SubscriptionStep): Promise<{ sum
     markNotSent(step.candidates, step);
     return { summary: summarize(undefined) };
   }
+  // Read before the first request: a damaged journal stops the step with nobody sent.
+  const journal =
+    step.stateDir === undefined
+      ? ConsentJournal.inMemory(step.list.id)
+      : await ConsentJournal.open(consentJournalPath(step.stateDir, step.list.id), step.list.id);
   const result = await subscribeConsenting(step.candidates, {
+    journal,
+    changedOnly: step.changedOnly ?? false,
+    optInProcess: step.list.optInProcess,
     client: step.client,
     listId: step.list.id,
     channels: step.request.channels,
@@ -75,6 +88,8 @@ export async function runConsentPhase(run: PushRun, read: SegmentRead, shouldRun
     candidates,
     shouldRun,
     ledger: run.ledger,
+    stateDir: plan.stateDir,
+    changedOnly: plan.sync?.changedOnly ?? false,
     signal: run.stops.soft,
     onProgress: (done) => emit({ type: 'subscribe-progress', done, total: candidates.size }),
   });

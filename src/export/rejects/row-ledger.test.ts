@@ -64,6 +64,7 @@ describe('RowLedger', () => {
       refusedByKlaviyo: [{ reason: 'subscribe_invalid', description: 'Refused.', count: 1, lines: [8] }],
       refused: 1,
       notSubscribed: { count: 2, lines: [9, 10] },
+      uncertain: { count: 0, lines: [] },
     });
   });
 

@@ -35,6 +35,8 @@ export interface ConsentOutcomes {
   readonly refusedByKlaviyo: ReasonCount[];
   readonly refused: number;
   readonly notSubscribed: LineList;
+  /** Consenting rows an interrupted run's unanswered request may have reached: not sent again. */
+  readonly uncertain: LineList;
 }
 
 /**
@@ -62,6 +64,7 @@ export class RowLedger {
   readonly #kept = new ReasonTally();
   readonly #subscribeRefused = new ReasonTally();
   readonly #notSubscribed = emptyLineList();
+  readonly #subscribeUncertain = emptyLineList();
   readonly #observe: ((row: RowRef, outcome: RowOutcome) => void) | undefined;
 
   constructor(
@@ -122,6 +125,10 @@ export class RowLedger {
         this.#subscribeRefused.add(outcome.code, outcome.description, line, element);
         this.#writeEmail(row, 'subscribe_refused', outcome.detail, outcome.email);
         return;
+      case 'subscribe-uncertain':
+        // Not a row to fix: the summary says what happened to it.
+        addLine(this.#subscribeUncertain, line, element);
+        return;
       case 'not-subscribed':
         addLine(this.#notSubscribed, line, element);
         if (outcome.cause === 'failed') this.#writeEmail(row, 'subscribe_failed', outcome.detail, outcome.email);
@@ -174,6 +181,7 @@ export class RowLedger {
       refusedByKlaviyo: this.#subscribeRefused.toList(),
       refused: this.#subscribeRefused.total,
       notSubscribed: this.#notSubscribed,
+      uncertain: this.#subscribeUncertain,
     };
   }
 

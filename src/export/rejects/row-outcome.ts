@@ -57,6 +57,11 @@ export type RowOutcome =
       readonly detail: string;
       readonly email: string;
     }
+  /**
+   * An interrupted run sent its subscribe request and never learned the answer; Klaviyo does not
+   * show it subscribed and a double opt-in confirmation may be pending, so it was not sent again.
+   */
+  | { readonly kind: 'subscribe-uncertain'; readonly description: string }
   /** Its lookup or subscribe request failed after retries (`failed`), or the run stopped before it was sent. */
   | {
       readonly kind: 'not-subscribed';

@@ -16,7 +16,7 @@ import { profileResourceBytes, profileTooLargeDetail } from '../batches/profile-
 import { ReasonTally } from '../rejects/reason-tally.js';
 import { createConsentReader, resolveConsentMapping, type ConsentMapping, type ConsentRequest } from '../../mapping/consent-mapping.js';
 import { checkConsentColumnsAppeared, checkMappedColumnsAppeared, consentColumnsToMap, resolveScanMapping } from './scan-mapping.js';
-import type { SubscribeCandidate } from './subscribe-candidate.js';
+import { consentText, type SubscribeCandidate } from './subscribe-candidate.js';
 
 export interface RejectedRow {
   readonly line: number;
@@ -61,7 +61,7 @@ export interface ScanOptions {
    * Called for each valid, unique profile with its normalised email and attributes JSON: false
    * leaves it out of the requests (`--changed-only`: unchanged since the last confirmed run).
    */
-  readonly selectProfile?: (emailKey: string, attributesJson: string) => boolean;
+  readonly selectProfile?: (emailKey: string, attributesJson: string, consent: string | undefined) => boolean;
   /** Called for each row that would be sent, in file order (verify reads the list back for them). */
   readonly onProfile?: (profile: ScannedProfile) => void;
   /** A choice the user should know about (an email column found by its values), one sentence. */
@@ -206,10 +206,14 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       validProfiles += 1;
-      if (options.selectProfile?.(outcome.dedupeKey, outcome.attributesJson) === false) {
-        skippedProfiles += 1;
-        continue;
-      }
+      // With --subscribe, what the row consented to is part of what --changed-only compares.
+      const consented =
+        consent === undefined
+          ? undefined
+          : consentText({ channels: consent, consentedAtMs: consent.consentedAtMs, phoneNumber: consent.phoneNumber });
+      const isSelected = options.selectProfile?.(outcome.dedupeKey, outcome.attributesJson, consented) !== false;
+      if (!isSelected) skippedProfiles += 1;
+      // An unchanged row still consents: the consent journal, not the sync state, knows whether it was subscribed.
       if (consent !== undefined) {
         if (consent.isSmsWithoutPhone) addLine(smsWithoutPhone, record.line, record.index);
         if (consent.email || consent.sms) {
@@ -226,6 +230,7 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
           addLine(notConsenting, record.line, record.index);
         }
       }
+      if (!isSelected) continue;
       options.onProfile?.({
         line: record.line,
         index: record.index,

@@ -9,3 +9,16 @@ export interface SubscribeCandidate {
   readonly channels: { readonly email: boolean; readonly sms: boolean };
   readonly consentedAtMs?: number;
 }
+
+/**
+ * What a row consented to, as one string: the channels, the consent time and the phone number an
+ * SMS subscription goes to. Compared across runs (hashed) by --changed-only and the consent journal.
+ */
+export function consentText(consent: {
+  readonly channels: { readonly email: boolean; readonly sms: boolean };
+  readonly consentedAtMs?: number | undefined;
+  readonly phoneNumber?: string | undefined;
+}): string {
+  const channels = `${consent.channels.email ? 'e' : ''}${consent.channels.sms ? 's' : ''}`;
+  return `${channels}|${consent.consentedAtMs ?? ''}|${consent.channels.sms ? (consent.phoneNumber ?? '') : ''}`;
+}

@@ -102,10 +102,11 @@ export class SyncSession {
 
   /**
    * Called once for each valid profile of the file (after duplicates are dropped), with its
-   * normalised email and the attributes JSON it would be sent with: whether to send it.
+   * normalised email, the attributes JSON it would be sent with and, with --subscribe, what it
+   * consented to (its consent value and time are compared too): whether to send it.
    */
-  select(email: string, attributesJson: string): boolean {
-    const hash = attributesHash(attributesJson);
+  select(email: string, attributesJson: string, consent?: string): boolean {
+    const hash = attributesHash(consent === undefined ? attributesJson : `${attributesJson}\u0000consent:${consent}`);
     const change = this.#state?.classify(email, hash) ?? 'added';
     const isInList = this.#members?.markInFile(email);
     const decision = decideProfile(change, { changedOnly: this.options.changedOnly, isInList });

@@ -54,7 +54,7 @@ export async function validateSegment(
       listId: request.listId ?? PLAN_LIST_ID,
       signal: plan.signal,
       ledger,
-      selectProfile: sync === undefined ? undefined : (email, attributesJson) => sync.select(email, attributesJson),
+      selectProfile: sync === undefined ? undefined : (email, attributesJson, consent) => sync.select(email, attributesJson, consent),
       onNotice: (message) => emit({ type: 'notice', message }),
     });
     const gate = segmentGateOf(plan, { rowsRead: scan.rowsRead, rejected: ledger.scanOutcomes().rejected });

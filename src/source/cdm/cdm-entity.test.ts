@@ -1,0 +1,279 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { InputFileError, UsageError } from '../../errors.js';
+import { findCdmMetadata, openCdmEntity, type CdmEntity } from './cdm-entity.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'klaviyo-export-cdm-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function writeTree(folder: string, files: Record<string, string | object>): string {
+  const root = join(scratch, folder);
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(root, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return root;
+}
+
+const LAKE = 'https://contosolake.dfs.core.windows.net/customerinsights/exports/ci-export';
+
+function modelJson(entities: { name: string; attributes: string[]; partitions: { location: string; settings?: object }[] }[]): object {
+  return {
+    name: 'cdm',
+    version: '1.0',
+    entities: entities.map((entity) => ({
+      $type: 'LocalEntity',
+      name: entity.name,
+      attributes: entity.attributes.map((name) => ({ name, dataType: 'string' })),
+      partitions: entity.partitions.map((partition, index) => ({
+        name: `${entity.name}-${index}`,
+        location: partition.location,
+        fileFormatSettings: partition.settings ?? {
+          $type: 'CsvFormatSettings',
+          columnHeaders: false,
+          delimiter: ',',
+          quoteStyle: 'QuoteStyle.Csv',
+          encoding: 'UTF-8',
+        },
+      })),
+    })),
+  };
+}
+
+async function openError(metadata: string, entity?: string): Promise<Error> {
+  const error: unknown = await openCdmEntity(metadata, entity === undefined ? {} : { entity }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error;
+}
+
+function partNames(entity: CdmEntity): string[] {
+  return entity.parts.map((part) => part.displayName);
+}
+
+describe('model.json', () => {
+  const root = writeTree('ci-export', {
+    'model.json': modelJson([
+      {
+        name: 'HighValueCustomers',
+        attributes: ['CustomerId', 'Email', 'FirstName'],
+        partitions: [
+          { location: `${LAKE}/HighValueCustomers/part-00001.csv` },
+          { location: `${LAKE}/HighValueCustomers/part%2000002.csv` },
+        ],
+      },
+      { name: 'Churned', attributes: ['Email'], partitions: [{ location: 'Churned/part-00001.csv' }] },
+    ]),
+    'HighValueCustomers/part-00001.csv': 'c1,a@example.com,Ann\n',
+    'HighValueCustomers/part 00002.csv': 'c2,b@example.com,Bob\n',
+    'Churned/part-00001.csv': 'c@example.com\n',
+  });
+
+  test('absolute dfs URLs resolve to the files below the folder; the columns are the attributes', async () => {
+    const metadata = await findCdmMetadata(root);
+    expect(metadata).toBe(join(root, 'model.json'));
+    const entity = await openCdmEntity(metadata!, { entity: 'HighValueCustomers' });
+    expect(entity.name).toBe('HighValueCustomers');
+    expect(entity.columns).toEqual(['CustomerId', 'Email', 'FirstName']);
+    expect(entity.parts).toEqual([
+      {
+        path: join(root, 'HighValueCustomers/part-00001.csv'),
+        displayName: join(root, 'HighValueCustomers/part-00001.csv'),
+        format: 'csv',
+        hasHeader: false,
+        delimiter: ',',
+        encoding: 'UTF-8',
+      },
+      {
+        path: join(root, 'HighValueCustomers/part 00002.csv'),
+        displayName: join(root, 'HighValueCustomers/part 00002.csv'),
+        format: 'csv',
+        hasHeader: false,
+        delimiter: ',',
+        encoding: 'UTF-8',
+      },
+    ]);
+  });
+
+  test('relative locations; --entity matches regardless of case when only one entity does', async () => {
+    const entity = await openCdmEntity(join(root, 'model.json'), { entity: 'churned' });
+    expect(entity.name).toBe('Churned');
+    expect(partNames(entity)).toEqual([join(root, 'Churned/part-00001.csv')]);
+  });
+
+  test('several entities and no --entity: exit 2 listing them', async () => {
+    const error = await openError(join(root, 'model.json'));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe(`${join(root, 'model.json')} holds 2 entities: HighValueCustomers, Churned. Pick one with --entity <name>.`);
+  });
+
+  test('an --entity that is not there lists the entities', async () => {
+    const error = await openError(join(root, 'model.json'), 'Loyal');
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/has no entity "Loyal"; its entities: HighValueCustomers, Churned\./);
+  });
+
+  test('a missing partition names the file expected, an absolute one as well as a relative one', async () => {
+    const folder = writeTree('missing-part', {
+      'model.json': modelJson([
+        {
+          name: 'Segment',
+          attributes: ['Email'],
+          partitions: [
+            { location: `${LAKE.replace('ci-export', 'missing-part')}/Segment/part-1.csv` },
+            { location: `${LAKE.replace('ci-export', 'missing-part')}/Segment/part-2.csv` },
+          ],
+        },
+      ]),
+      'Segment/part-1.csv': 'a@example.com\n',
+    });
+    const error = await openError(join(folder, 'model.json'));
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error.message).toBe(
+      `${join(folder, 'model.json')}: entity Segment's partition ${LAKE.replace('ci-export', 'missing-part')}/Segment/part-2.csv is missing: there is no ${join(folder, 'Segment/part-2.csv')}. Download the whole folder again.`,
+    );
+    const relative = writeTree('missing-relative', {
+      'model.json': modelJson([{ name: 'Segment', attributes: ['Email'], partitions: [{ location: 'Segment/part-9.csv' }] }]),
+    });
+    expect((await openError(join(relative, 'model.json'))).message).toMatch(
+      /partition Segment\/part-9\.csv is missing: there is no .*missing-relative\/Segment\/part-9\.csv/,
+    );
+  });
+
+  test('a location outside the folder is refused, never fetched', async () => {
+    const folder = writeTree('outside', {
+      'model.json': modelJson([
+        {
+          name: 'Segment',
+          attributes: ['Email'],
+          partitions: [{ location: 'https://elsewhere.dfs.core.windows.net/other/data/part-1.csv' }],
+        },
+      ]),
+    });
+    expect((await openError(join(folder, 'model.json'))).message).toMatch(
+      /partition https:\/\/elsewhere\.dfs\.core\.windows\.net\/other\/data\/part-1\.csv is not inside .*outside: klaviyo-export reads only the files of the folder given and never downloads/,
+    );
+    const escaping = writeTree('escaping', {
+      'model.json': modelJson([
+        { name: 'Segment', attributes: ['Email'], partitions: [{ location: '../ci-export/Churned/part-00001.csv' }] },
+      ]),
+    });
+    expect((await openError(join(escaping, 'model.json'))).message).toMatch(/is not inside/);
+  });
+
+  test('a delimiter the CSV reader cannot read is said before anything is read', async () => {
+    const folder = writeTree('tilde', {
+      'model.json': modelJson([
+        {
+          name: 'S',
+          attributes: ['Email'],
+          partitions: [{ location: 'S/p.csv', settings: { $type: 'CsvFormatSettings', delimiter: '~' } }],
+        },
+      ]),
+      'S/p.csv': 'a@example.com\n',
+    });
+    expect((await openError(join(folder, 'model.json'))).message).toMatch(/delimited by "~", which klaviyo-export does not read/);
+  });
+
+  test('metadata that is not JSON, or not CDM', async () => {
+    const broken = writeTree('broken', { 'model.json': '{"entities": [' });
+    expect((await openError(join(broken, 'model.json'))).message).toMatch(/model\.json: is not valid JSON/);
+    const odd = writeTree('odd', { 'model.json': { entities: [{ $type: 'LocalEntity', attributes: [] }] } });
+    expect((await openError(join(odd, 'model.json'))).message).toMatch(
+      /is not CDM metadata klaviyo-export can read: entities\[0\]\.name is missing or not text/,
+    );
+  });
+});
+
+describe('manifest.cdm.json', () => {
+  const root = writeTree('manifest-export', {
+    'default.manifest.cdm.json': {
+      jsonSchemaSemanticVersion: '1.0.0',
+      manifestName: 'default',
+      entities: [
+        {
+          type: 'LocalEntity',
+          entityName: 'Segment',
+          entityPath: 'Segment/Segment.cdm.json/Segment',
+          dataPartitions: [
+            {
+              location: 'adls:/customerinsights/exports/manifest-export/Segment/part-00001.csv',
+              exhibitsTraits: [
+                {
+                  traitReference: 'is.partition.format.CSV',
+                  arguments: [
+                    { name: 'columnHeaders', value: 'true' },
+                    { name: 'delimiter', value: '|' },
+                  ],
+                },
+              ],
+            },
+          ],
+          dataPartitionPatterns: [
+            { name: 'rest', rootLocation: 'Segment/more', globPattern: '*.csv' },
+            {
+              name: 'dated',
+              rootLocation: `${LAKE.replace('ci-export', 'manifest-export')}/Segment/dated`,
+              regularExpression: '/(\\d{4})/part-(\\d+)\\.csv',
+            },
+          ],
+        },
+        { type: 'LocalEntity', entityName: 'Other', entityPath: 'Other.cdm.json/Other', dataPartitions: [{ location: 'Other/p.csv' }] },
+      ],
+    },
+    'Segment/Segment.cdm.json': {
+      jsonSchemaSemanticVersion: '1.0.0',
+      definitions: [
+        {
+          entityName: 'Segment',
+          hasAttributes: [
+            { name: 'Email', dataFormat: 'String' },
+            { attributeGroupReference: { attributeGroupName: 'names', members: [{ name: 'FirstName' }, { name: 'LastName' }] } },
+          ],
+        },
+      ],
+    },
+    'Segment/part-00001.csv': 'Email|FirstName|LastName\na@example.com|Ann|A\n',
+    'Segment/more/b.csv': 'b@example.com,Bob,B\n',
+    'Segment/more/sub/c.csv': 'c@example.com,Cy,C\n',
+    'Segment/more/_SUCCESS': '',
+    'Segment/more/.b.csv.crc': 'x',
+    'Segment/more/notes.txt': 'not data',
+    'Segment/dated/2024/part-2.csv': 'd@example.com,Di,D\n',
+    'Segment/dated/2024/part-x.csv': 'not matched\n',
+    'Other.cdm.json': { definitions: [{ entityName: 'Other', hasAttributes: [{ name: 'Email' }] }] },
+    'Other/p.csv': 'e@example.com\n',
+  });
+
+  test('the entity document names the columns; partitions, glob and regex patterns give the parts in order', async () => {
+    const metadata = await findCdmMetadata(root);
+    expect(metadata).toBe(join(root, 'default.manifest.cdm.json'));
+    const entity = await openCdmEntity(metadata!, { entity: 'Segment' });
+    expect(entity.columns).toEqual(['Email', 'FirstName', 'LastName']);
+    expect(partNames(entity)).toEqual([
+      join(root, 'Segment/part-00001.csv'),
+      join(root, 'Segment/more/b.csv'),
+      join(root, 'Segment/more/sub/c.csv'),
+      join(root, 'Segment/dated/2024/part-2.csv'),
+    ]);
+    expect(entity.parts[0]).toMatchObject({ hasHeader: true, delimiter: '|', format: 'csv' });
+    expect(entity.parts[1]).toMatchObject({ hasHeader: false, delimiter: ',', format: 'csv' });
+  });
+
+  test('the metadata file itself may be the path; the entity document is relative to the manifest', async () => {
+    const entity = await openCdmEntity(join(root, 'default.manifest.cdm.json'), { entity: 'Other' });
+    expect(entity.columns).toEqual(['Email']);
+    expect(partNames(entity)).toEqual([join(root, 'Other/p.csv')]);
+  });
+
+  test('a folder that is not CDM is not taken for one', async () => {
+    const plain = writeTree('plain', { 'part-0.csv': 'email\na@example.com\n' });
+    expect(await findCdmMetadata(plain)).toBeUndefined();
+    expect(await findCdmMetadata(join(plain, 'part-0.csv'))).toBeUndefined();
+  });
+});
