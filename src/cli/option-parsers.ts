@@ -7,9 +7,9 @@ import type { MirrorSource } from '../export/sync/sync-session.js';
 
 export function parseFormat(value: string): SegmentFormat {
   const format = value.toLowerCase();
-  if (format === 'csv' || format === 'json' || format === 'ndjson') return format;
+  if (format === 'csv' || format === 'json' || format === 'ndjson' || format === 'parquet') return format;
   if (format === 'jsonl' || format === 'jsonlines') return 'ndjson';
-  throw new InvalidArgumentError('Use csv, json or ndjson.');
+  throw new InvalidArgumentError('Use csv, json, ndjson or parquet.');
 }
 
 const DELIMITERS: Record<string, CsvDelimiter> = {

@@ -22,6 +22,7 @@ export interface SegmentCommandOptions {
   /** false with --no-properties. */
   properties?: boolean;
   jsonPath?: string;
+  entity?: string;
   defaultCountry?: string;
   maxPerExport: number;
   batchSize: number;
@@ -38,7 +39,12 @@ export interface SegmentCommandOptions {
 
 export function addSegmentOptions(command: Command): Command {
   return command
-    .addOption(new Option('--format <format>', 'file format: csv, json or ndjson (default: from the extension)').argParser(parseFormat))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'file format: csv, json, ndjson or parquet (default: from the extension, Parquet by its first bytes)',
+      ).argParser(parseFormat),
+    )
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
     .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
     .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
@@ -54,6 +60,7 @@ export function addSegmentOptions(command: Command): Command {
     .option('--no-default-map', 'map only what --map names, not the columns named like first_name, Phone, City... (see docs/mapping.md)')
     .option('--no-properties', 'send only the email and mapped fields, not the other columns as custom properties')
     .option('--json-path <key.path>', 'JSON: the key (or dotted path) of the array of profiles, e.g. results or response.customers')
+    .option('--entity <name>', 'CDM folder (Customer Insights model.json or *.manifest.cdm.json): the entity to read when it holds several')
     .option('--default-country <code>', 'ISO country for phone numbers written without +country code, e.g. US')
     .addOption(
       new Option('--max-per-export <n>', 'profiles per export, at most 100,000')
@@ -115,6 +122,7 @@ export function segmentRequestOf(context: CliContext, file: SegmentInput, option
     defaultMap: options.defaultMap,
     properties: options.properties,
     jsonPath: options.jsonPath,
+    entity: options.entity,
     defaultCountry: options.defaultCountry,
     maxPerExport: options.maxPerExport,
     batchSize: options.batchSize,

@@ -9,6 +9,7 @@ const formatByExtension: Readonly<Record<string, SegmentFormat>> = {
   '.ndjson': 'ndjson',
   '.jsonl': 'ndjson',
   '.jsonlines': 'ndjson',
+  '.parquet': 'parquet',
 };
 
 export const knownExtensions: readonly string[] = Object.keys(formatByExtension);

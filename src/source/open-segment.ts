@@ -1,29 +1,39 @@
-import { UsageError } from '../errors.js';
+import { InternalError, UsageError } from '../errors.js';
 import { openByteSource, type ByteSource } from './byte-source.js';
 import { COMPRESSION_MAGIC_BYTES, compressionOfName, decompressStream, resolveCompression, type Compression } from './compression.js';
 import { checkChunks, ContentDigest } from './checked-chunks.js';
 import { readCsv } from './csv-reader.js';
 import { detectFormat, knownExtensions } from './detect-format.js';
-import { peekStreamHead, sniffStreamFormat } from './sniff-format.js';
+import { peekStreamHead, sniffStreamFormat, startsWithParquetMagic } from './sniff-format.js';
+import { openParquetReader } from './parquet/parquet-reader.js';
+import { readFileHead } from './parquet/parquet-file.js';
+import { findCdmMetadata, openCdmEntity } from './cdm/cdm-entity.js';
+import { openCdmSegment } from './cdm/cdm-segment.js';
 import type { FormatReader } from './format-reader.js';
 import { resolveEncoding } from './text-encoding.js';
 import { readJson } from './json-reader.js';
 import { readNdjson } from './ndjson-reader.js';
 import { openMultiPartSegment, singleFileSegment, type SegmentFile } from './multi-part-segment.js';
-import { resolveSegmentParts, type SegmentPart } from './segment-parts.js';
+import { resolveSegmentParts, segmentInputName, type SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentFormat, SourceRecord } from './source-record.js';
 
-const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json: 'JSON', ndjson: 'NDJSON' };
+const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json: 'JSON', ndjson: 'NDJSON', parquet: 'Parquet' };
 
 /**
- * Opens a segment (a file, stdin for `-`, a folder of parts, or several paths) and reads just
- * enough to know its columns: the CSV header, or the first JSON object. The returned records
- * stream the rest with backpressure, so memory does not grow with the file. Throws
- * InputFileError for a file that cannot be read (for several files, before any row is read when
- * a part cannot be opened or disagrees with the first).
+ * Opens a segment (a file, stdin for `-`, a folder of parts, several paths, or a CDM folder) and
+ * reads just enough to know its columns: the CSV header, or the first JSON object. The returned
+ * records stream the rest with backpressure, so memory does not grow with the file. Throws
+ * InputFileError for a file that cannot be read (for several files, before any row is read when a
+ * part cannot be opened or disagrees with the first).
  */
 export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
   options.signal?.throwIfAborted();
+  const single = typeof options.input === 'string' ? options.input : options.input.length === 1 ? options.input[0]! : undefined;
+  const cdmMetadata = single === undefined || single === '-' ? undefined : await findCdmMetadata(single);
+  if (cdmMetadata !== undefined) return openCdmFolder(cdmMetadata, { ...options, input: single! });
+  if (options.entity !== undefined) {
+    throw new UsageError(`--entity is for CDM folders; ${segmentInputName(options.input)} holds no model.json or *.manifest.cdm.json.`);
+  }
   const resolved = await resolveSegmentParts(options.input);
   if (!resolved.isMultiPart) return singleFileSegment(await openSegmentFile(resolved.parts[0]!, options));
   return openMultiPartSegment(resolved, options, (part, partOptions) => openSegmentFile(part, partOptions, { isPartOfMany: true }));
@@ -39,7 +49,7 @@ interface FileReadOptions extends Omit<ReadSegmentOptions, 'input'> {
 
 /**
  * Opens one file of a segment: the seam where a part brings its own format, delimiter, header or
- * column names (a CDM partition, whose names are in its metadata).
+ * column names (a headerless partition whose names are in metadata).
  */
 export function openSegmentFile(
   part: SegmentPart,
@@ -59,17 +69,21 @@ export function openSegmentFile(
 
 async function openFile(options: FileReadOptions): Promise<SegmentFile> {
   const { signal } = options;
-  signal?.throwIfAborted();
-  const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
   const isStdin = options.input === '-';
+  const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
   // --json-path is for JSON: standard input given with it is read as JSON.
   const impliedFormat = options.jsonArrayPath === undefined ? undefined : 'json';
   // `segment.csv.gz` is CSV: the extension under the compression's tells the format.
   const nameFormat = isStdin ? undefined : formatOfName(options.input);
-  const namedFormat = options.format ?? nameFormat ?? impliedFormat;
+  // A Parquet file is told by its first bytes (`PAR1`) whatever its name (Spark's `part-00000-<uuid>.c000`).
+  const isParquet =
+    options.format === 'parquet' ||
+    (options.format === undefined && !isStdin && (nameFormat === 'parquet' || startsWithParquetMagic(await readFileHead(options.input))));
+  const namedFormat = isParquet ? 'parquet' : (options.format ?? nameFormat ?? impliedFormat);
   if (options.jsonArrayPath !== undefined && namedFormat !== undefined && namedFormat !== 'json') {
     throw new UsageError(`--json-path is for JSON files; ${isStdin ? '<stdin>' : options.input} is ${formatLabels[namedFormat]}.`);
   }
+  if (isParquet) return openParquetSegment(options);
   const opened = await openDecompressed(options, signal);
   // A compressed file without a format in its name (`0000_part_00.gz`) is told by its content, as standard input is.
   if (namedFormat === undefined && !isStdin && opened.compression === undefined && options.isPartOfMany !== true) {
@@ -79,6 +93,12 @@ async function openFile(options: FileReadOptions): Promise<SegmentFile> {
   // Standard input has no name to tell its format by: its first bytes tell it.
   const sniffed = namedFormat === undefined ? await sniffWithAbort(opened.stream, signal, encoding) : undefined;
   const format = namedFormat ?? sniffed!.format;
+  if (format === 'parquet') {
+    destroyStream(opened.stream);
+    throw new UsageError(
+      `${opened.displayName} is Parquet, which is read from a file (its footer, at the end, says where the rows are): save it to a file and give its path.`,
+    );
+  }
   if (options.hasHeader === false && options.columnNames === undefined && format !== 'csv') {
     destroyStream(opened.stream);
     throw new UsageError(`--no-header is for CSV files; ${opened.displayName} is ${formatLabels[format]}, whose objects name their keys.`);
@@ -114,6 +134,53 @@ async function openFile(options: FileReadOptions): Promise<SegmentFile> {
     columns: reader.columns,
     ...streamRecords(first, reader, signal, releaseSource),
     contentDigest: () => digest.value(),
+  };
+}
+
+/**
+ * A Common Data Model folder (or its metadata file): the entity's partitions, resolved inside the
+ * folder, read as one segment with the metadata's column names.
+ */
+async function openCdmFolder(metadataFile: string, options: ReadSegmentOptions & { readonly input: string }): Promise<Segment> {
+  const entity = await openCdmEntity(metadataFile, options.entity === undefined ? {} : { entity: options.entity });
+  return openCdmSegment(entity, options.input, (part) =>
+    openFile({
+      ...options,
+      input: part.path,
+      format: part.format,
+      entity: undefined,
+      ...(part.format === 'csv'
+        ? { delimiter: part.delimiter, hasHeader: part.hasHeader }
+        : { delimiter: undefined, hasHeader: undefined }),
+      encoding: options.encoding ?? part.encoding,
+    }),
+  );
+}
+
+/**
+ * A Parquet file: its footer is read and checked at once (a damaged file fails here, before any
+ * row), then its rows stream a row group (or a slice of one) at a time.
+ */
+async function openParquetSegment(options: FileReadOptions): Promise<SegmentFile> {
+  const { signal } = options;
+  const displayName = options.input;
+  if (options.hasHeader === false) {
+    throw new UsageError(`--no-header is for CSV files; ${displayName} is Parquet, whose columns are named in the file.`);
+  }
+  const reader = await openParquetReader(options.input, { displayName, ...(signal === undefined ? {} : { signal }) });
+  let first: IteratorResult<readonly SourceRecord[], void>;
+  try {
+    first = await reader.batches.next();
+  } catch (error) {
+    await reader.batches.return();
+    throw signal?.aborted === true ? signal.reason : error;
+  }
+  return {
+    displayName,
+    format: 'parquet',
+    columns: reader.columns,
+    ...streamRecords(first, reader, signal, () => undefined),
+    contentDigest: () => reader.contentDigest(),
   };
 }
 
@@ -156,6 +223,8 @@ function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, optio
       return readJson(chunks, { displayName, arrayPath: options.jsonArrayPath });
     case 'ndjson':
       return readNdjson(chunks, { displayName });
+    case 'parquet':
+      throw new InternalError('Parquet is read by openParquetSegment, not from a stream.');
   }
 }
 
@@ -269,7 +338,7 @@ function formatOfName(path: string): SegmentFormat | undefined {
 
 function failUnknownFormat(input: string): never {
   throw new UsageError(
-    `Cannot tell the format of ${JSON.stringify(input)} from its name (known: ${knownExtensions.join(' ')}); pass --format csv, json or ndjson.`,
+    `Cannot tell the format of ${JSON.stringify(input)} from its name (known: ${knownExtensions.join(' ')}); pass --format csv, json, ndjson or parquet.`,
   );
 }
 

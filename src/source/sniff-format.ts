@@ -78,6 +78,7 @@ function leadingText(bytes: Uint8Array, encoding: EncodingName | undefined): str
 }
 
 export function formatOfContent(bytes: Uint8Array, encoding?: EncodingName): SegmentFormat {
+  if (startsWithParquetMagic(bytes)) return 'parquet';
   const text = leadingText(bytes, encoding);
   if (text.startsWith('[')) return 'json';
   if (/^\{\s*"profiles"\s*:/.test(text)) return 'json';
@@ -113,4 +114,9 @@ function readNextChunk(stream: Readable): Promise<Buffer | undefined> {
     stream.once('error', onError);
     tryRead();
   });
+}
+
+/** `PAR1`: the first four bytes of a Parquet file. */
+export function startsWithParquetMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
 }

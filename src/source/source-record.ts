@@ -24,7 +24,7 @@ export interface SegmentPosition {
   readonly line: number;
 }
 
-export type SegmentFormat = 'csv' | 'json' | 'ndjson';
+export type SegmentFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
 
 export interface ReadSegmentOptions {
@@ -53,6 +53,11 @@ export interface ReadSegmentOptions {
    * or `data` is one. Given with standard input, the input is read as JSON.
    */
   readonly jsonArrayPath?: readonly string[];
+  /**
+   * `--entity`: the entity to read from a Common Data Model folder (Dynamics 365 Customer Insights'
+   * `model.json` or `*.manifest.cdm.json`) that holds several.
+   */
+  readonly entity?: string;
   /** Aborts reading (SIGINT/SIGTERM); the iterator then throws the signal's reason. */
   readonly signal?: AbortSignal;
   /** The stream that `-` reads (the CLI passes process.stdin). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** State files may name lists and jobs: only the user may read them. */
 export const STATE_DIR_MODE = 0o700;
@@ -64,6 +64,23 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await rm(tempPath, { force: true });
     throw error;
   }
+}
+
+/**
+ * Removes the `<path>.<tag>.tmp` files a killed process left half-written beside `path` (a SIGKILL
+ * between writeTempFile and rename). Only the lock holder writes `path`, so no live write is touched.
+ */
+export async function removeLeftoverTempFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch (error) {
+    if (isErrorCode(error, 'ENOENT')) return;
+    throw error;
+  }
+  const leftovers = names.filter((name) => name.startsWith(prefix) && /^[0-9a-z-]+\.tmp$/.test(name.slice(prefix.length)));
+  await Promise.all(leftovers.map((name) => rm(join(dirname(path), name), { force: true })));
 }
 
 export function isErrorCode(error: unknown, code: string): boolean {

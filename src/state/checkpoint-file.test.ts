@@ -237,6 +237,16 @@ describe('CheckpointJournal and loadCheckpoint', () => {
     await expect(journal.remove()).resolves.toBeUndefined();
   });
 
+  it('remove() also deletes the half-written copy a killed run left beside the checkpoint, and nothing else', async () => {
+    const path = checkpointPath(stateDir, 'XyZ123');
+    await writeFile(`${path}.2bcb03fb.tmp`, '{"half":');
+    await writeFile(join(stateDir, 'other-list.checkpoint.json.2bcb03fb.tmp'), 'x');
+    const journal = CheckpointJournal.create(path, fingerprint);
+    await journal.recordSubmitted(0, 'job-0');
+    await journal.remove();
+    expect(await readdir(stateDir)).toEqual(['other-list.checkpoint.json.2bcb03fb.tmp']);
+  });
+
   it('reports a state directory it cannot write to as an error naming the path', async () => {
     const blocker = join(stateDir, 'not-a-dir');
     await writeFile(blocker, 'x');

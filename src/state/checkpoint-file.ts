@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { ConfirmedBatchRecord, DeliveryJournal } from './delivery-journal.js';
 import { UsageError } from '../errors.js';
-import { isErrorCode, writeFileAtomic } from './atomic-file.js';
+import { isErrorCode, removeLeftoverTempFiles, writeFileAtomic } from './atomic-file.js';
 import { parseCheckpoint, serializeCheckpoint, type CheckpointState } from './checkpoint-content.js';
 import type { RunFingerprint } from './run-fingerprint.js';
 import { stateFilePath } from './state-file-name.js';
@@ -87,11 +87,12 @@ export class CheckpointJournal implements DeliveryJournal {
     return this.#scheduleWrite();
   }
 
-  /** A finished run leaves no checkpoint behind: waits for pending writes, then deletes the file. */
+  /** A finished run leaves no checkpoint behind (nor a killed run's half-written copy): waits for pending writes, then deletes. */
   async remove(): Promise<void> {
     await this.#writesDone;
     try {
       await rm(this.path, { force: true });
+      await removeLeftoverTempFiles(this.path);
     } catch (error) {
       throw new UsageError(`Cannot remove the checkpoint ${this.path}: ${describeFsError(error)}.`, { cause: error });
     }

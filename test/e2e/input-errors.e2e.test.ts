@@ -145,7 +145,7 @@ const CASES: InputErrorCase[] = [
     file: 'ok.csv',
     content: VALID_CSV,
     args: ['--format', 'xml'],
-    says: [/--format/, /'xml'/, /csv, json or ndjson/],
+    says: [/--format/, /'xml'/, /csv, json, ndjson or parquet/],
   },
 ];
 

@@ -37,6 +37,7 @@ export function resolveSegmentPlan(request: SegmentRequest): SegmentPlan {
       encoding: request.encoding,
       hasHeader: request.hasHeader,
       ...(request.jsonPath === undefined ? {} : { jsonArrayPath: jsonArrayPathOf(request.jsonPath) }),
+      ...(request.entity === undefined ? {} : { entity: request.entity }),
       stdin: request.stdin,
     },
     mapping: {

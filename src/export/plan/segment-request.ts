@@ -24,6 +24,11 @@ export interface SegmentRequest {
    * or an object whose `profiles` or `data` is one.
    */
   readonly jsonPath?: string;
+  /**
+   * A Common Data Model folder (Dynamics 365 Customer Insights' export to Azure Data Lake, with
+   * `model.json` or `*.manifest.cdm.json`): the entity to read when the folder holds several.
+   */
+  readonly entity?: string;
   /** The email column; default: the one column named like `email`. */
   readonly emailField?: string;
   /**

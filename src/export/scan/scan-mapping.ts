@@ -21,7 +21,8 @@ export async function resolveScanMapping(
   options: { readonly consent: ConsentRequest | undefined; readonly hasHeader: boolean | undefined },
 ): Promise<ProfileMapping> {
   const { consent } = options;
-  const isJson = segment.format === 'json' || segment.format === 'ndjson';
+  // Parquet's values are typed and its structs nested, as JSON's are; its columns are all in its schema, as a CSV header's are.
+  const isJson = segment.format === 'json' || segment.format === 'ndjson' || segment.format === 'parquet';
   // The first rows tell the email column by its values when no name does, and which JSON keys hold
   // objects (not mapped to a text field by their name). Read ahead: the scan still starts at the first.
   const needsSample = request.emailField === undefined || (isJson && request.mapsKnownColumns === true);
@@ -48,7 +49,7 @@ function consentColumnsOf(consent: ConsentRequest): string[] {
  * must have appeared somewhere by the end of the file (checked before anything is sent).
  */
 function columnsToMap(columns: readonly string[], request: MappingRequest, format: SegmentFormat): readonly string[] {
-  if (format === 'csv') return columns;
+  if (format === 'csv' || format === 'parquet') return columns;
   // A file with no object at all is a valid, empty segment, like a CSV file with only its header.
   const emailColumn = columns.length === 0 && request.emailField === undefined ? ['email'] : [];
   // A requested name that matches a key already seen (ignoring case and spaces) is left to resolve to that key.
@@ -71,7 +72,7 @@ function requestedColumns(request: MappingRequest): string[] {
 
 /** As columnsToMap: a JSON file's consent keys may first appear after the first objects. */
 export function consentColumnsToMap(columns: readonly string[], request: ConsentRequest, format: SegmentFormat): readonly string[] {
-  if (format === 'csv') return columns;
+  if (format === 'csv' || format === 'parquet') return columns;
   const known = new Set(columns.map(looseName));
   const requested = consentColumnsOf(request).filter((column) => !known.has(looseName(column)));
   return [...columns, ...new Set(requested)];

@@ -16,6 +16,7 @@ import { listDataFiles, partitionMatcher } from './partition-pattern.js';
 
 /** One data file of an entity, with how to read it. */
 export interface CdmPart {
+  /** The file below the folder as given (absolute when the folder was given so). */
   readonly path: string;
   /** The path below the folder as given, for messages: `segment-export/Segment/part-00001.csv`. */
   readonly displayName: string;
@@ -161,7 +162,8 @@ async function resolveParts(located: LocatedEntity, root: string, rootDisplay: s
   const add = (path: string, format: PartitionFormat): void => {
     if (seen.has(path)) return;
     seen.add(path);
-    parts.push({ path, displayName: join(rootDisplay, relative(root, path)), ...checkedFormat(format, declaration.name, metadataFile) });
+    const displayName = join(rootDisplay, relative(root, path));
+    parts.push({ path: displayName, displayName, ...checkedFormat(format, declaration.name, metadataFile) });
   };
   const matches = await Promise.all(declaration.partitions.map((partition) => matchLocation(partition.location, root, base, 'file')));
   const anchors = new Set(matches.flatMap((match) => (match.kind === 'found' && match.anchor !== undefined ? [match.anchor] : [])));

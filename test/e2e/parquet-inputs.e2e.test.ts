@@ -1,0 +1,99 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { parquetFixtureBytes, writeParquetFixture, type FixtureCodec } from '../helpers/parquet-fixtures.js';
+import { makeTempDir, runCli } from '../helpers/run-cli.js';
+
+const KEY = 'pk_e2e_secret_key_0123456789abcdef';
+const LIST = 'Y6nRLr';
+
+let sandbox: SandboxHandle | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function start(): Promise<SandboxHandle> {
+  sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 200_000 } });
+  return sandbox;
+}
+
+function cli(args: string[]) {
+  return runCli(args, { env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url } });
+}
+
+function emailsOf(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}@example.com`);
+}
+
+describe('Parquet segments', () => {
+  it.each<FixtureCodec>(['SNAPPY', 'GZIP', 'ZSTD'])(
+    'pushes %s Parquet with several row groups: the sandbox receives exactly its profiles',
+    async (codec) => {
+      await start();
+      const emails = emailsOf(codec.toLowerCase(), 2_500);
+      const file = join(makeTempDir(), 'segment.parquet');
+      await writeParquetFixture(file, {
+        codec,
+        rowGroupSize: 1_000,
+        columnData: [
+          { name: 'email', data: emails, type: 'STRING' },
+          { name: 'first_name', data: emails.map((_, i) => `Name ${i}`), type: 'STRING' },
+          { name: 'visits', data: emails.map((_, i) => BigInt(i)), type: 'INT64' },
+          { name: 'signed_up', data: emails.map((_, i) => new Date(Date.UTC(2024, 0, 1 + (i % 28)))), type: 'TIMESTAMP' },
+        ],
+      });
+      const result = await cli(['push', '--list', LIST, '--yes', file, '--json']);
+      expect(result.stderr).not.toMatch(/error/i);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).rows).toEqual({ read: 2_500, valid: 2_500, rejected: 0, duplicates: 0 });
+      expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+      const attributes = sandbox!.profileAttributes(emails[1_234]!);
+      expect(attributes).toMatchObject({ first_name: 'Name 1234', properties: { visits: 1_234, signed_up: '2024-01-03T00:00:00.000Z' } });
+    },
+  );
+
+  it('tells Parquet by its first bytes whatever its name, and rejects a null email with its row number', async () => {
+    await start();
+    const dir = makeTempDir();
+    const file = join(dir, 'part-00000-3f2a.c000');
+    await writeParquetFixture(file, {
+      columnData: [
+        { name: 'email', data: ['a@example.com', null, 'c@example.com'], type: 'STRING', nullable: true },
+        { name: 'tags', data: [['vip'], ['new', 'x'], []], type: 'JSON' },
+      ],
+    });
+    const rejects = join(dir, 'rejects.csv');
+    const result = await cli(['push', '--list', LIST, '--yes', file, '--json', '--rejects', rejects]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 3, valid: 2, rejected: 1, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual(['a@example.com', 'c@example.com']);
+    const rejected = readFileSync(rejects, 'utf8').split('\n');
+    expect(rejected[1]).toMatch(/^2,/);
+  });
+
+  it('refuses a damaged Parquet file (no footer) with exit 2 naming it, and sends nothing', async () => {
+    await start();
+    const file = join(makeTempDir(), 'cut.parquet');
+    const whole = await parquetFixtureBytes({ columnData: [{ name: 'email', data: emailsOf('cut', 500), type: 'STRING' }] });
+    writeFileSync(file, whole.subarray(0, whole.length - 100));
+    const result = await cli(['push', '--list', LIST, '--yes', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}: is not a readable Parquet file: it does not end with PAR1, so it has no footer`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(sandbox!.stats().requests.bulk_import_profiles).toBeUndefined();
+    expect(sandbox!.listMemberEmails(LIST)).toEqual([]);
+  });
+
+  it('validates Parquet and refuses it on standard input with one sentence', async () => {
+    const file = join(makeTempDir(), 'segment.parquet');
+    await writeParquetFixture(file, { columnData: [{ name: 'Email', data: emailsOf('v', 3), type: 'STRING' }] });
+    const validated = await runCli(['validate', file, '--json']);
+    expect(validated.code).toBe(0);
+    expect(JSON.parse(validated.stdout).rows.valid).toBe(3);
+    const piped = await runCli(['validate', '-'], { input: readFileSync(file) });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toMatch(/<stdin> is Parquet, which is read from a file/);
+  });
+});
