@@ -219,11 +219,68 @@ describe('deliverBatches: cancelled jobs', () => {
   });
 
   it('gives the batch up after maxResubmits resubmissions', async () => {
-    const run = await runDelivery({ sizes: [3], maxResubmits: 2, script: { finalStatus: () => 'cancelled' } });
+    const run = await runDelivery({ sizes: [3], resubmits: { maxResubmits: 2 }, script: { finalStatus: () => 'cancelled' } });
     expectEveryProfileAccountedFor(run);
     expect(run.fake.posts).toHaveLength(3);
     expect(run.result).toMatchObject({ accepted: 3, notDelivered: 3, resubmittedJobs: 2 });
     expect(run.undelivered[0]!.description).toBe('Klaviyo cancelled the import job 3 times; nothing of it was applied.');
+  });
+});
+
+describe('deliverBatches: resubmitting cancelled jobs with backoff', () => {
+  it('sends a batch again as often as Klaviyo cancels it, within --job-timeout, not a fixed 3 times', async () => {
+    const run = await runDelivery({
+      sizes: [4],
+      resubmits: { jobTimeoutMs: 30 * 60_000 },
+      script: { finalStatus: (r) => (r.number <= 6 ? 'cancelled' : 'complete') },
+    });
+    expectEveryProfileAccountedFor(run);
+    expect(run.result).toMatchObject({ accepted: 4, imported: 4, resubmittedJobs: 6, notDelivered: 0 });
+    expect(run.fake.posts).toHaveLength(7);
+    // The pauses before each resubmission (random 0.5: three quarters of 1 s doubling to 30 s), beside the polls' slices.
+    expect(run.time.delays.filter((ms) => ms > 200)).toEqual([750, 1500, 3000, 6000, 12_000, 22_500]);
+  });
+
+  it('gives the batch up once the next pause would end past --job-timeout, saying so', async () => {
+    const run = await runDelivery({ sizes: [3], resubmits: { jobTimeoutMs: 60_000 }, script: { finalStatus: () => 'cancelled' } });
+    expectEveryProfileAccountedFor(run);
+    expect(run.result).toMatchObject({ accepted: 3, imported: 0, notDelivered: 3 });
+    // Jobs end about 1 s after they are accepted; pauses 0.75, 1.5, 3, 6, 12, 22.5 s: the 7th cancellation is past 60 s.
+    expect(run.fake.posts).toHaveLength(7);
+    expect(run.undelivered[0]!.description).toBe(
+      'Klaviyo cancelled the import job 7 times within --job-timeout; nothing of it was applied.',
+    );
+  });
+
+  it('without a job timeout, resubmits a batch 10 times at most', async () => {
+    const run = await runDelivery({ sizes: [2], resubmits: {}, script: { finalStatus: () => 'cancelled' } });
+    expect(run.fake.posts).toHaveLength(10);
+    expect(run.undelivered[0]!.description).toMatch(/cancelled the import job 10 times, as it cancelled every job of the run lately/);
+  });
+
+  it('stops resubmitting every batch at once when every job of the run is being cancelled', async () => {
+    const run = await runDelivery({
+      sizes: Array.from({ length: 12 }, () => 2),
+      resubmits: {},
+      script: { finalStatus: () => 'cancelled' },
+    });
+    expectEveryProfileAccountedFor(run);
+    expect(run.result).toMatchObject({ imported: 0, notDelivered: 24 });
+    // 12 batches resubmitted 10 times each would be 132 requests; the run gives up after 10 cancellations in a row.
+    expect(run.fake.posts.length).toBeLessThanOrEqual(10 + 12);
+    expect(run.undelivered.every((p) => /cancelled/.test(p.description))).toBe(true);
+    expect(run.undelivered.some((p) => /as it cancelled every job of the run lately/.test(p.description))).toBe(true);
+  });
+
+  it('keeps resubmitting when other jobs complete between the cancellations', async () => {
+    // Every odd request's job is cancelled: half of all jobs, but never ten in a row.
+    const run = await runDelivery({
+      sizes: Array.from({ length: 20 }, () => 1),
+      resubmits: {},
+      script: { finalStatus: (r) => (r.number % 2 === 1 ? 'cancelled' : 'complete') },
+    });
+    expectEveryProfileAccountedFor(run);
+    expect(run.result).toMatchObject({ imported: 20, notDelivered: 0 });
   });
 });
 

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { AuthError, describeDeliveryStop, ExportError, KlaviyoApiError } from '../../errors.js';
-import type { ApiErrorObject, CreateImportJobResult, ImportJob } from '../../klaviyo/klaviyo-client.js';
+import { type ApiErrorObject, AuthError, describeDeliveryStop, ExportError, JobTimeoutError, KlaviyoApiError } from '../../errors.js';
+import type { CreateImportJobResult, ImportJob } from '../../klaviyo/klaviyo-client.js';
 import { mergeBatchRecords } from '../batches/batch-record.js';
 import { RemainingProfiles } from '../batches/remaining-profiles.js';
 import { pendingJob, readImportErrors, replayConfirmed, reportConfirmed, type ConfirmedCounts } from './confirm-batch.js';
@@ -8,8 +8,8 @@ import type { DeliverOptions, DeliveryResult } from './delivery-types.js';
 import type { StagedBatch } from '../batches/batch-stager.js';
 import type { ConfirmedBatchRecord } from '../../state/delivery-journal.js';
 import { FirstUploadGate } from './first-upload-gate.js';
-import { JobTimeoutError } from './job-watcher.js';
 import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
+import { CancellationStreak, decideResubmit } from './resubmit-policy.js';
 import { scrub } from '../../privacy/scrub.js';
 import type { KlaviyoRefusalCode } from '../rejects/row-outcome.js';
 
@@ -39,6 +39,7 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
     if (!fatal.signal.aborted) fatal.abort(error);
   };
   const runOptions = { ...options, signal };
+  const cancellations = new CancellationStreak();
   // A local failure (disk, staged body, checkpoint) stops new uploads too; those in flight end first.
   let localFailure: { error: unknown } | undefined;
   const onLocalFailure = (error: unknown) => {
@@ -49,7 +50,7 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
   const isLocalFailure = (error: unknown) => !(error instanceof ExportError) && (localFailure !== undefined || !options.signal?.aborted);
   await Promise.all(
     options.batches.map((batch) =>
-      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure, isLocalFailure }),
+      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure, isLocalFailure, cancellations }),
     ),
   );
   if (localFailure) result.stoppedBy = describeDeliveryStop(localFailure.error);
@@ -69,6 +70,8 @@ interface BatchContext {
   readonly onLocalFailure: (error: unknown) => void;
   /** Not Klaviyo's answer nor the user's stop: this machine's disk, a staged body, the checkpoint. */
   readonly isLocalFailure: (error: unknown) => boolean;
+  /** The run's final jobs: whether Klaviyo is cancelling every one of them. */
+  readonly cancellations: CancellationStreak;
 }
 
 /** One batch's delivery: its parts' records, and whether every part reached a final job. */
@@ -146,6 +149,8 @@ async function sendPart(
   let isCounted = job !== undefined;
   if (isCounted) result.accepted += part.count;
   let cancellations = 0;
+  // --job-timeout bounds the resubmissions too: counted from the first job accepted for this part.
+  let firstAcceptedAt = job === undefined ? undefined : options.now();
 
   for (;;) {
     if (!job) {
@@ -171,6 +176,7 @@ async function sendPart(
         continue;
       }
       job = answer.job;
+      firstAcceptedAt ??= options.now();
       if (!isCounted) {
         result.accepted += part.count;
         isCounted = true;
@@ -197,14 +203,32 @@ async function sendPart(
     }
     if (final.status === 'cancelled') {
       result.jobs.push({ batch: batch.index, exportIndex: batch.exportIndex, profiles: part.count, job: final });
+      run.cancellations.noteFinal('cancelled');
       cancellations += 1;
-      if (cancellations > options.maxResubmits) {
-        return giveUp(run, part, `Klaviyo cancelled the import job ${cancellations} times; nothing of it was applied.`);
+      const decision = decideResubmit(
+        {
+          cancellations,
+          elapsedMs: options.now() - (firstAcceptedAt ?? options.now()),
+          isEveryJobCancelled: run.cancellations.isEveryJobCancelled,
+        },
+        options.resubmits,
+        options.random,
+      );
+      if (!decision.resubmit) return giveUp(run, part, decision.description);
+      // A stop during the pause is met by the upload, which then sends nothing.
+      await options.sleep(decision.delayMs, signal).catch(() => undefined);
+      if (run.cancellations.isEveryJobCancelled) {
+        return giveUp(
+          run,
+          part,
+          `Klaviyo cancelled the import job ${cancellations} times, as it cancelled every job of the run lately; nothing of it was applied.`,
+        );
       }
       result.resubmittedJobs += 1;
       job = undefined;
       continue;
     }
+    run.cancellations.noteFinal('complete');
     const record = await readImportErrors(final, part, options);
     addCounts(result, await reportConfirmed(batch, record, options));
     markAccounted(run, part);

@@ -5,6 +5,7 @@ import type { StagedBatch } from '../batches/batch-stager.js';
 import type { DeliveryJournal } from '../../state/delivery-journal.js';
 import type { JobWatcher } from './job-watcher.js';
 import type { RowLedger } from '../rejects/row-ledger.js';
+import type { ResubmitLimits } from './resubmit-policy.js';
 
 /** The contract of deliverBatches, apart from it so that its helpers (confirm-batch) need not import it. */
 
@@ -26,8 +27,12 @@ export interface DeliverOptions {
   readonly wait: boolean;
   /** Requests in flight at once; the client's rate limiter paces them. */
   readonly concurrency: number;
-  /** A cancelled job applied nothing: its batch is submitted again, this many times at most. */
-  readonly maxResubmits: number;
+  /** A cancelled job applied nothing: its batch is submitted again within these limits (resubmit-policy). */
+  readonly resubmits: ResubmitLimits;
+  /** The pauses before resubmitting, their clock and their jitter: injected, so tests need no real time. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly now: () => number;
+  readonly random: () => number;
   /** Soft stop: no new request starts once aborted. */
   readonly signal?: AbortSignal;
   readonly events: DeliveryEvents;

@@ -12,8 +12,6 @@ import type { PushRun } from './push-run.js';
 
 /** Upload requests in flight at once; the client's rate limiter (10/s) paces them. */
 const UPLOAD_CONCURRENCY = 4;
-/** A cancelled job applied nothing; its batch is sent again up to this many times. */
-const MAX_RESUBMITS = 3;
 
 export interface DeliveredScan {
   readonly outcome: RunOutcome;
@@ -55,7 +53,10 @@ export async function deliverScan(run: PushRun, scan: ScanResult): Promise<Deliv
     journal,
     wait: plan.wait,
     concurrency: UPLOAD_CONCURRENCY,
-    maxResubmits: MAX_RESUBMITS,
+    resubmits: { jobTimeoutMs: plan.jobTimeoutMs },
+    sleep: abortableSleep,
+    now: Date.now,
+    random: Math.random,
     signal: stops.soft,
     events,
     ledger,
