@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { writeParquetFixture } from '../helpers/parquet-fixtures.js';
 import { makeTempDir, runCli } from '../helpers/run-cli.js';
 
 const KEY = 'pk_e2e_secret_key_0123456789abcdef';
@@ -162,5 +163,31 @@ describe('segments of several files', () => {
       present: 12,
       files: [join(folder, '0000_part_00.gz'), join(folder, '0001_part_00.gz')],
     });
+  });
+});
+
+describe('a Spark folder of Parquet parts', () => {
+  it('pushes part-*.zstd.parquet files beside _SUCCESS and .crc files, deduping across them: exactly their profiles', async () => {
+    await start();
+    const folder = join(makeTempDir(), 'spark-out');
+    mkdirSync(folder);
+    const parts = [
+      ['a@example.com', 'b@example.com'],
+      ['c@example.com', 'A@example.com'],
+    ];
+    for (const [index, emails] of parts.entries()) {
+      await writeParquetFixture(join(folder, `part-0000${index}-6f1c.c000.zstd.parquet`), {
+        codec: 'ZSTD',
+        columnData: [{ name: 'email', data: emails, type: 'STRING' }],
+      });
+      writeFileSync(join(folder, `.part-0000${index}-6f1c.c000.zstd.parquet.crc`), 'not data');
+    }
+    writeFileSync(join(folder, '_SUCCESS'), '');
+    const result = await cli(['push', '--list', LIST, '--yes', folder, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.rows).toEqual({ read: 4, valid: 3, rejected: 0, duplicates: 1 });
+    expect(summary.duplicates.files).toEqual([join(folder, 'part-00001-6f1c.c000.zstd.parquet')]);
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
   });
 });
