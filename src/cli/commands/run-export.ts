@@ -1,6 +1,6 @@
 import type { Secret } from '../../config/secret.js';
 import { redactSecret } from '../../config/secret.js';
-import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../../errors.js';
+import { describeBug, ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../../errors.js';
 import { REPORT_VERSION } from '../../report/run-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { CapturedSink, PrefixedSink } from '../prefixed-sink.js';
@@ -52,15 +52,7 @@ export async function runExport(context: CliContext, request: ExportRequest): Pr
   } catch (error) {
     const interruption: unknown = context.signal.aborted ? context.signal.reason : undefined;
     const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
-    const detail = error instanceof Error ? error.message : String(error);
-    failure = redactSecret(
-      redactSecret(
-        known?.message ??
-          `stopped on an unexpected error (${detail}); this is a bug, please report it with the command you ran (without the API key).`,
-        request.apiKey,
-      ),
-      context.env.apiKey,
-    );
+    failure = redactSecret(redactSecret(known?.message ?? describeBug(error), request.apiKey), context.env.apiKey);
     exitCode = known?.exitCode ?? ExitCode.internal;
     stderr.write(
       request.options.logFormat === 'json'
