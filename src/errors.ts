@@ -151,3 +151,96 @@ function locationOf(stack: string | undefined): string | undefined {
   }
   return undefined;
 }
+
+/** One entry of a JSON:API `errors[]`, reduced to what a person or the pipeline can act on. */
+export interface ApiErrorObject {
+  status?: string;
+  code?: string;
+  title?: string;
+  detail?: string;
+  pointer?: string;
+  parameter?: string;
+}
+
+/** A request Klaviyo answered, or could not be reached for, after every retry. */
+export class KlaviyoRequestError extends KlaviyoApiError {
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  readonly errors: readonly ApiErrorObject[];
+
+  constructor(details: {
+    message: string;
+    method: string;
+    path: string;
+    status: number | undefined;
+    attempts: number;
+    errors: readonly ApiErrorObject[];
+  }) {
+    super(details.message, details.status);
+    this.method = details.method;
+    this.path = details.path;
+    this.attempts = details.attempts;
+    this.errors = details.errors;
+  }
+}
+
+/** --mirror's guard refused the run (more removals than --max-removals allows): nothing was sent or removed (exit 2). */
+export class RemovalGuardError extends UsageError {
+  readonly planned: number;
+  readonly limit: number;
+  readonly knownMembers: number;
+
+  /** `message`: describeRemovalRefusal's sentence (src/export/sync/sync-plan.ts). */
+  constructor(refusal: { planned: number; limit: number; knownMembers: number }, message: string) {
+    super(message);
+    this.planned = refusal.planned;
+    this.limit = refusal.limit;
+    this.knownMembers = refusal.knownMembers;
+  }
+}
+
+/** A sync state that cannot be used: one sentence naming the file and what to do. */
+export class SyncStateError extends UsageError {}
+
+/** A consent journal that cannot be used: one sentence naming the file and what to do. */
+export class ConsentJournalError extends UsageError {}
+
+/** The job was not final after `jobTimeoutMs`: an outcome (its profiles are unconfirmed), not a failure. */
+export class JobTimeoutError extends Error {
+  readonly jobId: string;
+
+  constructor(jobId: string, timeoutMs: number) {
+    super(`Klaviyo's import job ${jobId} was not finished after ${Math.round(timeoutMs / 1000)} s.`);
+    this.name = 'JobTimeoutError';
+    this.jobId = jobId;
+  }
+}
+
+export type CsvSyntaxErrorCode = 'QUOTE_NOT_CLOSED' | 'RECORD_TOO_LONG' | 'QUOTE_IN_UNQUOTED_FIELD' | 'TEXT_AFTER_CLOSING_QUOTE';
+
+/** A CDM model.json or manifest that is not as the format says, with the JSON path of what is wrong; the caller names the file. */
+export class CdmMetadataError extends Error {}
+
+/** A malformed CSV; the reader turns it into an InputFileError sentence. */
+export class CsvSyntaxError extends Error {
+  readonly code: CsvSyntaxErrorCode;
+  /** QUOTE_NOT_CLOSED, RECORD_TOO_LONG: where the record starts; otherwise where the fault is. */
+  readonly line: number;
+  /** 0-based index of the faulty field, for the two quote errors. */
+  readonly fieldIndex: number | undefined;
+  /** 1-based byte column of the faulty character on `line`, for the two quote errors. */
+  readonly column: number | undefined;
+  /** RECORD_TOO_LONG: whether the record was inside an open quote when the limit was passed. */
+  readonly isInsideQuotes: boolean;
+
+  constructor(code: CsvSyntaxErrorCode, line: number, details: { fieldIndex?: number; column?: number; isInsideQuotes?: boolean } = {}) {
+    super(`${code} at line ${line}`);
+    this.name = 'CsvSyntaxError';
+    this.code = code;
+    this.line = line;
+    this.fieldIndex = details.fieldIndex;
+    this.column = details.column;
+    this.isInsideQuotes = details.isInsideQuotes ?? false;
+  }
+}

@@ -21,6 +21,8 @@ export {
   InterruptedError,
   KlaviyoApiError,
   LockedError,
+  RemovalGuardError,
+  SyncStateError,
   UsageError,
 } from './errors.js';
 
@@ -28,8 +30,6 @@ export type { PushConfirmation, PushPorts, PushRequest, SubscribeRequest } from 
 export type { PushEvent, PushEventType, RemainingWork } from './export/events/push-events.js';
 export type { SegmentRequest } from './export/plan/segment-request.js';
 export type { ValidateEvent, ValidateRequest } from './export/validate/validate-segment.js';
-export { RemovalGuardError } from './export/sync/sync-plan.js';
-export { SyncStateError } from './state/sync-state-file.js';
 export type { MaxRemovals } from './export/sync/sync-plan.js';
 export type { MirrorSource } from './export/sync/sync-session.js';
 export type { SyncSummary } from './report/sync-summary.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ExportConfig, ExportOptionSpec } from '../config/export-config.js';
 import { locateConfig, readConfig } from '../config/read-config.js';
 import type { CliContext } from './cli-context.js';
-import { DEFAULT_STATE_DIR } from './commands/push-command.js';
+import { DEFAULT_STATE_DIR } from './push/push-options.js';
 import { exportOptionSpecs } from './export-options.js';
 
 export interface ConfigFileOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
-import { mostSevere } from './commands/run-command.js';
+import { mostSevere } from './run/exit-code-severity.js';
 import { exportOptionSpecs, parsePushArgv, pushArgvOf } from './export-options.js';
 
 describe('export keys derived from the push command', () => {

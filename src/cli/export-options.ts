@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { ExportOptionSpec } from '../config/export-config.js';
 import { UsageError } from '../errors.js';
-import type { PushCommandOptions } from './commands/push-command.js';
+import type { PushCommandOptions } from './push/push-options.js';
 import { collect } from './option-parsers.js';
 import { definePushCommand } from './commands/push-definition.js';
 

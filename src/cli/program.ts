@@ -5,21 +5,23 @@ import type { CliContext } from './cli-context.js';
 import { runCheck, type CheckCommandOptions } from './commands/check-command.js';
 import { runLists, type ListsCommandOptions } from './commands/lists-command.js';
 import { definePushCommand } from './commands/push-definition.js';
-import { runPush, type PushCommandOptions } from './commands/push-command.js';
+import { runPush } from './commands/push-command.js';
+import type { PushCommandOptions } from './push/push-options.js';
+import { runSandbox } from './commands/sandbox-command.js';
 import {
   parseImportErrorPayload,
   parseImportErrorPointer,
   parseRate,
   parseRefuseAs,
   parseSeed,
-  runSandbox,
   SANDBOX_FAULTS_HELP,
-  type SandboxCommandOptions,
-} from './commands/sandbox-command.js';
+} from './sandbox/fault-options.js';
+import type { SandboxCommandOptions } from './sandbox/sandbox-options-of.js';
 import { runValidate, type ValidateCommandOptions } from './commands/validate-command.js';
 import { DEFAULT_SAMPLE_SIZE, runVerify, type VerifyCommandOptions } from './commands/verify-command.js';
 import { addConnectionOptions } from './connection-options.js';
-import { runRun, type RunCommandOptions } from './commands/run-command.js';
+import { runRun } from './commands/run-command.js';
+import type { RunCommandOptions } from './run/run-options.js';
 import { runExports, type ExportsCommandOptions } from './commands/exports-command.js';
 import { runConnect, type ConnectCommandOptions } from './commands/connect-command.js';
 import { runInit, type InitCommandOptions } from './commands/init-command.js';

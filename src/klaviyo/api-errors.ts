@@ -1,16 +1,6 @@
 import { z } from 'zod';
-import { AuthError, KlaviyoApiError } from '../errors.js';
+import { AuthError, KlaviyoRequestError, type ApiErrorObject } from '../errors.js';
 import { OPERATIONS, type OperationId } from './operations.js';
-
-/** One entry of a JSON:API `errors[]`, reduced to what a person or the pipeline can act on. */
-export interface ApiErrorObject {
-  status?: string;
-  code?: string;
-  title?: string;
-  detail?: string;
-  pointer?: string;
-  parameter?: string;
-}
 
 const optionalText = z
   .union([z.string(), z.number()])
@@ -61,29 +51,6 @@ const PROFILE_POINTER = /^\/data\/attributes\/profiles\/data\/(\d+)(?:\/|$)/;
 export function profileIndexFromPointer(pointer: string | undefined): number | undefined {
   const match = pointer === undefined ? null : PROFILE_POINTER.exec(pointer);
   return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** A request Klaviyo answered, or could not be reached for, after every retry. */
-export class KlaviyoRequestError extends KlaviyoApiError {
-  readonly method: string;
-  readonly path: string;
-  readonly attempts: number;
-  readonly errors: readonly ApiErrorObject[];
-
-  constructor(details: {
-    message: string;
-    method: string;
-    path: string;
-    status: number | undefined;
-    attempts: number;
-    errors: readonly ApiErrorObject[];
-  }) {
-    super(details.message, details.status);
-    this.method = details.method;
-    this.path = details.path;
-    this.attempts = details.attempts;
-    this.errors = details.errors;
-  }
 }
 
 export interface FailedRequest {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError } from '../errors.js';
-import { KLAVIYO_REVISION, KlaviyoRequestError } from './klaviyo-client.js';
+import { AuthError, KlaviyoRequestError } from '../errors.js';
+import { KLAVIYO_REVISION } from './klaviyo-client.js';
 import { API_KEY, BASE_URL, collect, createTestClient, jobDocument } from './klaviyo-client.test-support.js';
 
 beforeAll(() => nock.disableNetConnect());

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Secret } from '../config/secret.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { KlaviyoRequestError, parseApiErrors, toResponseError, type ApiErrorObject } from './api-errors.js';
+import { KlaviyoRequestError, type ApiErrorObject } from '../errors.js';
+import { parseApiErrors, toResponseError } from './api-errors.js';
 import type { ClientCore } from './client-core.js';
 import { StatsRecorder, type ClientEvent, type ClientStats } from './client-stats.js';
 import { createHttpTransport } from './http-transport.js';
@@ -34,8 +35,7 @@ import {
 } from './resources.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 
-export { profileIndexFromPointer, KlaviyoRequestError } from './api-errors.js';
-export type { ApiErrorObject } from './api-errors.js';
+export { profileIndexFromPointer } from './api-errors.js';
 export type { ClientEvent, ClientStats, OperationStats } from './client-stats.js';
 export type { ImportErrorItem, ImportJob, ImportJobStatus, KlaviyoAccount, KlaviyoList, ListMember } from './resources.js';
 export type { ProfileConsent } from './profile-consent-lookup.js';

@@ -1,6 +1,7 @@
+import { KlaviyoRequestError } from '../errors.js';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KlaviyoRequestError } from './klaviyo-client.js';
+
 import { BASE_URL, collect, createTestClient } from './klaviyo-client.test-support.js';
 import { MAX_PROFILES_PER_REMOVAL } from './list-membership.js';
 

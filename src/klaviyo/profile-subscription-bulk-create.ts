@@ -1,5 +1,6 @@
 import { AuthError, InternalError } from '../errors.js';
-import { parseApiErrors, toResponseError, type ApiErrorObject } from './api-errors.js';
+import type { ApiErrorObject } from '../errors.js';
+import { parseApiErrors, toResponseError } from './api-errors.js';
 import type { RunRequest } from './request-runner.js';
 
 /**

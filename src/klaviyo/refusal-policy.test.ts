@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiErrorObject } from './api-errors.js';
+import type { ApiErrorObject } from '../errors.js';
 import { planAfterRefusal, RefusalBudget } from './refusal-policy.js';
 
 const at = (pointer: string | undefined, detail = 'bad'): ApiErrorObject => ({ code: 'invalid', detail, ...(pointer ? { pointer } : {}) });

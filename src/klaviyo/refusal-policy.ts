@@ -1,4 +1,5 @@
-import { profileIndexFromPointer, type ApiErrorObject } from './api-errors.js';
+import type { ApiErrorObject } from '../errors.js';
+import { profileIndexFromPointer } from './api-errors.js';
 
 /**
  * What to do after Klaviyo refused a request of profiles (a bulk import, a bulk subscribe) with

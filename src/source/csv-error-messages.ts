@@ -1,5 +1,5 @@
 import { maskPersonalData } from '../privacy/personal-data.js';
-import type { CsvSyntaxError } from './csv-tokenizer.js';
+import type { CsvSyntaxError } from '../errors.js';
 
 export interface CsvProblem {
   readonly line: number;

@@ -1,7 +1,8 @@
 import { InputFileError } from '../errors.js';
 import { describeCsvSyntaxError } from './csv-error-messages.js';
 import { nameHeaderColumns } from './csv-header.js';
-import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.js';
+import { CsvSyntaxError } from '../errors.js';
+import { CsvTokenizer } from './csv-tokenizer.js';
 import type { CsvDelimiter, SourceRecord } from './source-record.js';
 
 /** Guards memory against an unclosed quote or a wrong delimiter swallowing the rest of the file. */

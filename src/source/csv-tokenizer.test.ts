@@ -1,6 +1,7 @@
+import { CsvSyntaxError, type CsvSyntaxErrorCode } from '../errors.js';
 import { CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { CsvSyntaxError, CsvTokenizer, type CsvSyntaxErrorCode } from './csv-tokenizer.js';
+import { CsvTokenizer } from './csv-tokenizer.js';
 import type { CsvDelimiter } from './source-record.js';
 import { mulberry32 } from '../prng.js';
 

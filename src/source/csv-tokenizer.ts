@@ -1,33 +1,9 @@
+import { CsvSyntaxError } from '../errors.js';
 import type { CsvDelimiter } from './source-record.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-
-export type CsvSyntaxErrorCode = 'QUOTE_NOT_CLOSED' | 'RECORD_TOO_LONG' | 'QUOTE_IN_UNQUOTED_FIELD' | 'TEXT_AFTER_CLOSING_QUOTE';
-
-/** A malformed CSV; the reader turns it into an InputFileError sentence. */
-export class CsvSyntaxError extends Error {
-  readonly code: CsvSyntaxErrorCode;
-  /** QUOTE_NOT_CLOSED, RECORD_TOO_LONG: where the record starts; otherwise where the fault is. */
-  readonly line: number;
-  /** 0-based index of the faulty field, for the two quote errors. */
-  readonly fieldIndex: number | undefined;
-  /** 1-based byte column of the faulty character on `line`, for the two quote errors. */
-  readonly column: number | undefined;
-  /** RECORD_TOO_LONG: whether the record was inside an open quote when the limit was passed. */
-  readonly isInsideQuotes: boolean;
-
-  constructor(code: CsvSyntaxErrorCode, line: number, details: { fieldIndex?: number; column?: number; isInsideQuotes?: boolean } = {}) {
-    super(`${code} at line ${line}`);
-    this.name = 'CsvSyntaxError';
-    this.code = code;
-    this.line = line;
-    this.fieldIndex = details.fieldIndex;
-    this.column = details.column;
-    this.isInsideQuotes = details.isInsideQuotes ?? false;
-  }
-}
 
 /** Receives each record's fields and the 1-based physical line where the record starts. */
 export type CsvRowSink = (fields: string[], line: number) => void;

@@ -2,7 +2,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConsentJournal, ConsentJournalError, consentJournalPath } from './consent-journal.js';
+import { ConsentJournalError } from '../errors.js';
+import { ConsentJournal, consentJournalPath } from './consent-journal.js';
 
 const LIST = 'Y6nRLr';
 let dir: string;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { ConsentJournalError } from '../errors.js';
 import { ensureStateDir, isErrorCode, STATE_FILE_MODE, writeFileAtomic } from './atomic-file.js';
 import { stateFilePath } from './state-file-name.js';
 
@@ -65,9 +65,6 @@ type JournalRecord =
   | { t: 'settled'; profiles: string[]; kept?: boolean };
 
 const SNAPSHOT_KEYS_PER_LINE = 10_000;
-
-/** A journal that cannot be used: one sentence naming the file and what to do. */
-export class ConsentJournalError extends UsageError {}
 
 /**
  * The journal in memory, and its file when `path` is given (without one, nothing survives the

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { SyncStateError, UsageError } from '../errors.js';
 import { isErrorCode, STATE_FILE_MODE } from './atomic-file.js';
 import { stateFilePath } from './state-file-name.js';
 
@@ -52,9 +52,6 @@ export interface SyncStateRecords {
   readonly recordsEnd: number;
   readonly count: number;
 }
-
-/** A sync state that cannot be used: one sentence naming the file and what to do. */
-export class SyncStateError extends UsageError {}
 
 /** The records of the list's sync state, or undefined when there is none yet. Throws SyncStateError when damaged. */
 export async function readSyncState(path: string, listId: string): Promise<SyncStateRecords | undefined> {

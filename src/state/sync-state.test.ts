@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../errors.js';
+import { ExitCode, SyncStateError } from '../errors.js';
 import { SyncState } from './sync-state.js';
-import { attributesHash, readSyncState, RecordFlag, SyncStateError, SyncStateWriter, syncStatePath } from './sync-state-file.js';
+import { attributesHash, readSyncState, RecordFlag, SyncStateWriter, syncStatePath } from './sync-state-file.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, KlaviyoApiError } from '../../errors.js';
-import type { ApiErrorObject, CreateSubscriptionJobResult, ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { type ApiErrorObject, AuthError, KlaviyoApiError } from '../../errors.js';
+import type { CreateSubscriptionJobResult, ProfileConsent } from '../../klaviyo/klaviyo-client.js';
 import { subscribeConsenting, type SubscribeOptions } from './subscribe-consenting.js';
 import { RowLedger } from '../rejects/row-ledger.js';
 import type { SubscribeCandidate } from '../scan/subscribe-candidate.js';

@@ -1,5 +1,5 @@
-import { AuthError, KlaviyoApiError } from '../../errors.js';
-import { type ApiErrorObject, type KlaviyoClient, type ProfileConsent } from '../../klaviyo/klaviyo-client.js';
+import { AuthError, KlaviyoApiError, type ApiErrorObject } from '../../errors.js';
+import type { KlaviyoClient, ProfileConsent } from '../../klaviyo/klaviyo-client.js';
 import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
 import { MAX_EMAILS_PER_FILTER } from '../../klaviyo/email-filter.js';
 import { MAX_PROFILES_PER_SUBSCRIBE, subscriptionJobBody, type SubscriptionEntry } from '../../klaviyo/profile-subscription-bulk-create.js';

@@ -1,6 +1,14 @@
 import pLimit from 'p-limit';
-import { AuthError, describeDeliveryStop, ExportError, isProgrammingError, KlaviyoApiError } from '../../errors.js';
-import type { ApiErrorObject, CreateImportJobResult, ImportJob } from '../../klaviyo/klaviyo-client.js';
+import {
+  type ApiErrorObject,
+  AuthError,
+  describeDeliveryStop,
+  ExportError,
+  isProgrammingError,
+  JobTimeoutError,
+  KlaviyoApiError,
+} from '../../errors.js';
+import type { CreateImportJobResult, ImportJob } from '../../klaviyo/klaviyo-client.js';
 import { mergeBatchRecords } from '../batches/batch-record.js';
 import { RemainingProfiles } from '../batches/remaining-profiles.js';
 import { pendingJob, readImportErrors, replayConfirmed, reportConfirmed, type ConfirmedCounts } from './confirm-batch.js';
@@ -8,7 +16,6 @@ import type { DeliverOptions, DeliveryResult } from './delivery-types.js';
 import type { StagedBatch } from '../batches/batch-stager.js';
 import type { ConfirmedBatchRecord } from '../../state/delivery-journal.js';
 import { FirstUploadGate } from './first-upload-gate.js';
-import { JobTimeoutError } from './job-watcher.js';
 import { planAfterRefusal, RefusalBudget } from '../../klaviyo/refusal-policy.js';
 import { CancellationStreak, decideResubmit } from './resubmit-policy.js';
 import { scrub } from '../../privacy/scrub.js';

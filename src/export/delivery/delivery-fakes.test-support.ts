@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { KlaviyoApiError } from '../../errors.js';
+import { type ApiErrorObject, KlaviyoApiError } from '../../errors.js';
 import { createFakeTime, type FakeTime } from '../../klaviyo/fake-time.test-support.js';
-import type { ApiErrorObject, CreateImportJobResult, ImportErrorItem, ImportJob, KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
+import type { CreateImportJobResult, ImportErrorItem, ImportJob, KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import { buildProfileImportBody, createProfileImportEnvelope, serializeProfileResource } from '../../klaviyo/profile-import-payload.js';
 import { profileResourcesOf } from '../batches/batch-contents.js';
 import type { StagedBatch } from '../batches/batch-stager.js';

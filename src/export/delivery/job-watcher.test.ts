@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InterruptedError, KlaviyoApiError } from '../../errors.js';
+import { InterruptedError, JobTimeoutError, KlaviyoApiError } from '../../errors.js';
 import { createFakeTime } from '../../klaviyo/fake-time.test-support.js';
 import type { ImportJob } from '../../klaviyo/klaviyo-client.js';
-import { JobTimeoutError, JobWatcher } from './job-watcher.js';
+import { JobWatcher } from './job-watcher.js';
 
 const queued = (id: string): ImportJob => ({ id, status: 'queued', totalCount: 1, completedCount: 0, failedCount: 0 });
 

@@ -1,3 +1,4 @@
+import { JobTimeoutError } from '../../errors.js';
 import type { ImportJob, KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 
 export interface JobWatcherOptions {
@@ -18,17 +19,6 @@ export interface JobWatcherOptions {
   readonly jobTimeoutMs?: number;
   /** A status the spec does not name: the job is still polled; called once per job and status. */
   readonly onUnknownStatus?: (job: ImportJob) => void;
-}
-
-/** The job was not final after `jobTimeoutMs`: an outcome (its profiles are unconfirmed), not a failure. */
-export class JobTimeoutError extends Error {
-  readonly jobId: string;
-
-  constructor(jobId: string, timeoutMs: number) {
-    super(`Klaviyo's import job ${jobId} was not finished after ${Math.round(timeoutMs / 1000)} s.`);
-    this.name = 'JobTimeoutError';
-    this.jobId = jobId;
-  }
 }
 
 interface Watch {

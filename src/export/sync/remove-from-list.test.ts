@@ -1,5 +1,6 @@
+import { KlaviyoRequestError } from '../../errors.js';
 import { describe, expect, it } from 'vitest';
-import { KlaviyoRequestError } from '../../klaviyo/klaviyo-client.js';
+
 import { removeFromList, RemovalStatus, type RemovalCandidate } from './remove-from-list.js';
 
 /** An account in memory: profiles by email, the list's members by id; records every request. */

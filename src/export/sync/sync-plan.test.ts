@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, RemovalGuardError } from '../../errors.js';
 import {
   checkRemovalGuard,
   countDecision,
+  describeRemovalRefusal,
   decideProfile,
   DEFAULT_MAX_REMOVALS,
   emptySyncCounts,
   estimateListReadMs,
   parseMaxRemovals,
-  RemovalGuardError,
   removalLimit,
   type MaxRemovals,
 } from './sync-plan.js';
@@ -55,7 +55,7 @@ describe('the removal guard', () => {
     const decision = checkRemovalGuard(700, 1000, DEFAULT_MAX_REMOVALS);
     if (decision.isAllowed) throw new Error('expected a refusal');
 
-    const error = new RemovalGuardError(decision, DEFAULT_MAX_REMOVALS);
+    const error = new RemovalGuardError(decision, describeRemovalRefusal(decision, DEFAULT_MAX_REMOVALS));
 
     expect(error.exitCode).toBe(ExitCode.usage);
     expect(error.message).toBe(

@@ -1,4 +1,3 @@
-import { UsageError } from '../../errors.js';
 import { formatCount } from '../../report/render-summary-text.js';
 import type { ProfileChange } from '../../state/sync-state.js';
 
@@ -44,22 +43,11 @@ export function checkRemovalGuard(planned: number, knownMembers: number, max: Ma
   return planned <= limit ? { isAllowed: true } : { isAllowed: false, planned, limit, knownMembers };
 }
 
-/** The guard refused the run: nothing was sent or removed (exit 2). */
-export class RemovalGuardError extends UsageError {
-  readonly planned: number;
-  readonly limit: number;
-  readonly knownMembers: number;
-
-  constructor(decision: { planned: number; limit: number; knownMembers: number }, max: MaxRemovals) {
-    const { planned, limit, knownMembers } = decision;
-    const share = knownMembers === 0 ? '' : ` (${percentOf(planned, knownMembers)})`;
-    super(
-      `The file would remove ${formatCount(planned)} of the list's ${formatCount(knownMembers)} known members${share}, more than --max-removals ${describeMaxRemovals(max)} allows (${formatCount(limit)}); nothing was sent or removed. Check that the file is complete, or raise --max-removals if these removals are intended.`,
-    );
-    this.planned = planned;
-    this.limit = limit;
-    this.knownMembers = knownMembers;
-  }
+/** The sentence a refused guard is told in (a RemovalGuardError's message; validate's prediction). */
+export function describeRemovalRefusal(refusal: { planned: number; limit: number; knownMembers: number }, max: MaxRemovals): string {
+  const { planned, limit, knownMembers } = refusal;
+  const share = knownMembers === 0 ? '' : ` (${percentOf(planned, knownMembers)})`;
+  return `The file would remove ${formatCount(planned)} of the list's ${formatCount(knownMembers)} known members${share}, more than --max-removals ${describeMaxRemovals(max)} allows (${formatCount(limit)}); nothing was sent or removed. Check that the file is complete, or raise --max-removals if these removals are intended.`;
 }
 
 function percentOf(part: number, whole: number): string {

@@ -1,10 +1,11 @@
+import { RemovalGuardError, SyncStateError } from '../../errors.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ListMemberRef } from '../../klaviyo/klaviyo-client.js';
-import { SyncStateError } from '../../state/sync-state-file.js';
-import { DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from './sync-plan.js';
+
+import { DEFAULT_MAX_REMOVALS, type MaxRemovals } from './sync-plan.js';
 import { SyncSession, type MirrorSource } from './sync-session.js';
 
 let stateDir: string;

@@ -1,3 +1,4 @@
+import { RemovalGuardError } from '../../errors.js';
 import type { KlaviyoClient } from '../../klaviyo/klaviyo-client.js';
 import { SyncState } from '../../state/sync-state.js';
 import { attributesHash, readSyncState, RecordFlag, recordLength, SyncStateWriter, syncStatePath } from '../../state/sync-state-file.js';
@@ -9,9 +10,9 @@ import {
   countDecision,
   decideProfile,
   describeMaxRemovals,
+  describeRemovalRefusal,
   removalLimit,
   emptySyncCounts,
-  RemovalGuardError,
   type MaxRemovals,
   type SyncCounts,
 } from './sync-plan.js';
@@ -146,7 +147,7 @@ export class SyncSession {
   /** Throws RemovalGuardError (exit 2) when the plan removes more than `--max-removals` allows. */
   checkGuard(plan: RemovalPlan): void {
     const decision = checkRemovalGuard(plan.planned, plan.knownMembers, this.options.maxRemovals);
-    if (!decision.isAllowed) throw new RemovalGuardError(decision, this.options.maxRemovals);
+    if (!decision.isAllowed) throw new RemovalGuardError(decision, describeRemovalRefusal(decision, this.options.maxRemovals));
   }
 
   /**

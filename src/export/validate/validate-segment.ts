@@ -5,7 +5,7 @@ import type { SegmentRequest } from '../plan/segment-request.js';
 import { resolveSegmentPlan, segmentGateOf } from '../plan/segment-plan.js';
 import { openRowLedger } from '../rejects/row-ledger.js';
 import { summarizeRun } from '../summary/summarize-run.js';
-import { checkRemovalGuard, DEFAULT_MAX_REMOVALS, RemovalGuardError, type MaxRemovals } from '../sync/sync-plan.js';
+import { checkRemovalGuard, DEFAULT_MAX_REMOVALS, describeRemovalRefusal, type MaxRemovals } from '../sync/sync-plan.js';
 import { SyncSession, type MirrorSource } from '../sync/sync-session.js';
 
 export interface ValidateRequest extends SegmentRequest {
@@ -98,7 +98,7 @@ function planDrySync(sync: SyncSession, mirror: MirrorSource | undefined) {
   const plan = sync.planRemovals();
   const decision = checkRemovalGuard(plan.planned, plan.knownMembers, sync.options.maxRemovals);
   let reason: string | null = 'a dry run removes nothing.';
-  if (!decision.isAllowed) reason = `a real run would stop here: ${new RemovalGuardError(decision, sync.options.maxRemovals).message}`;
+  if (!decision.isAllowed) reason = `a real run would stop here: ${describeRemovalRefusal(decision, sync.options.maxRemovals)}`;
   if (mirror === 'list') reason = '--mirror-source list reads the list, which a dry run does not do: no removal planned.';
   return sync.summarize(plan.noRemovalReason === 'no-state' ? null : reason);
 }

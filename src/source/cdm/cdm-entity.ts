@@ -1,16 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { InputFileError, UsageError } from '../../errors.js';
+import { CdmMetadataError, InputFileError, UsageError } from '../../errors.js';
 import { describeOpenError } from '../byte-source.js';
 import type { CsvDelimiter } from '../source-record.js';
-import {
-  CdmMetadataError,
-  parseEntityAttributes,
-  parseManifest,
-  parseModelJson,
-  type EntityDeclaration,
-  type PartitionFormat,
-} from './cdm-metadata.js';
+import { parseEntityAttributes, parseManifest, parseModelJson, type EntityDeclaration, type PartitionFormat } from './cdm-metadata.js';
 import { classifyUnmatched, matchLocation, type LocationMatch } from './partition-location.js';
 import { listDataFiles, partitionMatcher } from './partition-pattern.js';
 

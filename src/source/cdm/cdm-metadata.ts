@@ -3,6 +3,7 @@
  * written, read from `model.json` and from `*.manifest.cdm.json` with its `<Entity>.cdm.json`
  * documents. Pure: the documents arrive parsed; cdm-folder.ts reads them and finds the files.
  */
+import { CdmMetadataError } from '../../errors.js';
 
 /** How one partition (or the files of one pattern) is written. */
 export interface PartitionFormat {
@@ -42,9 +43,6 @@ export interface ManifestDeclaration {
   /** Manifests that hold more entities, relative to this manifest's folder. */
   readonly subManifests: readonly string[];
 }
-
-/** Thrown with the JSON path of what is wrong; the caller names the file. */
-export class CdmMetadataError extends Error {}
 
 const CSV_DEFAULTS: PartitionFormat = { format: 'csv', hasHeader: false, delimiter: ',' };
 

@@ -4,7 +4,8 @@ import { describeBug, ExitCode, ExportError, InterruptedError, type ExitCodeValu
 import { REPORT_VERSION } from '../../report/run-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { CapturedSink, PrefixedSink } from '../prefixed-sink.js';
-import { runPush, type PushCommandOptions } from './push-command.js';
+import { runPush } from '../commands/push-command.js';
+import type { PushCommandOptions } from '../push/push-options.js';
 
 /** One saved export, ready to run: the push options its entry stands for, and its key. */
 export interface ExportRequest {
