@@ -106,19 +106,6 @@ function checkColumnChunks(metadata: FileMetaData, byteLength: number, displayNa
   });
 }
 
-/** A file's first `length` bytes (fewer for a shorter file); empty when it cannot be read, which reading it will then say. */
-export async function readFileHead(path: string, length = PARQUET_MAGIC.length): Promise<Buffer> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (handle === undefined) return Buffer.alloc(0);
-  try {
-    return await readAt(handle, 0, length);
-  } catch {
-    return Buffer.alloc(0);
-  } finally {
-    await handle.close();
-  }
-}
-
 function fileBuffer(handle: FileHandle, byteLength: number): AsyncBuffer {
   return {
     byteLength,

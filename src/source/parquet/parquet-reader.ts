@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { parquetReadObjects, parquetSchema, type RowGroup } from 'hyparquet';
+import { parquetScan, parquetSchema, type ParquetScan, type RowGroup } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ExportError, InputFileError, InternalError } from '../../errors.js';
 import type { FormatReader } from '../format-reader.js';
@@ -9,8 +9,9 @@ import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
 
 /**
- * Rows decoded at a time where the file's offset index lets a row group be read in parts: what is
- * held in memory then stays about this many rows, whatever the row group's size.
+ * Rows turned into records at a time. A column with an offset index is decoded a slice at a time
+ * (its pages for those rows); one without is decoded once per row group and sliced: memory holds
+ * at most a row group of the unindexed columns and a slice of records, whatever the file's size.
  */
 const SLICE_ROWS = 16_384;
 /** Records per batch handed on: about what one 64 KB chunk of CSV holds. */
@@ -40,23 +41,42 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
   async function* readBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
     const digest = new FileDigest(path);
     try {
+      const scan = await scanFile(file);
       let groupStart = 0;
       for (const [groupIndex, group] of file.metadata.row_groups.entries()) {
         const groupRows = Number(group.num_rows);
-        const sliceRows = hasOffsetIndex(group) ? SLICE_ROWS : groupRows;
-        for (let start = groupStart; start < groupStart + groupRows; start += sliceRows) {
+        const groupEnd = groupStart + groupRows;
+        const indexed = indexedColumns(group);
+        // Unindexed columns: the whole row group, once, one column after another, so that each
+        // column's raw pages are garbage before the next is decoded.
+        const wholeGroup = new Map<string, ArrayLike<unknown>>();
+        for (const column of columns) {
+          if (!indexed.has(column)) wholeGroup.set(column, await readColumn(file, scan, column, groupStart, groupEnd, groupIndex));
+        }
+        for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
           options.signal?.throwIfAborted();
-          const end = Math.min(start + sliceRows, groupStart + groupRows);
-          const rows = await readRows(file, start, end, groupIndex);
-          for (let at = 0; at < rows.length; at += BATCH_RECORDS) {
+          const end = Math.min(start + SLICE_ROWS, groupEnd);
+          const values = await Promise.all(
+            columns.map(async (column) => {
+              const whole = wholeGroup.get(column);
+              if (whole === undefined) return { data: await readColumn(file, scan, column, start, end, groupIndex), offset: 0 };
+              return { data: whole, offset: start - groupStart };
+            }),
+          );
+          for (let at = 0; at < end - start; at += BATCH_RECORDS) {
             const batch: SourceRecord[] = [];
-            for (let row = at; row < Math.min(at + BATCH_RECORDS, rows.length); row++) {
-              batch.push({ line: start + row + 1, fields: toRecordFields(rows[row]!) });
+            for (let row = at; row < Math.min(at + BATCH_RECORDS, end - start); row++) {
+              const fields: Record<string, unknown> = {};
+              for (let index = 0; index < columns.length; index++) {
+                const { data, offset } = values[index]!;
+                fields[columns[index]!] = data[offset + row];
+              }
+              batch.push({ line: start + row + 1, fields: toRecordFields(fields) });
             }
             yield batch;
           }
         }
-        groupStart += groupRows;
+        groupStart = groupEnd;
       }
       digestHex = await digest.value;
     } finally {
@@ -74,31 +94,52 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
   };
 }
 
-async function readRows(file: ParquetFile, rowStart: number, rowEnd: number, groupIndex: number): Promise<Record<string, unknown>[]> {
+async function scanFile(file: ParquetFile): Promise<ParquetScan> {
   try {
-    return await parquetReadObjects({
-      file: file.buffer,
-      metadata: file.metadata,
-      compressors,
-      parsers: parquetParsers,
-      rowStart,
-      rowEnd,
-      useOffsetIndex: true,
-    });
+    return await parquetScan({ file: file.buffer, metadata: file.metadata, compressors, parsers: parquetParsers, useOffsetIndex: true });
   } catch (error) {
-    if (error instanceof ExportError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InputFileError(
-      file.displayName,
-      {},
-      `rows ${rowStart + 1} to ${rowEnd} (row group ${groupIndex + 1}) cannot be read: ${reason}; the file is damaged or written in a way klaviyo-export does not read`,
-      { cause: error },
-    );
+    throw damagedFile(file, error, 'its rows cannot be located');
   }
 }
 
-function hasOffsetIndex(group: RowGroup): boolean {
-  return group.columns.every((chunk) => chunk.offset_index_offset !== undefined && chunk.offset_index_length !== undefined);
+async function readColumn(
+  file: ParquetFile,
+  scan: ParquetScan,
+  column: string,
+  rowStart: number,
+  rowEnd: number,
+  groupIndex: number,
+): Promise<ArrayLike<unknown>> {
+  try {
+    return (await scan.readColumn({ column, rowStart, rowEnd })) as ArrayLike<unknown>;
+  } catch (error) {
+    throw damagedFile(file, error, `column ${column}, rows ${rowStart + 1} to ${rowEnd} (row group ${groupIndex + 1}), cannot be read`);
+  }
+}
+
+function damagedFile(file: ParquetFile, error: unknown, what: string): ExportError {
+  if (error instanceof ExportError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new InputFileError(
+    file.displayName,
+    {},
+    `${what}: ${reason}; the file is damaged or written in a way klaviyo-export does not read`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** The top-level columns whose every chunk in the group has an offset index: those can be read by pages. */
+function indexedColumns(group: RowGroup): ReadonlySet<string> {
+  const indexed = new Map<string, boolean>();
+  for (const chunk of group.columns) {
+    const name = chunk.meta_data?.path_in_schema[0];
+    if (name === undefined) continue;
+    const hasIndex = chunk.offset_index_offset !== undefined && chunk.offset_index_length !== undefined;
+    indexed.set(name, (indexed.get(name) ?? true) && hasIndex);
+  }
+  return new Set([...indexed].filter(([, hasIndex]) => hasIndex).map(([name]) => name));
 }
 
 /** The file's sha256, read alongside the rows (which are read by position, out of file order). */
