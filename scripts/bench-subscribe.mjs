@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../dist/sandbox/sandbox-server.js';
 import { DEFAULT_SANDBOX_KEY } from '../dist/sandbox/sandbox-types.js';
-import { mulberry32 } from '../dist/sandbox/faults.js';
+import { mulberry32 } from '../dist/prng.js';
 import { fmt, runMeasured } from './lib/measure.mjs';
 
 const LIST_ID = 'Y6nRLr';

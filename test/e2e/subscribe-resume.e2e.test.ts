@@ -162,3 +162,64 @@ describe('push --subscribe killed (SIGKILL) and run again', () => {
     expectEachPersonAtMostOnce();
   }, 240_000);
 });
+
+describe('push --subscribe --changed-only', () => {
+  function writeRows(rows: { email: string; name: string; consent: string; at: string }[]): string {
+    const file = join(makeTempDir(), 'segment.csv');
+    const body = rows.map((row) => `${row.email},${row.name},${row.consent},${row.at}`).join('\n');
+    writeFileSync(file, `Email,First Name,Accepts Email Marketing,Consented At\n${body}\n`);
+    return file;
+  }
+  const base = Array.from({ length: 300 }, (_, i) => ({ email: emailOf(i), name: `P${i}`, consent: i % 2 === 0 ? 'yes' : 'no', at: '' }));
+
+  it('compares consent value and time: only changed consent is looked up and subscribed; the rest is skipped as unchanged', async () => {
+    sandbox = await startSandbox({ keys: [{ key: KEY, scopes: 'all' }], jobProcessing: { queuedMs: 20, profilesPerSecond: 200_000 } });
+    const stateDir = makeTempDir();
+    const first = await runCli(
+      ['push', '--list', LIST, '--yes', '--json', '--state-dir', stateDir, '--changed-only', writeRows(base), ...CONSENT],
+      { env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url } },
+    );
+    expect(first.code).toBe(0);
+    const lookupsBefore = sandbox.stats().requests.get_profiles ?? 0;
+
+    // A changed name (consenting row), a no that became yes, a new consent time: three changes.
+    const changed = base.map((row, i) =>
+      i === 0 ? { ...row, name: 'Renamed' } : i === 1 ? { ...row, consent: 'yes' } : i === 2 ? { ...row, at: '2024-03-05' } : row,
+    );
+    const nightly = await runCli(
+      ['push', '--list', LIST, '--yes', '--json', '--state-dir', stateDir, '--changed-only', writeRows(changed), ...CONSENT],
+      { env: { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox.url } },
+    );
+    expect(nightly.code).toBe(0);
+    const summary = JSON.parse(nightly.stdout);
+    expect(summary.sync).toMatchObject({ updated: 3, unchanged: 297 });
+    // Row 0 changed only its name: imported again, its consent unchanged so not subscribed again; rows 1 and 2 are.
+    expect(summary.subscription).toMatchObject({ skippedUnchanged: 149, subscribed: { email: 2 }, requests: { lookups: 1 } });
+    expect(sandbox.stats().requests.get_profiles! - lookupsBefore).toBe(1);
+    expect(sandbox.profileConsent(emailOf(1))?.email.consent).toBe('SUBSCRIBED');
+    expect(sandbox.profileConsent(emailOf(2))?.counters.subscriptions.email).toBe(2);
+    expect(sandbox.profileConsent(emailOf(0))?.counters.subscriptions.email).toBe(1);
+    expect(nightly.stdout + nightly.stderr).not.toContain('person0@');
+  }, 120_000);
+
+  it('after a kill during the consent step, unchanged rows still get subscribed by the next --changed-only run', async () => {
+    const { killAfter, onSpawn } = await startKillable();
+    const rows = Array.from({ length: 3_000 }, (_, i) => ({ email: emailOf(i), name: `P${i}`, consent: 'yes', at: '2024-03-05' }));
+    const file = writeRows(rows);
+    const stateDir = makeTempDir();
+    const args = ['push', '--list', LIST, '--yes', '--json', '--state-dir', stateDir, '--changed-only', file, ...CONSENT];
+    const env = { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: sandbox!.url };
+    killAfter(1);
+    expect((await runCli(args, { env, onSpawn })).signal).toBe('SIGKILL');
+    killAfter(undefined);
+    // The import was confirmed (the sync state says every row is unchanged): the consent step runs all the same.
+    const rerun = await runCli(args, { env, onSpawn });
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout).sync).toMatchObject({ unchanged: 3_000 });
+    for (let i = 0; i < 3_000; i += 1) {
+      const counters = sandbox!.profileConsent(emailOf(i))?.counters;
+      if (OPTED_OUT.includes(i)) expect(counters?.subscriptions.email ?? 0).toBe(0);
+      else expect(counters?.subscriptions.email).toBe(1);
+    }
+  }, 120_000);
+});

@@ -113,6 +113,13 @@ export async function subscribeConsenting(
       markNotSent([candidate], options);
       continue;
     }
+    // What the journal says first: a row already subscribed with this consent is neither looked up nor sent,
+    // and takes no room in a chunk (a nightly run's few changed rows fill few requests).
+    const key = journal.keyOf(candidate.email, consentText(candidate));
+    if (decideFromJournal(journal.standing(key), key, options.changedOnly === true) === 'skip') {
+      state.skippedUnchanged += 1;
+      continue;
+    }
     chunk.push(candidate);
     if (chunk.length < MAX_PROFILES_PER_SUBSCRIBE) continue;
     run(chunk);
@@ -160,27 +167,9 @@ type State = {
   done: number;
 };
 
-async function processChunk(whole: readonly SubscribeCandidate[], options: SubscribeOptions, state: State): Promise<void> {
-  if (options.signal?.aborted) return markNotSent(whole, options);
+async function processChunk(chunk: readonly SubscribeCandidate[], options: SubscribeOptions, state: State): Promise<void> {
+  if (options.signal?.aborted) return markNotSent(chunk, options);
   const journal = options.journal!;
-  // What the journal says first: profiles already subscribed with this consent are not looked up.
-  const chunk: SubscribeCandidate[] = [];
-  const keys = new Map<SubscribeCandidate, ConsentKey>();
-  for (const candidate of whole) {
-    const key = journal.keyOf(candidate.email, consentText(candidate));
-    const decision = decideFromJournal(journal.standing(key), key, options.changedOnly === true);
-    if (decision === 'skip') {
-      state.skippedUnchanged += 1;
-      continue;
-    }
-    keys.set(candidate, key);
-    chunk.push(candidate);
-  }
-  if (chunk.length === 0) {
-    state.done += whole.length;
-    options.onProgress?.(state.done);
-    return;
-  }
   let current: Map<string, ProfileConsent>;
   try {
     current = await lookUp(chunk, options, state);
@@ -196,7 +185,7 @@ async function processChunk(whole: readonly SubscribeCandidate[], options: Subsc
   const settled: ConsentKey[] = [];
   const keptUncertain: ConsentKey[] = [];
   for (const candidate of chunk) {
-    const key = keys.get(candidate)!;
+    const key = journal.keyOf(candidate.email, consentText(candidate));
     const profile = current.get(candidate.email.toLowerCase());
     const channels = { email: false, sms: false };
     let isResubscribe = false;
@@ -247,8 +236,8 @@ async function processChunk(whole: readonly SubscribeCandidate[], options: Subsc
   const historical = entries.filter((entry) => entry.candidate.consentedAtMs !== undefined);
   const withoutTime = entries.filter((entry) => entry.candidate.consentedAtMs === undefined);
   await Promise.all([send(historical, true, options, state), send(withoutTime, false, options, state)]);
-  state.done += whole.length;
-  options.onProgress?.(state.done);
+  state.done += chunk.length;
+  options.onProgress?.(state.done + state.skippedUnchanged);
 }
 
 async function lookUp(chunk: readonly SubscribeCandidate[], options: SubscribeOptions, state: State): Promise<Map<string, ProfileConsent>> {
