@@ -1,3 +1,5 @@
+import { scrub } from './privacy/scrub.js';
+
 /**
  * Every error that reaches the user is an ExportError: one sentence that says what happened and
  * who must act, plus the exit code that cron jobs and CI pipelines branch on (see docs/exit-codes.md).
@@ -114,6 +116,40 @@ export class InternalError extends ExportError {
       options,
     );
   }
+}
+
+/**
+ * A mistake in klaviyo-export's own code (a TypeError, a ReferenceError, a RangeError, an
+ * InternalError), not this machine's disk nor Klaviyo's answer: it ends the run with exit 70 and a
+ * request for a bug report, never as a local failure to fix and resume.
+ */
+export function isProgrammingError(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof InternalError;
+}
+
+const MAX_BUG_DETAIL = 200;
+
+/**
+ * The one line a bug ends with (exit 70): what was thrown and where, without personal data. A
+ * message may quote a value (`"ann@example.com" is not valid JSON`): quoted text in double quotes
+ * and email addresses are left out. The caller removes the API key (redactSecret).
+ */
+export function describeBug(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = scrub(raw.replace(/"[^"]*"/g, '"…"').replace(/\s+/g, ' ')).trim();
+  const detail = message.length > MAX_BUG_DETAIL ? `${message.slice(0, MAX_BUG_DETAIL)}…` : message;
+  const where = error instanceof Error ? locationOf(error.stack) : undefined;
+  return `klaviyo-export stopped on a programming error (${name}${detail === '' ? '' : `: ${detail}`}${where === undefined ? '' : `, at ${where}`}); this is a bug, please report it with the command you ran (without the API key).`;
+}
+
+/** The first frame of klaviyo-export's own code, from its package folder on: `dist/export/x.js:12:5`. */
+function locationOf(stack: string | undefined): string | undefined {
+  for (const line of stack?.split('\n').slice(1) ?? []) {
+    const match = /((?:dist|src)\/[^\s():]+\.[cm]?[jt]s(?:\?[^\s():]*)?):(\d+):(\d+)/.exec(line);
+    if (match && !line.includes('node_modules')) return `${match[1]!.replace(/\?.*$/, '')}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
 }
 
 /** One entry of a JSON:API `errors[]`, reduced to what a person or the pipeline can act on. */

@@ -48,7 +48,7 @@ export type {
   SandboxStats,
 } from './sandbox/sandbox-types.js';
 export type { KlaviyoList } from './klaviyo/klaviyo-client.js';
-export type { CsvDelimiter, SegmentFormat } from './source/source-record.js';
+export type { CsvDelimiter, SegmentFormat, SegmentInput } from './source/source-record.js';
 export type { ExitCodeValue } from './errors.js';
 export type {
   DeliverySummary,

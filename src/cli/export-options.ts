@@ -1,3 +1,6 @@
+import { inputPaths } from '../source/segment-parts.js';
+import type { SegmentInput } from '../source/source-record.js';
+import { segmentInputOf } from './segment-options.js';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { ExportOptionSpec } from '../config/export-config.js';
@@ -48,8 +51,8 @@ export function exportOptionSpecs(): ExportOptionSpec[] {
 }
 
 /** The push command line an export stands for: its file, then each option the file sets. */
-export function pushArgvOf(file: string, values: Readonly<Record<string, unknown>>, specs: readonly ExportOptionSpec[]): string[] {
-  const argv = [file];
+export function pushArgvOf(file: SegmentInput, values: Readonly<Record<string, unknown>>, specs: readonly ExportOptionSpec[]): string[] {
+  const argv = [...inputPaths(file)];
   for (const spec of specs) {
     const value = values[spec.key];
     if (value === undefined) continue;
@@ -72,11 +75,11 @@ export function pushArgvOf(file: string, values: Readonly<Record<string, unknown
  * Parses a push command line with the push command itself, so that `run` gets exactly the
  * options `push` would (defaults and value checks included). `where` prefixes a refusal.
  */
-export function parsePushArgv(argv: readonly string[], where: string): { file: string; options: PushCommandOptions } {
+export function parsePushArgv(argv: readonly string[], where: string): { file: SegmentInput; options: PushCommandOptions } {
   const command = pushCommand();
-  let parsed: { file: string; options: PushCommandOptions } | undefined;
-  command.action((file: string, options: PushCommandOptions) => {
-    parsed = { file, options };
+  let parsed: { file: SegmentInput; options: PushCommandOptions } | undefined;
+  command.action((files: string[], options: PushCommandOptions) => {
+    parsed = { file: segmentInputOf(files), options };
   });
   try {
     command.parent!.parse(['push', ...argv], { from: 'user' });

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { loadEnvironment } from '../config/load-environment.js';
 import { redactSecret } from '../config/secret.js';
-import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../errors.js';
+import { describeBug, ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { REPORT_VERSION } from '../report/run-summary.js';
 import { publishCiFailure } from './ci-summary.js';
@@ -83,9 +83,8 @@ function describeFailure(error: unknown, context: CliContext): Failure | undefin
   const interruption: unknown = context.signal.aborted ? context.signal.reason : undefined;
   const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
   if (known) return { message: redactSecret(known.message, context.env.apiKey), exitCode: known.exitCode, isPrintedByCommander: false };
-  const detail = redactSecret(error instanceof Error ? error.message : String(error), context.env.apiKey);
   return {
-    message: `klaviyo-export stopped on an unexpected error (${detail}); this is a bug, please report it with the command you ran (without the API key).`,
+    message: redactSecret(describeBug(error), context.env.apiKey),
     exitCode: ExitCode.internal,
     isPrintedByCommander: false,
   };

@@ -28,7 +28,7 @@ import { runInit, type InitCommandOptions } from './commands/init-command.js';
 import { defineInitCommand } from './init-flags.js';
 import { addConfigOption } from './config-file.js';
 import { parseLogFormat, parsePort, parsePositiveInteger } from './option-parsers.js';
-import { addGateOptions, addSegmentOptions } from './segment-options.js';
+import { addGateOptions, addSegmentOptions, SEGMENT_FILES_ARGUMENT, segmentInputOf } from './segment-options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -71,13 +71,15 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       program
         .command('validate')
         .description('read, map and validate a segment file and print the plan; sends nothing')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .argument('<files...>', SEGMENT_FILES_ARGUMENT)
         .option('--list <id>', 'the list the push would use (makes request sizes exact)'),
     ),
-  ).action(async (file: string, options: ValidateCommandOptions) => setExitCode(await runValidate(context, file, options)));
+  ).action(async (files: string[], options: ValidateCommandOptions) =>
+    setExitCode(await runValidate(context, segmentInputOf(files), options)),
+  );
 
-  definePushCommand(program.command('push')).action(async (file: string, options: PushCommandOptions) =>
-    setExitCode(await runPush(context, file, options)),
+  definePushCommand(program.command('push')).action(async (files: string[], options: PushCommandOptions) =>
+    setExitCode(await runPush(context, segmentInputOf(files), options)),
   );
 
   addConnectionOptions(
@@ -85,7 +87,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       program
         .command('verify')
         .description('check that the rows of a segment file are members of a Klaviyo list; writes nothing')
-        .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+        .argument('<files...>', SEGMENT_FILES_ARGUMENT)
         .requiredOption('--list <id>', 'the Klaviyo list id'),
     ),
   )
@@ -101,7 +103,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     )
     .option('--attributes', 'also report members whose mapped fields differ from the file')
     .option('--missing <file.csv>', 'write the missing rows (line and original columns, like --rejects) to push them again')
-    .action(async (file: string, options: VerifyCommandOptions) => setExitCode(await runVerify(context, file, options)));
+    .action(async (files: string[], options: VerifyCommandOptions) =>
+      setExitCode(await runVerify(context, segmentInputOf(files), options)),
+    );
 
   addConnectionOptions(
     program

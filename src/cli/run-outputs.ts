@@ -1,3 +1,5 @@
+import { inputPaths } from '../source/segment-parts.js';
+import type { SegmentInput } from '../source/source-record.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkLaterOutputPath } from '../export/rejects/output-path.js';
@@ -45,9 +47,11 @@ export function stdoutRows(context: CliContext): RowsOutput {
 }
 
 /** Before any network request: the --report path can be written, its folder created. */
-export function checkReportPath(context: CliContext, reportPath: string | undefined, file: string): void {
-  if (reportPath !== undefined)
-    checkLaterOutputPath(resolve(context.cwd, reportPath), 'report', file === '-' ? file : resolve(context.cwd, file));
+export function checkReportPath(context: CliContext, reportPath: string | undefined, file: SegmentInput): void {
+  if (reportPath !== undefined) {
+    const inputs = inputPaths(file).map((path) => (path === '-' ? path : resolve(context.cwd, path)));
+    checkLaterOutputPath(resolve(context.cwd, reportPath), 'report', inputs);
+  }
 }
 
 /** The report file and console output every run ends with, written even when the run was interrupted. */
@@ -66,6 +70,6 @@ export function writeRunOutputs(summary: RunSummary, outputs: { output: ConsoleO
 }
 
 /** For commands that keep their own rows file (verify's --rejects and --missing); `inputPath` is never overwritten. */
-export function openRejectsFile(context: CliContext, path: string | undefined, inputPath?: string): RejectsFile | undefined {
+export function openRejectsFile(context: CliContext, path: string | undefined, inputPath?: SegmentInput): RejectsFile | undefined {
   return path === undefined ? undefined : new RejectsFile(rowsTargetOf(context, path), inputPath);
 }

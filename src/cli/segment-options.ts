@@ -1,3 +1,4 @@
+import type { SegmentInput } from '../source/source-record.js';
 import { Command, Option } from 'commander';
 import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batches/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
@@ -98,8 +99,17 @@ export function addGateOptions(command: Command): Command {
     );
 }
 
+/** The help of the segment argument of validate, push and verify. */
+export const SEGMENT_FILES_ARGUMENT =
+  'segment file (.csv, .json, .ndjson, optionally .gz/.br/.zz), a folder of parts, several files read as one segment, or - for standard input';
+
+/** The files named on the command line: one stays a path (as before), several are one segment. */
+export function segmentInputOf(files: readonly string[]): SegmentInput {
+  return files.length === 1 ? files[0]! : [...files];
+}
+
 /** The library's request for the file named on the command line. */
-export function segmentRequestOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentRequest {
+export function segmentRequestOf(context: CliContext, file: SegmentInput, options: SegmentCommandOptions): SegmentRequest {
   return {
     file,
     stdin: context.stdin,
@@ -126,6 +136,6 @@ export function segmentRequestOf(context: CliContext, file: string, options: Seg
 }
 
 /** The plan the library resolves from the same request: verify reads the file exactly as push does. */
-export function segmentPlanOf(context: CliContext, file: string, options: SegmentCommandOptions): SegmentPlan {
+export function segmentPlanOf(context: CliContext, file: SegmentInput, options: SegmentCommandOptions): SegmentPlan {
   return resolveSegmentPlan(segmentRequestOf(context, file, options));
 }

@@ -1,3 +1,4 @@
+import type { SegmentInput } from '../source/source-record.js';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -35,9 +36,9 @@ export interface ConnectionConfig {
 export interface ExportEntry {
   readonly name: string;
   readonly connection: string;
-  /** Absolute: resolved against the config file's directory. */
-  readonly file: string;
-  /** As written in the file, for listings. */
+  /** Absolute: resolved against the config file's directory. Several: the files (or folders) read as one segment. */
+  readonly file: SegmentInput;
+  /** As written in the file, for listings (several: joined by commas). */
   readonly fileAsWritten: string;
   readonly list: string;
   /** Push option key -> value as written, paths made absolute (`file` and `connection` excluded). */
@@ -80,7 +81,11 @@ export function createConfigSchema(options: readonly ExportOptionSpec[]) {
     .describe('A Klaviyo account: where its key is, and the privacy acknowledgment.');
   const exportShape: Record<string, z.ZodType> = {
     connection: z.string().describe('The connection (a key of `connections`) to send through.'),
-    file: z.string().min(1).describe('The segment file (.csv, .json, .ndjson); relative to this file.'),
+    file: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .describe(
+        'The segment file (.csv, .json, .ndjson, optionally compressed .gz/.br), a folder of parts, or a list of files read as one segment; relative to this file.',
+      ),
   };
   for (const option of options) {
     const value =
@@ -151,7 +156,7 @@ export function validateConfig(json: unknown, path: string, options: readonly Ex
   const exports = new Map<string, ExportEntry>();
   for (const [name, entry] of Object.entries(data.exports)) {
     if (!NAME_PATTERN.test(name)) problems.push(`${formatPath(['exports', name])}: ${NAME_RULE}`);
-    const { connection, file, ...rest } = entry as { connection: string; file: string } & Record<string, unknown>;
+    const { connection, file, ...rest } = entry as { connection: string; file: string | string[] } & Record<string, unknown>;
     if (!connections.has(connection)) {
       const known = [...connections.keys()];
       const suggestion = closestName(connection, known);
@@ -171,8 +176,8 @@ export function validateConfig(json: unknown, path: string, options: readonly Ex
     exports.set(name, {
       name,
       connection,
-      file: isAbsolute(file) ? file : resolve(directory, file),
-      fileAsWritten: file,
+      file: typeof file === 'string' ? resolveIn(directory, file) : file.map((path) => resolveIn(directory, path)),
+      fileAsWritten: typeof file === 'string' ? file : file.join(', '),
       list: typeof rest.list === 'string' || typeof rest.list === 'number' ? String(rest.list) : '',
       options: resolved,
     });
@@ -235,4 +240,8 @@ function findPrivateKeys(value: unknown, path: PropertyKey[]): PropertyKey[][] {
     );
   }
   return [];
+}
+
+function resolveIn(directory: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(directory, path);
 }

@@ -12,20 +12,30 @@ export interface RejectsLayout {
   readonly hasOtherFields: boolean;
   /** JSON files: an `element` column (0-based index in the array) after `line`. */
   readonly hasElement?: boolean;
+  /** A segment of several files: a first `file` column, and `line` is that file's line. */
+  readonly hasFile?: boolean;
 }
 
 export function formatRejectsHeader(layout: RejectsLayout): string {
   const fixed = layout.hasElement ? ['line', 'element', 'reason', 'detail'] : REJECTS_FIXED_COLUMNS;
-  return formatCsvRow([...fixed, ...layout.sourceColumns, ...(layout.hasOtherFields ? [OTHER_FIELDS_COLUMN] : [])]);
+  return formatCsvRow([
+    ...(layout.hasFile ? ['file'] : []),
+    ...fixed,
+    ...layout.sourceColumns,
+    ...(layout.hasOtherFields ? [OTHER_FIELDS_COLUMN] : []),
+  ]);
 }
 
 export function formatRejectRow(
-  row: { line: number; index?: number; reason: string; detail: string; fields: Readonly<Record<string, unknown>> },
+  row: { file?: string; line: number; index?: number; reason: string; detail: string; fields: Readonly<Record<string, unknown>> },
   layout: RejectsLayout,
 ): string {
-  const values: string[] = layout.hasElement
-    ? [String(row.line), row.index === undefined ? '' : String(row.index), row.reason, row.detail]
-    : [String(row.line), row.reason, row.detail];
+  const values: string[] = layout.hasFile ? [row.file ?? ''] : [];
+  values.push(
+    ...(layout.hasElement
+      ? [String(row.line), row.index === undefined ? '' : String(row.index), row.reason, row.detail]
+      : [String(row.line), row.reason, row.detail]),
+  );
   for (const column of layout.sourceColumns) values.push(formatValue(row.fields[column]));
   if (layout.hasOtherFields) values.push(formatOtherFields(row.fields, layout.sourceColumns));
   return formatCsvRow(values);

@@ -1,5 +1,6 @@
 import { formatCount, formatSeconds, plural } from './render-summary-text.js';
 import type { LineList } from './run-summary.js';
+import { positionLabel } from './text-format.js';
 import type { VerifySummary } from './verify-summary.js';
 
 const LINES_SHOWN = 5;
@@ -56,7 +57,7 @@ function outcomeLine(summary: VerifySummary): string {
 function linesSuffix(list: LineList): string {
   if (list.count === 0 || list.lines.length === 0) return '';
   const [noun, positions] = list.elements ? ['element', list.elements] : ['line', list.lines];
-  const shown = positions.slice(0, LINES_SHOWN);
+  const shown = positions.slice(0, LINES_SHOWN).map((position, index) => positionLabel(position, index, list));
   const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
   return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
 }

@@ -15,6 +15,8 @@ export interface LineList {
   lines: number[];
   /** JSON files only: the 0-based array elements of the same rows (one line may hold them all). */
   elements?: number[];
+  /** A segment of several files: the file of each line, whose `lines` are then that file's own. */
+  files?: string[];
 }
 
 export interface ReasonCount extends LineList {
@@ -38,7 +40,10 @@ export interface RunSummary {
   version: typeof REPORT_VERSION;
   command: 'validate' | 'push';
   dryRun: boolean;
+  /** The segment as named: its path, `<stdin>`, or for several files the folder or the first path and how many more. */
   file: string;
+  /** Every file read, in order (one for a single file); absent only in summaries written before it was added. */
+  files?: string[];
   format: string;
   /** null for validate without --list; the JSON report keeps every key, so its shape never changes. */
   listId: string | null;

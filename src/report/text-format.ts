@@ -23,7 +23,13 @@ export function linesSuffix(list: LineList): string {
   if (list.count === 0 || list.lines.length === 0) return '';
   // A JSON file may hold every element on one line: its elements (0-based) say more.
   const [noun, positions] = list.elements ? ['element', list.elements] : ['line', list.lines];
-  const shown = positions.slice(0, LINES_SHOWN);
+  const shown = positions.slice(0, LINES_SHOWN).map((position, index) => positionLabel(position, index, list));
   const more = list.count > shown.length ? `, ... ${formatCount(list.count - shown.length)} more` : '';
   return ` (${noun}${list.count === 1 ? '' : 's'} ${shown.join(', ')}${more})`;
+}
+
+/** A line of a segment of several files says its file: `0001_part_00.gz:7`. */
+export function positionLabel(position: number, index: number, list: Pick<LineList, 'files'>): string {
+  const file = list.files?.[index];
+  return file === undefined ? String(position) : `${file}:${position}`;
 }

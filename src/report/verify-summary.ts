@@ -27,6 +27,8 @@ export interface VerifySummary {
   version: typeof VERIFY_REPORT_VERSION;
   command: 'verify';
   file: string;
+  /** Every file read, in order (one for a single file). */
+  files?: string[];
   format: string;
   listId: string;
   listName: string;

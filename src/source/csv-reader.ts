@@ -12,6 +12,8 @@ export interface CsvReaderOptions extends FormatReaderOptions {
   readonly delimiter?: CsvDelimiter;
   /** False for `--no-header`. */
   readonly hasHeader?: boolean;
+  /** The columns' names when the file has no header line (from metadata). */
+  readonly columnNames?: readonly string[];
 }
 
 /**
@@ -37,6 +39,7 @@ async function* readCsvBatches(
   const parser = new CsvRecordParser(displayName, delimiter, {
     hasSeparatorLine: separatorLineDelimiter !== undefined,
     hasHeader: options.hasHeader,
+    ...(options.columnNames === undefined ? {} : { columnNames: options.columnNames }),
   });
   for await (const chunk of prefixedChunks(head.chunks, iterator)) {
     yield* parseInto(columns, parser, (batch) => parser.push(chunk, batch));

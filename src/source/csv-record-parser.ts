@@ -14,6 +14,8 @@ export interface CsvRecordParserOptions {
   readonly maxRecordChars?: number;
   /** False for `--no-header`: every row is data and the columns are named `1`, `2`, ... */
   readonly hasHeader?: boolean;
+  /** The columns' names when they are not in the file (a CDM partition's, from its metadata): every row is data. */
+  readonly columnNames?: readonly string[];
 }
 
 /**
@@ -29,6 +31,7 @@ export class CsvRecordParser {
   private readonly delimiter: CsvDelimiter;
   private readonly hasSeparatorLine: boolean;
   private readonly hasHeader: boolean;
+  private readonly headerSource: string;
   private readonly tokenizer: CsvTokenizer;
   private readonly maxRecordChars: number;
   private batch: SourceRecord[] = [];
@@ -50,7 +53,7 @@ export class CsvRecordParser {
         throw new InputFileError(
           this.displayName,
           { line },
-          `this row has ${row.length} fields but the ${this.hasHeader ? 'header' : 'first row'} has ${header.length}`,
+          `this row has ${row.length} fields but the ${this.headerSource} has ${header.length}`,
         );
       }
     }
@@ -68,7 +71,9 @@ export class CsvRecordParser {
     this.displayName = displayName;
     this.delimiter = delimiter;
     this.hasSeparatorLine = options.hasSeparatorLine ?? false;
-    this.hasHeader = options.hasHeader ?? true;
+    this.hasHeader = options.columnNames === undefined && (options.hasHeader ?? true);
+    if (options.columnNames !== undefined) this.header = [...options.columnNames];
+    this.headerSource = options.columnNames !== undefined ? 'list of column names' : this.hasHeader ? 'header' : 'first row';
     this.maxRecordChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
     this.tokenizer = new CsvTokenizer(delimiter, this.maxRecordChars);
   }

@@ -99,9 +99,12 @@ describe('openSegment refuses what it cannot read, in one sentence', () => {
     expect((error as Error).message).toBe(`${join(scratch, 'missing.csv')}: file not found`);
   });
 
-  test('a directory', async () => {
-    const error = await openError({ input: join(scratch, '.'), format: 'csv' });
-    expect((error as Error).message).toMatch(/: is a directory, not a file$/);
+  test('a directory without data files (a folder is read as the segment of its files)', async () => {
+    const folder = mkdtempSync(join(scratch, 'folder-'));
+    writeFileSync(join(folder, '_SUCCESS'), '');
+    const error = await openError({ input: folder, format: 'csv' });
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toMatch(/: is a directory without any data file/);
   });
 
   test('an empty file', async () => {

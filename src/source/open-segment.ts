@@ -12,25 +12,64 @@ import type { FormatReader } from './format-reader.js';
 import { resolveEncoding } from './text-encoding.js';
 import { readJson } from './json-reader.js';
 import { readNdjson } from './ndjson-reader.js';
+import { openMultiPartSegment, singleFileSegment, type SegmentFile } from './multi-part-segment.js';
+import { resolveSegmentParts, segmentInputName, type SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentFormat, SourceRecord } from './source-record.js';
 
 const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json: 'JSON', ndjson: 'NDJSON', parquet: 'Parquet' };
 
 /**
- * Opens a segment file (or stdin for `-`) and reads just enough to know its columns: the CSV
- * header, or the first JSON object. The returned records stream the rest with backpressure, so
- * memory does not grow with the file. Throws InputFileError for a file that cannot be read.
+ * Opens a segment (a file, stdin for `-`, a folder of parts, several paths, or a CDM folder) and
+ * reads just enough to know its columns: the CSV header, or the first JSON object. The returned
+ * records stream the rest with backpressure, so memory does not grow with the file. Throws
+ * InputFileError for a file that cannot be read (for several files, before any row is read when a
+ * part cannot be opened or disagrees with the first).
  */
 export async function openSegment(options: ReadSegmentOptions): Promise<Segment> {
-  const { signal } = options;
-  signal?.throwIfAborted();
-  const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
-  const isStdin = options.input === '-';
-  const cdmMetadata = isStdin ? undefined : await findCdmMetadata(options.input);
-  if (cdmMetadata !== undefined) return openCdmFolder(cdmMetadata, options);
+  options.signal?.throwIfAborted();
+  const single = typeof options.input === 'string' ? options.input : options.input.length === 1 ? options.input[0]! : undefined;
+  const cdmMetadata = single === undefined || single === '-' ? undefined : await findCdmMetadata(single);
+  if (cdmMetadata !== undefined) return openCdmFolder(cdmMetadata, { ...options, input: single! });
   if (options.entity !== undefined) {
-    throw new UsageError(`--entity is for CDM folders; ${isStdin ? '<stdin>' : options.input} holds no model.json or *.manifest.cdm.json.`);
+    throw new UsageError(`--entity is for CDM folders; ${segmentInputName(options.input)} holds no model.json or *.manifest.cdm.json.`);
   }
+  const resolved = await resolveSegmentParts(options.input);
+  if (!resolved.isMultiPart) return singleFileSegment(await openSegmentFile(resolved.parts[0]!, options));
+  return openMultiPartSegment(resolved, options, (part, partOptions) => openSegmentFile(part, partOptions, { isPartOfMany: true }));
+}
+
+/** How one file is read: the segment's options with the part's own winning. */
+interface FileReadOptions extends Omit<ReadSegmentOptions, 'input'> {
+  readonly input: string;
+  readonly columnNames?: readonly string[];
+  /** A part of several files: one whose name tells no format is told by its content (Redshift's `0000_part_00`). */
+  readonly isPartOfMany?: boolean;
+}
+
+/**
+ * Opens one file of a segment: the seam where a part brings its own format, delimiter, header or
+ * column names (a headerless partition whose names are in metadata).
+ */
+export function openSegmentFile(
+  part: SegmentPart,
+  options: ReadSegmentOptions,
+  context: { isPartOfMany?: boolean } = {},
+): Promise<SegmentFile> {
+  return openFile({
+    ...options,
+    input: part.path,
+    format: part.format ?? options.format,
+    delimiter: part.delimiter ?? options.delimiter,
+    hasHeader: part.columnNames === undefined ? (part.hasHeader ?? options.hasHeader) : false,
+    ...(part.columnNames === undefined ? {} : { columnNames: part.columnNames }),
+    ...(context.isPartOfMany === true ? { isPartOfMany: true } : {}),
+  });
+}
+
+async function openFile(options: FileReadOptions): Promise<SegmentFile> {
+  const { signal } = options;
+  const isStdin = options.input === '-';
+  const encoding = options.encoding === undefined ? undefined : resolveEncoding(options.encoding);
   // --json-path is for JSON: standard input given with it is read as JSON.
   const impliedFormat = options.jsonArrayPath === undefined ? undefined : 'json';
   // `segment.csv.gz` is CSV: the extension under the compression's tells the format.
@@ -46,7 +85,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
   if (isParquet) return openParquetSegment(options);
   const opened = await openDecompressed(options, signal);
   // A compressed file without a format in its name (`0000_part_00.gz`) is told by its content, as standard input is.
-  if (namedFormat === undefined && !isStdin && opened.compression === undefined) {
+  if (namedFormat === undefined && !isStdin && opened.compression === undefined && options.isPartOfMany !== true) {
     destroyStream(opened.stream);
     failUnknownFormat(options.input);
   }
@@ -59,7 +98,7 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
       `${opened.displayName} is Parquet, which is read from a file (its footer, at the end, says where the rows are): save it to a file and give its path.`,
     );
   }
-  if (options.hasHeader === false && format !== 'csv') {
+  if (options.hasHeader === false && options.columnNames === undefined && format !== 'csv') {
     destroyStream(opened.stream);
     throw new UsageError(`--no-header is for CSV files; ${opened.displayName} is ${formatLabels[format]}, whose objects name their keys.`);
   }
@@ -101,10 +140,10 @@ export async function openSegment(options: ReadSegmentOptions): Promise<Segment>
  * A Common Data Model folder (or its metadata file): the entity's partitions, resolved inside the
  * folder, read as one segment with the metadata's column names.
  */
-async function openCdmFolder(metadataFile: string, options: ReadSegmentOptions): Promise<Segment> {
+async function openCdmFolder(metadataFile: string, options: ReadSegmentOptions & { readonly input: string }): Promise<Segment> {
   const entity = await openCdmEntity(metadataFile, options.entity === undefined ? {} : { entity: options.entity });
   return openCdmSegment(entity, options.input, (part) =>
-    openSegment({
+    openFile({
       ...options,
       input: part.path,
       format: part.format,
@@ -121,7 +160,7 @@ async function openCdmFolder(metadataFile: string, options: ReadSegmentOptions):
  * A Parquet file: its footer is read and checked at once (a damaged file fails here, before any
  * row), then its rows stream a row group (or a slice of one) at a time.
  */
-async function openParquetSegment(options: ReadSegmentOptions): Promise<Segment> {
+async function openParquetSegment(options: FileReadOptions): Promise<SegmentFile> {
   const { signal } = options;
   const displayName = options.input;
   if (options.hasHeader === false) {
@@ -151,7 +190,7 @@ async function openParquetSegment(options: ReadSegmentOptions): Promise<Segment>
  * compressed (gzip, zlib, brotli); zstd is refused here, before anything is read.
  */
 async function openDecompressed(
-  options: ReadSegmentOptions,
+  options: FileReadOptions,
   signal: AbortSignal | undefined,
 ): Promise<ByteSource & { readonly compression: Compression | undefined }> {
   const isStdin = options.input === '-';
@@ -172,10 +211,15 @@ async function openDecompressed(
   }
 }
 
-function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: ReadSegmentOptions, displayName: string): FormatReader {
+function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, options: FileReadOptions, displayName: string): FormatReader {
   switch (format) {
     case 'csv':
-      return readCsv(chunks, { displayName, delimiter: options.delimiter, hasHeader: options.hasHeader });
+      return readCsv(chunks, {
+        displayName,
+        delimiter: options.delimiter,
+        hasHeader: options.hasHeader,
+        ...(options.columnNames === undefined ? {} : { columnNames: options.columnNames }),
+      });
     case 'json':
       return readJson(chunks, { displayName, arrayPath: options.jsonArrayPath });
     case 'ndjson':
@@ -194,7 +238,7 @@ function streamRecords(
   reader: FormatReader,
   signal: AbortSignal | undefined,
   releaseSource: () => void,
-): Pick<Segment, 'records' | 'recordBatches' | 'peekRecords'> {
+): Pick<SegmentFile, 'records' | 'recordBatches' | 'peekRecords'> {
   const ahead = new ReadAhead(first, reader);
   const recordBatches = streamBatches(ahead, signal, releaseSource);
   return { recordBatches, records: flattenBatches(recordBatches), peekRecords: (count) => ahead.peek(count) };

@@ -15,12 +15,24 @@ export interface SourceRecord {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** A segment given as one path, or as several read one after another as one segment. */
+export type SegmentInput = string | readonly string[];
+
+/** Where a row of a segment is: its file and the line in that file. */
+export interface SegmentPosition {
+  readonly file: string;
+  readonly line: number;
+}
+
 export type SegmentFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
 
 export interface ReadSegmentOptions {
-  /** A path, or `-` for standard input. */
-  readonly input: string;
+  /**
+   * A path, `-` for standard input, or a folder; or several paths, read in the order given as one
+   * segment (a folder: its data files in name order).
+   */
+  readonly input: SegmentInput;
   /** Overrides detection from the file extension. */
   readonly format?: SegmentFormat;
   /** CSV only; detected from the header line when absent. */
@@ -53,8 +65,19 @@ export interface ReadSegmentOptions {
 }
 
 export interface Segment {
-  /** The name used in messages: the path as given, or `<stdin>`. */
+  /** The name used in messages: the path as given, or `<stdin>`; for several files, the folder or the first path. */
   readonly displayName: string;
+  /** The files read, in order: one for a single file (its display name), each part's path for several. */
+  readonly files: readonly string[];
+  /** True when the segment is several files: record lines then run on from part to part (see `locate`). */
+  readonly isMultiPart: boolean;
+  /**
+   * The file and 1-based line a record's `line` stands for. A record's `line` is its file's own
+   * line in a single file; in several files, the lines of each part come after the last line of
+   * the parts before it, so that a line still names one row of the segment, in reading order.
+   * Known for every line read so far.
+   */
+  readonly locate: (line: number) => SegmentPosition;
   readonly format: SegmentFormat;
   /** CSV: the header, in order. JSON/NDJSON: the keys of the first object, then any new key seen. */
   readonly columns: readonly string[];

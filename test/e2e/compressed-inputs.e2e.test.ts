@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { writeParquetFixture } from '../helpers/parquet-fixtures.js';
 import { makeTempDir, runCli } from '../helpers/run-cli.js';
 
 const KEY = 'pk_e2e_secret_key_0123456789abcdef';
@@ -81,5 +82,112 @@ describe('compressed segments', () => {
     const result = await runCli(['validate', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is compressed with zstd, which this version of Node.js cannot read');
+  });
+});
+
+/** A warehouse unload: gzip parts, with the marker and checksum files Spark and Hadoop write beside them. */
+function writePartsFolder(parts: readonly string[], name = 'unload'): string {
+  const folder = join(makeTempDir(), name);
+  mkdirSync(folder);
+  parts.forEach((text, index) => writeFileSync(join(folder, `${String(index).padStart(4, '0')}_part_00.gz`), gzipSync(text)));
+  writeFileSync(join(folder, '_SUCCESS'), '');
+  writeFileSync(join(folder, '.0000_part_00.gz.crc'), 'not data');
+  return folder;
+}
+
+describe('segments of several files', () => {
+  it('pushes a folder of gzip parts (pipe-delimited), leaving out _SUCCESS and .crc: exactly its profiles', async () => {
+    await start();
+    const emails = emailsOf('part', 30);
+    const folder = writePartsFolder([csvOf(emails.slice(0, 10), '|'), csvOf(emails.slice(10, 20), '|'), csvOf(emails.slice(20), '|')]);
+    const dir = makeTempDir();
+    const result = await cli(['push', '--list', LIST, '--yes', folder, '--json', '--report', join(dir, 'report.json')]);
+    expect(result.code).toBe(0);
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.rows).toEqual({ read: 30, valid: 30, rejected: 0, duplicates: 0 });
+    expect(report.files).toEqual(['0000_part_00.gz', '0001_part_00.gz', '0002_part_00.gz'].map((name) => join(folder, name)));
+  });
+
+  it('pushes several paths as one segment, deduping across them; each rejected row names its file and line', async () => {
+    await start();
+    const dir = makeTempDir();
+    const first = join(dir, 'export-000000000000.csv.gz');
+    const second = join(dir, 'export-000000000001.csv');
+    writeFileSync(first, gzipSync('email,first_name\na@example.com,Ann\nnot-an-email,Bad\n'));
+    writeFileSync(second, 'email,first_name\nb@example.com,Bob\nA@example.com,Ann again\n');
+    const rejects = join(dir, 'out', 'rejects.csv');
+    const result = await cli(['push', '--list', LIST, '--yes', first, second, '--rejects', rejects, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.rows).toEqual({ read: 4, valid: 2, rejected: 1, duplicates: 1 });
+    expect(summary.duplicates).toEqual({ count: 1, lines: [3], files: [second] });
+    expect(summary.rejectedByReason[0]).toMatchObject({ reason: 'invalid_email', lines: [3], files: [first] });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual(['a@example.com', 'b@example.com']);
+    const rows = readFileSync(rejects, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('file,line,reason,detail,email,first_name');
+    expect(rows[1]).toMatch(new RegExp(`^${first},3,invalid_email,`));
+    expect(rows[2]).toBe(`${second},3,duplicate,"Same email as line 2 of ${first}, which is the one sent.",A@example.com,Ann again`);
+  });
+
+  it('refuses parts whose headers disagree with exit 2 naming the part, and sends nothing', async () => {
+    await start();
+    const folder = writePartsFolder([csvOf(emailsOf('h', 5)), 'email,last_name\nz@example.com,Z\n']);
+    const result = await cli(['push', '--list', LIST, '--yes', folder]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(folder, '0001_part_00.gz')}, line 1: its columns (email, last_name) differ from those`);
+    expect(sandbox!.stats().requests.bulk_import_profiles).toBeUndefined();
+    expect(sandbox!.listMemberEmails(LIST)).toEqual([]);
+  });
+
+  it('refuses a folder whose last part is a truncated gzip with exit 2 naming it, and sends nothing', async () => {
+    await start();
+    const folder = writePartsFolder([csvOf(emailsOf('ok', 50))]);
+    const whole = gzipSync(csvOf(emailsOf('cut', 5_000)));
+    writeFileSync(join(folder, '0001_part_00.gz'), whole.subarray(0, whole.length - 100));
+    const result = await cli(['push', '--list', LIST, '--yes', folder]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(folder, '0001_part_00.gz')}: the gzip data ends too soon`);
+    expect(sandbox!.stats().requests.bulk_import_profiles).toBeUndefined();
+    expect(sandbox!.listMemberEmails(LIST)).toEqual([]);
+  });
+
+  it('verifies a folder of parts against the list it was pushed to', async () => {
+    await start();
+    const emails = emailsOf('verify', 12);
+    const folder = writePartsFolder([csvOf(emails.slice(0, 6)), csvOf(emails.slice(6))]);
+    expect((await cli(['push', '--list', LIST, '--yes', folder])).code).toBe(0);
+    const verified = await cli(['verify', '--list', LIST, folder, '--all', '--json']);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({
+      present: 12,
+      files: [join(folder, '0000_part_00.gz'), join(folder, '0001_part_00.gz')],
+    });
+  });
+});
+
+describe('a Spark folder of Parquet parts', () => {
+  it('pushes part-*.zstd.parquet files beside _SUCCESS and .crc files, deduping across them: exactly their profiles', async () => {
+    await start();
+    const folder = join(makeTempDir(), 'spark-out');
+    mkdirSync(folder);
+    const parts = [
+      ['a@example.com', 'b@example.com'],
+      ['c@example.com', 'A@example.com'],
+    ];
+    for (const [index, emails] of parts.entries()) {
+      await writeParquetFixture(join(folder, `part-0000${index}-6f1c.c000.zstd.parquet`), {
+        codec: 'ZSTD',
+        columnData: [{ name: 'email', data: emails, type: 'STRING' }],
+      });
+      writeFileSync(join(folder, `.part-0000${index}-6f1c.c000.zstd.parquet.crc`), 'not data');
+    }
+    writeFileSync(join(folder, '_SUCCESS'), '');
+    const result = await cli(['push', '--list', LIST, '--yes', folder, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.rows).toEqual({ read: 4, valid: 3, rejected: 0, duplicates: 1 });
+    expect(summary.duplicates.files).toEqual([join(folder, 'part-00001-6f1c.c000.zstd.parquet')]);
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
   });
 });

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addConnectionOptions } from '../connection-options.js';
 import { DEFAULT_MAX_REMOVALS } from '../../export/sync/sync-plan.js';
 import { parseDuration, parseLogFormat, parseMaxRemovalsOption, parseMirrorSource } from '../option-parsers.js';
-import { addGateOptions, addSegmentOptions } from '../segment-options.js';
+import { addGateOptions, addSegmentOptions, SEGMENT_FILES_ARGUMENT } from '../segment-options.js';
 import { addSubscribeOptions } from '../subscribe-options.js';
 
 /**
@@ -43,7 +43,7 @@ function definePushOptions(command: Command): Command {
       addSegmentOptions(
         command
           .description('deliver every valid profile of a segment file to a Klaviyo list')
-          .argument('<file>', 'segment file (.csv, .json, .ndjson), or - for standard input')
+          .argument('<files...>', SEGMENT_FILES_ARGUMENT)
           .requiredOption('--list <id>', 'the Klaviyo list id (find it with `klaviyo-export lists`)'),
       ),
     ),

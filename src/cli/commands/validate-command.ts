@@ -1,3 +1,4 @@
+import type { SegmentInput } from '../../source/source-record.js';
 import { validateSegment, type ExitCodeValue, type ValidateRequest } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeOf } from '../outcome-exit-code.js';
@@ -12,7 +13,7 @@ export interface ValidateCommandOptions extends SegmentCommandOptions {
 /** `validate` and `push --dry-run`: read, map, validate and plan; nothing touches the network. */
 export async function runValidate(
   context: CliContext,
-  file: string,
+  file: SegmentInput,
   options: ValidateCommandOptions,
   command: 'validate' | 'push' = 'validate',
   sync?: ValidateRequest['sync'],

@@ -1,3 +1,5 @@
+import { segmentInputName } from '../../source/segment-parts.js';
+import type { SegmentInput } from '../../source/source-record.js';
 import { randomInt } from 'node:crypto';
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
 import { verifySegment } from '../../index.js';
@@ -31,7 +33,7 @@ const EXIT_CODES: Record<VerifySummary['outcome'], ExitCodeValue> = {
 };
 
 /** `verify`: reads the list back for the file's rows; writes nothing to Klaviyo. */
-export async function runVerify(context: CliContext, file: string, options: VerifyCommandOptions): Promise<ExitCodeValue> {
+export async function runVerify(context: CliContext, file: SegmentInput, options: VerifyCommandOptions): Promise<ExitCodeValue> {
   if (options.all && options.sample !== undefined) throw new UsageError('Use either --all or --sample <n>, not both.');
   const output = consoleOutputOf(context, options);
   const requests = clientLogOf(context, options);
@@ -58,10 +60,10 @@ export async function runVerify(context: CliContext, file: string, options: Veri
         now: Date.now,
         events: {
           onListFound: (list) =>
-            output.info(`List "${list.name}" (${list.id}) found; reading ${file === '-' ? 'standard input' : file}...`),
-          onMappingResolved: (_mapping, columns, format) => {
+            output.info(`List "${list.name}" (${list.id}) found; reading ${file === '-' ? 'standard input' : segmentInputName(file)}...`),
+          onMappingResolved: (_mapping, columns, format, locate) => {
             for (const target of [rejects, missing])
-              target?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' });
+              target?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json', locate });
           },
           onRejected: (row) => rejects?.add(row),
           onPlanned: (plan) => output.info(describeVerifyPlan(plan)),

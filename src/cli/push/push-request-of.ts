@@ -1,3 +1,4 @@
+import type { SegmentInput } from '../../source/source-record.js';
 import type { PushRequest, SubscribeRequest } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { connectionValues, type Connection } from '../connection-options.js';
@@ -7,7 +8,7 @@ import { mirrorOf, type PushCommandOptions } from './push-options.js';
 /** The library's push request for what the command line (or a saved export) asks. */
 export function pushRequestOf(
   context: CliContext,
-  file: string,
+  file: SegmentInput,
   options: PushCommandOptions,
   resolved: { connection: Connection; stateDir: string; subscribe: SubscribeRequest | undefined },
 ): PushRequest {

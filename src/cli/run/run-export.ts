@@ -1,16 +1,17 @@
+import type { SegmentInput } from '../../source/source-record.js';
 import type { Secret } from '../../config/secret.js';
 import { redactSecret } from '../../config/secret.js';
-import { ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../../errors.js';
+import { describeBug, ExitCode, ExportError, InterruptedError, type ExitCodeValue } from '../../errors.js';
 import { REPORT_VERSION } from '../../report/run-summary.js';
 import type { CliContext } from '../cli-context.js';
 import { CapturedSink, PrefixedSink } from '../prefixed-sink.js';
-import { runPush } from '../commands/push-command.js';
+import { pushLocked } from '../push/push-locked.js';
 import type { PushCommandOptions } from '../push/push-options.js';
 
 /** One saved export, ready to run: the push options its entry stands for, and its key. */
 export interface ExportRequest {
   readonly name: string;
-  readonly file: string;
+  readonly file: SegmentInput;
   readonly options: PushCommandOptions;
   readonly apiKey: Secret;
   /** The config file's directory: push's default state directory is resolved against it. */
@@ -27,9 +28,9 @@ export interface ExportResult {
 }
 
 /**
- * The seam between `run` and the push itself: runs one export exactly as `push` with the same
- * options would, its output labelled with the export's name (or, with --json, captured). The one
- * place to re-point when the push becomes a library function.
+ * Runs one export through the library's pushSegment exactly as `push` with the same options does
+ * (pushLocked), in the export's surroundings: relative paths from the config file's directory,
+ * the key of its connection, its output labelled with its name (or, with --json, captured).
  */
 export async function runExport(context: CliContext, request: ExportRequest): Promise<ExportResult> {
   const startedAt = new Date();
@@ -49,19 +50,12 @@ export async function runExport(context: CliContext, request: ExportRequest): Pr
   let exitCode: ExitCodeValue;
   let failure: string | undefined;
   try {
-    exitCode = await runPush(exportContext, request.file, { ...request.options, apiKey: undefined });
+    // A saved export is never a dry run and always runs with --yes: no question to ask.
+    exitCode = await pushLocked(exportContext, request.file, { ...request.options, apiKey: undefined }, undefined);
   } catch (error) {
     const interruption: unknown = context.signal.aborted ? context.signal.reason : undefined;
     const known = error instanceof ExportError ? error : interruption instanceof InterruptedError ? interruption : undefined;
-    const detail = error instanceof Error ? error.message : String(error);
-    failure = redactSecret(
-      redactSecret(
-        known?.message ??
-          `stopped on an unexpected error (${detail}); this is a bug, please report it with the command you ran (without the API key).`,
-        request.apiKey,
-      ),
-      context.env.apiKey,
-    );
+    failure = redactSecret(redactSecret(known?.message ?? describeBug(error), request.apiKey), context.env.apiKey);
     exitCode = known?.exitCode ?? ExitCode.internal;
     stderr.write(
       request.options.logFormat === 'json'

@@ -370,6 +370,16 @@ describe('deliverBatches: requests that fail', () => {
     expect(run.result).toMatchObject({ imported: 2, notDelivered: 4 });
   });
 
+  it('throws a programming error (a TypeError) once the requests in flight end, never reporting it as a local failure', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    let error: unknown;
+    const fake = new FakeKlaviyo({ onPost: (r) => (r.number === 2 ? bug : undefined) });
+    await runDelivery({ sizes: [2, 2, 2, 2, 2], concurrency: 1, fake }).catch((thrown: unknown) => (error = thrown));
+    expect(error).toBe(bug);
+    // No upload starts after the bug.
+    expect(fake.posts).toHaveLength(2);
+  });
+
   it('throws the AuthError when the key is refused before anything was sent', async () => {
     const denied = new AuthError('Klaviyo refused the API key (401).');
     await expect(runDelivery({ sizes: [2, 2, 2], script: { onPost: () => denied } })).rejects.toBe(denied);

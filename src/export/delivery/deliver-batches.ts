@@ -1,5 +1,13 @@
 import pLimit from 'p-limit';
-import { type ApiErrorObject, AuthError, describeDeliveryStop, ExportError, JobTimeoutError, KlaviyoApiError } from '../../errors.js';
+import {
+  type ApiErrorObject,
+  AuthError,
+  describeDeliveryStop,
+  ExportError,
+  isProgrammingError,
+  JobTimeoutError,
+  KlaviyoApiError,
+} from '../../errors.js';
 import type { CreateImportJobResult, ImportJob } from '../../klaviyo/klaviyo-client.js';
 import { mergeBatchRecords } from '../batches/batch-record.js';
 import { RemainingProfiles } from '../batches/remaining-profiles.js';
@@ -42,17 +50,27 @@ export async function deliverBatches(options: DeliverOptions): Promise<DeliveryR
   const cancellations = new CancellationStreak();
   // A local failure (disk, staged body, checkpoint) stops new uploads too; those in flight end first.
   let localFailure: { error: unknown } | undefined;
+  // A bug stops new uploads too, and ends the delivery by throwing once those in flight have ended.
+  let bug: { error: unknown } | undefined;
   const onLocalFailure = (error: unknown) => {
+    if (isProgrammingError(error)) bug ??= { error };
     // After the first local failure, any other is most likely the same cause: the first names it.
-    localFailure ??= { error };
+    else localFailure ??= { error };
     if (!fatal.signal.aborted) fatal.abort(error);
   };
-  const isLocalFailure = (error: unknown) => !(error instanceof ExportError) && (localFailure !== undefined || !options.signal?.aborted);
+  const isLocalFailure = (error: unknown) =>
+    !(error instanceof ExportError) && !isProgrammingError(error) && (localFailure !== undefined || !options.signal?.aborted);
   await Promise.all(
     options.batches.map((batch) =>
-      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure, isLocalFailure, cancellations }),
+      deliverBatch({ batch, options: runOptions, uploads, gate, result, onFatal, onLocalFailure, isLocalFailure, cancellations }).catch(
+        (error: unknown) => {
+          if (!isProgrammingError(error)) throw error;
+          onLocalFailure(error);
+        },
+      ),
     ),
   );
+  if (bug) throw bug.error;
   if (localFailure) result.stoppedBy = describeDeliveryStop(localFailure.error);
   // Nothing sent yet: the run ends like a failed preflight (exit 3, nothing sent).
   if (fatal.signal.aborted && result.accepted === 0 && result.resumedBatches === 0) throw fatal.signal.reason;
@@ -66,7 +84,7 @@ interface BatchContext {
   readonly gate: FirstUploadGate;
   readonly result: DeliveryResult;
   readonly onFatal: (error: AuthError) => void;
-  /** Called inside the upload slot, so that the next queued upload already sees the stop. */
+  /** Called inside the upload slot, so that the next queued upload already sees the stop; a bug is kept apart, to be thrown. */
   readonly onLocalFailure: (error: unknown) => void;
   /** Not Klaviyo's answer nor the user's stop: this machine's disk, a staged body, the checkpoint. */
   readonly isLocalFailure: (error: unknown) => boolean;
@@ -262,6 +280,7 @@ async function upload(run: BatchRun, part: RemainingProfiles, recordAccepted?: (
         // Raised inside the limiter, so that the next queued upload already sees the abort.
         const created = await options.client.createProfileImportJob(body).catch((error: unknown) => {
           if (error instanceof AuthError) onFatal(error);
+          if (isProgrammingError(error)) run.onLocalFailure(error);
           throw error;
         });
         if (created.kind === 'accepted')

@@ -1,10 +1,13 @@
-import type { CsvDelimiter, SegmentFormat } from '../../source/source-record.js';
+import type { CsvDelimiter, SegmentFormat, SegmentInput } from '../../source/source-record.js';
 import type { RowsOutput } from '../../report/rejects-csv.js';
 
 /** How to read, map and plan a segment: shared by validateSegment and pushSegment. */
 export interface SegmentRequest {
-  /** A path, or '-' to read `stdin`. */
-  readonly file: string;
+  /**
+   * A path, '-' to read `stdin`, a folder (its data files in name order, `_SUCCESS` and `.crc`
+   * files left out), or several paths read in order as one segment (docs/inputs.md).
+   */
+  readonly file: SegmentInput;
   /** Read when `file` is '-'. */
   readonly stdin?: NodeJS.ReadableStream;
   /** Default: from the extension (`-`: from the first bytes). */

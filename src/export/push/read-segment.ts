@@ -1,3 +1,4 @@
+import { segmentInputName } from '../../source/segment-parts.js';
 import { ConsentCandidates, confirmationEmailsAhead } from '../consent/consent-candidates.js';
 import { scanSegment, type ScanResult } from '../scan/scan-segment.js';
 import { summarizeMapping } from '../summary/summarize-mapping.js';
@@ -20,7 +21,7 @@ export interface SegmentRead {
 export async function readSegment(run: PushRun): Promise<SegmentRead> {
   const { plan, list, sync, stager, ledger, emit } = run;
   if (sync?.options.mirror === 'list') await readListMembers(sync, run.client, list.id, emit);
-  emit({ type: 'read', file: plan.isStdin ? '<stdin>' : plan.source.input, isStdin: plan.isStdin });
+  emit({ type: 'read', file: segmentInputName(plan.source.input), isStdin: plan.isStdin });
   const candidates = new ConsentCandidates();
   const scan = await scanSegment({
     ...(plan.subscribe ? { consent: plan.subscribe.consent, onConsenting: (candidate) => candidates.push(candidate) } : {}),

@@ -1,22 +1,36 @@
 import { accessSync, constants, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InputFileError } from '../../errors.js';
+import { inputPaths } from '../../source/segment-parts.js';
+import type { SegmentInput } from '../../source/source-record.js';
 
 /**
  * Refuses an output path that would destroy the input or write through a link: `--rejects
  * segment.csv` would truncate the very file being read, and a symbolic link (say, planted in a
  * shared directory) would send personal data wherever it points.
  */
-export function checkOutputPath(path: string, what: string, inputPath: string | undefined): void {
+export function checkOutputPath(path: string, what: string, input: SegmentInput | undefined): void {
+  for (const inputPath of input === undefined ? [] : inputPaths(input)) {
+    // A file written into the segment's folder would be read as one of its parts by the next run.
+    if (inputPath !== '-' && statOf(inputPath, statSync)?.isDirectory() === true && resolve(dirname(path)) === resolve(inputPath)) {
+      throw new InputFileError(
+        path,
+        {},
+        `the ${what} path is inside the segment's folder, whose files are all read as its parts; write it elsewhere.`,
+      );
+    }
+  }
   const output = statOf(path, lstatSync);
   if (output === undefined) return; // a new file: nothing to protect
   if (output.isSymbolicLink()) {
     throw new InputFileError(path, {}, `the ${what} path is a symbolic link; give the path of a regular file.`);
   }
   if (!output.isFile()) throw new InputFileError(path, {}, `the ${what} path is not a regular file.`);
-  const input = inputPath === undefined || inputPath === '-' ? undefined : statOf(inputPath, statSync);
-  if (input !== undefined && input.dev === output.dev && input.ino === output.ino) {
-    throw new InputFileError(path, {}, `the ${what} path is the input file itself; writing it would destroy the segment.`);
+  for (const inputPath of input === undefined ? [] : inputPaths(input)) {
+    const inputStats = inputPath === '-' ? undefined : statOf(inputPath, statSync);
+    if (inputStats !== undefined && inputStats.dev === output.dev && inputStats.ino === output.ino) {
+      throw new InputFileError(path, {}, `the ${what} path is the input file itself; writing it would destroy the segment.`);
+    }
   }
 }
 
@@ -32,7 +46,7 @@ function statOf(path: string, stat: (path: string) => Stats): Stats | undefined 
  * An output path the run will write: refused as checkOutputPath says, and its folder created
  * (with the default mode: the files themselves get theirs when they are opened).
  */
-export function prepareOutputPath(path: string, what: string, inputPath: string | undefined): void {
+export function prepareOutputPath(path: string, what: string, inputPath: SegmentInput | undefined): void {
   checkOutputPath(path, what, inputPath);
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -47,7 +61,7 @@ export function prepareOutputPath(path: string, what: string, inputPath: string 
  * created, before anything is sent, so that a typo in its directory does not cost the summary of a
  * finished push.
  */
-export function checkLaterOutputPath(path: string, what: string, inputPath: string | undefined): void {
+export function checkLaterOutputPath(path: string, what: string, inputPath: SegmentInput | undefined): void {
   prepareOutputPath(path, what, inputPath);
   const target = statOf(path, statSync) === undefined ? dirname(path) : path;
   try {

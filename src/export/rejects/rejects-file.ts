@@ -1,6 +1,8 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from '../../errors.js';
 import { prepareOutputPath } from './output-path.js';
+import type { SegmentInput } from '../../source/source-record.js';
+import type { LocateLine } from '../../report/localize-lines.js';
 import { rejectKindOf } from './reject-kind.js';
 import type { RejectKind, RejectKindCounts } from '../../report/rejects-written.js';
 import { formatRejectRow, formatRejectsHeader, type RejectsLayout, type RowsOutput } from '../../report/rejects-csv.js';
@@ -30,6 +32,7 @@ export class RejectsFile {
   #columns: readonly string[] = [];
   #mayColumnsGrow = false;
   #hasElement = false;
+  #locate: LocateLine | undefined;
   /** Fixed when the header is written. */
   #layout: RejectsLayout | undefined;
   #buffer: string[] = [];
@@ -40,7 +43,7 @@ export class RejectsFile {
   #isClosed = false;
 
   /** `inputPath` is the segment being read ('-' for standard input): the rejects file must not be it. */
-  constructor(target: string | RowsOutput, inputPath?: string) {
+  constructor(target: string | RowsOutput, inputPath?: SegmentInput) {
     if (typeof target !== 'string') {
       this.#path = target.name;
       this.#write = (text) => void target.write(text);
@@ -81,7 +84,8 @@ export class RejectsFile {
    * The source file's columns, known once its header is read. A JSON source may show new keys
    * later: those go to a last `other_fields` column, so that every row keeps the header's shape.
    */
-  setColumns(columns: readonly string[], options: { mayGrow: boolean; hasElement?: boolean }): void {
+  setColumns(columns: readonly string[], options: { mayGrow: boolean; hasElement?: boolean; locate?: LocateLine | undefined }): void {
+    this.#locate = options.locate;
     this.#columns = columns;
     this.#mayColumnsGrow = options.mayGrow;
     this.#hasElement = options.hasElement ?? false;
@@ -89,7 +93,8 @@ export class RejectsFile {
 
   add(row: RejectedRowInput): void {
     if (!this.#isHeaderWritten) this.#writeHeader();
-    const text = formatRejectRow(row, this.#layout!);
+    const position = this.#locate?.(row.line);
+    const text = formatRejectRow(position === undefined ? row : { ...row, file: position.file, line: position.line }, this.#layout!);
     this.#buffer.push(text);
     this.#bufferedBytes += text.length;
     this.#rows += 1;
@@ -115,7 +120,12 @@ export class RejectsFile {
   }
 
   #writeHeader(): void {
-    this.#layout = { sourceColumns: [...this.#columns], hasOtherFields: this.#mayColumnsGrow, hasElement: this.#hasElement };
+    this.#layout = {
+      sourceColumns: [...this.#columns],
+      hasOtherFields: this.#mayColumnsGrow,
+      hasElement: this.#hasElement,
+      ...(this.#locate === undefined ? {} : { hasFile: true }),
+    };
     this.#buffer.unshift(formatRejectsHeader(this.#layout));
     this.#isHeaderWritten = true;
   }

@@ -1,8 +1,9 @@
 import type { ProfileMapping } from '../../mapping/mapping-spec.js';
-import type { ReadSegmentOptions, SegmentFormat } from '../../source/source-record.js';
+import type { ReadSegmentOptions, SegmentFormat, SegmentInput } from '../../source/source-record.js';
 import { addLine, emptyLineList, type LineList, type ReasonCount } from '../../report/run-summary.js';
 import { attributesToFields } from './attributes-to-fields.js';
 import { LateRejects } from './late-rejects.js';
+import type { LocateLine } from '../../report/localize-lines.js';
 import { ReasonTally } from './reason-tally.js';
 import { RejectsFile, type RowsOutput } from './rejects-file.js';
 import type { RowOutcome, RowRef, SentProfile } from './row-outcome.js';
@@ -85,9 +86,9 @@ export class RowLedger {
   }
 
   /** Once the file's columns are known and its mapping resolved: the rejects file's header follows them. */
-  setSource(mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat): void {
+  setSource(mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat, locate?: LocateLine): void {
     this.#mapping = mapping;
-    this.#rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json' });
+    this.#rejects?.setColumns(columns, { mayGrow: format !== 'csv', hasElement: format === 'json', locate });
   }
 
   record(row: RowRef, outcome: RowOutcome): void {
@@ -222,7 +223,7 @@ export function openRowLedger(options: {
   readonly rejectsPath: string | undefined;
   /** Instead of a file at `rejectsPath` (`--rejects -`). */
   readonly rejectsOutput?: RowsOutput | undefined;
-  readonly input: string;
+  readonly input: SegmentInput;
   readonly hasLaterStages: boolean;
   readonly observe?: (row: RowRef, outcome: RowOutcome) => void;
 }): RowLedger {

@@ -7,6 +7,7 @@ import { openSegment } from '../../source/open-segment.js';
 import type { ReadSegmentOptions, SegmentFormat, SourceRecord } from '../../source/source-record.js';
 import { emptyLineList, addLine, type LineList, type ReasonCount } from '../../report/run-summary.js';
 import type { RowLedger } from '../rejects/row-ledger.js';
+import type { LocateLine } from '../../report/localize-lines.js';
 import type { LocalRejectionCode } from '../rejects/row-outcome.js';
 import type { BatchLimits } from '../batches/batch-limits.js';
 import { BatchPlanner, type PlannedBatch } from '../batches/batch-planner.js';
@@ -66,11 +67,21 @@ export interface ScanOptions {
   /** A choice the user should know about (an email column found by its values), one sentence. */
   readonly onNotice?: (message: string) => void;
   /** Called once the file's columns are known and the mapping resolved, before any row is mapped. */
-  readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
+  readonly onMappingResolved?: (
+    mapping: ProfileMapping,
+    columns: readonly string[],
+    format: SegmentFormat,
+    /** A segment of several files: where each of its lines is (for a rows file's `file` column). */
+    locate?: LocateLine,
+  ) => void;
 }
 
 export interface ScanResult {
   readonly displayName: string;
+  /** Every file read, in order (one for a single file). */
+  readonly files: readonly string[];
+  /** A segment of several files: the file and own line of a segment line (lines run on from part to part). */
+  readonly locate?: LocateLine;
   readonly format: string;
   /** CSV and the like: the header. JSON/NDJSON: every key seen, in the order first seen. */
   readonly columns: readonly string[];
@@ -128,8 +139,9 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
   const mapping = await resolveScanMapping(segment, options.mapping, { consent: options.consent, hasHeader: options.source.hasHeader });
   const notice = describeEmailColumnChoice(mapping.emailColumn, options.mapping.emailField);
   if (notice !== undefined) options.onNotice?.(notice);
-  ledger.setSource(mapping, segment.columns, segment.format);
-  options.onMappingResolved?.(mapping, segment.columns, segment.format);
+  const locate = segment.isMultiPart ? segment.locate : undefined;
+  ledger.setSource(mapping, segment.columns, segment.format, locate);
+  options.onMappingResolved?.(mapping, segment.columns, segment.format, locate);
   const mapRecord = createRecordMapper(mapping);
   const consentMapping =
     options.consent &&
@@ -178,15 +190,17 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       for (const warning of outcome.warnings) warnings.add(warning.field, warning.message, warning.line, record.index);
-      // A JSON file may hold every object on one line: there, the element says where the first one is.
-      const first = dedupe.firstLineOf(outcome.dedupeKey, record.index === undefined ? record.line : record.index + 1);
+      // A JSON file may hold every object on one line: there, the element says where the first one is
+      // (in several files, the line does, with its file: elements start again in each part).
+      const isByLine = record.index === undefined || locate !== undefined;
+      const first = dedupe.firstLineOf(outcome.dedupeKey, isByLine ? record.line : record.index + 1);
       if (first !== undefined) {
         rowsLeftOut += 1;
         ledger.record(rowOf(record), {
           kind: 'rejected',
           code: 'duplicate',
           description: DUPLICATE_DESCRIPTION,
-          detail: `Same email as ${record.index === undefined ? `line ${first}` : `element ${first - 1}`}, which is the one sent.`,
+          detail: `Same email as ${isByLine ? lineLabel(first, locate) : `element ${first - 1}`}, which is the one sent.`,
           fields: record.fields,
         });
         continue;
@@ -239,6 +253,8 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
 
   return {
     displayName: segment.displayName,
+    files: segment.files,
+    ...(locate === undefined ? {} : { locate }),
     format: segment.format,
     columns: segment.columns,
     mapping,
@@ -254,6 +270,13 @@ export async function scanSegment(options: ScanOptions): Promise<ScanResult> {
     readMs: performance.now() - startedAt,
     ...(consentMapping === undefined ? {} : { consent: { mapping: consentMapping, consenting, notConsenting, smsWithoutPhone } }),
   };
+}
+
+/** `line 7`, or in a segment of several files `line 7 of 0001_part_00.gz`. */
+function lineLabel(line: number, locate: LocateLine | undefined): string {
+  if (locate === undefined) return `line ${line}`;
+  const position = locate(line);
+  return `line ${position.line} of ${position.file}`;
 }
 
 function rowOf(record: SourceRecord): { line: number; element?: number } {

@@ -10,6 +10,7 @@ import type { DeliveryResult } from '../delivery/delivery-types.js';
 import type { DeliveryOutcomes, RowLedger } from '../rejects/row-ledger.js';
 import type { ScanResult } from '../scan/scan-segment.js';
 import { summarizeMapping } from './summarize-mapping.js';
+import { localizeLineLists } from '../../report/localize-lines.js';
 
 export interface SummaryContext {
   command: RunSummary['command'];
@@ -34,11 +35,12 @@ export interface SummaryContext {
 /** The run's one summary: what the scan found, and every row's outcome as the ledger holds it. */
 export function summarizeRun(scan: ScanResult, ledger: RowLedger, context: SummaryContext): RunSummary {
   const { rejected, rejectedByReason, duplicates } = ledger.scanOutcomes();
-  return {
+  const summary: RunSummary = {
     version: REPORT_VERSION,
     command: context.command,
     dryRun: context.dryRun,
     file: scan.displayName,
+    files: [...scan.files],
     format: scan.format,
     listId: context.listId ?? null,
     listName: context.listName ?? null,
@@ -65,6 +67,8 @@ export function summarizeRun(scan: ScanResult, ledger: RowLedger, context: Summa
       promptMs: Math.round(context.promptMs ?? 0),
     },
   };
+  // Several files: each line list says each line's file, and its lines are that file's own.
+  return scan.locate === undefined ? summary : localizeLineLists(summary, scan.locate);
 }
 
 /** The delivery's counts, with the rows the ledger holds as not delivered. */

@@ -12,6 +12,7 @@ import type { BatchLimits } from '../batches/batch-limits.js';
 import { minimumDurationMs } from './check-duration.js';
 import { RowSample } from './row-sample.js';
 import { checkMembership, type CheckResult, type SampledRow } from './check-membership.js';
+import { localizeLineLists, type LocateLine } from '../../report/localize-lines.js';
 import { scanSegment, type RejectedRow, type ScannedProfile, type ScanResult } from '../scan/scan-segment.js';
 import { RowLedger, type ScanOutcomes } from '../rejects/row-ledger.js';
 
@@ -39,7 +40,13 @@ export interface VerifyPlan {
 
 export interface VerifyEvents {
   readonly onListFound?: (list: KlaviyoList) => void;
-  readonly onMappingResolved?: (mapping: ProfileMapping, columns: readonly string[], format: SegmentFormat) => void;
+  readonly onMappingResolved?: (
+    mapping: ProfileMapping,
+    columns: readonly string[],
+    format: SegmentFormat,
+    /** A segment of several files: where each of its lines is (for a rows file's `file` column). */
+    locate?: LocateLine,
+  ) => void;
   readonly onProgress?: (rowsRead: number) => void;
   readonly onRejected?: (row: RejectedRow) => void;
   /** Once the file is read, before the first lookup: what will be checked and how long it takes at least. */
@@ -165,10 +172,11 @@ function summarize(parts: {
   comparedFields: readonly FieldMapping[];
 }): VerifySummary {
   const { request, scan, left, check } = parts;
-  return {
+  const summary: VerifySummary = {
     version: VERIFY_REPORT_VERSION,
     command: 'verify',
     file: scan.displayName,
+    files: [...scan.files],
     format: scan.format,
     listId: parts.list.id,
     listName: parts.list.name,
@@ -201,4 +209,5 @@ function summarize(parts: {
       totalMs: Math.round(parts.now - parts.startedAt),
     },
   };
+  return scan.locate === undefined ? summary : localizeLineLists(summary, scan.locate);
 }

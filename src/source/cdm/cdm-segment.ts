@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { InputFileError, InternalError } from '../../errors.js';
-import type { Segment, SourceRecord } from '../source-record.js';
+import type { SegmentFile } from '../multi-part-segment.js';
+import type { Segment, SegmentPosition, SourceRecord } from '../source-record.js';
 import type { CdmEntity, CdmPart } from './cdm-entity.js';
 
 /** Opens one partition as a segment of its own (the caller's openSegment, with the part's format). */
-export type OpenCdmPart = (part: CdmPart) => Promise<Segment>;
+export type OpenCdmPart = (part: CdmPart) => Promise<SegmentFile>;
 
 /**
  * A CDM entity's partitions read one after another as one segment, their columns named by the
  * entity's attributes (headerless CSV partitions name theirs by position). Every partition is
  * opened before any row is given, so that a partition that cannot be read, or whose rows do not
  * have one field per attribute, stops the run before anything is sent. A record's line runs on
- * from the last line of the partitions before it.
+ * from the last line of the partitions before it; `locate` gives the partition and its own line back.
  */
 export async function openCdmSegment(entity: CdmEntity, displayName: string, openPart: OpenCdmPart): Promise<Segment> {
   const { parts, columns } = entity;
@@ -19,12 +20,14 @@ export async function openCdmSegment(entity: CdmEntity, displayName: string, ope
   const first = await openPart(parts[0]!);
   const format = first.format;
   const digests: string[] = [];
+  const starts: number[] = [];
 
   async function* streamBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
     let lineOffset = 0;
     for (let index = 0; index < parts.length; index += 1) {
       const file = index === 0 ? first : await openPart(parts[index]!);
       const rename = renamer(file.columns, columns);
+      starts.push(lineOffset);
       let lastLine = 0;
       for await (const batch of file.recordBatches) {
         if (batch.length === 0) continue;
@@ -41,6 +44,9 @@ export async function openCdmSegment(entity: CdmEntity, displayName: string, ope
     displayName,
     format,
     columns,
+    files: parts.map((part) => part.displayName),
+    isMultiPart: parts.length > 1,
+    locate: (line) => locatePartLine(parts, starts, line),
     recordBatches,
     records: flatten(recordBatches),
     peekRecords: async (count) => (await first.peekRecords(count)).map((record) => moved(record, 0, renameFirst)),
@@ -76,6 +82,13 @@ function moved(record: SourceRecord, lineOffset: number, rename: readonly (reado
   const fields: Record<string, unknown> = {};
   for (const [from, to] of rename) fields[to] = record.fields[from];
   return { line, fields };
+}
+
+/** The partition whose lines `line` falls in: the last to start before it. */
+function locatePartLine(parts: readonly CdmPart[], starts: readonly number[], line: number): SegmentPosition {
+  let index = 0;
+  while (index + 1 < starts.length && starts[index + 1]! < line) index += 1;
+  return { file: parts[index]!.displayName, line: line - (starts[index] ?? 0) };
 }
 
 function listNames(columns: readonly string[]): string {

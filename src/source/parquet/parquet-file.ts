@@ -93,7 +93,8 @@ function checkColumnChunks(metadata: FileMetaData, byteLength: number, displayNa
           `column ${name} is compressed with ${column.codec}, which klaviyo-export cannot read (it reads snappy, gzip, zstd, brotli and lz4): write the file with one of those`,
         );
       }
-      const start = Number(column.dictionary_page_offset ?? column.data_page_offset);
+      // Some writers put 0 for "no dictionary page".
+      const start = Number(column.dictionary_page_offset || column.data_page_offset);
       const end = start + Number(column.total_compressed_size);
       if (start < PARQUET_MAGIC.length || end > dataEnd) {
         throw new InputFileError(

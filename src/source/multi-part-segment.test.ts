@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, test } from 'vitest';
+import { InputFileError, UsageError } from '../errors.js';
+import { openSegment, openSegmentFile } from './open-segment.js';
+import { resolveSegmentParts } from './segment-parts.js';
+import type { Segment, SourceRecord } from './source-record.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'klaviyo-export-parts-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let folders = 0;
+function folderOf(files: Record<string, string | Buffer>): string {
+  const folder = join(scratch, `segment-${(folders += 1)}`);
+  mkdirSync(folder);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(folder, name), content);
+  return folder;
+}
+
+async function readAll(segment: Segment): Promise<SourceRecord[]> {
+  const all: SourceRecord[] = [];
+  for await (const record of segment.records) all.push(record);
+  return all;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as Error,
+  );
+}
+
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+describe('resolveSegmentParts', () => {
+  test('a folder is its data files in name order; _SUCCESS, .crc files and subfolders are not data', async () => {
+    const folder = folderOf({
+      '0001_part_00.gz': 'x',
+      '0000_part_00.gz': 'x',
+      _SUCCESS: '',
+      '.0000_part_00.gz.crc': 'x',
+      _committed_123: 'x',
+    });
+    mkdirSync(join(folder, 'nested'));
+    const resolved = await resolveSegmentParts(folder);
+    expect(resolved).toEqual({
+      displayName: folder,
+      isMultiPart: true,
+      parts: [{ path: join(folder, '0000_part_00.gz') }, { path: join(folder, '0001_part_00.gz') }],
+    });
+  });
+
+  test('a single file is one part, as before; several paths keep their order', async () => {
+    expect(await resolveSegmentParts('segment.csv')).toEqual({
+      displayName: 'segment.csv',
+      isMultiPart: false,
+      parts: [{ path: 'segment.csv' }],
+    });
+    expect(await resolveSegmentParts(['b.csv', 'a.csv'])).toEqual({
+      displayName: 'b.csv and 1 more',
+      isMultiPart: true,
+      parts: [{ path: 'b.csv' }, { path: 'a.csv' }],
+    });
+  });
+
+  test('a folder without data files, standard input among paths, and a file given twice are refused', async () => {
+    const empty = folderOf({ _SUCCESS: '' });
+    const error = await failure(resolveSegmentParts(empty));
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error.message).toBe(`${empty}: is a directory without any data file (1 left out: names starting with _ or . are not data)`);
+    expect(await failure(resolveSegmentParts(['-', 'a.csv']))).toBeInstanceOf(UsageError);
+    expect((await failure(resolveSegmentParts(['a.csv', 'a.csv']))).message).toBe(
+      'a.csv is given twice: each file of a segment is read once.',
+    );
+  });
+});
+
+describe('a segment of several files', () => {
+  test('reads every part in order: lines run on, locate gives each file and its own line back, digests combine', async () => {
+    const first = 'email|name\na@example.com|A\nb@example.com|B\n';
+    const second = 'email|name\nc@example.com|C\n';
+    const folder = folderOf({ '0000_part_00.gz': gzipSync(first), '0001_part_00.gz': gzipSync(second), _SUCCESS: '' });
+    const segment = await openSegment({ input: folder });
+    const records = await readAll(segment);
+    expect(segment.isMultiPart).toBe(true);
+    expect(segment.files).toEqual([join(folder, '0000_part_00.gz'), join(folder, '0001_part_00.gz')]);
+    expect(records.map((record) => [record.line, record.fields.email])).toEqual([
+      [2, 'a@example.com'],
+      [3, 'b@example.com'],
+      [5, 'c@example.com'],
+    ]);
+    expect(segment.locate(3)).toEqual({ file: join(folder, '0000_part_00.gz'), line: 3 });
+    expect(segment.locate(5)).toEqual({ file: join(folder, '0001_part_00.gz'), line: 2 });
+    expect(segment.contentDigest()).toBe(sha256(`${sha256(first)}\n${sha256(second)}`));
+  });
+
+  test('a single file keeps its own lines and the sha256 of its text as digest', async () => {
+    const text = 'email\na@example.com\n';
+    const path = join(folderOf({ 'one.csv': text }), 'one.csv');
+    const segment = await openSegment({ input: path });
+    await readAll(segment);
+    expect(segment.isMultiPart).toBe(false);
+    expect(segment.files).toEqual([path]);
+    expect(segment.locate(2)).toEqual({ file: path, line: 2 });
+    expect(segment.contentDigest()).toBe(sha256(text));
+  });
+
+  test('each part has its own delimiter; several paths are read in the order given', async () => {
+    const folder = folderOf({ 'a.csv': 'email,name\na@example.com,A\n', 'b.csv': 'email;name\nb@example.com;B\n' });
+    const segment = await openSegment({ input: [join(folder, 'b.csv'), join(folder, 'a.csv')] });
+    expect((await readAll(segment)).map((record) => record.fields)).toEqual([
+      { email: 'b@example.com', name: 'B' },
+      { email: 'a@example.com', name: 'A' },
+    ]);
+  });
+
+  test('a part whose header differs stops before any row is read, naming the part', async () => {
+    const folder = folderOf({ 'a.csv': 'email,name\na@example.com,A\n', 'b.csv': 'email,first_name\nb@example.com,B\n' });
+    const error = await failure(openSegment({ input: folder }));
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error.message).toBe(
+      `${join(folder, 'b.csv')}, line 1: its columns (email, first_name) differ from those of the segment's first file, ${join(folder, 'a.csv')} (email, name): every file of a segment must have the same header`,
+    );
+  });
+
+  test('a part of another format stops before any row is read', async () => {
+    const folder = folderOf({ 'a.csv': 'email\na@example.com\n', 'b.ndjson': '{"email":"b@example.com"}\n' });
+    const error = await failure(openSegment({ input: folder }));
+    expect(error.message).toMatch(/b\.ndjson: is NDJSON but the segment's first file, .*a\.csv, is CSV/);
+  });
+
+  test('a part that cannot be read (zstd, missing) stops before any row is read', async () => {
+    const folder = folderOf({ 'a.csv': 'email\na@example.com\n', 'b.csv.zst': Buffer.from([0x28, 0xb5, 0x2f, 0xfd]) });
+    expect((await failure(openSegment({ input: folder }))).message).toMatch(/b\.csv\.zst: is compressed with zstd/);
+    const missing = await failure(openSegment({ input: [join(folder, 'a.csv'), join(folder, 'gone.csv')] }));
+    expect(missing.message).toBe(`${join(folder, 'gone.csv')}: file not found`);
+  });
+
+  test('a truncated later part fails while reading, after the rows before it, naming that part', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, index) => `u${index}@example.com`).join('\n');
+    const whole = gzipSync(`email\n${rows}\n`);
+    const folder = folderOf({ 'a.csv.gz': gzipSync('email\na@example.com\n'), 'b.csv.gz': whole.subarray(0, whole.length / 2) });
+    const segment = await openSegment({ input: folder });
+    const seen: SourceRecord[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const record of segment.records) seen.push(record);
+      })(),
+    );
+    expect(seen[0]?.fields.email).toBe('a@example.com');
+    expect(error.message).toMatch(/b\.csv\.gz: the gzip data ends too soon/);
+  });
+
+  test('NDJSON parts (BigQuery shards) bring their keys into the columns', async () => {
+    const folder = folderOf({
+      'export-000000000000.json.gz': gzipSync('{"email":"a@example.com"}\n'),
+      'export-000000000001.json.gz': gzipSync('{"email":"b@example.com","tier":"gold"}\n'),
+    });
+    const segment = await openSegment({ input: folder });
+    expect((await readAll(segment)).map((record) => record.line)).toEqual([1, 2]);
+    expect(segment.format).toBe('ndjson');
+    expect(segment.columns).toEqual(['email', 'tier']);
+  });
+
+  test('a part may bring its own column names (a headerless partition described by metadata)', async () => {
+    const path = join(folderOf({ 'part.csv': 'a@example.com,Ada\n' }), 'part.csv');
+    const file = await openSegmentFile({ path, columnNames: ['email', 'first_name'] }, { input: 'ignored' });
+    const records: SourceRecord[] = [];
+    for await (const record of file.records) records.push(record);
+    expect(file.columns).toEqual(['email', 'first_name']);
+    expect(records).toEqual([{ line: 1, fields: { email: 'a@example.com', first_name: 'Ada' } }]);
+  });
+});

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { InputFileError, InternalError } from '../errors.js';
+import type { ResolvedParts, SegmentPart } from './segment-parts.js';
+import type { ReadSegmentOptions, Segment, SegmentPosition, SourceRecord } from './source-record.js';
+
+/** One file of a segment, opened: a Segment of its own, its lines its own. */
+export type SegmentFile = Omit<Segment, 'files' | 'isMultiPart' | 'locate'>;
+
+/** Opens one part with the segment's options, the part's own (format, delimiter, header, names) winning. */
+export type OpenSegmentFile = (part: SegmentPart, options: ReadSegmentOptions) => Promise<SegmentFile>;
+
+/** A single file as a Segment: its lines are its own. */
+export function singleFileSegment(file: SegmentFile): Segment {
+  const files = [file.displayName];
+  return { ...file, files, isMultiPart: false, locate: (line) => ({ file: file.displayName, line }) };
+}
+
+/**
+ * Several files read one after another as one segment. Before any row is read, every part is
+ * opened far enough to know its format and columns: a part that cannot be read, or whose format or
+ * CSV header differs from the first part's, stops here (InputFileError naming the part), so that a
+ * push sends nothing. Then the parts stream in order, one open at a time; each record's line runs
+ * on from the last line of the parts before it (`locate` gives the part and its own line back).
+ */
+export async function openMultiPartSegment(
+  resolved: ResolvedParts,
+  options: ReadSegmentOptions,
+  openFile: OpenSegmentFile,
+): Promise<Segment> {
+  const { parts } = resolved;
+  const shapes: PartShape[] = [];
+  for (const part of parts) {
+    const shape = await readPartShape(part, options, openFile);
+    if (shapes.length > 0) checkSameShape(part, shape, parts[0]!, shapes[0]!);
+    shapes.push(shape);
+  }
+  const first = await openFile(parts[0]!, options);
+  const columns = [...first.columns];
+  const starts: number[] = [];
+  const digests: string[] = [];
+
+  async function* streamBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
+    let lineOffset = 0;
+    for (let index = 0; index < parts.length; index += 1) {
+      const file = index === 0 ? first : await openFile(parts[index]!, options);
+      starts.push(lineOffset);
+      let lastLine = 0;
+      for await (const batch of file.recordBatches) {
+        mergeColumns(columns, file.columns);
+        if (batch.length === 0) continue;
+        lastLine = Math.max(lastLine, batch[batch.length - 1]!.line);
+        yield lineOffset === 0 ? batch : batch.map((record) => shiftLine(record, lineOffset));
+      }
+      mergeColumns(columns, file.columns);
+      digests.push(file.contentDigest());
+      lineOffset += lastLine;
+    }
+  }
+
+  const recordBatches = streamBatches();
+  return {
+    displayName: resolved.displayName,
+    format: first.format,
+    columns,
+    files: parts.map((part) => part.path),
+    isMultiPart: true,
+    locate: (line) => locateLine(parts, starts, line),
+    recordBatches,
+    records: flatten(recordBatches),
+    // The sample (the email column's search) is of the first part: the others have its columns.
+    peekRecords: (count) => first.peekRecords(count),
+    contentDigest: () => {
+      if (digests.length !== parts.length) {
+        throw new InternalError('contentDigest() was called before every part of the segment was read to the end.');
+      }
+      // Each part's digest in order: the same files in the same order are the same segment.
+      return createHash('sha256').update(digests.join('\n')).digest('hex');
+    },
+  };
+}
+
+interface PartShape {
+  readonly format: string;
+  /** CSV: the header (or the names given); JSON and NDJSON: undefined, their objects need not share keys. */
+  readonly header: readonly string[] | undefined;
+}
+
+async function readPartShape(part: SegmentPart, options: ReadSegmentOptions, openFile: OpenSegmentFile): Promise<PartShape> {
+  const file = await openFile(part, options);
+  // Leaving the loop at once releases the file; its first batch has been read, so its header is known.
+  for await (const _batch of file.recordBatches) break;
+  return { format: file.format, header: file.format === 'csv' ? [...file.columns] : undefined };
+}
+
+function checkSameShape(part: SegmentPart, shape: PartShape, firstPart: SegmentPart, firstShape: PartShape): void {
+  if (shape.format !== firstShape.format) {
+    throw new InputFileError(
+      part.path,
+      {},
+      `is ${shape.format.toUpperCase()} but the segment's first file, ${firstPart.path}, is ${firstShape.format.toUpperCase()}: every file of a segment must have the same format`,
+    );
+  }
+  if (shape.header === undefined || firstShape.header === undefined) return;
+  if (shape.header.length === firstShape.header.length && shape.header.every((column, index) => column === firstShape.header![index]))
+    return;
+  throw new InputFileError(
+    part.path,
+    { line: 1 },
+    `its columns (${listColumns(shape.header)}) differ from those of the segment's first file, ${firstPart.path} (${listColumns(firstShape.header)}): every file of a segment must have the same header`,
+  );
+}
+
+function listColumns(columns: readonly string[]): string {
+  const shown = columns.slice(0, 12).join(', ');
+  return columns.length > 12 ? `${shown}, ... ${columns.length - 12} more` : shown;
+}
+
+function shiftLine(record: SourceRecord, offset: number): SourceRecord {
+  return record.index === undefined
+    ? { line: record.line + offset, fields: record.fields }
+    : { line: record.line + offset, index: record.index, fields: record.fields };
+}
+
+/** JSON and NDJSON parts may bring keys the first did not have. */
+function mergeColumns(into: string[], from: readonly string[]): void {
+  if (from.length === 0) return;
+  for (const column of from) if (!into.includes(column)) into.push(column);
+}
+
+/** The part whose lines `line` falls in: the last to start before it. */
+function locateLine(parts: readonly SegmentPart[], starts: readonly number[], line: number): SegmentPosition {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! < line) low = middle;
+    else high = middle - 1;
+  }
+  return { file: parts[low]!.path, line: line - (starts[low] ?? 0) };
+}
+
+async function* flatten(batches: AsyncIterable<readonly SourceRecord[]>): AsyncGenerator<SourceRecord, void, undefined> {
+  for await (const batch of batches) for (const record of batch) yield record;
+}

@@ -1,0 +1,103 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputFileError, UsageError } from '../errors.js';
+import { errorCode, STDIN_NAME } from './byte-source.js';
+import type { CsvDelimiter, SegmentFormat, SegmentInput } from './source-record.js';
+
+/**
+ * One file of a segment. Each part may say how it is read, where the segment's options do not
+ * fit every part (a CDM partition has no header: its column names come from the metadata); what
+ * it leaves out, the segment's options say.
+ */
+export interface SegmentPart {
+  /** The file, as messages name it: the path as given, a folder's file joined to it, or `-`. */
+  readonly path: string;
+  readonly format?: SegmentFormat;
+  readonly delimiter?: CsvDelimiter;
+  readonly hasHeader?: boolean;
+  /** A headerless CSV part's column names, in order (from metadata); implies no header line. */
+  readonly columnNames?: readonly string[];
+}
+
+/** The parts of a segment, and the name that stands for them all in messages. */
+export interface ResolvedParts {
+  readonly displayName: string;
+  readonly parts: readonly SegmentPart[];
+  /** True when the input named a folder or several paths: line numbers then need their file. */
+  readonly isMultiPart: boolean;
+}
+
+/** How messages name a segment input: its path, `<stdin>`, or the first of several paths and how many more. */
+export function segmentInputName(input: SegmentInput): string {
+  const paths = inputPaths(input);
+  if (paths.length === 1) return paths[0] === '-' ? STDIN_NAME : paths[0]!;
+  return `${paths[0]!} and ${paths.length - 1} more`;
+}
+
+/** Every path the input names, as given. */
+export function inputPaths(input: SegmentInput): readonly string[] {
+  return typeof input === 'string' ? [input] : input;
+}
+
+/**
+ * The files a segment input stands for: a file is itself; a folder, its data files in name order
+ * (names starting with `_` or `.`, like Spark's `_SUCCESS` and `.part-0.crc`, are not data); several
+ * paths, each in the order given. Throws UsageError or InputFileError, before anything is read.
+ */
+export async function resolveSegmentParts(input: SegmentInput): Promise<ResolvedParts> {
+  const paths = inputPaths(input);
+  if (paths.length === 0) throw new UsageError('No segment file was given.');
+  if (paths.length > 1 && paths.includes('-')) {
+    throw new UsageError('Standard input (-) cannot be one of several segment files: give it alone, or give only paths.');
+  }
+  if (paths.length === 1 && paths[0] === '-') return { displayName: STDIN_NAME, parts: [{ path: '-' }], isMultiPart: false };
+  const parts: SegmentPart[] = [];
+  let hasFolder = false;
+  for (const path of paths) {
+    const files = await filesOf(path);
+    if (files === undefined) parts.push({ path });
+    else {
+      hasFolder = true;
+      parts.push(...files.map((file) => ({ path: file })));
+    }
+  }
+  checkDistinct(parts);
+  const displayName = segmentInputName(input);
+  return { displayName, parts, isMultiPart: hasFolder || paths.length > 1 };
+}
+
+/** A folder's data files (undefined when `path` is not a folder: reading it will say what it is). */
+async function filesOf(path: string): Promise<string[] | undefined> {
+  const stats = await stat(path).catch(() => undefined);
+  if (stats === undefined || !stats.isDirectory()) return undefined;
+  const entries = await readdir(path, { withFileTypes: true }).catch((error: unknown) => {
+    throw new InputFileError(path, {}, `the folder cannot be listed (${errorCode(error) ?? String(error)})`, { cause: error });
+  });
+  const names = entries
+    .filter((entry) => !isHiddenName(entry.name) && (entry.isFile() || entry.isSymbolicLink()))
+    .map((entry) => entry.name)
+    // Code-point order: warehouses number their parts with zero padding (0000_part_00, 0001_part_00).
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length === 0) {
+    const skipped = entries.filter((entry) => isHiddenName(entry.name)).length;
+    throw new InputFileError(
+      path,
+      {},
+      `is a directory without any data file${skipped > 0 ? ` (${skipped} left out: names starting with _ or . are not data)` : ''}`,
+    );
+  }
+  return names.map((name) => join(path, name));
+}
+
+/** `_SUCCESS`, `_committed_123`, `.part-00000.crc`: markers and checksums that warehouses write beside the data. */
+function isHiddenName(name: string): boolean {
+  return name.startsWith('_') || name.startsWith('.');
+}
+
+function checkDistinct(parts: readonly SegmentPart[]): void {
+  const seen = new Set<string>();
+  for (const part of parts) {
+    if (seen.has(part.path)) throw new UsageError(`${part.path} is given twice: each file of a segment is read once.`);
+    seen.add(part.path);
+  }
+}
