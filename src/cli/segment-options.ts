@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { MAX_PROFILES_PER_EXPORT, MAX_PROFILES_PER_REQUEST } from '../export/batches/batch-limits.js';
 import type { SegmentRequest } from '../index.js';
 import { resolveSegmentPlan, type SegmentPlan } from '../export/plan/segment-plan.js';
-import type { CsvDelimiter, SegmentFormat } from '../source/source-record.js';
+import type { CsvDelimiter, CsvQuoting, SegmentFormat } from '../source/source-record.js';
 import type { CliContext } from './cli-context.js';
 import { collect, parseDelimiter, parseFormat, parsePercent, parsePositiveInteger, parseRowCount } from './option-parsers.js';
 import { STDOUT_PATH, stdoutRows } from './run-outputs.js';
@@ -15,6 +15,7 @@ export interface SegmentCommandOptions {
   encoding?: string;
   /** false with --no-header. */
   header?: boolean;
+  quote?: CsvQuoting;
   emailField?: string;
   map?: string[];
   /** false with --no-default-map. */
@@ -48,6 +49,14 @@ export function addSegmentOptions(command: Command): Command {
     .addOption(new Option('--delimiter <char>', 'CSV delimiter: , ; | or tab (default: detected)').argParser(parseDelimiter))
     .option('--encoding <label>', "the file's encoding, e.g. windows-1252, iso-8859-15, utf-16le (default: UTF-8, or UTF-16 by its BOM)")
     .option('--no-header', 'CSV without a header line: name columns by number, e.g. --email-field 1 --map first_name=2')
+    .addOption(
+      new Option(
+        '--quote <style>',
+        'CSV quoting: csv (a " starts a quoted field) or none (quotes are plain text, as Redshift UNLOAD writes)',
+      )
+        .choices(['csv', 'none'])
+        .default('csv'),
+    )
     .option(
       '--email-field <column>',
       'the column holding the email (default: the one column named like "email", else the one holding email addresses)',
@@ -117,6 +126,7 @@ export function segmentRequestOf(context: CliContext, file: SegmentInput, option
     delimiter: options.delimiter,
     encoding: options.encoding,
     hasHeader: options.header,
+    ...(options.quote === 'none' ? { quoting: 'none' as const } : {}),
     emailField: options.emailField,
     map: options.map,
     defaultMap: options.defaultMap,

@@ -57,6 +57,40 @@ describe('CSV without a header line (--no-header)', () => {
   });
 });
 
+describe('CSV without quoting (--quote none)', () => {
+  test('quotes are kept as written and a line break always ends the row', async () => {
+    const segment = await openSegment({
+      input: '-',
+      format: 'csv',
+      quoting: 'none',
+      stdin: stdinOf('email|name\n"ann"@example.com|Ann "The Boss\nbob@example.com|O"Neil\n', 5),
+    });
+    const records: SourceRecord[] = [];
+    for await (const record of segment.records) records.push(record);
+    expect(records).toEqual([
+      { line: 2, fields: { email: '"ann"@example.com', name: 'Ann "The Boss' } },
+      { line: 3, fields: { email: 'bob@example.com', name: 'O"Neil' } },
+    ]);
+  });
+
+  test('the same file read with quoting stops at the stray quote', async () => {
+    const error = await openSegment({ input: '-', format: 'csv', stdin: stdinOf('email|name\nbob@example.com|O"Neil\n') })
+      .then(async (segment) => {
+        for await (const _record of segment.records);
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toMatch(/line 2/);
+  });
+
+  test('is for CSV only', async () => {
+    const error = await openSegment({ input: '-', format: 'ndjson', quoting: 'none', stdin: stdinOf('{}\n') }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toBe('--quote none is for CSV files; <stdin> is NDJSON.');
+  });
+});
+
 describe('CSV records', () => {
   test('header names the fields and values stay strings exactly as written', async () => {
     const { segment, records } = await readCsvText('email,zip,note\nann@example.com,01234, spaced \n');

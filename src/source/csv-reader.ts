@@ -2,7 +2,7 @@ import { InputFileError } from '../errors.js';
 import { CsvRecordParser } from './csv-record-parser.js';
 import { detectDelimiter, findHeaderLine, readSeparatorLine } from './delimiter-detection.js';
 import type { FormatReader, FormatReaderOptions } from './format-reader.js';
-import type { CsvDelimiter, SourceRecord } from './source-record.js';
+import type { CsvDelimiter, CsvQuoting, SourceRecord } from './source-record.js';
 
 /** The header line must appear within this many bytes for delimiter detection. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -14,6 +14,8 @@ export interface CsvReaderOptions extends FormatReaderOptions {
   readonly hasHeader?: boolean;
   /** The columns' names when the file has no header line (from metadata). */
   readonly columnNames?: readonly string[];
+  /** `none`: quotes are plain characters (CDM's QuoteStyle.None). */
+  readonly quoting?: CsvQuoting;
 }
 
 /**
@@ -40,6 +42,7 @@ async function* readCsvBatches(
     hasSeparatorLine: separatorLineDelimiter !== undefined,
     hasHeader: options.hasHeader,
     ...(options.columnNames === undefined ? {} : { columnNames: options.columnNames }),
+    ...(options.quoting === undefined ? {} : { quoting: options.quoting }),
   });
   for await (const chunk of prefixedChunks(head.chunks, iterator)) {
     yield* parseInto(columns, parser, (batch) => parser.push(chunk, batch));

@@ -3,7 +3,7 @@ import { describeCsvSyntaxError } from './csv-error-messages.js';
 import { nameHeaderColumns } from './csv-header.js';
 import { CsvSyntaxError } from '../errors.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
-import type { CsvDelimiter, SourceRecord } from './source-record.js';
+import type { CsvDelimiter, CsvQuoting, SourceRecord } from './source-record.js';
 
 /** Guards memory against an unclosed quote or a wrong delimiter swallowing the rest of the file. */
 export const MAX_CSV_RECORD_CHARS = 1_000_000;
@@ -16,6 +16,8 @@ export interface CsvRecordParserOptions {
   readonly hasHeader?: boolean;
   /** The columns' names when they are not in the file (a CDM partition's, from its metadata): every row is data. */
   readonly columnNames?: readonly string[];
+  /** `none`: quotes are plain characters (CDM's QuoteStyle.None). */
+  readonly quoting?: CsvQuoting;
 }
 
 /**
@@ -75,7 +77,7 @@ export class CsvRecordParser {
     if (options.columnNames !== undefined) this.header = [...options.columnNames];
     this.headerSource = options.columnNames !== undefined ? 'list of column names' : this.hasHeader ? 'header' : 'first row';
     this.maxRecordChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
-    this.tokenizer = new CsvTokenizer(delimiter, this.maxRecordChars);
+    this.tokenizer = new CsvTokenizer(delimiter, this.maxRecordChars, options.quoting);
   }
 
   /** Appends the records that `chunk` completes to `batch`. Throws InputFileError. */

@@ -2,7 +2,7 @@ import { CsvSyntaxError, type CsvSyntaxErrorCode } from '../errors.js';
 import { CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { CsvTokenizer } from './csv-tokenizer.js';
-import type { CsvDelimiter } from './source-record.js';
+import type { CsvDelimiter, CsvQuoting } from './source-record.js';
 import { mulberry32 } from '../prng.js';
 
 interface Row {
@@ -12,8 +12,14 @@ interface Row {
 
 type Outcome = { rows: Row[] } | { error: { code: string; line: number; fieldIndex: number | undefined } };
 
-function tokenize(bytes: Buffer, delimiter: CsvDelimiter, chunkSizes: () => number, maxRecordChars = 1_000_000): Outcome {
-  const tokenizer = new CsvTokenizer(delimiter, maxRecordChars);
+function tokenize(
+  bytes: Buffer,
+  delimiter: CsvDelimiter,
+  chunkSizes: () => number,
+  maxRecordChars = 1_000_000,
+  quoting: CsvQuoting = 'csv',
+): Outcome {
+  const tokenizer = new CsvTokenizer(delimiter, maxRecordChars, quoting);
   const rows: Row[] = [];
   const onRow = (fields: string[], line: number): void => void rows.push({ fields, line });
   try {
@@ -41,7 +47,7 @@ const csvParseCodes: Readonly<Record<string, CsvSyntaxErrorCode>> = {
  * a record ends and counts a CRLF inside quotes as two lines; start lines are derived from the
  * line breaks inside the record's values, and those double counts are subtracted.
  */
-function tokenizeWithCsvParse(bytes: Buffer, delimiter: CsvDelimiter): Outcome {
+function tokenizeWithCsvParse(bytes: Buffer, delimiter: CsvDelimiter, quoting: CsvQuoting = 'csv'): Outcome {
   const rows: Row[] = [];
   let doubleCounted = 0;
   let previousEnd = 0;
@@ -53,6 +59,7 @@ function tokenizeWithCsvParse(bytes: Buffer, delimiter: CsvDelimiter): Outcome {
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
+      ...(quoting === 'none' ? { quote: false } : {}),
       on_record: (record: string[], context) => {
         doubleCounted += record.reduce((sum, value) => sum + count(value, /\r\n/g), 0);
         const end = context.lines - doubleCounted;
@@ -182,6 +189,40 @@ describe('CsvTokenizer against csv-parse', () => {
       expect(describe(actual), `run ${run}: ${JSON.stringify(bytes.toString())}`).toEqual(describe(expected));
       if ('error' in actual && 'error' in expected && !bytes.includes('\r\n')) expect(actual).toEqual(expected);
     }
+  });
+});
+
+describe('CsvTokenizer without quoting (QuoteStyle.None) against csv-parse with quote: false', () => {
+  test('random files, stray and unclosed quotes included, give the same rows and lines in any chunking', () => {
+    const random = mulberry32(2026_12_03);
+    let quotedValues = 0;
+    for (let run = 0; run < 2000; run++) {
+      const shape = { random, delimiter: pick(random, delimiters), lineBreaks: allBreaks };
+      const text = randomCsv(shape);
+      const bytes = Buffer.from(random() < 0.5 ? breakCsv(text, shape) : text);
+      const expected = tokenizeWithCsvParse(bytes, shape.delimiter, 'none');
+      const actual = tokenize(bytes, shape.delimiter, chunkSizesFrom(random), 1_000_000, 'none');
+      expect(actual, `run ${run}: ${JSON.stringify(bytes.toString())}`).toEqual(expected);
+      if ('rows' in actual) quotedValues += actual.rows.flatMap((row) => row.fields).filter((value) => value.includes('"')).length;
+    }
+    expect(quotedValues).toBeGreaterThan(1000);
+  });
+
+  test('a quote is a plain character and a line break always ends the record', () => {
+    expect(tokenize(Buffer.from('email,note\n"a@x.com","Ann\nb@x.com,O"Neil"\n'), ',', () => 3, 1_000_000, 'none')).toEqual({
+      rows: [
+        { fields: ['email', 'note'], line: 1 },
+        { fields: ['"a@x.com"', '"Ann'], line: 2 },
+        { fields: ['b@x.com', 'O"Neil"'], line: 3 },
+      ],
+    });
+  });
+
+  test('a row too long is never said to be inside a quote', () => {
+    const tokenizer = new CsvTokenizer(',', 12, 'none');
+    expect(() => tokenizer.push(Buffer.from('email\n"a,123456789012345'), () => {})).toThrow(
+      expect.objectContaining({ code: 'RECORD_TOO_LONG', isInsideQuotes: false }),
+    );
   });
 });
 

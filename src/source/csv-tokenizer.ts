@@ -1,5 +1,5 @@
 import { CsvSyntaxError } from '../errors.js';
-import type { CsvDelimiter } from './source-record.js';
+import type { CsvDelimiter, CsvQuoting } from './source-record.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -21,15 +21,17 @@ export class CsvTokenizer {
   private readonly delimiter: string;
   private readonly delimiterCode: number;
   private readonly maxRecordChars: number;
+  private readonly isQuoting: boolean;
   /** The unfinished record, from its first character. */
   private pending = '';
   /** Physical line where `pending` starts. */
   private line = 1;
 
-  constructor(delimiter: CsvDelimiter, maxRecordChars: number) {
+  constructor(delimiter: CsvDelimiter, maxRecordChars: number, quoting: CsvQuoting = 'csv') {
     this.delimiter = delimiter;
     this.delimiterCode = delimiter.charCodeAt(0);
     this.maxRecordChars = maxRecordChars;
+    this.isQuoting = quoting === 'csv';
   }
 
   /** Emits every record this chunk completes. Throws CsvSyntaxError. */
@@ -37,7 +39,7 @@ export class CsvTokenizer {
     const text = this.decoder.decode(chunk, { stream: true });
     this.scan(this.pending.length === 0 ? text : this.pending + text, false, onRow);
     if (this.pending.length > this.maxRecordChars) {
-      throw new CsvSyntaxError('RECORD_TOO_LONG', this.line, { isInsideQuotes: endsInsideQuotes(this.pending) });
+      throw new CsvSyntaxError('RECORD_TOO_LONG', this.line, { isInsideQuotes: this.isQuoting && endsInsideQuotes(this.pending) });
     }
   }
 
@@ -47,7 +49,7 @@ export class CsvTokenizer {
   }
 
   private scan(text: string, isFinal: boolean, onRow: CsvRowSink): void {
-    const { delimiter, maxRecordChars } = this;
+    const { delimiter, maxRecordChars, isQuoting } = this;
     const length = text.length;
     // The next quote, delimiter, CR and LF at or after the last place searched; `length` when
     // there is none. Searching again only once passed keeps the scan linear in the chunk.
@@ -60,7 +62,7 @@ export class CsvTokenizer {
     while (position < length) {
       if (nextLf < position) nextLf = indexOrEnd(text, '\n', position);
       if (nextCr < position) nextCr = indexOrEnd(text, '\r', position);
-      if (nextQuote < position) nextQuote = indexOrEnd(text, '"', position);
+      if (nextQuote < position) nextQuote = isQuoting ? indexOrEnd(text, '"', position) : length;
       const lineEnd = nextLf < nextCr ? nextLf : nextCr;
       if (nextQuote < lineEnd) {
         const end = this.scanQuotedRecord(text, position, line, isFinal, onRow);

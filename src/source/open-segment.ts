@@ -61,6 +61,7 @@ export function openSegmentFile(
     format: part.format ?? options.format,
     delimiter: part.delimiter ?? options.delimiter,
     hasHeader: part.columnNames === undefined ? (part.hasHeader ?? options.hasHeader) : false,
+    quoting: part.quoting ?? options.quoting,
     ...(part.columnNames === undefined ? {} : { columnNames: part.columnNames }),
     ...(context.isPartOfMany === true ? { isPartOfMany: true } : {}),
   });
@@ -97,6 +98,10 @@ async function openFile(options: FileReadOptions): Promise<SegmentFile> {
     throw new UsageError(
       `${opened.displayName} is Parquet, which is read from a file (its footer, at the end, says where the rows are): save it to a file and give its path.`,
     );
+  }
+  if (options.quoting === 'none' && format !== 'csv') {
+    destroyStream(opened.stream);
+    throw new UsageError(`--quote none is for CSV files; ${opened.displayName} is ${formatLabels[format]}.`);
   }
   if (options.hasHeader === false && options.columnNames === undefined && format !== 'csv') {
     destroyStream(opened.stream);
@@ -149,8 +154,8 @@ async function openCdmFolder(metadataFile: string, options: ReadSegmentOptions &
       format: part.format,
       entity: undefined,
       ...(part.format === 'csv'
-        ? { delimiter: part.delimiter, hasHeader: part.hasHeader }
-        : { delimiter: undefined, hasHeader: undefined }),
+        ? { delimiter: part.delimiter, hasHeader: part.hasHeader, quoting: part.quoting }
+        : { delimiter: undefined, hasHeader: undefined, quoting: undefined }),
       encoding: options.encoding ?? part.encoding,
     }),
   );
@@ -219,6 +224,7 @@ function startReader(format: SegmentFormat, chunks: AsyncIterable<Buffer>, optio
         delimiter: options.delimiter,
         hasHeader: options.hasHeader,
         ...(options.columnNames === undefined ? {} : { columnNames: options.columnNames }),
+        ...(options.quoting === undefined ? {} : { quoting: options.quoting }),
       });
     case 'json':
       return readJson(chunks, { displayName, arrayPath: options.jsonArrayPath });

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputFileError, UsageError } from '../errors.js';
 import { errorCode, STDIN_NAME } from './byte-source.js';
-import type { CsvDelimiter, SegmentFormat, SegmentInput } from './source-record.js';
+import type { CsvDelimiter, CsvQuoting, SegmentFormat, SegmentInput } from './source-record.js';
 
 /**
  * One file of a segment. Each part may say how it is read, where the segment's options do not
@@ -15,6 +15,8 @@ export interface SegmentPart {
   readonly format?: SegmentFormat;
   readonly delimiter?: CsvDelimiter;
   readonly hasHeader?: boolean;
+  /** `none`: quotes are plain characters (a CDM partition of QuoteStyle.None). */
+  readonly quoting?: CsvQuoting;
   /** A headerless CSV part's column names, in order (from metadata); implies no header line. */
   readonly columnNames?: readonly string[];
 }

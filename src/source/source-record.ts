@@ -27,6 +27,12 @@ export interface SegmentPosition {
 export type SegmentFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
 
+/**
+ * `csv`: a `"` opens a quoted field (RFC 4180). `none`: quotes are plain characters and every line
+ * break ends a record (`--quote none`; CDM's QuoteStyle.None; Redshift's UNLOAD without ADDQUOTES).
+ */
+export type CsvQuoting = 'csv' | 'none';
+
 export interface ReadSegmentOptions {
   /**
    * A path, `-` for standard input, or a folder; or several paths, read in the order given as one
@@ -47,6 +53,8 @@ export interface ReadSegmentOptions {
    * 1-based numbers (`1`, `2`, ...), which `--email-field` and `--map` then use. Default true.
    */
   readonly hasHeader?: boolean;
+  /** CSV only (`--quote none`): quotes are plain characters. Default `csv`. */
+  readonly quoting?: CsvQuoting;
   /**
    * JSON only (`--json-path`): the keys from the top-level object down to the array of profiles,
    * e.g. `['response', 'customers']`. Absent: the file is an array, or an object whose `profiles`

@@ -96,6 +96,39 @@ describe('CDM folders (Customer Insights exports)', () => {
     });
   });
 
+  it('reads QuoteStyle.None partitions with quotes as plain text: the sandbox receives exactly their profiles', async () => {
+    await start();
+    const emails = emailsOf('qn', 20);
+    const rows = emails.map((email, i) => `c${i},${email},"Nick ${i}\n`).join('');
+    const folder = writeTree(join(makeTempDir(), 'quote-none'), {
+      'model.json': {
+        name: 'cdm',
+        version: '1.0',
+        entities: [
+          {
+            $type: 'LocalEntity',
+            name: 'Segment',
+            attributes: ['CustomerId', 'Email', 'FirstName'].map((name) => ({ name, dataType: 'string' })),
+            partitions: [
+              {
+                name: 'p0',
+                location: `${LAKE}/Segment/part-00000.csv`,
+                fileFormatSettings: { $type: 'CsvFormatSettings', columnHeaders: false, delimiter: ',', quoteStyle: 'QuoteStyle.None' },
+              },
+            ],
+          },
+        ],
+      },
+      'Segment/part-00000.csv': rows,
+    });
+    const result = await cli(['push', '--list', LIST, '--yes', folder, '--json']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 20, valid: 20, rejected: 0, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+    expect(sandbox!.profileAttributes(emails[7]!)).toMatchObject({ external_id: 'c7', first_name: '"Nick 7' });
+  });
+
   it('without --entity, a folder of several entities is exit 2 listing them; the metadata file may be the path', async () => {
     const folder = customerInsightsExport('ci-export', emailsOf('x', 80));
     const listed = await runCli(['validate', folder]);

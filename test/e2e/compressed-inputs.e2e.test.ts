@@ -109,6 +109,24 @@ describe('segments of several files', () => {
     expect(report.files).toEqual(['0000_part_00.gz', '0001_part_00.gz', '0002_part_00.gz'].map((name) => join(folder, name)));
   });
 
+  it('pushes a Redshift UNLOAD as written by default (no header, pipes, no quoting) with --no-header --quote none', async () => {
+    await start();
+    const emails = emailsOf('rs', 20);
+    const unload = (slice: readonly string[], offset: number) =>
+      slice.map((email, i) => `${email}|O"Neil ${offset + i}|"VIP`).join('\n') + '\n';
+    const folder = writePartsFolder([unload(emails.slice(0, 10), 0), unload(emails.slice(10), 10)], 'redshift');
+    const quoted = await cli(['validate', '--no-header', '--email-field', '1', folder]);
+    expect(quoted.code).toBe(2);
+    expect(quoted.stderr).toMatch(/0000_part_00\.gz, line 1/);
+    const args = ['--no-header', '--quote', 'none', '--email-field', '1', '--map', 'last_name=2', '--map', 'properties.tier=3'];
+    const result = await cli(['push', '--list', LIST, '--yes', ...args, folder, '--json']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 20, valid: 20, rejected: 0, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+    expect(sandbox!.profileAttributes(emails[12]!)).toMatchObject({ last_name: 'O"Neil 12', properties: { tier: '"VIP' } });
+  });
+
   it('pushes several paths as one segment, deduping across them; each rejected row names its file and line', async () => {
     await start();
     const dir = makeTempDir();

@@ -1,5 +1,5 @@
 import { checkConsentRequest, type ConsentRequest } from '../../mapping/consent-mapping.js';
-import type { CsvDelimiter } from '../../source/source-record.js';
+import type { CsvDelimiter, CsvQuoting } from '../../source/source-record.js';
 import { DEFAULT_MAX_REMOVALS, type MaxRemovals } from '../sync/sync-plan.js';
 import type { MirrorSource } from '../sync/sync-session.js';
 import type { PushRequest, SubscribeRequest } from './push-request.js';
@@ -17,6 +17,8 @@ export interface RequestShape {
   readonly delimiter: CsvDelimiter | undefined;
   readonly encoding: string | undefined;
   readonly hasHeader: boolean | undefined;
+  /** `--quote none`: how the CSV is split into rows. */
+  readonly quoting?: CsvQuoting;
   /** `--json-path`: which array of the file is read. */
   readonly jsonPath?: string;
   readonly maxPerExport: number;
@@ -62,6 +64,7 @@ export function resolvePushPlan(request: PushRequest): PushPlan {
       delimiter: request.delimiter,
       encoding: request.encoding,
       hasHeader: request.hasHeader,
+      ...(request.quoting === undefined ? {} : { quoting: request.quoting }),
       ...(request.jsonPath === undefined ? {} : { jsonPath: request.jsonPath }),
       maxPerExport: segment.limits.maxProfilesPerExport,
       batchSize: segment.limits.maxProfilesPerRequest,

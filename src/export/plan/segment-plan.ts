@@ -36,6 +36,7 @@ export function resolveSegmentPlan(request: SegmentRequest): SegmentPlan {
       delimiter: request.delimiter,
       encoding: request.encoding,
       hasHeader: request.hasHeader,
+      ...(request.quoting === undefined ? {} : { quoting: request.quoting }),
       ...(request.jsonPath === undefined ? {} : { jsonArrayPath: jsonArrayPathOf(request.jsonPath) }),
       ...(request.entity === undefined ? {} : { entity: request.entity }),
       stdin: request.stdin,

@@ -1,4 +1,4 @@
-import type { CsvDelimiter, SegmentFormat, SegmentInput } from '../../source/source-record.js';
+import type { CsvDelimiter, CsvQuoting, SegmentFormat, SegmentInput } from '../../source/source-record.js';
 import type { RowsOutput } from '../../report/rejects-csv.js';
 
 /** How to read, map and plan a segment: shared by validateSegment and pushSegment. */
@@ -18,6 +18,8 @@ export interface SegmentRequest {
   readonly encoding?: string;
   /** CSV only; false: no header line, columns are named by number (1, 2, ...). Default true. */
   readonly hasHeader?: boolean;
+  /** CSV only; `none`: quotes are plain characters, every line break ends a row (Redshift UNLOAD without ADDQUOTES). Default `csv`. */
+  readonly quoting?: CsvQuoting;
   /**
    * JSON only: the key, or dotted path of keys, of the array of profiles in the top-level object
    * (`results`, `response.customers`; `\.` is a dot inside a key). Default: the file is an array,

@@ -22,6 +22,7 @@ export function fingerprintOf(scan: ScanResult, listId: string, options: Request
       // Only when given, so that checkpoints written before --encoding existed still match.
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.hasHeader === false ? { header: false } : {}),
+      ...(options.quoting === 'none' ? { quoting: 'none' } : {}),
       ...(options.jsonPath === undefined ? {} : { jsonPath: options.jsonPath }),
       // The mapping above says which columns are sent (by --map, by name, as properties); these, what type each property column's values are.
       ...(scan.propertyTypes.length === 0 ? {} : { propertyTypes: scan.propertyTypes }),

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { InputFileError, UsageError } from '../../errors.js';
+import { openSegment } from '../open-segment.js';
+import type { SourceRecord } from '../source-record.js';
 import { findCdmMetadata, openCdmEntity, type CdmEntity } from './cdm-entity.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'klaviyo-export-cdm-'));
@@ -87,6 +89,7 @@ describe('model.json', () => {
         format: 'csv',
         hasHeader: false,
         delimiter: ',',
+        quoting: 'csv',
         encoding: 'UTF-8',
       },
       {
@@ -95,6 +98,7 @@ describe('model.json', () => {
         format: 'csv',
         hasHeader: false,
         delimiter: ',',
+        quoting: 'csv',
         encoding: 'UTF-8',
       },
     ]);
@@ -178,6 +182,34 @@ describe('model.json', () => {
       'S/p.csv': 'a@example.com\n',
     });
     expect((await openError(join(folder, 'model.json'))).message).toMatch(/delimited by "~", which klaviyo-export does not read/);
+  });
+
+  test('QuoteStyle.None partitions are read with quotes as plain characters; an unknown quote style is said', async () => {
+    const settings = (quoteStyle: string) => ({ $type: 'CsvFormatSettings', columnHeaders: false, delimiter: ',', quoteStyle });
+    const folder = writeTree('quote-none', {
+      'model.json': modelJson([
+        { name: 'S', attributes: ['Email', 'Nickname'], partitions: [{ location: 'S/p.csv', settings: settings('QuoteStyle.None') }] },
+      ]),
+      'S/p.csv': 'a@example.com,"Al\nb@example.com,O"Neil\n',
+    });
+    const entity = await openCdmEntity(join(folder, 'model.json'));
+    expect(entity.parts[0]).toMatchObject({ quoting: 'none', hasHeader: false });
+    const records: SourceRecord[] = [];
+    for await (const record of (await openSegment({ input: folder })).records) records.push(record);
+    expect(records.map((record) => record.fields)).toEqual([
+      { Email: 'a@example.com', Nickname: '"Al' },
+      { Email: 'b@example.com', Nickname: 'O"Neil' },
+    ]);
+
+    const odd = writeTree('quote-odd', {
+      'model.json': modelJson([
+        { name: 'S', attributes: ['Email'], partitions: [{ location: 'S/p.csv', settings: settings('QuoteStyle.Single') }] },
+      ]),
+      'S/p.csv': 'a@example.com\n',
+    });
+    expect((await openError(join(odd, 'model.json'))).message).toMatch(
+      /quoteStyle is "QuoteStyle.Single", not QuoteStyle.Csv or QuoteStyle.None/,
+    );
   });
 
   test('metadata that is not JSON, or not CDM', async () => {

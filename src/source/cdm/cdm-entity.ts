@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { CdmMetadataError, InputFileError, UsageError } from '../../errors.js';
 import { describeOpenError } from '../byte-source.js';
-import type { CsvDelimiter } from '../source-record.js';
+import type { CsvDelimiter, CsvQuoting } from '../source-record.js';
 import { parseEntityAttributes, parseManifest, parseModelJson, type EntityDeclaration, type PartitionFormat } from './cdm-metadata.js';
 import { classifyUnmatched, matchLocation, type LocationMatch } from './partition-location.js';
 import { listDataFiles, partitionMatcher } from './partition-pattern.js';
@@ -18,6 +18,8 @@ export interface CdmPart {
   readonly hasHeader: boolean;
   readonly delimiter: CsvDelimiter;
   readonly encoding?: string;
+  /** `none` for QuoteStyle.None: a `"` is a plain character. */
+  readonly quoting: CsvQuoting;
 }
 
 /** An entity of a CDM folder, resolved to the files on disk: a segment in several parts. */
@@ -238,6 +240,7 @@ function checkedFormat(format: PartitionFormat, entity: string, metadataFile: st
     format: format.format,
     hasHeader: format.hasHeader,
     delimiter,
+    quoting: format.quoting,
     ...(format.encoding === undefined ? {} : { encoding: format.encoding }),
   };
 }

@@ -4,6 +4,7 @@
  * documents. Pure: the documents arrive parsed; cdm-folder.ts reads them and finds the files.
  */
 import { CdmMetadataError } from '../../errors.js';
+import type { CsvQuoting } from '../source-record.js';
 
 /** How one partition (or the files of one pattern) is written. */
 export interface PartitionFormat {
@@ -14,6 +15,8 @@ export interface PartitionFormat {
   readonly delimiter: string;
   /** `encoding`, when the metadata names one (`UTF-8` as a rule). */
   readonly encoding?: string;
+  /** `quoteStyle`: `QuoteStyle.Csv` (the default) quotes fields as RFC 4180 does; `QuoteStyle.None` never quotes. */
+  readonly quoting: CsvQuoting;
 }
 
 export interface PartitionDeclaration {
@@ -44,7 +47,7 @@ export interface ManifestDeclaration {
   readonly subManifests: readonly string[];
 }
 
-const CSV_DEFAULTS: PartitionFormat = { format: 'csv', hasHeader: false, delimiter: ',' };
+const CSV_DEFAULTS: PartitionFormat = { format: 'csv', hasHeader: false, delimiter: ',', quoting: 'csv' };
 
 /** model.json: `entities[]` with `attributes[].name` and `partitions[].location`, `fileFormatSettings`. */
 export function parseModelJson(document: unknown): ManifestDeclaration {
@@ -79,6 +82,7 @@ function modelFileFormat(value: unknown, location: string, where: string): Parti
       columnHeaders: settings['columnHeaders'],
       delimiter: settings['delimiter'],
       encoding: settings['encoding'],
+      quoteStyle: settings['quoteStyle'],
     },
     where,
   );
@@ -116,7 +120,7 @@ export function parseManifest(document: unknown): ManifestDeclaration {
   return { entities, subManifests };
 }
 
-/** `is.partition.format.CSV` (arguments columnHeaders, delimiter, encoding) or `is.partition.format.parquet`. */
+/** `is.partition.format.CSV` (arguments columnHeaders, delimiter, encoding, quoteStyle) or `is.partition.format.parquet`. */
 function traitFormat(value: unknown, location: string, where: string): PartitionFormat {
   if (value === undefined || value === null) return defaultFormat(location);
   for (const [index, trait] of asArray(value, where).entries()) {
@@ -141,7 +145,16 @@ function csvFormat(settings: Record<string, unknown>, where: string): PartitionF
   const hasHeader = columnHeaders === undefined ? false : asBoolean(columnHeaders, `${where}.columnHeaders`);
   const delimiter = settings['delimiter'] === undefined ? ',' : asString(settings['delimiter'], `${where}.delimiter`);
   const encoding = optionalString(settings['encoding'], `${where}.encoding`);
-  return { format: 'csv', hasHeader, delimiter, ...(encoding === undefined ? {} : { encoding }) };
+  const quoting = quotingOf(optionalString(settings['quoteStyle'], `${where}.quoteStyle`), `${where}.quoteStyle`);
+  return { format: 'csv', hasHeader, delimiter, quoting, ...(encoding === undefined ? {} : { encoding }) };
+}
+
+/** `QuoteStyle.Csv` or `QuoteStyle.None` (Power Query's names; `Csv` and `None` alone are read too). */
+function quotingOf(quoteStyle: string | undefined, where: string): CsvQuoting {
+  const style = quoteStyle?.replace(/^QuoteStyle\./i, '').toLowerCase();
+  if (style === undefined || style === 'csv') return 'csv';
+  if (style === 'none') return 'none';
+  throw new CdmMetadataError(`${where} is ${JSON.stringify(quoteStyle)}, not QuoteStyle.Csv or QuoteStyle.None`);
 }
 
 function defaultFormat(location: string): PartitionFormat {
