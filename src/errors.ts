@@ -53,6 +53,16 @@ export class InputFileError extends ExportError {
   }
 }
 
+/**
+ * A file with no bytes (after decompression). Alone it is refused like any unreadable file; as one
+ * part of several it is a part without rows (warehouses and Spark write empty parts).
+ */
+export class EmptyFileError extends InputFileError {
+  constructor(file: string) {
+    super(file, {}, 'the file is empty');
+  }
+}
+
 /** Klaviyo refused the key, its scopes or the list: the user must fix the connection. Nothing was sent. */
 export class AuthError extends ExportError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InputFileError } from '../errors.js';
+import { EmptyFileError, InputFileError } from '../errors.js';
 
 export const STDIN_NAME = '<stdin>';
 const READ_CHUNK_BYTES = 64 * 1024;
@@ -27,7 +27,7 @@ export async function openByteSource(input: string, stdin: () => NodeJS.Readable
   try {
     const stats = await file.stat();
     if (stats.isDirectory()) throw new InputFileError(input, {}, 'is a directory, not a file');
-    if (stats.isFile() && stats.size === 0) throw new InputFileError(input, {}, 'the file is empty');
+    if (stats.isFile() && stats.size === 0) throw new EmptyFileError(input);
     head = headBytes === 0 ? Buffer.alloc(0) : await readHead(file, headBytes, input);
   } catch (error) {
     await file.close();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TextDecoder } from 'node:util';
-import { InputFileError, InternalError, ExportError } from '../errors.js';
+import { EmptyFileError, InputFileError, InternalError, ExportError } from '../errors.js';
 import { errorCode, type ByteSource } from './byte-source.js';
 import { encodingOfByteOrderMark, looksLikeWindows1252, UTF8, type EncodingName } from './text-encoding.js';
 import { Utf8Validator } from './utf8-check.js';
@@ -73,7 +73,7 @@ export async function* checkChunks(source: ByteSource, context: ChunkCheckContex
       const text = decoder.push(chunk);
       if (text.length > 0) yield checkedText(text, position, context);
     }
-    if (bytesRead === 0) throw new InputFileError(displayName, {}, 'the file is empty');
+    if (bytesRead === 0) throw new EmptyFileError(displayName);
     decoder ??= createChunkDecoder(context.encoding ?? UTF8, displayName, position);
     const last = Buffer.concat([decoder.push(head), decoder.end()]);
     if (last.length > 0) yield checkedText(last, position, context);

@@ -156,6 +156,37 @@ describe('a segment of several files', () => {
     expect(error.message).toMatch(/b\.csv\.gz: the gzip data ends too soon/);
   });
 
+  test('empty parts (zero bytes, an empty gzip, first or last) are parts without rows; their digest still counts', async () => {
+    const first = 'email|name\na@example.com|A\n';
+    const second = 'email|name\nb@example.com|B\n';
+    const folder = folderOf({
+      '0000_part_00': '',
+      '0001_part_00.gz': gzipSync(first),
+      '0002_part_00.gz': gzipSync(''),
+      '0003_part_00.gz': gzipSync(second),
+      '0004_part_00': '',
+    });
+    const segment = await openSegment({ input: folder });
+    expect(segment.files).toHaveLength(5);
+    expect(segment.columns).toEqual(['email', 'name']);
+    expect(await segment.peekRecords(1)).toEqual([{ line: 2, fields: { email: 'a@example.com', name: 'A' } }]);
+    const records = await readAll(segment);
+    expect(records.map((record) => [record.line, record.fields.email])).toEqual([
+      [2, 'a@example.com'],
+      [4, 'b@example.com'],
+    ]);
+    expect(segment.locate(4)).toEqual({ file: join(folder, '0003_part_00.gz'), line: 2 });
+    const empty = sha256('');
+    expect(segment.contentDigest()).toBe(sha256([empty, sha256(first), empty, sha256(second), empty].join('\n')));
+  });
+
+  test('a segment whose parts are all empty is refused, naming the folder', async () => {
+    const folder = folderOf({ 'part-00000.csv': '', 'part-00001.csv.gz': gzipSync(''), _SUCCESS: '' });
+    expect((await failure(openSegment({ input: folder }))).message).toBe(`${folder}: every file of the segment is empty (2 files)`);
+    const single = join(folder, 'part-00000.csv');
+    expect((await failure(openSegment({ input: single }))).message).toBe(`${single}: the file is empty`);
+  });
+
   test('NDJSON parts (BigQuery shards) bring their keys into the columns', async () => {
     const folder = folderOf({
       'export-000000000000.json.gz': gzipSync('{"email":"a@example.com"}\n'),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InputFileError, InternalError } from '../errors.js';
+import { EmptyFileError, InputFileError, InternalError } from '../errors.js';
 import type { ResolvedParts, SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentPosition, SourceRecord } from './source-record.js';
 
@@ -19,7 +19,8 @@ export function singleFileSegment(file: SegmentFile): Segment {
  * Several files read one after another as one segment. Before any row is read, every part is
  * opened far enough to know its format and columns: a part that cannot be read, or whose format or
  * CSV header differs from the first part's, stops here (InputFileError naming the part), so that a
- * push sends nothing. Then the parts stream in order, one open at a time; each record's line runs
+ * push sends nothing. An empty part (no bytes, after decompression) is a part without rows: it has
+ * no header to agree on. Then the parts stream in order, one open at a time; each record's line runs
  * on from the last line of the parts before it (`locate` gives the part and its own line back).
  */
 export async function openMultiPartSegment(
@@ -28,13 +29,19 @@ export async function openMultiPartSegment(
   openFile: OpenSegmentFile,
 ): Promise<Segment> {
   const { parts } = resolved;
-  const shapes: PartShape[] = [];
-  for (const part of parts) {
+  const shapes: (PartShape | undefined)[] = [];
+  let firstIndex: number | undefined;
+  for (const [index, part] of parts.entries()) {
     const shape = await readPartShape(part, options, openFile);
-    if (shapes.length > 0) checkSameShape(part, shape, parts[0]!, shapes[0]!);
     shapes.push(shape);
+    if (shape === undefined) continue;
+    if (firstIndex === undefined) firstIndex = index;
+    else checkSameShape(part, shape, parts[firstIndex]!, shapes[firstIndex]!);
   }
-  const first = await openFile(parts[0]!, options);
+  if (firstIndex === undefined) {
+    throw new InputFileError(resolved.displayName, {}, `every file of the segment is empty (${parts.length} files)`);
+  }
+  const first = await openFile(parts[firstIndex]!, options);
   const columns = [...first.columns];
   const starts: number[] = [];
   const digests: string[] = [];
@@ -42,8 +49,12 @@ export async function openMultiPartSegment(
   async function* streamBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
     let lineOffset = 0;
     for (let index = 0; index < parts.length; index += 1) {
-      const file = index === 0 ? first : await openFile(parts[index]!, options);
       starts.push(lineOffset);
+      if (shapes[index] === undefined) {
+        digests.push(EMPTY_PART_DIGEST);
+        continue;
+      }
+      const file = index === firstIndex ? first : await openFile(parts[index]!, options);
       let lastLine = 0;
       for await (const batch of file.recordBatches) {
         mergeColumns(columns, file.columns);
@@ -85,8 +96,18 @@ interface PartShape {
   readonly header: readonly string[] | undefined;
 }
 
-async function readPartShape(part: SegmentPart, options: ReadSegmentOptions, openFile: OpenSegmentFile): Promise<PartShape> {
-  const file = await openFile(part, options);
+/** sha256 of no bytes: an empty part's digest, as a file's digest is of its bytes. */
+const EMPTY_PART_DIGEST = createHash('sha256').digest('hex');
+
+/** The part's shape; undefined for an empty part. */
+async function readPartShape(part: SegmentPart, options: ReadSegmentOptions, openFile: OpenSegmentFile): Promise<PartShape | undefined> {
+  let file: SegmentFile;
+  try {
+    file = await openFile(part, options);
+  } catch (error) {
+    if (error instanceof EmptyFileError) return undefined;
+    throw error;
+  }
   // Leaving the loop at once releases the file; its first batch has been read, so its header is known.
   for await (const _batch of file.recordBatches) break;
   return { format: file.format, header: file.format === 'csv' ? [...file.columns] : undefined };

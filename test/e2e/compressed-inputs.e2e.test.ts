@@ -127,6 +127,18 @@ describe('segments of several files', () => {
     expect(sandbox!.profileAttributes(emails[12]!)).toMatchObject({ last_name: 'O"Neil 12', properties: { tier: '"VIP' } });
   });
 
+  it("pushes a folder with empty parts (zero bytes, an empty gzip) among the others: exactly the others' profiles", async () => {
+    await start();
+    const emails = emailsOf('empty', 20);
+    const folder = writePartsFolder(['', csvOf(emails.slice(0, 10), '|'), '', csvOf(emails.slice(10), '|')], 'with-empty');
+    writeFileSync(join(folder, '0004_part_00'), '');
+    const result = await cli(['push', '--list', LIST, '--yes', folder, '--json']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 20, valid: 20, rejected: 0, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+  });
+
   it('pushes several paths as one segment, deduping across them; each rejected row names its file and line', async () => {
     await start();
     const dir = makeTempDir();

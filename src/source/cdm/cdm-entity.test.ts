@@ -212,6 +212,33 @@ describe('model.json', () => {
     );
   });
 
+  test('an empty partition has no rows; an entity of empty partitions is a segment without rows', async () => {
+    const partitions = ['S/p0.csv', 'S/p1.csv', 'S/p2.csv'].map((location) => ({ location }));
+    const folder = writeTree('empty-partitions', {
+      'model.json': modelJson([{ name: 'S', attributes: ['Id', 'Email'], partitions }]),
+      'S/p0.csv': '',
+      'S/p1.csv': 'c1,a@example.com\nc2,b@example.com\n',
+      'S/p2.csv': '',
+    });
+    const segment = await openSegment({ input: folder });
+    const records: SourceRecord[] = [];
+    for await (const record of segment.records) records.push(record);
+    expect(records.map((record) => record.fields['Email'])).toEqual(['a@example.com', 'b@example.com']);
+    expect(segment.locate(2)).toEqual({ file: join(folder, 'S/p1.csv'), line: 2 });
+
+    const none = writeTree('all-empty-partitions', {
+      'model.json': modelJson([{ name: 'S', attributes: ['Id', 'Email'], partitions: [{ location: 'S/p0.csv' }] }]),
+      'S/p0.csv': '',
+    });
+    const empty = await openSegment({ input: none });
+    expect(empty.columns).toEqual(['Id', 'Email']);
+    expect(await empty.peekRecords(5)).toEqual([]);
+    let count = 0;
+    for await (const _record of empty.records) count += 1;
+    expect(count).toBe(0);
+    expect(empty.contentDigest()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   test('metadata that is not JSON, or not CDM', async () => {
     const broken = writeTree('broken', { 'model.json': '{"entities": [' });
     expect((await openError(join(broken, 'model.json'))).message).toMatch(/model\.json: is not valid JSON/);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InputFileError, InternalError } from '../../errors.js';
+import { EmptyFileError, InputFileError, InternalError } from '../../errors.js';
 import type { SegmentFile } from '../multi-part-segment.js';
 import type { Segment, SegmentPosition, SourceRecord } from '../source-record.js';
 import type { CdmEntity, CdmPart } from './cdm-entity.js';
@@ -13,21 +13,29 @@ export type OpenCdmPart = (part: CdmPart) => Promise<SegmentFile>;
  * opened before any row is given, so that a partition that cannot be read, or whose rows do not
  * have one field per attribute, stops the run before anything is sent. A record's line runs on
  * from the last line of the partitions before it; `locate` gives the partition and its own line back.
+ * An empty partition (no bytes) has no rows; an entity whose partitions are all empty is a segment
+ * without rows, its columns still the attributes.
  */
 export async function openCdmSegment(entity: CdmEntity, displayName: string, openPart: OpenCdmPart): Promise<Segment> {
   const { parts, columns } = entity;
-  for (const part of parts) await checkPart(part, entity, openPart);
-  const first = await openPart(parts[0]!);
-  const format = first.format;
+  const isEmpty: boolean[] = [];
+  for (const part of parts) isEmpty.push(await checkPart(part, entity, openPart));
+  const firstIndex = isEmpty.indexOf(false);
+  const first = firstIndex === -1 ? undefined : await openPart(parts[firstIndex]!);
+  const format = first?.format ?? parts[0]!.format;
   const digests: string[] = [];
   const starts: number[] = [];
 
   async function* streamBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
     let lineOffset = 0;
     for (let index = 0; index < parts.length; index += 1) {
-      const file = index === 0 ? first : await openPart(parts[index]!);
-      const rename = renamer(file.columns, columns);
       starts.push(lineOffset);
+      if (isEmpty[index] === true) {
+        digests.push(EMPTY_PART_DIGEST);
+        continue;
+      }
+      const file = index === firstIndex && first !== undefined ? first : await openPart(parts[index]!);
+      const rename = renamer(file.columns, columns);
       let lastLine = 0;
       for await (const batch of file.recordBatches) {
         if (batch.length === 0) continue;
@@ -39,7 +47,7 @@ export async function openCdmSegment(entity: CdmEntity, displayName: string, ope
     }
   }
   const recordBatches = streamBatches();
-  const renameFirst = renamer(first.columns, columns);
+  const renameFirst = first === undefined ? undefined : renamer(first.columns, columns);
   return {
     displayName,
     format,
@@ -49,7 +57,8 @@ export async function openCdmSegment(entity: CdmEntity, displayName: string, ope
     locate: (line) => locatePartLine(parts, starts, line),
     recordBatches,
     records: flatten(recordBatches),
-    peekRecords: async (count) => (await first.peekRecords(count)).map((record) => moved(record, 0, renameFirst)),
+    peekRecords: async (count) =>
+      first === undefined ? [] : (await first.peekRecords(count)).map((record) => moved(record, 0, renameFirst)),
     contentDigest: () => {
       if (digests.length !== parts.length)
         throw new InternalError('contentDigest() was called before every partition was read to the end.');
@@ -58,11 +67,21 @@ export async function openCdmSegment(entity: CdmEntity, displayName: string, ope
   };
 }
 
-async function checkPart(part: CdmPart, entity: CdmEntity, openPart: OpenCdmPart): Promise<void> {
-  const file = await openPart(part);
+/** sha256 of no bytes: an empty partition's digest, as a file's digest is of its bytes. */
+const EMPTY_PART_DIGEST = createHash('sha256').digest('hex');
+
+/** Whether the partition is empty; throws for one that cannot be read or has the wrong width. */
+async function checkPart(part: CdmPart, entity: CdmEntity, openPart: OpenCdmPart): Promise<boolean> {
+  let file: SegmentFile;
+  try {
+    file = await openPart(part);
+  } catch (error) {
+    if (error instanceof EmptyFileError) return true;
+    throw error;
+  }
   // Leaving the loop releases the file; its first batch is read, so a CSV part's field count is known.
   for await (const _batch of file.recordBatches) break;
-  if (part.format === 'parquet' || file.columns.length === 0 || file.columns.length === entity.columns.length) return;
+  if (part.format === 'parquet' || file.columns.length === 0 || file.columns.length === entity.columns.length) return false;
   throw new InputFileError(
     part.displayName,
     { line: 1 },

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadata, type AsyncBuffer, type CompressionCodec, type FileMetaData } from 'hyparquet';
-import { InputFileError } from '../../errors.js';
+import { EmptyFileError, InputFileError } from '../../errors.js';
 import { describeOpenError } from '../byte-source.js';
 
 /** `PAR1`: the first and the last four bytes of every Parquet file. */
@@ -34,7 +34,7 @@ export async function openParquetFile(path: string, displayName = path): Promise
     const stats = await handle.stat();
     if (stats.isDirectory()) throw new InputFileError(displayName, {}, 'is a directory, not a file');
     const byteLength = stats.size;
-    if (byteLength === 0) throw new InputFileError(displayName, {}, 'the file is empty');
+    if (byteLength === 0) throw new EmptyFileError(displayName);
     const metadata = await readFooter(handle, byteLength, displayName);
     checkColumnChunks(metadata, byteLength, displayName);
     return { displayName, byteLength, metadata, buffer: fileBuffer(handle, byteLength), close: () => handle.close() };
