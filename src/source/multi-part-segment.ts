@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EmptyFileError, InputFileError, InternalError } from '../errors.js';
-import type { ResolvedParts, SegmentPart } from './segment-parts.js';
+import { partName, type ResolvedParts, type SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentPosition, SourceRecord } from './source-record.js';
 
 /** One file of a segment, opened: a Segment of its own, its lines its own. */
@@ -15,6 +15,15 @@ export function singleFileSegment(file: SegmentFile): Segment {
   return { ...file, files, isMultiPart: false, locate: (line) => ({ file: file.displayName, line }) };
 }
 
+/** How a segment of several parts differs from a folder's. */
+export interface MultiPartOptions {
+  /**
+   * The columns of a segment whose parts are all empty, which is then a segment without rows (a CDM
+   * entity's attributes); without them, such a segment is refused as an empty file is.
+   */
+  readonly columnsWhenEmpty?: readonly string[];
+}
+
 /**
  * Several files read one after another as one segment. Before any row is read, every part is
  * opened far enough to know its format and columns: a part that cannot be read, or whose format or
@@ -27,6 +36,7 @@ export async function openMultiPartSegment(
   resolved: ResolvedParts,
   options: ReadSegmentOptions,
   openFile: OpenSegmentFile,
+  multiPart: MultiPartOptions = {},
 ): Promise<Segment> {
   const { parts } = resolved;
   const shapes: (PartShape | undefined)[] = [];
@@ -38,11 +48,11 @@ export async function openMultiPartSegment(
     if (firstIndex === undefined) firstIndex = index;
     else checkSameShape(part, shape, parts[firstIndex]!, shapes[firstIndex]!);
   }
-  if (firstIndex === undefined) {
+  if (firstIndex === undefined && multiPart.columnsWhenEmpty === undefined) {
     throw new InputFileError(resolved.displayName, {}, `every file of the segment is empty (${parts.length} files)`);
   }
-  const first = await openFile(parts[firstIndex]!, options);
-  const columns = [...first.columns];
+  const first = firstIndex === undefined ? undefined : await openFile(parts[firstIndex]!, options);
+  const columns = [...(first?.columns ?? multiPart.columnsWhenEmpty ?? [])];
   const starts: number[] = [];
   const digests: string[] = [];
 
@@ -54,7 +64,7 @@ export async function openMultiPartSegment(
         digests.push(EMPTY_PART_DIGEST);
         continue;
       }
-      const file = index === firstIndex ? first : await openFile(parts[index]!, options);
+      const file = index === firstIndex && first !== undefined ? first : await openFile(parts[index]!, options);
       let lastLine = 0;
       for await (const batch of file.recordBatches) {
         mergeColumns(columns, file.columns);
@@ -71,15 +81,15 @@ export async function openMultiPartSegment(
   const recordBatches = streamBatches();
   return {
     displayName: resolved.displayName,
-    format: first.format,
+    format: first?.format ?? parts[0]!.format ?? 'csv',
     columns,
-    files: parts.map((part) => part.path),
-    isMultiPart: true,
+    files: parts.map(partName),
+    isMultiPart: resolved.isMultiPart,
     locate: (line) => locateLine(parts, starts, line),
     recordBatches,
     records: flatten(recordBatches),
     // The sample (the email column's search) is of the first part: the others have its columns.
-    peekRecords: (count) => first.peekRecords(count),
+    peekRecords: async (count) => (first === undefined ? [] : first.peekRecords(count)),
     contentDigest: () => {
       if (digests.length !== parts.length) {
         throw new InternalError('contentDigest() was called before every part of the segment was read to the end.');
@@ -116,18 +126,18 @@ async function readPartShape(part: SegmentPart, options: ReadSegmentOptions, ope
 function checkSameShape(part: SegmentPart, shape: PartShape, firstPart: SegmentPart, firstShape: PartShape): void {
   if (shape.format !== firstShape.format) {
     throw new InputFileError(
-      part.path,
+      partName(part),
       {},
-      `is ${shape.format.toUpperCase()} but the segment's first file, ${firstPart.path}, is ${firstShape.format.toUpperCase()}: every file of a segment must have the same format`,
+      `is ${shape.format.toUpperCase()} but the segment's first file, ${partName(firstPart)}, is ${firstShape.format.toUpperCase()}: every file of a segment must have the same format`,
     );
   }
   if (shape.header === undefined || firstShape.header === undefined) return;
   if (shape.header.length === firstShape.header.length && shape.header.every((column, index) => column === firstShape.header![index]))
     return;
   throw new InputFileError(
-    part.path,
+    partName(part),
     { line: 1 },
-    `its columns (${listColumns(shape.header)}) differ from those of the segment's first file, ${firstPart.path} (${listColumns(firstShape.header)}): every file of a segment must have the same header`,
+    `its columns (${listColumns(shape.header)}) differ from those of the segment's first file, ${partName(firstPart)} (${listColumns(firstShape.header)}): every file of a segment must have the same header`,
   );
 }
 
@@ -157,7 +167,7 @@ function locateLine(parts: readonly SegmentPart[], starts: readonly number[], li
     if (starts[middle]! < line) low = middle;
     else high = middle - 1;
   }
-  return { file: parts[low]!.path, line: line - (starts[low] ?? 0) };
+  return { file: partName(parts[low]!), line: line - (starts[low] ?? 0) };
 }
 
 async function* flatten(batches: AsyncIterable<readonly SourceRecord[]>): AsyncGenerator<SourceRecord, void, undefined> {

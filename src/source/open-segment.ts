@@ -62,6 +62,7 @@ export function openSegmentFile(
     delimiter: part.delimiter ?? options.delimiter,
     hasHeader: part.columnNames === undefined ? (part.hasHeader ?? options.hasHeader) : false,
     quoting: part.quoting ?? options.quoting,
+    encoding: options.encoding ?? part.encoding,
     ...(part.columnNames === undefined ? {} : { columnNames: part.columnNames }),
     ...(context.isPartOfMany === true ? { isPartOfMany: true } : {}),
   });
@@ -147,18 +148,7 @@ async function openFile(options: FileReadOptions): Promise<SegmentFile> {
  */
 async function openCdmFolder(metadataFile: string, options: ReadSegmentOptions & { readonly input: string }): Promise<Segment> {
   const entity = await openCdmEntity(metadataFile, options.entity === undefined ? {} : { entity: options.entity });
-  return openCdmSegment(entity, options.input, (part) =>
-    openFile({
-      ...options,
-      input: part.path,
-      format: part.format,
-      entity: undefined,
-      ...(part.format === 'csv'
-        ? { delimiter: part.delimiter, hasHeader: part.hasHeader, quoting: part.quoting }
-        : { delimiter: undefined, hasHeader: undefined, quoting: undefined }),
-      encoding: options.encoding ?? part.encoding,
-    }),
-  );
+  return openCdmSegment(entity, options.input, options, (part, partOptions) => openSegmentFile(part, partOptions));
 }
 
 /**

@@ -12,6 +12,8 @@ import type { CsvDelimiter, CsvQuoting, SegmentFormat, SegmentInput } from './so
 export interface SegmentPart {
   /** The file, as messages name it: the path as given, a folder's file joined to it, or `-`. */
   readonly path: string;
+  /** How messages name the part when not by its path (a CDM partition, by its path below the folder as given). */
+  readonly displayName?: string;
   readonly format?: SegmentFormat;
   readonly delimiter?: CsvDelimiter;
   readonly hasHeader?: boolean;
@@ -19,6 +21,13 @@ export interface SegmentPart {
   readonly quoting?: CsvQuoting;
   /** A headerless CSV part's column names, in order (from metadata); implies no header line. */
   readonly columnNames?: readonly string[];
+  /** The part's text encoding (a CDM partition's), where the segment's options name none. */
+  readonly encoding?: string;
+}
+
+/** How messages name a part. */
+export function partName(part: SegmentPart): string {
+  return part.displayName ?? part.path;
 }
 
 /** The parts of a segment, and the name that stands for them all in messages. */

@@ -239,6 +239,44 @@ describe('model.json', () => {
     expect(empty.contentDigest()).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test("a row of the second partition is located in that partition, at its own line; a headered partition's columns become the attributes", async () => {
+    const headered = { $type: 'CsvFormatSettings', columnHeaders: true, delimiter: ';', quoteStyle: 'QuoteStyle.Csv', encoding: 'UTF-8' };
+    const folder = writeTree('second-partition', {
+      'model.json': modelJson([
+        { name: 'S', attributes: ['Id', 'Email'], partitions: [{ location: 'S/p0.csv' }, { location: 'S/p1.csv', settings: headered }] },
+      ]),
+      'S/p0.csv': 'c1,a@example.com\nc2,b@example.com\nc3,c@example.com\n',
+      'S/p1.csv': 'customer_id;email_address\nc4;d@example.com\nc5;not-an-email\n',
+    });
+    const segment = await openSegment({ input: folder });
+    expect(segment.columns).toEqual(['Id', 'Email']);
+    expect(segment.files).toEqual([join(folder, 'S/p0.csv'), join(folder, 'S/p1.csv')]);
+    const records: SourceRecord[] = [];
+    for await (const record of segment.records) records.push(record);
+    const bad = records.find((record) => record.fields['Email'] === 'not-an-email')!;
+    expect(bad.fields).toEqual({ Id: 'c5', Email: 'not-an-email' });
+    expect(segment.locate(bad.line)).toEqual({ file: join(folder, 'S/p1.csv'), line: 3 });
+    expect(segment.locate(records[2]!.line)).toEqual({ file: join(folder, 'S/p0.csv'), line: 3 });
+  });
+
+  test('a partition of another width stops before any row, naming the partition and the metadata file', async () => {
+    const folder = writeTree('wrong-width', {
+      'model.json': modelJson([
+        { name: 'S', attributes: ['Id', 'Email'], partitions: [{ location: 'S/p0.csv' }, { location: 'S/p1.csv' }] },
+      ]),
+      'S/p0.csv': 'c1,a@example.com\n',
+      'S/p1.csv': 'c2,b@example.com,extra\n',
+    });
+    const error: unknown = await openSegment({ input: folder }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toBe(
+      `${join(folder, 'S/p1.csv')}, line 1: has 3 fields a row, but entity S has 2 attributes (Id, Email) in ${join(folder, 'model.json')}`,
+    );
+  });
+
   test('metadata that is not JSON, or not CDM', async () => {
     const broken = writeTree('broken', { 'model.json': '{"entities": [' });
     expect((await openError(join(broken, 'model.json'))).message).toMatch(/model\.json: is not valid JSON/);
