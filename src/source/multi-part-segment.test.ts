@@ -38,7 +38,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 describe('resolveSegmentParts', () => {
-  test('a folder is its data files in name order; _SUCCESS, .crc files and subfolders are not data', async () => {
+  test('a folder is its data files in name order; _SUCCESS and .crc files are not data, an empty subfolder adds nothing', async () => {
     const folder = folderOf({
       '0001_part_00.gz': 'x',
       '0000_part_00.gz': 'x',
@@ -53,6 +53,70 @@ describe('resolveSegmentParts', () => {
       isMultiPart: true,
       parts: [{ path: join(folder, '0000_part_00.gz') }, { path: join(folder, '0001_part_00.gz') }],
     });
+  });
+
+  test('subfolders are read in place, in name order; key=value folders (Hive, Spark partitionBy) give their values', async () => {
+    const folder = folderOf({ 'top.csv': 'x' });
+    const tree: Record<string, string> = {
+      'country=US/year=2026/part-0.csv': 'x',
+      'country=US/part-1.csv': 'x',
+      'country=DE/part-0.csv': 'x',
+      'country=S%C3%A3o%20Tom%C3%A9/part-0.csv': 'x',
+      'country=__HIVE_DEFAULT_PARTITION__/part-0.csv': 'x',
+      '2026/11/part-0.csv': 'x',
+      '_temporary/0/part-9.csv': 'x',
+      '.hidden/part-9.csv': 'x',
+    };
+    for (const [name, content] of Object.entries(tree)) {
+      mkdirSync(join(folder, name, '..'), { recursive: true });
+      writeFileSync(join(folder, name), content);
+    }
+    const resolved = await resolveSegmentParts(folder);
+    expect(resolved.parts).toEqual([
+      { path: join(folder, '2026/11/part-0.csv') },
+      { path: join(folder, 'country=DE/part-0.csv'), partitionValues: [['country', 'DE']] },
+      { path: join(folder, 'country=S%C3%A3o%20Tom%C3%A9/part-0.csv'), partitionValues: [['country', 'São Tomé']] },
+      { path: join(folder, 'country=US/part-1.csv'), partitionValues: [['country', 'US']] },
+      {
+        path: join(folder, 'country=US/year=2026/part-0.csv'),
+        partitionValues: [
+          ['country', 'US'],
+          ['year', '2026'],
+        ],
+      },
+      { path: join(folder, 'country=__HIVE_DEFAULT_PARTITION__/part-0.csv'), partitionValues: [['country', '']] },
+      { path: join(folder, 'top.csv') },
+    ]);
+  });
+
+  test("a partitioned folder's rows get their folders' values as fields, in the sample too", async () => {
+    const folder = folderOf({});
+    for (const [name, content] of Object.entries({
+      'tier=gold/part-0.csv': 'email,name\na@example.com,A\n',
+      'tier=silver/region=eu/part-0.csv': 'email,name\nb@example.com,B\n',
+      _SUCCESS: '',
+    })) {
+      mkdirSync(join(folder, name, '..'), { recursive: true });
+      writeFileSync(join(folder, name), content);
+    }
+    const segment = await openSegment({ input: folder });
+    expect(segment.columns).toEqual(['email', 'name', 'tier', 'region']);
+    expect(await segment.peekRecords(1)).toEqual([{ line: 2, fields: { email: 'a@example.com', name: 'A', tier: 'gold' } }]);
+    expect(await readAll(segment)).toEqual([
+      { line: 2, fields: { email: 'a@example.com', name: 'A', tier: 'gold' } },
+      { line: 4, fields: { email: 'b@example.com', name: 'B', tier: 'silver', region: 'eu' } },
+    ]);
+  });
+
+  test('a column that a partition folder also names stops before any row, naming the file and the column', async () => {
+    const folder = folderOf({});
+    mkdirSync(join(folder, 'tier=gold'));
+    writeFileSync(join(folder, 'tier=gold', 'part-0.csv'), 'email,Tier\na@example.com,silver\n');
+    const error = await failure(openSegment({ input: folder }));
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error.message).toBe(
+      `${join(folder, 'tier=gold', 'part-0.csv')}: has a column "Tier", and the folder tier=gold above it names the same field: rename the column or the folder`,
+    );
   });
 
   test('a single file is one part, as before; several paths keep their order', async () => {

@@ -53,6 +53,7 @@ export async function openMultiPartSegment(
   }
   const first = firstIndex === undefined ? undefined : await openFile(parts[firstIndex]!, options);
   const columns = [...(first?.columns ?? multiPart.columnsWhenEmpty ?? [])];
+  mergeColumns(columns, partitionKeysOf(parts));
   const starts: number[] = [];
   const digests: string[] = [];
 
@@ -64,14 +65,23 @@ export async function openMultiPartSegment(
         digests.push(EMPTY_PART_DIGEST);
         continue;
       }
-      const file = index === firstIndex && first !== undefined ? first : await openFile(parts[index]!, options);
+      const part = parts[index]!;
+      const file = index === firstIndex && first !== undefined ? first : await openFile(part, options);
+      const values = part.partitionValues ?? [];
+      let knownColumns = 0;
       let lastLine = 0;
       for await (const batch of file.recordBatches) {
-        mergeColumns(columns, file.columns);
+        if (file.columns.length !== knownColumns) {
+          // JSON parts may bring keys late: a key that a partition folder also names is refused when it comes.
+          checkPartitionColumns(part, file.columns);
+          knownColumns = file.columns.length;
+          mergeColumns(columns, file.columns);
+        }
         if (batch.length === 0) continue;
         lastLine = Math.max(lastLine, batch[batch.length - 1]!.line);
-        yield lineOffset === 0 ? batch : batch.map((record) => shiftLine(record, lineOffset));
+        yield lineOffset === 0 && values.length === 0 ? batch : batch.map((record) => placed(record, lineOffset, values));
       }
+      checkPartitionColumns(part, file.columns);
       mergeColumns(columns, file.columns);
       digests.push(file.contentDigest());
       lineOffset += lastLine;
@@ -89,7 +99,12 @@ export async function openMultiPartSegment(
     recordBatches,
     records: flatten(recordBatches),
     // The sample (the email column's search) is of the first part: the others have its columns.
-    peekRecords: async (count) => (first === undefined ? [] : first.peekRecords(count)),
+    peekRecords: async (count) => {
+      if (first === undefined) return [];
+      const firstValues = parts[firstIndex!]!.partitionValues ?? [];
+      const sample = await first.peekRecords(count);
+      return firstValues.length === 0 ? sample : sample.map((record) => placed(record, 0, firstValues));
+    },
     contentDigest: () => {
       if (digests.length !== parts.length) {
         throw new InternalError('contentDigest() was called before every part of the segment was read to the end.');
@@ -120,6 +135,7 @@ async function readPartShape(part: SegmentPart, options: ReadSegmentOptions, ope
   }
   // Leaving the loop at once releases the file; its first batch has been read, so its header is known.
   for await (const _batch of file.recordBatches) break;
+  checkPartitionColumns(part, file.columns);
   return { format: file.format, header: file.format === 'csv' ? [...file.columns] : undefined };
 }
 
@@ -146,10 +162,35 @@ function listColumns(columns: readonly string[]): string {
   return columns.length > 12 ? `${shown}, ... ${columns.length - 12} more` : shown;
 }
 
-function shiftLine(record: SourceRecord, offset: number): SourceRecord {
-  return record.index === undefined
-    ? { line: record.line + offset, fields: record.fields }
-    : { line: record.line + offset, index: record.index, fields: record.fields };
+/** The record with its line in the segment, and its part's partition values as fields. */
+function placed(record: SourceRecord, offset: number, partitionValues: readonly (readonly [string, string])[]): SourceRecord {
+  let fields = record.fields;
+  if (partitionValues.length > 0) {
+    const withValues: Record<string, unknown> = { ...fields };
+    for (const [key, value] of partitionValues) withValues[key] = value;
+    fields = withValues;
+  }
+  return record.index === undefined ? { line: record.line + offset, fields } : { line: record.line + offset, index: record.index, fields };
+}
+
+/** Every partition key of the parts (`country` of `country=US/`), in the order met. */
+function partitionKeysOf(parts: readonly SegmentPart[]): string[] {
+  const keys: string[] = [];
+  for (const part of parts) for (const [key] of part.partitionValues ?? []) if (!keys.includes(key)) keys.push(key);
+  return keys;
+}
+
+/** A column of the file that a partition folder above it names too: which value would be meant is not guessed. */
+function checkPartitionColumns(part: SegmentPart, fileColumns: readonly string[]): void {
+  for (const [key, value] of part.partitionValues ?? []) {
+    const column = fileColumns.find((name) => name.toLowerCase() === key.toLowerCase());
+    if (column === undefined) continue;
+    throw new InputFileError(
+      partName(part),
+      {},
+      `has a column ${JSON.stringify(column)}, and the folder ${key}=${value} above it names the same field: rename the column or the folder`,
+    );
+  }
 }
 
 /** JSON and NDJSON parts may bring keys the first did not have. */

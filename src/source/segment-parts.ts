@@ -23,6 +23,11 @@ export interface SegmentPart {
   readonly columnNames?: readonly string[];
   /** The part's text encoding (a CDM partition's), where the segment's options name none. */
   readonly encoding?: string;
+  /**
+   * Hive-style partition values from the folders above the part (`country=US/year=2026/`), in
+   * order from the top: fields every row of the part gets.
+   */
+  readonly partitionValues?: readonly (readonly [string, string])[];
 }
 
 /** How messages name a part. */
@@ -51,9 +56,11 @@ export function inputPaths(input: SegmentInput): readonly string[] {
 }
 
 /**
- * The files a segment input stands for: a file is itself; a folder, its data files in name order
- * (names starting with `_` or `.`, like Spark's `_SUCCESS` and `.part-0.crc`, are not data); several
- * paths, each in the order given. Throws UsageError or InputFileError, before anything is read.
+ * The files a segment input stands for: a file is itself; a folder, its data files in name order,
+ * its subfolders read in place (names starting with `_` or `.`, like Spark's `_SUCCESS` and
+ * `.part-0.crc`, are not data, at any depth; a subfolder named `key=value`, as Spark's and Hive's
+ * `partitionBy` write, gives its files' rows the field `key`); several paths, each in the order
+ * given. Throws UsageError or InputFileError, before anything is read.
  */
 export async function resolveSegmentParts(input: SegmentInput): Promise<ResolvedParts> {
   const paths = inputPaths(input);
@@ -65,11 +72,11 @@ export async function resolveSegmentParts(input: SegmentInput): Promise<Resolved
   const parts: SegmentPart[] = [];
   let hasFolder = false;
   for (const path of paths) {
-    const files = await filesOf(path);
+    const files = await folderParts(path);
     if (files === undefined) parts.push({ path });
     else {
       hasFolder = true;
-      parts.push(...files.map((file) => ({ path: file })));
+      parts.push(...files);
     }
   }
   checkDistinct(parts);
@@ -77,27 +84,72 @@ export async function resolveSegmentParts(input: SegmentInput): Promise<Resolved
   return { displayName, parts, isMultiPart: hasFolder || paths.length > 1 };
 }
 
-/** A folder's data files (undefined when `path` is not a folder: reading it will say what it is). */
-async function filesOf(path: string): Promise<string[] | undefined> {
+/** A folder's data files, below it too (undefined when `path` is not a folder: reading it will say what it is). */
+async function folderParts(path: string): Promise<SegmentPart[] | undefined> {
   const stats = await stat(path).catch(() => undefined);
   if (stats === undefined || !stats.isDirectory()) return undefined;
-  const entries = await readdir(path, { withFileTypes: true }).catch((error: unknown) => {
-    throw new InputFileError(path, {}, `the folder cannot be listed (${errorCode(error) ?? String(error)})`, { cause: error });
-  });
-  const names = entries
-    .filter((entry) => !isHiddenName(entry.name) && (entry.isFile() || entry.isSymbolicLink()))
-    .map((entry) => entry.name)
-    // Code-point order: warehouses number their parts with zero padding (0000_part_00, 0001_part_00).
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (names.length === 0) {
-    const skipped = entries.filter((entry) => isHiddenName(entry.name)).length;
+  const found = { parts: [] as SegmentPart[], skipped: 0 };
+  await collectParts(path, [], found);
+  if (found.parts.length === 0) {
     throw new InputFileError(
       path,
       {},
-      `is a directory without any data file${skipped > 0 ? ` (${skipped} left out: names starting with _ or . are not data)` : ''}`,
+      `is a directory without any data file${found.skipped > 0 ? ` (${found.skipped} left out: names starting with _ or . are not data)` : ''}`,
     );
   }
-  return names.map((name) => join(path, name));
+  return found.parts;
+}
+
+async function collectParts(
+  folder: string,
+  partitionValues: readonly (readonly [string, string])[],
+  found: { parts: SegmentPart[]; skipped: number },
+): Promise<void> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch((error: unknown) => {
+    throw new InputFileError(folder, {}, `the folder cannot be listed (${errorCode(error) ?? String(error)})`, { cause: error });
+  });
+  // Code-point order: warehouses number their parts with zero padding (0000_part_00, 0001_part_00).
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (isHiddenName(entry.name)) {
+      found.skipped += 1;
+      continue;
+    }
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      const partition = hivePartition(entry.name);
+      await collectParts(path, partition === undefined ? partitionValues : [...partitionValues, partition], found);
+    } else if (entry.isFile() || (entry.isSymbolicLink() && (await isFileLink(path)))) {
+      // A link to a folder is not followed: links may loop.
+      found.parts.push(partitionValues.length === 0 ? { path } : { path, partitionValues });
+    }
+  }
+}
+
+async function isFileLink(path: string): Promise<boolean> {
+  // A broken link is kept: reading it says so.
+  const target = await stat(path).catch(() => undefined);
+  return target === undefined || !target.isDirectory();
+}
+
+/** Hive's marker for a null partition value. */
+const HIVE_NULL = '__HIVE_DEFAULT_PARTITION__';
+
+/** `country=US` as [`country`, `US`]; `year=2026%2F11` percent-decoded, as Hive escapes it; undefined for other names. */
+export function hivePartition(name: string): readonly [string, string] | undefined {
+  const equals = name.indexOf('=');
+  if (equals <= 0) return undefined;
+  const key = percentDecoded(name.slice(0, equals));
+  const value = name.slice(equals + 1);
+  return [key, value === HIVE_NULL ? '' : percentDecoded(value)];
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a lone `%` is itself
+  }
 }
 
 /** `_SUCCESS`, `_committed_123`, `.part-00000.crc`: markers and checksums that warehouses write beside the data. */

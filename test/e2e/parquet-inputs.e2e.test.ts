@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
@@ -53,6 +53,30 @@ describe('Parquet segments', () => {
       expect(attributes).toMatchObject({ first_name: 'Name 1234', properties: { visits: 1_234, signed_up: '2024-01-03T00:00:00.000Z' } });
     },
   );
+
+  it('pushes a Spark partitionBy folder (country=US/, country=DE/): every profile, its country from its folder (mapped by name to location.country)', async () => {
+    await start();
+    const folder = join(makeTempDir(), 'segment');
+    const byCountry = { DE: emailsOf('de', 300), US: emailsOf('us', 500) };
+    for (const [country, emails] of Object.entries(byCountry)) {
+      mkdirSync(join(folder, `country=${country}`), { recursive: true });
+      await writeParquetFixture(join(folder, `country=${country}`, 'part-00000-5f1c.c000.zstd.parquet'), {
+        codec: 'ZSTD',
+        rowGroupSize: 200,
+        columnData: [{ name: 'email', data: emails, type: 'STRING' }],
+      });
+    }
+    mkdirSync(join(folder, '_temporary', '0'), { recursive: true });
+    writeFileSync(join(folder, '_temporary', '0', 'part-00001.parquet'), 'half written');
+    writeFileSync(join(folder, '_SUCCESS'), '');
+    const result = await cli(['push', '--list', LIST, '--yes', folder, '--json']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 800, valid: 800, rejected: 0, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...byCountry.DE, ...byCountry.US].sort());
+    expect(sandbox!.profileAttributes(byCountry.DE[42]!)).toMatchObject({ location: { country: 'DE' } });
+    expect(sandbox!.profileAttributes(byCountry.US[420]!)).toMatchObject({ location: { country: 'US' } });
+  });
 
   it('tells Parquet by its first bytes whatever its name, and rejects a null email with its row number', async () => {
     await start();
