@@ -106,6 +106,8 @@ describe('resolveSegmentParts', () => {
       { line: 2, fields: { email: 'a@example.com', name: 'A', tier: 'gold' } },
       { line: 4, fields: { email: 'b@example.com', name: 'B', tier: 'silver', region: 'eu' } },
     ]);
+    const digests = [sha256('email,name\na@example.com,A\n'), sha256('email,name\nb@example.com,B\n')];
+    expect(segment.contentDigest()).toBe(sha256(`${digests[0]} [["tier","gold"]]\n${digests[1]} [["tier","silver"],["region","eu"]]`));
   });
 
   test('a column that a partition folder also names stops before any row, naming the file and the column', async () => {

@@ -83,7 +83,8 @@ export async function openMultiPartSegment(
       }
       checkPartitionColumns(part, file.columns);
       mergeColumns(columns, file.columns);
-      digests.push(file.contentDigest());
+      // A part's partition values shape its rows as its bytes do: a file moved to another folder is another segment.
+      digests.push(values.length === 0 ? file.contentDigest() : `${file.contentDigest()} ${JSON.stringify(values)}`);
       lineOffset += lastLine;
     }
   }
