@@ -14,6 +14,8 @@ export interface ParquetFixture {
   readonly schema?: Parameters<typeof parquetWriteBuffer>[0]['schema'];
   /** Skip writing the offset index, as some writers do (each row group is then read whole). */
   readonly offsetIndex?: boolean;
+  /** Target uncompressed page size in bytes (hyparquet-writer's default is 1 MiB). */
+  readonly pageSize?: number;
 }
 
 let isZstdReady = false;
@@ -40,6 +42,7 @@ export async function parquetFixtureBytes(fixture: ParquetFixture): Promise<Buff
     },
     ...(fixture.rowGroupSize === undefined ? {} : { rowGroupSize: fixture.rowGroupSize }),
     ...(fixture.schema === undefined ? {} : { schema: fixture.schema }),
+    ...(fixture.pageSize === undefined ? {} : { pageSize: fixture.pageSize }),
   });
   return Buffer.from(bytes);
 }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { parquetScan, parquetSchema, type ParquetScan, type RowGroup } from 'hyparquet';
+import { parquetScan, parquetSchema, type ColumnMetaData, type ParquetScan, type RowGroup, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ExportError, InputFileError, InternalError } from '../../errors.js';
 import type { FormatReader } from '../format-reader.js';
 import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
+import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
 /**
  * Rows turned into records at a time. A column with an offset index is decoded a slice at a time
@@ -36,7 +37,8 @@ export interface ParquetReaderOptions {
  */
 export async function openParquetReader(path: string, options: ParquetReaderOptions = {}): Promise<ParquetReader> {
   const file = await openParquetFile(path, options.displayName ?? path);
-  const columns = parquetSchema(file.metadata).children.map((child) => child.element.name);
+  const schemaColumns = parquetSchema(file.metadata).children;
+  const columns = schemaColumns.map((child) => child.element.name);
   let digestHex: string | undefined;
   async function* readBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
     const digest = new FileDigest(path);
@@ -47,30 +49,38 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         const groupRows = Number(group.num_rows);
         const groupEnd = groupStart + groupRows;
         const indexed = indexedColumns(group);
-        // Unindexed columns: the whole row group, once, one column after another, so that each
-        // column's raw pages are garbage before the next is decoded.
+        // Text columns: the chunk's compressed bytes, decoded a page at a time as records are built.
+        // Other unindexed columns: the whole row group, once, one column after another, so that
+        // each column's raw pages are garbage before the next is decoded.
+        const textChunks = new Map<string, TextColumnChunk>();
         const wholeGroup = new Map<string, ArrayLike<unknown>>();
-        for (const column of columns) {
-          if (!indexed.has(column)) wholeGroup.set(column, await readColumn(file, scan, column, groupStart, groupEnd, groupIndex));
+        for (const column of schemaColumns) {
+          const name = column.element.name;
+          const meta = isTextColumn(column) ? chunkMetadata(group, name) : undefined;
+          if (meta !== undefined && isTextChunk(meta)) textChunks.set(name, await readTextChunk(file, meta, column, groupRows, groupIndex));
+          else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }
         for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
           options.signal?.throwIfAborted();
           const end = Math.min(start + SLICE_ROWS, groupEnd);
           const values = await Promise.all(
-            columns.map(async (column) => {
+            columns.map(async (column): Promise<(row: number) => unknown> => {
+              const text = textChunks.get(column);
+              if (text !== undefined) {
+                const offset = start - groupStart;
+                return (row) => readTextValue(file, text, column, offset + row, groupIndex);
+              }
               const whole = wholeGroup.get(column);
-              if (whole === undefined) return { data: await readColumn(file, scan, column, start, end, groupIndex), offset: 0 };
-              return { data: whole, offset: start - groupStart };
+              const data = whole ?? (await readColumn(file, scan, column, start, end, groupIndex));
+              const offset = whole === undefined ? 0 : start - groupStart;
+              return (row) => data[offset + row];
             }),
           );
           for (let at = 0; at < end - start; at += BATCH_RECORDS) {
             const batch: SourceRecord[] = [];
             for (let row = at; row < Math.min(at + BATCH_RECORDS, end - start); row++) {
               const fields: Record<string, unknown> = {};
-              for (let index = 0; index < columns.length; index++) {
-                const { data, offset } = values[index]!;
-                fields[columns[index]!] = data[offset + row];
-              }
+              for (let index = 0; index < columns.length; index++) fields[columns[index]!] = values[index]!(row);
               batch.push({ line: start + row + 1, fields: toRecordFields(fields) });
             }
             yield batch;
@@ -115,6 +125,34 @@ async function readColumn(
   } catch (error) {
     throw damagedFile(file, error, `column ${column}, rows ${rowStart + 1} to ${rowEnd} (row group ${groupIndex + 1}), cannot be read`);
   }
+}
+
+async function readTextChunk(
+  file: ParquetFile,
+  meta: ColumnMetaData,
+  column: SchemaTree,
+  groupRows: number,
+  groupIndex: number,
+): Promise<TextColumnChunk> {
+  try {
+    return await TextColumnChunk.read(file.buffer, meta, column, groupRows);
+  } catch (error) {
+    throw damagedFile(file, error, `column ${column.element.name} (row group ${groupIndex + 1}) cannot be read`);
+  }
+}
+
+function readTextValue(file: ParquetFile, chunk: TextColumnChunk, column: string, row: number, groupIndex: number): string | null {
+  try {
+    return chunk.valueAt(row);
+  } catch (error) {
+    throw damagedFile(file, error, `column ${column}, row ${row + 1} of row group ${groupIndex + 1}, cannot be read`);
+  }
+}
+
+/** The metadata of a top-level column's chunk in the group. */
+function chunkMetadata(group: RowGroup, name: string): ColumnMetaData | undefined {
+  return group.columns.find((chunk) => chunk.meta_data?.path_in_schema.length === 1 && chunk.meta_data.path_in_schema[0] === name)
+    ?.meta_data;
 }
 
 function damagedFile(file: ParquetFile, error: unknown, what: string): ExportError {
