@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EmptyFileError, InputFileError, InternalError } from '../errors.js';
 import { partName, type ResolvedParts, type SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentPosition, SourceRecord } from './source-record.js';
+import { flattenBatches } from './record-batches.js';
 
 /** One file of a segment, opened: a Segment of its own, its lines its own. */
 export type SegmentFile = Omit<Segment, 'files' | 'isMultiPart' | 'locate'>;
@@ -98,7 +99,7 @@ export async function openMultiPartSegment(
     isMultiPart: resolved.isMultiPart,
     locate: (line) => locateLine(parts, starts, line),
     recordBatches,
-    records: flatten(recordBatches),
+    records: flattenBatches(recordBatches),
     // The sample (the email column's search) is of the first part: the others have its columns.
     peekRecords: async (count) => {
       if (first === undefined) return [];
@@ -210,8 +211,4 @@ function locateLine(parts: readonly SegmentPart[], starts: readonly number[], li
     else high = middle - 1;
   }
   return { file: partName(parts[low]!), line: line - (starts[low] ?? 0) };
-}
-
-async function* flatten(batches: AsyncIterable<readonly SourceRecord[]>): AsyncGenerator<SourceRecord, void, undefined> {
-  for await (const batch of batches) for (const record of batch) yield record;
 }

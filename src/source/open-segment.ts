@@ -15,6 +15,7 @@ import { readNdjson } from './ndjson-reader.js';
 import { openMultiPartSegment, singleFileSegment, type SegmentFile } from './multi-part-segment.js';
 import { resolveSegmentParts, segmentInputName, type SegmentPart } from './segment-parts.js';
 import type { ReadSegmentOptions, Segment, SegmentFormat, SourceRecord } from './source-record.js';
+import { flattenBatches } from './record-batches.js';
 
 const formatLabels: Readonly<Record<SegmentFormat, string>> = { csv: 'CSV', json: 'JSON', ndjson: 'NDJSON', parquet: 'Parquet' };
 
@@ -295,10 +296,6 @@ async function* streamBatches(
     await ahead.reader.batches.return();
     releaseSource();
   }
-}
-
-async function* flattenBatches(batches: AsyncIterable<readonly SourceRecord[]>): AsyncGenerator<SourceRecord, void, undefined> {
-  for await (const batch of batches) for (const record of batch) yield record;
 }
 
 function destroyStream(stream: NodeJS.ReadableStream, error?: Error): void {

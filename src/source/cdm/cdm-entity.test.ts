@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { writeParquetFixture } from '../../../test/helpers/parquet-fixtures.js';
 import { InputFileError, UsageError } from '../../errors.js';
 import { openSegment } from '../open-segment.js';
 import type { SourceRecord } from '../source-record.js';
@@ -275,6 +276,60 @@ describe('model.json', () => {
     expect((error as Error).message).toBe(
       `${join(folder, 'S/p1.csv')}, line 1: has 3 fields a row, but entity S has 2 attributes (Id, Email) in ${join(folder, 'model.json')}`,
     );
+  });
+
+  test('Parquet partitions: columns renamed to the attributes by position, an empty one has no rows; CSV and Parquet mixed is exit 2', async () => {
+    const parquet = { $type: 'ParquetFormatSettings' };
+    const folder = writeTree('parquet-partitions', {
+      'model.json': modelJson([
+        {
+          name: 'S',
+          attributes: ['Id', 'Email'],
+          partitions: ['S/p0.parquet', 'S/p1.parquet', 'S/p2.parquet'].map((location) => ({ location, settings: parquet })),
+        },
+      ]),
+      'S/p1.parquet': '',
+    });
+    for (const [name, ids] of [
+      ['p0', ['c1', 'c2']],
+      ['p2', ['c3']],
+    ] as const) {
+      await writeParquetFixture(join(folder, `S/${name}.parquet`), {
+        columnData: [
+          { name: 'customer_id', data: [...ids], type: 'STRING' },
+          { name: 'email_address', data: ids.map((id) => `${id}@example.com`), type: 'STRING' },
+        ],
+      });
+    }
+    const segment = await openSegment({ input: folder });
+    expect(segment.columns).toEqual(['Id', 'Email']);
+    const records: SourceRecord[] = [];
+    for await (const record of segment.records) records.push(record);
+    expect(records.map((record) => record.fields)).toEqual([
+      { Id: 'c1', Email: 'c1@example.com' },
+      { Id: 'c2', Email: 'c2@example.com' },
+      { Id: 'c3', Email: 'c3@example.com' },
+    ]);
+    expect(segment.locate(records[2]!.line)).toEqual({ file: join(folder, 'S/p2.parquet'), line: 1 });
+
+    const mixed = writeTree('mixed-partitions', {
+      'model.json': modelJson([
+        { name: 'S', attributes: ['Id', 'Email'], partitions: [{ location: 'S/p0.csv' }, { location: 'S/p1.parquet', settings: parquet }] },
+      ]),
+      'S/p0.csv': 'c0,c0@example.com\n',
+    });
+    await writeParquetFixture(join(mixed, 'S/p1.parquet'), {
+      columnData: [
+        { name: 'Id', data: ['c1'], type: 'STRING' },
+        { name: 'Email', data: ['c1@example.com'], type: 'STRING' },
+      ],
+    });
+    const error: unknown = await openSegment({ input: mixed }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toMatch(/S\/p1\.parquet: is PARQUET but the segment's first file, .*S\/p0\.csv, is CSV/);
   });
 
   test('metadata that is not JSON, or not CDM', async () => {

@@ -3,6 +3,7 @@ import { openMultiPartSegment, type OpenSegmentFile, type SegmentFile } from '..
 import type { SegmentPart } from '../segment-parts.js';
 import type { ReadSegmentOptions, Segment, SourceRecord } from '../source-record.js';
 import type { CdmEntity, CdmPart } from './cdm-entity.js';
+import { flattenBatches } from '../record-batches.js';
 
 /**
  * A CDM entity's partitions read as one segment of several parts (openMultiPartSegment: every
@@ -64,7 +65,7 @@ function namedByAttributes(file: SegmentFile, part: SegmentPart, entity: CdmEnti
     ...file,
     columns: entity.columns,
     recordBatches,
-    records: flatten(recordBatches),
+    records: flattenBatches(recordBatches),
     peekRecords: async (count) => (await file.peekRecords(count)).map((record) => renamed(record, rename)),
   };
 }
@@ -84,8 +85,4 @@ function renamed(record: SourceRecord, rename: readonly (readonly [string, strin
 function listNames(columns: readonly string[]): string {
   const shown = columns.slice(0, 8).join(', ');
   return columns.length > 8 ? `${shown}, ... ${columns.length - 8} more` : shown;
-}
-
-async function* flatten(batches: AsyncIterable<readonly SourceRecord[]>): AsyncGenerator<SourceRecord, void, undefined> {
-  for await (const batch of batches) for (const record of batch) yield record;
 }
