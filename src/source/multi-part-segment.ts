@@ -70,20 +70,21 @@ export async function openMultiPartSegment(
       const file = index === firstIndex && first !== undefined ? first : await openFile(part, options);
       const values = part.partitionValues ?? [];
       let knownColumns = 0;
+      // JSON parts may bring keys late: a key that a partition folder also names is refused when it comes.
+      const takeNewColumns = (): void => {
+        if (file.columns.length === knownColumns) return;
+        checkPartitionColumns(part, file.columns);
+        knownColumns = file.columns.length;
+        mergeColumns(columns, file.columns);
+      };
       let lastLine = 0;
       for await (const batch of file.recordBatches) {
-        if (file.columns.length !== knownColumns) {
-          // JSON parts may bring keys late: a key that a partition folder also names is refused when it comes.
-          checkPartitionColumns(part, file.columns);
-          knownColumns = file.columns.length;
-          mergeColumns(columns, file.columns);
-        }
+        takeNewColumns();
         if (batch.length === 0) continue;
         lastLine = Math.max(lastLine, batch[batch.length - 1]!.line);
         yield lineOffset === 0 && values.length === 0 ? batch : batch.map((record) => placed(record, lineOffset, values));
       }
-      checkPartitionColumns(part, file.columns);
-      mergeColumns(columns, file.columns);
+      takeNewColumns();
       // A part's partition values shape its rows as its bytes do: a file moved to another folder is another segment.
       digests.push(values.length === 0 ? file.contentDigest() : `${file.contentDigest()} ${JSON.stringify(values)}`);
       lineOffset += lastLine;

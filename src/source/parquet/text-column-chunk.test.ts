@@ -6,6 +6,7 @@ import { compressors } from 'hyparquet-compressors';
 import type { ColumnSource } from 'hyparquet-writer';
 import { afterAll, describe, expect, test } from 'vitest';
 import { writeParquetFixture, type FixtureCodec } from '../../../test/helpers/parquet-fixtures.js';
+import { mulberry32 } from '../../prng.js';
 import type { SourceRecord } from '../source-record.js';
 import { openParquetReader } from './parquet-reader.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
@@ -15,18 +16,6 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const CODECS: readonly FixtureCodec[] = ['SNAPPY', 'GZIP', 'ZSTD', 'UNCOMPRESSED'];
 const PIECES = ['', 'a', 'Zoë', '東京', '🙂', '\uFEFFbom', ' ', 'person@example.com', '0', 'null', '\n', 'ß'];
-
-/** A small deterministic generator (mulberry32), so that a failing seed can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function randomText(random: () => number, distinct: number): string {
   if (distinct > 0) return `value-${Math.floor(random() * distinct)}`;
@@ -70,7 +59,7 @@ async function oracleRecords(path: string): Promise<SourceRecord[]> {
 
 describe('text columns, read a page at a time', () => {
   test.each(Array.from({ length: 40 }, (_, seed) => seed))('give what hyparquet gives (seed %i)', async (seed) => {
-    const random = randomSource(seed);
+    const random = mulberry32(seed);
     const rows = 1 + Math.floor(random() * 3_000);
     const path = join(scratch, `random-${seed}.parquet`);
     await writeParquetFixture(path, {
