@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { withDataPageV1 } from '../helpers/parquet-data-page-v1.js';
 import { parquetFixtureBytes, writeParquetFixture, type FixtureCodec } from '../helpers/parquet-fixtures.js';
 import { makeTempDir, runCli } from '../helpers/run-cli.js';
 
@@ -53,6 +54,31 @@ describe('Parquet segments', () => {
       expect(attributes).toMatchObject({ first_name: 'Name 1234', properties: { visits: 1_234, signed_up: '2024-01-03T00:00:00.000Z' } });
     },
   );
+
+  it('pushes a file of DATA_PAGE v1 pages, as Spark (parquet-mr) and pyarrow write by default: every profile, nulls as absent', async () => {
+    await start();
+    const emails = emailsOf('v1-', 3_000);
+    const bytes = await parquetFixtureBytes({
+      codec: 'SNAPPY',
+      rowGroupSize: 1_000,
+      pageSize: 8_192,
+      columnData: [
+        { name: 'email', data: emails, type: 'STRING' },
+        { name: 'first_name', data: emails.map((_, i) => (i % 3 === 0 ? null : `Name ${i % 7}`)), type: 'STRING', nullable: true },
+        { name: 'city', data: emails.map((_, i) => `City ${i}`), type: 'STRING', encoding: 'PLAIN' },
+      ],
+    });
+    const file = join(makeTempDir(), 'part-00000-9a1e.c000.snappy.parquet');
+    writeFileSync(file, withDataPageV1(bytes));
+    const result = await cli(['push', '--list', LIST, '--yes', file, '--json', '--map', 'location.city=city']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 3_000, valid: 3_000, rejected: 0, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST).sort()).toEqual([...emails].sort());
+    expect(sandbox!.profileAttributes(emails[2_999]!)).toMatchObject({ location: { city: 'City 2999' } });
+    expect(sandbox!.profileAttributes(emails[1_001]!)).toMatchObject({ first_name: 'Name 0' });
+    expect(sandbox!.profileAttributes(emails[999]!)).not.toHaveProperty('first_name');
+  });
 
   it('pushes a Spark partitionBy folder (country=US/, country=DE/): every profile, its country from its folder (mapped by name to location.country)', async () => {
     await start();

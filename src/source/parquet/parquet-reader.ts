@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parquetScan, parquetSchema, type ColumnMetaData, type ParquetScan, type RowGroup, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ExportError, InputFileError, InternalError } from '../../errors.js';
@@ -7,7 +7,8 @@ import type { FormatReader } from '../format-reader.js';
 import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
-import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
+import { ReusableBytes } from './reusable-bytes.js';
+import { ColumnBuffers, isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
 /**
  * Rows turned into records at a time. A column with an offset index is decoded a slice at a time
@@ -42,6 +43,7 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
   let digestHex: string | undefined;
   async function* readBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
     const digest = new FileDigest(path);
+    const buffers = new Map(columns.map((name) => [name, new ColumnBuffers()]));
     try {
       const scan = await scanFile(file);
       let groupStart = 0;
@@ -57,7 +59,8 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         for (const column of schemaColumns) {
           const name = column.element.name;
           const meta = isTextColumn(column) ? chunkMetadata(group, name) : undefined;
-          if (meta !== undefined && isTextChunk(meta)) textChunks.set(name, await readTextChunk(file, meta, column, groupRows, groupIndex));
+          if (meta !== undefined && isTextChunk(meta))
+            textChunks.set(name, await readTextChunk(file, buffers.get(name)!, meta, column, groupRows, groupIndex));
           else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }
         for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
@@ -129,13 +132,14 @@ async function readColumn(
 
 async function readTextChunk(
   file: ParquetFile,
+  buffers: ColumnBuffers,
   meta: ColumnMetaData,
   column: SchemaTree,
   groupRows: number,
   groupIndex: number,
 ): Promise<TextColumnChunk> {
   try {
-    return await TextColumnChunk.read(file.buffer, meta, column, groupRows);
+    return await TextColumnChunk.read(file.readInto, buffers, meta, column, groupRows);
   } catch (error) {
     throw damagedFile(file, error, `column ${column.element.name} (row group ${groupIndex + 1}) cannot be read`);
   }
@@ -180,25 +184,38 @@ function indexedColumns(group: RowGroup): ReadonlySet<string> {
   return new Set([...indexed].filter(([, hasIndex]) => hasIndex).map(([name]) => name));
 }
 
-/** The file's sha256, read alongside the rows (which are read by position, out of file order). */
+/**
+ * The file's sha256, read alongside the rows (which are read by position, out of file order), a
+ * megabyte at a time into one buffer.
+ */
 class FileDigest {
   readonly value: Promise<string>;
-  readonly #stream: ReadStream;
+  #stopped = false;
 
   constructor(path: string) {
-    const hash = createHash('sha256');
-    this.#stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    this.value = new Promise((resolve, reject) => {
-      this.#stream
-        .on('data', (chunk) => hash.update(chunk))
-        .on('error', reject)
-        .on('end', () => resolve(hash.digest('hex')));
-    });
+    this.value = this.#hash(path);
     // A reader left early (only the columns were wanted) never awaits it.
     this.value.catch(() => undefined);
   }
 
+  async #hash(path: string): Promise<string> {
+    const hash = createHash('sha256');
+    const handle = await open(path, 'r');
+    try {
+      const buffer = new ReusableBytes().take(1 << 20);
+      for (let position = 0; !this.#stopped;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+        if (bytesRead === 0) return hash.digest('hex');
+        hash.update(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+      }
+      throw new InternalError('The Parquet file digest was stopped before the file was read.');
+    } finally {
+      await handle.close();
+    }
+  }
+
   stop(): void {
-    this.#stream.destroy();
+    this.#stopped = true;
   }
 }

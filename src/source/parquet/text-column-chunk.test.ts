@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { compressors } from 'hyparquet-compressors';
 import type { ColumnSource } from 'hyparquet-writer';
 import { afterAll, describe, expect, test } from 'vitest';
-import { writeParquetFixture, type FixtureCodec } from '../../../test/helpers/parquet-fixtures.js';
+import { arrayBufferOf, withDataPageV1 } from '../../../test/helpers/parquet-data-page-v1.js';
+import { parquetFixtureBytes, writeParquetFixture, type FixtureCodec } from '../../../test/helpers/parquet-fixtures.js';
 import { mulberry32 } from '../../prng.js';
 import type { SourceRecord } from '../source-record.js';
 import { openParquetReader } from './parquet-reader.js';
@@ -71,5 +73,89 @@ describe('text columns, read a page at a time', () => {
     });
     const records = await readRecords(path);
     expect(records).toEqual(await oracleRecords(path));
+  });
+});
+
+/** The type of every page of the file's first row group, in file order. */
+function pageTypes(bytes: Buffer): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const types: string[] = [];
+  for (const chunk of parquetMetadata(arrayBufferOf(bytes)).row_groups[0]!.columns) {
+    const meta = chunk.meta_data!;
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    for (let offset = start; offset < start + Number(meta.total_compressed_size);) {
+      const reader = { view, offset };
+      const header = parquetHeader(reader);
+      types.push(header.type);
+      offset = reader.offset + header.compressed_page_size;
+    }
+  }
+  return types;
+}
+
+describe('text columns in DATA_PAGE v1, as Spark and pyarrow write them by default', () => {
+  const V1_CODECS: readonly FixtureCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
+  test.each(Array.from({ length: 24 }, (_, seed) => seed))('give what hyparquet gives (seed %i)', async (seed) => {
+    const random = mulberry32(1_000 + seed);
+    const rows = 1 + Math.floor(random() * 3_000);
+    const v2 = await parquetFixtureBytes({
+      columnData: randomColumns(random, rows),
+      codec: V1_CODECS[seed % V1_CODECS.length]!,
+      rowGroupSize: 1 + Math.floor(random() * rows),
+      pageSize: [64, 512, 4_096, 1 << 20][Math.floor(random() * 4)]!,
+    });
+    const v1 = withDataPageV1(v2);
+    expect(pageTypes(v1)).toContain('DATA_PAGE');
+    expect(pageTypes(v1)).not.toContain('DATA_PAGE_V2');
+    const path = join(scratch, `v1-${seed}.parquet`);
+    writeFileSync(path, v1);
+    const records = await readRecords(path);
+    expect(records).toEqual(await oracleRecords(path));
+  });
+});
+
+describe('a damaged text page fails with the column and row, not a wrong value', () => {
+  /** One uncompressed PLAIN text column of `rows` rows, in one row group, pages of about 64 bytes. */
+  async function plainFile(rows: number): Promise<Buffer> {
+    const data = Array.from({ length: rows }, (_, row) => `person-${String(row).padStart(3, '0')}@example.com`);
+    return parquetFixtureBytes({
+      columnData: [{ name: 'email', data, type: 'STRING', encoding: 'PLAIN' }],
+      codec: 'UNCOMPRESSED',
+      pageSize: 64,
+    });
+  }
+
+  async function readError(bytes: Buffer, name: string): Promise<{ rowsRead: number; message: string }> {
+    const path = join(scratch, name);
+    writeFileSync(path, bytes);
+    const reader = await openParquetReader(path);
+    let rowsRead = 0;
+    try {
+      for await (const batch of reader.batches) rowsRead += batch.length;
+    } catch (error) {
+      return { rowsRead, message: (error as Error).message };
+    }
+    throw new Error('the damaged file was read to the end');
+  }
+
+  test("a value's length that runs past its page", async () => {
+    const bytes = await plainFile(20);
+    const at = bytes.indexOf('person-007@example.com');
+    bytes.writeUInt32LE(0x7fff_0000, at - 4);
+    const { rowsRead, message } = await readError(bytes, 'long-value.parquet');
+    expect(rowsRead).toBe(0);
+    expect(message).toContain(join(scratch, 'long-value.parquet'));
+    expect(message).toContain('column email, row 8 of row group 1, cannot be read: a text value runs past the end of its page');
+  });
+
+  test('a page header that cannot be decoded', async () => {
+    const bytes = await plainFile(20);
+    const metadata = parquetMetadata(arrayBufferOf(bytes));
+    const start = Number(metadata.row_groups[0]!.columns[0]!.meta_data!.data_page_offset);
+    bytes.fill(0xff, start, start + 8);
+    const { rowsRead, message } = await readError(bytes, 'header.parquet');
+    expect(rowsRead).toBe(0);
+    expect(message).toContain('column email, row 1 of row group 1, cannot be read');
+    expect(message).toContain('the file is damaged or written in a way klaviyo-export does not read');
   });
 });

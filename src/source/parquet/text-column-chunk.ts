@@ -1,12 +1,13 @@
-import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
-import { decompressPage } from 'hyparquet/src/datapage.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import { InternalError } from '../../errors.js';
+import { decompressPageInto, ReusableBytes } from './reusable-bytes.js';
 
 /** What hyparquet's default `stringFromBytes` uses: it drops a leading byte order mark. */
 const textDecoder = new TextDecoder();
-const NO_VALUE = -1;
+/** What an index left undecoded holds: no dictionary has an entry there. */
+const NOT_DECODED = -1;
 
 /**
  * Whether a top-level column holds plain text that a TextColumnChunk reads: BYTE_ARRAY, not
@@ -33,26 +34,48 @@ export function isTextChunk(meta: ColumnMetaData): boolean {
   return meta.encodings.every((encoding) => TEXT_CHUNK_ENCODINGS.has(encoding));
 }
 
-/** One decoded data page: its bytes, and per row where its value lies (or NO_VALUE for null). */
+/** Reads `length` bytes of the file from `start` into `into`, returning them. */
+export type ReadFileBytes = (start: number, length: number, into: ReusableBytes) => Promise<Uint8Array>;
+
+/**
+ * The buffers one column reads its chunks and pages into, and decodes a page's levels and offsets
+ * into, from row group to row group: only the current page of each column is ever in memory.
+ */
+export class ColumnBuffers {
+  readonly chunk = new ReusableBytes();
+  readonly page = new ReusableBytes();
+  readonly definitions = new ReusableBytes();
+  readonly indices = new ReusableBytes();
+}
+
+/**
+ * One decoded data page, read a row after the other: its bytes, which rows are null, and a cursor
+ * to the next value (a byte offset in a PLAIN page, a position in `indices` in a dictionary page).
+ */
 interface TextPage {
   readonly firstRow: number;
   readonly rowCount: number;
   readonly bytes: Buffer;
-  /** A PLAIN page: each row's value starts here in `bytes`; a dictionary page: its index. */
-  readonly starts: Int32Array;
-  /** A PLAIN page: each row's value ends here; undefined for a dictionary page. */
-  readonly ends: Int32Array | undefined;
+  /** Per row, 0 where the row is null; undefined for a required column. */
+  readonly definitions: Uint8Array | undefined;
+  /** A dictionary page: the dictionary index of each non-null value; undefined for a PLAIN page. */
+  readonly indices: Int32Array | undefined;
+  /** The next row to read, counted from the page's first. */
+  nextRow: number;
+  /** Where the next non-null value is: its byte offset (PLAIN) or its position in `indices`. */
+  nextValue: number;
 }
 
 /**
  * A text column's chunk in one row group, decoded a page at a time and each value made a string
  * only when its row is asked for. hyparquet decodes a page whole into one view and one string per
  * value, which live until the row group's records are built and so are promoted to old space; here
- * a page keeps only its bytes and two Int32Arrays, and each string dies with its record.
- * Rows must be asked for in ascending order.
+ * a column keeps only its current page's bytes and levels, in buffers it reuses, and each string
+ * dies with its record. Rows must be asked for one after another, from the first.
  */
 export class TextColumnChunk {
   readonly #bytes: Uint8Array;
+  readonly #buffers: ColumnBuffers;
   readonly #codec: ColumnMetaData['codec'];
   readonly #isOptional: boolean;
   readonly #rowCount: number;
@@ -61,30 +84,55 @@ export class TextColumnChunk {
   #page: TextPage | undefined;
   #pageEndRow = 0;
 
-  private constructor(bytes: Uint8Array, meta: ColumnMetaData, isOptional: boolean, rowCount: number) {
+  private constructor(bytes: Uint8Array, buffers: ColumnBuffers, meta: ColumnMetaData, isOptional: boolean, rowCount: number) {
     this.#bytes = bytes;
+    this.#buffers = buffers;
     this.#codec = meta.codec;
     this.#isOptional = isOptional;
     this.#rowCount = rowCount;
   }
 
-  /** Reads the chunk's compressed bytes; pages are decoded as their rows are asked for. */
-  static async read(buffer: AsyncBuffer, meta: ColumnMetaData, column: SchemaTree, rowCount: number): Promise<TextColumnChunk> {
+  /**
+   * Reads the chunk's compressed bytes into `buffers.chunk`; pages are decoded into `buffers.page`
+   * as their rows are asked for. The chunk is readable until `buffers` is given to another.
+   */
+  static async read(
+    readBytes: ReadFileBytes,
+    buffers: ColumnBuffers,
+    meta: ColumnMetaData,
+    column: SchemaTree,
+    rowCount: number,
+  ): Promise<TextColumnChunk> {
     // Some writers put 0 for "no dictionary page".
     const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-    const bytes = new Uint8Array(await buffer.slice(start, start + Number(meta.total_compressed_size)));
-    return new TextColumnChunk(bytes, meta, column.element.repetition_type === 'OPTIONAL', rowCount);
+    const bytes = await readBytes(start, Number(meta.total_compressed_size), buffers.chunk);
+    return new TextColumnChunk(bytes, buffers, meta, column.element.repetition_type === 'OPTIONAL', rowCount);
   }
 
   /** The value of the chunk's row `row` (0-based within the row group): a string, or null. */
   valueAt(row: number): string | null {
     while (row >= this.#pageEndRow) this.#readNextPage();
     const page = this.#page!;
-    const at = row - page.firstRow;
-    const start = page.starts[at]!;
-    if (start === NO_VALUE) return null;
-    if (page.ends === undefined) return this.#dictionary?.[start] ?? null;
-    return decodeText(page.bytes, start, page.ends[at]!);
+    if (row - page.firstRow !== page.nextRow) {
+      throw new InternalError(
+        `A text column's row ${row + 1} was asked for after row ${page.firstRow + page.nextRow}: rows must be read in order.`,
+      );
+    }
+    const at = page.nextRow++;
+    if (page.definitions !== undefined && page.definitions[at] === 0) return null;
+    if (page.indices !== undefined) return this.#dictionaryValue(page.indices, page.nextValue++);
+    const start = page.nextValue + 4;
+    page.nextValue = plainValueEnd(page.bytes, page.nextValue);
+    return decodeText(page.bytes, start, page.nextValue);
+  }
+
+  #dictionaryValue(indices: Int32Array, position: number): string {
+    if (position >= indices.length) throw new Error('a page holds fewer values than it has rows that are not null');
+    if (this.#dictionary === undefined) throw new Error('a dictionary-encoded page comes before any dictionary page');
+    if (indices[position] === NOT_DECODED) throw new Error('a page holds fewer dictionary indices than values');
+    const value = this.#dictionary[indices[position]!];
+    if (value === undefined) throw new Error(`a value points at entry ${indices[position]} of a dictionary of ${this.#dictionary.length}`);
+    return value;
   }
 
   #readNextPage(): void {
@@ -111,11 +159,14 @@ export class TextColumnChunk {
   #readDictionary(header: PageHeader, compressed: Uint8Array): string[] {
     const count = header.dictionary_page_header?.num_values;
     if (count === undefined) throw new Error('parquet dictionary page header is undefined');
-    const bytes = toBuffer(decompressPage(compressed, header.uncompressed_page_size, this.#codec, compressors));
-    const starts = new Int32Array(count);
-    const ends = new Int32Array(count);
-    readPlainOffsets(bytes, 0, starts, ends, undefined);
-    return Array.from(starts, (start, index) => decodeText(bytes, start, ends[index]!));
+    const bytes = toBuffer(decompressPageInto(compressed, header.uncompressed_page_size, this.#codec, this.#buffers.page));
+    const dictionary = new Array<string>(count);
+    for (let index = 0, offset = 0; index < count; index++) {
+      const end = plainValueEnd(bytes, offset);
+      dictionary[index] = decodeText(bytes, offset + 4, end);
+      offset = end;
+    }
+    return dictionary;
   }
 
   #readDataPage(header: PageHeader, compressed: Uint8Array): TextPage {
@@ -130,10 +181,10 @@ export class TextColumnChunk {
       if (!daph) throw new Error('parquet data page header is undefined');
       ({ encoding } = daph);
       rowCount = daph.num_values;
-      bytes = toBuffer(decompressPage(compressed, header.uncompressed_page_size, this.#codec, compressors));
+      bytes = toBuffer(decompressPageInto(compressed, header.uncompressed_page_size, this.#codec, this.#buffers.page));
       const reader = { view: dataView(bytes), offset: 0 };
       if (this.#isOptional) {
-        definitions = new Uint8Array(rowCount);
+        definitions = this.#buffers.definitions.take(rowCount).fill(0);
         readRleBitPackedHybrid(reader, 1, definitions);
       }
       valuesAt = reader.offset;
@@ -144,66 +195,47 @@ export class TextColumnChunk {
       rowCount = daph2.num_rows;
       const levelsLength = daph2.repetition_levels_byte_length + daph2.definition_levels_byte_length;
       if (this.#isOptional) {
-        definitions = new Uint8Array(daph2.num_values);
+        definitions = this.#buffers.definitions.take(daph2.num_values).fill(0);
         const reader = { view: dataView(compressed), offset: daph2.repetition_levels_byte_length };
         readRleBitPackedHybrid(reader, 1, definitions, daph2.definition_levels_byte_length);
       }
       const valuesSize = header.uncompressed_page_size - levelsLength;
       let values = compressed.subarray(levelsLength);
       // A page with no values may have zero compressed bytes, which is not a valid stream.
-      if (daph2.is_compressed !== false && valuesSize) values = decompressPage(values, valuesSize, this.#codec, compressors);
+      if (daph2.is_compressed !== false && valuesSize) values = decompressPageInto(values, valuesSize, this.#codec, this.#buffers.page);
       bytes = toBuffer(values);
       valuesAt = 0;
     } else {
       throw new Error(`parquet unsupported page type: ${header.type}`);
     }
     if (firstRow + rowCount > this.#rowCount) throw new Error(`its pages hold more than the row group's ${this.#rowCount} rows`);
-    const starts = new Int32Array(rowCount);
-    if (encoding === 'PLAIN') {
-      const ends = new Int32Array(rowCount);
-      readPlainOffsets(bytes, valuesAt, starts, ends, definitions);
-      return { firstRow, rowCount, bytes, starts, ends };
-    }
+    if (encoding === 'PLAIN') return { firstRow, rowCount, bytes, definitions, indices: undefined, nextRow: 0, nextValue: valuesAt };
     if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
-      readDictionaryIndices(bytes, valuesAt, starts, definitions);
-      return { firstRow, rowCount, bytes, starts, ends: undefined };
+      const nonNull = definitions === undefined ? rowCount : definitions.reduce((count, level) => count + level, 0);
+      const indices = readDictionaryIndices(bytes, valuesAt, this.#buffers.indices.takeInt32(nonNull));
+      return { firstRow, rowCount, bytes, definitions, indices, nextRow: 0, nextValue: 0 };
     }
     throw new Error(`parquet unsupported encoding for text: ${encoding}`);
   }
 }
 
-/** PLAIN BYTE_ARRAY: a 4-byte little-endian length, then the bytes, for each non-null value. */
-function readPlainOffsets(bytes: Buffer, from: number, starts: Int32Array, ends: Int32Array, definitions: Uint8Array | undefined): void {
-  let offset = from;
-  for (let row = 0; row < starts.length; row++) {
-    if (definitions !== undefined && definitions[row] === 0) {
-      starts[row] = NO_VALUE;
-      continue;
-    }
-    if (offset + 4 > bytes.byteLength) throw new Error('a text value runs past the end of its page');
-    const length = bytes.readUInt32LE(offset);
-    const start = offset + 4;
-    offset = start + length;
-    if (offset > bytes.byteLength) throw new Error('a text value runs past the end of its page');
-    starts[row] = start;
-    ends[row] = offset;
-  }
+/** PLAIN BYTE_ARRAY: a 4-byte little-endian length, then the bytes. Where the value at `offset` ends. */
+function plainValueEnd(bytes: Buffer, offset: number): number {
+  if (offset + 4 > bytes.byteLength) throw new Error('a text value runs past the end of its page');
+  const end = offset + 4 + bytes.readUInt32LE(offset);
+  if (end > bytes.byteLength) throw new Error('a text value runs past the end of its page');
+  return end;
 }
 
-/** RLE_DICTIONARY: a bit width, then the indices of the non-null values, spread over the rows. */
-function readDictionaryIndices(bytes: Buffer, from: number, indices: Int32Array, definitions: Uint8Array | undefined): void {
-  const nonNull = definitions === undefined ? indices.length : definitions.reduce((count, level) => count + level, 0);
-  const values = new Int32Array(nonNull);
+/** RLE_DICTIONARY: a bit width, then the dictionary indices of the page's non-null values. */
+function readDictionaryIndices(bytes: Buffer, from: number, indices: Int32Array): Int32Array {
   const bitWidth = bytes[from] ?? 0;
-  if (bitWidth !== 0 && nonNull > 0) {
-    readRleBitPackedHybrid({ view: dataView(bytes), offset: from + 1 }, bitWidth, values, bytes.byteLength - from - 1);
+  // The buffer is reused: an index a damaged page leaves undecoded must not be the last page's.
+  indices.fill(bitWidth === 0 ? 0 : NOT_DECODED);
+  if (bitWidth !== 0 && indices.length > 0) {
+    readRleBitPackedHybrid({ view: dataView(bytes), offset: from + 1 }, bitWidth, indices, bytes.byteLength - from - 1);
   }
-  if (definitions === undefined) {
-    indices.set(values);
-    return;
-  }
-  let next = 0;
-  for (let row = 0; row < indices.length; row++) indices[row] = definitions[row] === 0 ? NO_VALUE : values[next++]!;
+  return indices;
 }
 
 function decodeText(bytes: Buffer, start: number, end: number): string {
