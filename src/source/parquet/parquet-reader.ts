@@ -8,12 +8,16 @@ import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
 import { ReusableBytes } from './reusable-bytes.js';
-import { ColumnBuffers, isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
+import { ColumnBuffers, isFlatColumn, type ColumnChunkRows } from './column-chunk.js';
+import { PagedColumnChunk } from './paged-column-chunk.js';
+import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
 /**
- * Rows turned into records at a time. A column with an offset index is decoded a slice at a time
- * (its pages for those rows); one without is decoded once per row group and sliced: memory holds
- * at most a row group of the unindexed columns and a slice of records, whatever the file's size.
+ * Rows turned into records at a time. A flat column (one value per row) is decoded a page at a
+ * time as its rows are asked for. A nested one (a list, a map, a struct) with an offset index is
+ * decoded a slice at a time (its pages for those rows); one without is decoded once per row group
+ * and sliced: memory holds a page of each flat column, at most a row group of the unindexed nested
+ * ones, and a slice of records, whatever the file's size.
  */
 const SLICE_ROWS = 16_384;
 /** Records per batch handed on: about what one 64 KB chunk of CSV holds. */
@@ -38,7 +42,8 @@ export interface ParquetReaderOptions {
  */
 export async function openParquetReader(path: string, options: ParquetReaderOptions = {}): Promise<ParquetReader> {
   const file = await openParquetFile(path, options.displayName ?? path);
-  const schemaColumns = parquetSchema(file.metadata).children;
+  const schema = parquetSchema(file.metadata);
+  const schemaColumns = schema.children;
   const columns = schemaColumns.map((child) => child.element.name);
   let digestHex: string | undefined;
   async function* readBatches(): AsyncGenerator<readonly SourceRecord[], void, undefined> {
@@ -51,16 +56,16 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         const groupRows = Number(group.num_rows);
         const groupEnd = groupStart + groupRows;
         const indexed = indexedColumns(group);
-        // Text columns: the chunk's compressed bytes, decoded a page at a time as records are built.
-        // Other unindexed columns: the whole row group, once, one column after another, so that
+        // Flat columns: the chunk's compressed bytes, decoded a page at a time as records are built.
+        // Unindexed nested columns: the whole row group, once, one column after another, so that
         // each column's raw pages are garbage before the next is decoded.
-        const textChunks = new Map<string, TextColumnChunk>();
+        const pagedChunks = new Map<string, ColumnChunkRows>();
         const wholeGroup = new Map<string, ArrayLike<unknown>>();
         for (const column of schemaColumns) {
           const name = column.element.name;
-          const meta = isTextColumn(column) ? chunkMetadata(group, name) : undefined;
-          if (meta !== undefined && isTextChunk(meta))
-            textChunks.set(name, await readTextChunk(file, buffers.get(name)!, meta, column, groupRows, groupIndex));
+          const meta = isFlatColumn(column) ? chunkMetadata(group, name) : undefined;
+          if (meta !== undefined)
+            pagedChunks.set(name, await readPagedChunk(file, buffers.get(name)!, meta, column, schema, groupRows, groupIndex));
           else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }
         for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
@@ -68,10 +73,10 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
           const end = Math.min(start + SLICE_ROWS, groupEnd);
           const values = await Promise.all(
             columns.map(async (column): Promise<(row: number) => unknown> => {
-              const text = textChunks.get(column);
-              if (text !== undefined) {
+              const paged = pagedChunks.get(column);
+              if (paged !== undefined) {
                 const offset = start - groupStart;
-                return (row) => readTextValue(file, text, column, offset + row, groupIndex);
+                return (row) => readPagedValue(file, paged, column, offset + row, groupIndex);
               }
               const whole = wholeGroup.get(column);
               const data = whole ?? (await readColumn(file, scan, column, start, end, groupIndex));
@@ -130,22 +135,25 @@ async function readColumn(
   }
 }
 
-async function readTextChunk(
+/** A flat column's chunk: plain text by klaviyo-export's own decoder, the rest by hyparquet's pages. */
+async function readPagedChunk(
   file: ParquetFile,
   buffers: ColumnBuffers,
   meta: ColumnMetaData,
   column: SchemaTree,
+  schema: SchemaTree,
   groupRows: number,
   groupIndex: number,
-): Promise<TextColumnChunk> {
+): Promise<ColumnChunkRows> {
   try {
-    return await TextColumnChunk.read(file.readInto, buffers, meta, column, groupRows);
+    if (isTextColumn(column) && isTextChunk(meta)) return await TextColumnChunk.read(file.readInto, buffers, meta, column, groupRows);
+    return await PagedColumnChunk.read(file.readInto, buffers, meta, column, schema, groupRows);
   } catch (error) {
     throw damagedFile(file, error, `column ${column.element.name} (row group ${groupIndex + 1}) cannot be read`);
   }
 }
 
-function readTextValue(file: ParquetFile, chunk: TextColumnChunk, column: string, row: number, groupIndex: number): string | null {
+function readPagedValue(file: ParquetFile, chunk: ColumnChunkRows, column: string, row: number, groupIndex: number): unknown {
   try {
     return chunk.valueAt(row);
   } catch (error) {

@@ -39,8 +39,26 @@ function randomColumns(random: () => number, rows: number): ColumnSource[] {
     const data = Array.from({ length: rows }, () => (random() < nullShare ? null : randomText(random, distinct)));
     columns.push({ name: `text${index}`, data, type: 'STRING', nullable, ...(encoding === undefined ? {} : { encoding }) });
   }
-  // A column that is not text keeps going through hyparquet.
+  // Columns that are not text go through hyparquet's page reader, a page at a time, or (a list) whole.
   columns.push({ name: 'count', data: Array.from({ length: rows }, (_, row) => row), type: 'INT32' });
+  const nulls = (value: unknown): unknown => (random() < 0.2 ? null : value);
+  const others: ColumnSource[] = [
+    { name: 'visits', data: Array.from({ length: rows }, () => nulls(BigInt(Math.floor(random() * 1e6)))), type: 'INT64', nullable: true },
+    { name: 'score', data: Array.from({ length: rows }, () => nulls(Math.floor(random() * 40) / 8)), type: 'DOUBLE', nullable: true },
+    { name: 'vip', data: Array.from({ length: rows }, () => nulls(random() < 0.5)), type: 'BOOLEAN', nullable: true },
+    {
+      name: 'seen',
+      data: Array.from({ length: rows }, () => nulls(new Date(1.7e12 + Math.floor(random() * 5) * 3.6e6))),
+      type: 'TIMESTAMP',
+      nullable: true,
+    },
+    {
+      name: 'tags',
+      data: Array.from({ length: rows }, () => (random() < 0.5 ? [] : ['a', 'b'].slice(0, 1 + Math.floor(random() * 2)))),
+      type: 'JSON',
+    },
+  ];
+  for (const column of others) if (random() < 0.5) columns.push(column);
   return columns;
 }
 

@@ -2,7 +2,8 @@ import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { InternalError } from '../../errors.js';
-import { decompressPageInto, ReusableBytes } from './reusable-bytes.js';
+import { isFlatColumn, readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
+import { decompressPageInto } from './reusable-bytes.js';
 
 /** What hyparquet's default `stringFromBytes` uses: it drops a leading byte order mark. */
 const textDecoder = new TextDecoder();
@@ -18,9 +19,8 @@ const NOT_DECODED = -1;
 export function isTextColumn(column: SchemaTree): boolean {
   const { element } = column;
   return (
-    column.children.length === 0 &&
+    isFlatColumn(column) &&
     element.type === 'BYTE_ARRAY' &&
-    element.repetition_type !== 'REPEATED' &&
     (element.converted_type === undefined || element.converted_type === 'UTF8') &&
     (element.logical_type === undefined || element.logical_type.type === 'STRING')
   );
@@ -32,20 +32,6 @@ const TEXT_CHUNK_ENCODINGS: ReadonlySet<string> = new Set(['PLAIN', 'PLAIN_DICTI
 /** Whether a text column's chunk uses only the encodings a TextColumnChunk decodes (not DELTA_*). */
 export function isTextChunk(meta: ColumnMetaData): boolean {
   return meta.encodings.every((encoding) => TEXT_CHUNK_ENCODINGS.has(encoding));
-}
-
-/** Reads `length` bytes of the file from `start` into `into`, returning them. */
-export type ReadFileBytes = (start: number, length: number, into: ReusableBytes) => Promise<Uint8Array>;
-
-/**
- * The buffers one column reads its chunks and pages into, and decodes a page's levels and offsets
- * into, from row group to row group: only the current page of each column is ever in memory.
- */
-export class ColumnBuffers {
-  readonly chunk = new ReusableBytes();
-  readonly page = new ReusableBytes();
-  readonly definitions = new ReusableBytes();
-  readonly indices = new ReusableBytes();
 }
 
 /**
@@ -73,7 +59,7 @@ interface TextPage {
  * a column keeps only its current page's bytes and levels, in buffers it reuses, and each string
  * dies with its record. Rows must be asked for one after another, from the first.
  */
-export class TextColumnChunk {
+export class TextColumnChunk implements ColumnChunkRows {
   readonly #bytes: Uint8Array;
   readonly #buffers: ColumnBuffers;
   readonly #codec: ColumnMetaData['codec'];
@@ -103,9 +89,7 @@ export class TextColumnChunk {
     column: SchemaTree,
     rowCount: number,
   ): Promise<TextColumnChunk> {
-    // Some writers put 0 for "no dictionary page".
-    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-    const bytes = await readBytes(start, Number(meta.total_compressed_size), buffers.chunk);
+    const bytes = await readChunkBytes(readBytes, meta, buffers.chunk);
     return new TextColumnChunk(bytes, buffers, meta, column.element.repetition_type === 'OPTIONAL', rowCount);
   }
 
