@@ -136,6 +136,29 @@ describe('Parquet segments', () => {
     expect(sandbox!.listMemberEmails(LIST)).toEqual([]);
   });
 
+  it('refuses a file with a damaged page deep inside (rows 1 to 2,344 readable) with exit 2 naming column and row, and sends nothing', async () => {
+    await start();
+    const file = join(makeTempDir(), 'damaged-page.parquet');
+    const emails = emailsOf('page', 3_000);
+    const bytes = await parquetFixtureBytes({
+      codec: 'UNCOMPRESSED',
+      rowGroupSize: 1_000,
+      pageSize: 4_096,
+      columnData: [{ name: 'email', data: emails, type: 'STRING', encoding: 'PLAIN' }],
+    });
+    const at = bytes.indexOf(emails[2_344]!);
+    bytes.writeUInt32LE(0x7fff_0000, at - 4);
+    writeFileSync(file, bytes);
+    const result = await cli(['push', '--list', LIST, '--yes', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `${file}: column email, row 345 of row group 3, cannot be read: a text value runs past the end of its page`,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(sandbox!.stats().requests.bulk_import_profiles).toBeUndefined();
+    expect(sandbox!.listMemberEmails(LIST)).toEqual([]);
+  });
+
   it('validates Parquet and refuses it on standard input with one sentence', async () => {
     const file = join(makeTempDir(), 'segment.parquet');
     await writeParquetFixture(file, { columnData: [{ name: 'Email', data: emailsOf('v', 3), type: 'STRING' }] });
