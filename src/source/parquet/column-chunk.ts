@@ -1,4 +1,5 @@
-import type { ColumnMetaData, SchemaTree } from 'hyparquet';
+import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { ReusableBytes } from './reusable-bytes.js';
 
 /**
@@ -35,4 +36,31 @@ export function readChunkBytes(readBytes: ReadFileBytes, meta: ColumnMetaData, i
   // Some writers put 0 for "no dictionary page".
   const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
   return readBytes(start, Number(meta.total_compressed_size), into);
+}
+
+/** One page of a column chunk: its header, and its bytes as stored (compressed). */
+export interface ChunkPage {
+  readonly header: PageHeader;
+  readonly stored: Uint8Array;
+}
+
+/** A column chunk's pages, one after the other, read from its bytes. */
+export class ChunkPages {
+  readonly #bytes: Uint8Array;
+  #offset = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** The next page. `rowsRead` and `rowCount` say, when the chunk ends first, how far it went. */
+  next(rowsRead: number, rowCount: number): ChunkPage {
+    if (this.#offset >= this.#bytes.byteLength - 1) throw new Error(`the column chunk ends after ${rowsRead} of its ${rowCount} rows`);
+    const reader = { view: new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength), offset: this.#offset };
+    const header = parquetHeader(reader);
+    const stored = this.#bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
+    if (stored.byteLength !== header.compressed_page_size) throw new Error('a page runs past the end of its column chunk');
+    this.#offset = reader.offset + header.compressed_page_size;
+    return { header, stored };
+  }
 }

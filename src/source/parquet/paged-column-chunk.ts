@@ -1,12 +1,12 @@
 import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { parquetHeader, readPage } from 'hyparquet/src/column.js';
+import { readPage } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InternalError } from '../../errors.js';
 import { parquetParsers } from './parquet-values.js';
-import { readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
+import { ChunkPages, readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
 import { decompressPageInto, type ReusableBytes } from './reusable-bytes.js';
 
 /** What hyparquet needs to decode a column's pages (its type is not exported by name). */
@@ -28,14 +28,13 @@ const CONVERT_BLOCK = 1_024;
  * writes no offset index. Rows must be asked for one after another, from the first.
  */
 export class PagedColumnChunk implements ColumnChunkRows {
-  readonly #bytes: Uint8Array;
+  readonly #pages: ChunkPages;
   readonly #decoder: ColumnDecoder;
   /** The same, but decompressing a data page into `#pageBuffer`, where the codec allows. */
   readonly #dataPageDecoder: ColumnDecoder;
   readonly #pageBuffer: ReusableBytes;
   readonly #rowCount: number;
   readonly #maxDefinitionLevel: number;
-  #offset = 0;
   #dictionary: DecodedArray | undefined;
   /** The current page: its first row, its rows, which are null, and its values (raw). */
   #pageFirstRow = 0;
@@ -50,7 +49,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #blockStart = 0;
 
   private constructor(bytes: Uint8Array, decoder: ColumnDecoder, pageBuffer: ReusableBytes, rowCount: number) {
-    this.#bytes = bytes;
+    this.#pages = new ChunkPages(bytes);
     this.#decoder = decoder;
     this.#pageBuffer = pageBuffer;
     // A page's raw values may be views of its decompressed bytes: the buffer is reused only once
@@ -113,14 +112,9 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #readNextPage(): void {
     const firstRow = this.#pageFirstRow + this.#pageRows;
     for (;;) {
-      if (this.#offset >= this.#bytes.byteLength - 1)
-        throw new Error(`the column chunk ends after ${firstRow} of its ${this.#rowCount} rows`);
-      const reader = { view: new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength), offset: this.#offset };
-      const header = parquetHeader(reader);
-      const compressed = this.#bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
-      if (compressed.byteLength !== header.compressed_page_size) throw new Error('a page runs past the end of its column chunk');
-      this.#offset = reader.offset + header.compressed_page_size;
+      const { header, stored: compressed } = this.#pages.next(firstRow, this.#rowCount);
       if (header.type === 'DICTIONARY_PAGE') {
+        const reader = { view: new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength), offset: 0 };
         const { data } = readPage(reader, header, this.#decoder, undefined, undefined, 0);
         if (data !== undefined) this.#dictionary = convert(data, this.#decoder);
         continue;

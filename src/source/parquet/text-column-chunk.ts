@@ -1,8 +1,7 @@
 import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { InternalError } from '../../errors.js';
-import { isFlatColumn, readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
+import { ChunkPages, isFlatColumn, readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
 import { decompressPageInto } from './reusable-bytes.js';
 
 /** What hyparquet's default `stringFromBytes` uses: it drops a leading byte order mark. */
@@ -60,18 +59,17 @@ interface TextPage {
  * dies with its record. Rows must be asked for one after another, from the first.
  */
 export class TextColumnChunk implements ColumnChunkRows {
-  readonly #bytes: Uint8Array;
+  readonly #pages: ChunkPages;
   readonly #buffers: ColumnBuffers;
   readonly #codec: ColumnMetaData['codec'];
   readonly #isOptional: boolean;
   readonly #rowCount: number;
-  #offset = 0;
   #dictionary: readonly string[] | undefined;
   #page: TextPage | undefined;
   #pageEndRow = 0;
 
   private constructor(bytes: Uint8Array, buffers: ColumnBuffers, meta: ColumnMetaData, isOptional: boolean, rowCount: number) {
-    this.#bytes = bytes;
+    this.#pages = new ChunkPages(bytes);
     this.#buffers = buffers;
     this.#codec = meta.codec;
     this.#isOptional = isOptional;
@@ -121,14 +119,7 @@ export class TextColumnChunk implements ColumnChunkRows {
 
   #readNextPage(): void {
     for (;;) {
-      if (this.#offset >= this.#bytes.byteLength - 1) {
-        throw new Error(`the column chunk ends after ${this.#pageEndRow} of its ${this.#rowCount} rows`);
-      }
-      const reader = { view: new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength), offset: this.#offset };
-      const header = parquetHeader(reader);
-      const compressed = this.#bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
-      if (compressed.byteLength !== header.compressed_page_size) throw new Error('a page runs past the end of its column chunk');
-      this.#offset = reader.offset + header.compressed_page_size;
+      const { header, stored: compressed } = this.#pages.next(this.#pageEndRow, this.#rowCount);
       if (header.type === 'DICTIONARY_PAGE') {
         this.#dictionary = this.#readDictionary(header, compressed);
         continue;
