@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { BENCH_MAPPING as MAPPING, generateSegment } from './generate-segment.mjs';
-import { fmt, runMeasured } from './lib/measure.mjs';
+import { fmt, measureInFreshProcess, runMeasured } from './lib/measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
@@ -23,11 +23,14 @@ mkdirSync(dir, { recursive: true });
 const csvFile = join(dir, `segment-${rows}.csv`);
 const parquetFile = join(dir, `segment-${rows}.parquet`);
 const pyarrowFile = join(dir, `segment-${rows}.pyarrow.parquet`);
+let generated = false;
 if (!existsSync(csvFile)) {
+  generated = true;
   console.log(`Generating ${rows.toLocaleString('en-US')} rows into ${csvFile}...`);
   await generateSegment(rows, csvFile, 1);
 }
 if (!existsSync(parquetFile) || !existsSync(pyarrowFile)) {
+  generated = true;
   console.log(`Writing the same rows as Parquet into ${parquetFile} and ${pyarrowFile}...`);
   const { header, columns } = await readColumns(csvFile);
   const textColumns = header.map((name, index) => ({ name, data: columns[index], type: 'STRING', nullable: true }));
@@ -35,6 +38,7 @@ if (!existsSync(parquetFile) || !existsSync(pyarrowFile)) {
   const typed = textColumns.map((column) => ({ ...column, ...typedAsPandasWould(column), offsetIndex: false }));
   writeFileSync(pyarrowFile, Buffer.from(parquetWriteBuffer({ columnData: typed, codec: 'SNAPPY', rowGroupSize: rows })));
 }
+if (generated) measureInFreshProcess();
 
 async function readColumns(from) {
   let header;

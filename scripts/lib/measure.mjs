@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,4 +34,16 @@ export async function runMeasured(args, { env = {}, stdout = 'pipe', stderr = 'i
 
 export function fmt(n, digits = 1) {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/**
+ * Runs this script again in a fresh process and exits with its code. Linux keeps a process's peak
+ * RSS across fork and exec, so a CLI spawned by a script that has just built its fixtures in
+ * memory would report the script's peak, not its own: a benchmark that generated files calls this
+ * before measuring.
+ */
+export function measureInFreshProcess() {
+  console.log('Files written; measuring in a fresh process.');
+  const { status } = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit' });
+  process.exit(status ?? 1);
 }
