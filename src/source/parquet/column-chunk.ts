@@ -1,25 +1,40 @@
-import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
+import { InternalError } from '../../errors.js';
 import { ReusableBytes } from './reusable-bytes.js';
 
+/** Bytes read from the file at a time for a column's pages (more when one page is larger). */
+const PAGE_WINDOW_BYTES = 256 * 1024;
+/** Enough for nearly every page header; a larger one (long statistics) is read again, wider. */
+const HEADER_BYTES = 4 * 1024;
+
 /**
- * The buffers one column reads its chunks and pages into, and decodes a page's levels and offsets
- * into, from row group to row group: only the current page of each column is ever in memory.
+ * The buffers one column decompresses its pages and decodes a page's levels and indices into,
+ * from row group to row group: only the current page of each column is ever decoded in memory.
  */
 export class ColumnBuffers {
-  readonly chunk = new ReusableBytes();
   readonly page = new ReusableBytes();
   readonly definitions = new ReusableBytes();
   readonly indices = new ReusableBytes();
 }
 
-/** Reads `length` bytes of the file from `start` into `into`, returning them. */
-export type ReadFileBytes = (start: number, length: number, into: ReusableBytes) => Promise<Uint8Array>;
-
 /** A column's chunk in one row group, read row after row: each of its rows once, in order. */
 export interface ColumnChunkRows {
-  /** The value of the chunk's row `row` (0-based within the row group). */
+  /** Reads from the file the pages that hold the chunk's rows up to `rows` (0-based, exclusive). */
+  load(rows: number): Promise<void>;
+  /** The value of the chunk's row `row` (0-based within the row group), once `load` has reached past it. */
   valueAt(row: number): unknown;
+}
+
+/** A failure to read or decode a column chunk's page, and the first row (0-based in the group) it holds. */
+export class ColumnPageError extends Error {
+  readonly row: number;
+
+  constructor(row: number, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ColumnPageError';
+    this.row = row;
+  }
 }
 
 /**
@@ -31,36 +46,101 @@ export function isFlatColumn(column: SchemaTree): boolean {
   return column.children.length === 0 && column.element.repetition_type !== 'REPEATED';
 }
 
-/** Reads a chunk's compressed bytes, its pages one after another, into `into`. */
-export function readChunkBytes(readBytes: ReadFileBytes, meta: ColumnMetaData, into: ReusableBytes): Promise<Uint8Array> {
-  // Some writers put 0 for "no dictionary page".
-  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-  return readBytes(start, Number(meta.total_compressed_size), into);
-}
-
 /** One page of a column chunk: its header, and its bytes as stored (compressed). */
 export interface ChunkPage {
   readonly header: PageHeader;
   readonly stored: Uint8Array;
 }
 
-/** A column chunk's pages, one after the other, read from its bytes. */
+/**
+ * A flat column chunk's pages, read from the file as their rows are about to be wanted and handed
+ * out one after the other, so that memory holds the pages in use, not the chunk: a row group
+ * from Spark is 128 MB, one from pyarrow a million rows.
+ */
 export class ChunkPages {
-  readonly #bytes: Uint8Array;
-  #offset = 0;
+  readonly #file: AsyncBuffer;
+  readonly #end: number;
+  readonly #rowCount: number;
+  readonly #loaded: ChunkPage[] = [];
+  #position: number;
+  #rowsLoaded = 0;
+  #rowsHandedOut = 0;
+  /** Bytes of the file from `#windowStart`, read ahead of the pages. */
+  #window = new Uint8Array(0);
+  #windowStart = 0;
 
-  constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
+  constructor(file: AsyncBuffer, meta: ColumnMetaData, rowCount: number) {
+    this.#file = file;
+    // Some writers put 0 for "no dictionary page".
+    this.#position = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    this.#end = this.#position + Number(meta.total_compressed_size);
+    this.#rowCount = rowCount;
   }
 
-  /** The next page. `rowsRead` and `rowCount` say, when the chunk ends first, how far it went. */
-  next(rowsRead: number, rowCount: number): ChunkPage {
-    if (this.#offset >= this.#bytes.byteLength - 1) throw new Error(`the column chunk ends after ${rowsRead} of its ${rowCount} rows`);
-    const reader = { view: new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength), offset: this.#offset };
-    const header = parquetHeader(reader);
-    const stored = this.#bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
-    if (stored.byteLength !== header.compressed_page_size) throw new Error('a page runs past the end of its column chunk');
-    this.#offset = reader.offset + header.compressed_page_size;
-    return { header, stored };
+  /** Reads pages until those read hold the chunk's rows up to `rows`; throws ColumnPageError. */
+  async load(rows: number): Promise<void> {
+    while (this.#rowsLoaded < Math.min(rows, this.#rowCount)) {
+      try {
+        if (this.#position >= this.#end) throw new Error(`the column chunk ends after ${this.#rowsLoaded} of its ${this.#rowCount} rows`);
+        const page = await this.#readPage();
+        this.#loaded.push(page);
+        this.#rowsLoaded += rowsOf(page.header);
+      } catch (error) {
+        throw new ColumnPageError(this.#rowsLoaded, error);
+      }
+    }
   }
+
+  /** The next page read; `load` must have read it. */
+  next(): ChunkPage {
+    const page = this.#loaded.shift();
+    if (page === undefined) {
+      throw new InternalError(`A column's page after row ${this.#rowsHandedOut} was wanted before it was loaded.`);
+    }
+    this.#rowsHandedOut += rowsOf(page.header);
+    return page;
+  }
+
+  async #readPage(): Promise<ChunkPage> {
+    for (let headerBytes = HEADER_BYTES; ; headerBytes *= 4) {
+      const wanted = Math.min(headerBytes, this.#end - this.#position);
+      const bytes = await this.#bytesAt(this.#position, wanted);
+      const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+      let header: PageHeader;
+      try {
+        header = parquetHeader(reader);
+      } catch (error) {
+        // Only a header cut off by the bytes read is tried again with more of them.
+        if (wanted < this.#end - this.#position && error instanceof RangeError) continue;
+        throw error;
+      }
+      const bodyStart = this.#position + reader.offset;
+      const bodyEnd = bodyStart + header.compressed_page_size;
+      if (bodyEnd > this.#end) throw new Error('a page runs past the end of its column chunk');
+      const stored = (await this.#bytesAt(this.#position, bodyEnd - this.#position)).subarray(reader.offset);
+      this.#position = bodyEnd;
+      return { header, stored };
+    }
+  }
+
+  /** `length` bytes from `start`, from the window when it holds them, else from a new one. */
+  async #bytesAt(start: number, length: number): Promise<Uint8Array> {
+    const offset = start - this.#windowStart;
+    if (offset < 0 || offset + length > this.#window.byteLength) {
+      const size = Math.min(Math.max(length, PAGE_WINDOW_BYTES), this.#end - start);
+      // A new buffer each time: pages handed out still hold views of the last one.
+      this.#window = new Uint8Array(await this.#file.slice(start, start + size));
+      this.#windowStart = start;
+      if (this.#window.byteLength < length) throw new Error('the file ends inside the column chunk');
+      return this.#window.subarray(0, length);
+    }
+    return this.#window.subarray(offset, offset + length);
+  }
+}
+
+/** The rows a page holds: a dictionary page none, a data page of a flat column one per value. */
+function rowsOf(header: PageHeader): number {
+  if (header.type === 'DATA_PAGE') return header.data_page_header?.num_values ?? 0;
+  if (header.type === 'DATA_PAGE_V2') return header.data_page_header_v2?.num_rows ?? 0;
+  return 0;
 }

@@ -1,4 +1,4 @@
-import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { readPage } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
@@ -6,7 +6,7 @@ import { readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InternalError } from '../../errors.js';
 import { parquetParsers } from './parquet-values.js';
-import { ChunkPages, readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
+import { ChunkPages, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
 import { decompressPageInto, type ReusableBytes } from './reusable-bytes.js';
 
 /** What hyparquet needs to decode a column's pages (its type is not exported by name). */
@@ -48,8 +48,8 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #block: DecodedArray = [];
   #blockStart = 0;
 
-  private constructor(bytes: Uint8Array, decoder: ColumnDecoder, pageBuffer: ReusableBytes, rowCount: number) {
-    this.#pages = new ChunkPages(bytes);
+  private constructor(pages: ChunkPages, decoder: ColumnDecoder, pageBuffer: ReusableBytes, rowCount: number) {
+    this.#pages = pages;
     this.#decoder = decoder;
     this.#pageBuffer = pageBuffer;
     // A page's raw values may be views of its decompressed bytes: the buffer is reused only once
@@ -60,19 +60,16 @@ export class PagedColumnChunk implements ColumnChunkRows {
     this.#maxDefinitionLevel = getMaxDefinitionLevel(decoder.schemaPath);
   }
 
-  /**
-   * Reads the chunk's compressed bytes into `buffers.chunk`; pages are decompressed into
-   * `buffers.page`. The chunk is readable until `buffers` is given to another.
-   */
-  static async read(
-    readBytes: ReadFileBytes,
+  /** The chunk of `meta`, whose pages are read from `file` as `load` asks for them and decoded into `buffers`. */
+  static open(
+    file: AsyncBuffer,
     buffers: ColumnBuffers,
     meta: ColumnMetaData,
     column: SchemaTree,
     root: SchemaTree,
     rowCount: number,
-  ): Promise<PagedColumnChunk> {
-    const bytes = await readChunkBytes(readBytes, meta, buffers.chunk);
+  ): PagedColumnChunk {
+    const pages = new ChunkPages(file, meta, rowCount);
     const decoder: ColumnDecoder = {
       pathInSchema: meta.path_in_schema,
       type: meta.type,
@@ -82,7 +79,11 @@ export class PagedColumnChunk implements ColumnChunkRows {
       compressors,
       parsers: { ...DEFAULT_PARSERS, ...parquetParsers },
     };
-    return new PagedColumnChunk(bytes, decoder, buffers.page, rowCount);
+    return new PagedColumnChunk(pages, decoder, buffers.page, rowCount);
+  }
+
+  load(rows: number): Promise<void> {
+    return this.#pages.load(rows);
   }
 
   valueAt(row: number): unknown {
@@ -112,7 +113,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #readNextPage(): void {
     const firstRow = this.#pageFirstRow + this.#pageRows;
     for (;;) {
-      const { header, stored: compressed } = this.#pages.next(firstRow, this.#rowCount);
+      const { header, stored: compressed } = this.#pages.next();
       if (header.type === 'DICTIONARY_PAGE') {
         const reader = { view: new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength), offset: 0 };
         const { data } = readPage(reader, header, this.#decoder, undefined, undefined, 0);

@@ -2,7 +2,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadata, type AsyncBuffer, type CompressionCodec, type FileMetaData } from 'hyparquet';
 import { EmptyFileError, InputFileError } from '../../errors.js';
 import { describeOpenError } from '../byte-source.js';
-import type { ReusableBytes } from './reusable-bytes.js';
 
 /** `PAR1`: the first and the last four bytes of every Parquet file. */
 export const PARQUET_MAGIC = Buffer.from('PAR1', 'ascii');
@@ -19,8 +18,6 @@ export interface ParquetFile {
   readonly metadata: FileMetaData;
   /** Reads slices at their positions: the file is never read whole into memory. */
   readonly buffer: AsyncBuffer;
-  /** Reads `length` bytes from `start` into `into` (fewer at the end of the file), returning them. */
-  readonly readInto: (start: number, length: number, into: ReusableBytes) => Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -40,14 +37,7 @@ export async function openParquetFile(path: string, displayName = path): Promise
     if (byteLength === 0) throw new EmptyFileError(displayName);
     const metadata = await readFooter(handle, byteLength, displayName);
     checkColumnChunks(metadata, byteLength, displayName);
-    return {
-      displayName,
-      byteLength,
-      metadata,
-      buffer: fileBuffer(handle, byteLength),
-      readInto: (start, length, into) => readInto(handle, start, into.take(length)),
-      close: () => handle.close(),
-    };
+    return { displayName, byteLength, metadata, buffer: fileBuffer(handle, byteLength), close: () => handle.close() };
   } catch (error) {
     await handle.close();
     throw error;
@@ -127,16 +117,12 @@ function fileBuffer(handle: FileHandle, byteLength: number): AsyncBuffer {
   };
 }
 
-function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   // Buffer.allocUnsafeSlow: its own ArrayBuffer, not a slice of Node's shared pool.
-  return readInto(handle, position, Buffer.allocUnsafeSlow(length));
-}
-
-/** Fills `bytes` from `position`; fewer bytes (a subarray) when the file ends first. */
-async function readInto(handle: FileHandle, position: number, bytes: Buffer): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafeSlow(length);
   let filled = 0;
-  while (filled < bytes.byteLength) {
-    const { bytesRead } = await handle.read(bytes, filled, bytes.byteLength - filled, position + filled);
+  while (filled < length) {
+    const { bytesRead } = await handle.read(bytes, filled, length - filled, position + filled);
     if (bytesRead === 0) return bytes.subarray(0, filled);
     filled += bytesRead;
   }

@@ -8,7 +8,7 @@ import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
 import { ReusableBytes } from './reusable-bytes.js';
-import { ColumnBuffers, isFlatColumn, type ColumnChunkRows } from './column-chunk.js';
+import { ColumnBuffers, ColumnPageError, isFlatColumn, type ColumnChunkRows } from './column-chunk.js';
 import { PagedColumnChunk } from './paged-column-chunk.js';
 import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
@@ -56,7 +56,7 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         const groupRows = Number(group.num_rows);
         const groupEnd = groupStart + groupRows;
         const indexed = indexedColumns(group);
-        // Flat columns: the chunk's compressed bytes, decoded a page at a time as records are built.
+        // Flat columns: read and decoded a page at a time as records are built.
         // Unindexed nested columns: the whole row group, once, one column after another, so that
         // each column's raw pages are garbage before the next is decoded.
         const pagedChunks = new Map<string, ColumnChunkRows>();
@@ -64,8 +64,7 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         for (const column of schemaColumns) {
           const name = column.element.name;
           const meta = isFlatColumn(column) ? chunkMetadata(group, name) : undefined;
-          if (meta !== undefined)
-            pagedChunks.set(name, await readPagedChunk(file, buffers.get(name)!, meta, column, schema, groupRows, groupIndex));
+          if (meta !== undefined) pagedChunks.set(name, openPagedChunk(file, buffers.get(name)!, meta, column, schema, groupRows));
           else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }
         for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
@@ -76,6 +75,7 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
               const paged = pagedChunks.get(column);
               if (paged !== undefined) {
                 const offset = start - groupStart;
+                await loadPages(file, paged, column, end - groupStart, groupIndex);
                 return (row) => readPagedValue(file, paged, column, offset + row, groupIndex);
               }
               const whole = wholeGroup.get(column);
@@ -136,20 +136,28 @@ async function readColumn(
 }
 
 /** A flat column's chunk: plain text by klaviyo-export's own decoder, the rest by hyparquet's pages. */
-async function readPagedChunk(
+function openPagedChunk(
   file: ParquetFile,
   buffers: ColumnBuffers,
   meta: ColumnMetaData,
   column: SchemaTree,
   schema: SchemaTree,
   groupRows: number,
-  groupIndex: number,
-): Promise<ColumnChunkRows> {
+): ColumnChunkRows {
+  if (isTextColumn(column) && isTextChunk(meta)) return TextColumnChunk.open(file.buffer, buffers, meta, column, groupRows);
+  return PagedColumnChunk.open(file.buffer, buffers, meta, column, schema, groupRows);
+}
+
+async function loadPages(file: ParquetFile, chunk: ColumnChunkRows, column: string, rows: number, groupIndex: number): Promise<void> {
   try {
-    if (isTextColumn(column) && isTextChunk(meta)) return await TextColumnChunk.read(file.readInto, buffers, meta, column, groupRows);
-    return await PagedColumnChunk.read(file.readInto, buffers, meta, column, schema, groupRows);
+    await chunk.load(rows);
   } catch (error) {
-    throw damagedFile(file, error, `column ${column.element.name} (row group ${groupIndex + 1}) cannot be read`);
+    const row = error instanceof ColumnPageError ? ` row ${error.row + 1} of` : '';
+    throw damagedFile(
+      file,
+      error instanceof ColumnPageError ? error.cause : error,
+      `column ${column},${row} row group ${groupIndex + 1}, cannot be read`,
+    );
   }
 }
 

@@ -111,6 +111,38 @@ function pageTypes(bytes: Buffer): string[] {
   return types;
 }
 
+describe('pages read from the file a window at a time', () => {
+  test('pages that cross from one window to the next, and a page larger than a window, give what hyparquet gives', async () => {
+    const rows = 30_000;
+    const path = join(scratch, 'windows.parquet');
+    await writeParquetFixture(path, {
+      codec: 'UNCOMPRESSED',
+      rowGroupSize: rows,
+      columnData: [
+        // About 1.2 MB of small pages: many of them straddle the 256 KB windows.
+        { name: 'email', data: Array.from({ length: rows }, (_, row) => `someone-${row}@example.com`), type: 'STRING', encoding: 'PLAIN' },
+        { name: 'visits', data: Array.from({ length: rows }, (_, row) => BigInt(row * 7)), type: 'INT64', encoding: 'PLAIN' },
+      ],
+      pageSize: 4_000,
+    });
+    await writeParquetFixture(join(scratch, 'big-page.parquet'), {
+      codec: 'UNCOMPRESSED',
+      rowGroupSize: rows,
+      columnData: [
+        { name: 'note', data: Array.from({ length: rows }, (_, row) => `${'x'.repeat(40)}${row}`), type: 'STRING', encoding: 'PLAIN' },
+      ],
+      pageSize: 4 << 20,
+    });
+    expect(readFileSync(path).byteLength).toBeGreaterThan(3 * 256 * 1024);
+    expect(pageTypes(readFileSync(join(scratch, 'big-page.parquet'))).filter((type) => type.startsWith('DATA'))).toHaveLength(1);
+    for (const file of [path, join(scratch, 'big-page.parquet')]) {
+      const records = await readRecords(file);
+      expect(records).toHaveLength(rows);
+      expect(records).toEqual(await oracleRecords(file));
+    }
+  });
+});
+
 describe('text columns in DATA_PAGE v1, as Spark and pyarrow write them by default', () => {
   const V1_CODECS: readonly FixtureCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
   test.each(Array.from({ length: 24 }, (_, seed) => seed))('give what hyparquet gives (seed %i)', async (seed) => {

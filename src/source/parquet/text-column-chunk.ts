@@ -1,7 +1,7 @@
-import type { ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { InternalError } from '../../errors.js';
-import { ChunkPages, isFlatColumn, readChunkBytes, type ColumnBuffers, type ColumnChunkRows, type ReadFileBytes } from './column-chunk.js';
+import { ChunkPages, isFlatColumn, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
 import { decompressPageInto } from './reusable-bytes.js';
 
 /** What hyparquet's default `stringFromBytes` uses: it drops a leading byte order mark. */
@@ -68,27 +68,22 @@ export class TextColumnChunk implements ColumnChunkRows {
   #page: TextPage | undefined;
   #pageEndRow = 0;
 
-  private constructor(bytes: Uint8Array, buffers: ColumnBuffers, meta: ColumnMetaData, isOptional: boolean, rowCount: number) {
-    this.#pages = new ChunkPages(bytes);
+  private constructor(pages: ChunkPages, buffers: ColumnBuffers, meta: ColumnMetaData, isOptional: boolean, rowCount: number) {
+    this.#pages = pages;
     this.#buffers = buffers;
     this.#codec = meta.codec;
     this.#isOptional = isOptional;
     this.#rowCount = rowCount;
   }
 
-  /**
-   * Reads the chunk's compressed bytes into `buffers.chunk`; pages are decoded into `buffers.page`
-   * as their rows are asked for. The chunk is readable until `buffers` is given to another.
-   */
-  static async read(
-    readBytes: ReadFileBytes,
-    buffers: ColumnBuffers,
-    meta: ColumnMetaData,
-    column: SchemaTree,
-    rowCount: number,
-  ): Promise<TextColumnChunk> {
-    const bytes = await readChunkBytes(readBytes, meta, buffers.chunk);
-    return new TextColumnChunk(bytes, buffers, meta, column.element.repetition_type === 'OPTIONAL', rowCount);
+  /** The chunk of `meta`, whose pages are read from `file` as `load` asks for them and decoded into `buffers`. */
+  static open(file: AsyncBuffer, buffers: ColumnBuffers, meta: ColumnMetaData, column: SchemaTree, rowCount: number): TextColumnChunk {
+    const pages = new ChunkPages(file, meta, rowCount);
+    return new TextColumnChunk(pages, buffers, meta, column.element.repetition_type === 'OPTIONAL', rowCount);
+  }
+
+  load(rows: number): Promise<void> {
+    return this.#pages.load(rows);
   }
 
   /** The value of the chunk's row `row` (0-based within the row group): a string, or null. */
@@ -119,7 +114,7 @@ export class TextColumnChunk implements ColumnChunkRows {
 
   #readNextPage(): void {
     for (;;) {
-      const { header, stored: compressed } = this.#pages.next(this.#pageEndRow, this.#rowCount);
+      const { header, stored: compressed } = this.#pages.next();
       if (header.type === 'DICTIONARY_PAGE') {
         this.#dictionary = this.#readDictionary(header, compressed);
         continue;
