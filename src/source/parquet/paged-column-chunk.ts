@@ -1,13 +1,15 @@
-import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { readPage } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InternalError } from '../../errors.js';
 import { parquetParsers } from './parquet-values.js';
-import { ChunkPages, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
-import { decompressPageInto, type ReusableBytes } from './reusable-bytes.js';
+import { ChunkPages, type ChunkPage, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
+import { dataView, dictionaryEntry, encodingOf, isDictionaryEncoding, readDataPageBody, readDictionaryIndices } from './data-page.js';
+import { decompressPageInto } from './reusable-bytes.js';
 
 /** What hyparquet needs to decode a column's pages (its type is not exported by name). */
 type ColumnDecoder = Parameters<typeof readPage>[2];
@@ -32,15 +34,19 @@ export class PagedColumnChunk implements ColumnChunkRows {
   readonly #decoder: ColumnDecoder;
   /** The same, but decompressing a data page into `#pageBuffer`, where the codec allows. */
   readonly #dataPageDecoder: ColumnDecoder;
-  readonly #pageBuffer: ReusableBytes;
+  readonly #buffers: ColumnBuffers;
+  readonly #isOptional: boolean;
   readonly #rowCount: number;
   readonly #maxDefinitionLevel: number;
   #dictionary: DecodedArray | undefined;
   /** The current page: its first row, its rows, which are null, and its values (raw). */
   #pageFirstRow = 0;
   #pageRows = 0;
-  #definitionLevels: readonly number[] = [];
-  #isDictionaryPage = false;
+  /** Per row, below `#maxDefinitionLevel` where the row is null; undefined when no row is. */
+  #definitions: ArrayLike<number> | undefined;
+  /** A dictionary page: the dictionary index of each value. */
+  #indices: Int32Array | undefined;
+  /** Any other page: its values, before conversion. */
   #raw: DecodedArray = [];
   #nextRow = 0;
   #nextValue = 0;
@@ -48,10 +54,12 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #block: DecodedArray = [];
   #blockStart = 0;
 
-  private constructor(pages: ChunkPages, decoder: ColumnDecoder, pageBuffer: ReusableBytes, rowCount: number) {
+  private constructor(pages: ChunkPages, decoder: ColumnDecoder, buffers: ColumnBuffers, rowCount: number) {
     this.#pages = pages;
     this.#decoder = decoder;
-    this.#pageBuffer = pageBuffer;
+    this.#buffers = buffers;
+    this.#isOptional = decoder.element.repetition_type === 'OPTIONAL';
+    const pageBuffer = buffers.page;
     // A page's raw values may be views of its decompressed bytes: the buffer is reused only once
     // every row of the page has been read. The dictionary page keeps bytes of its own.
     const intoPageBuffer = (input: Uint8Array, size: number): Uint8Array => decompressPageInto(input, size, decoder.codec, pageBuffer);
@@ -79,7 +87,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
       compressors,
       parsers: { ...DEFAULT_PARSERS, ...parquetParsers },
     };
-    return new PagedColumnChunk(pages, decoder, buffers.page, rowCount);
+    return new PagedColumnChunk(pages, decoder, buffers, rowCount);
   }
 
   load(rows: number): Promise<void> {
@@ -94,15 +102,10 @@ export class PagedColumnChunk implements ColumnChunkRows {
       );
     }
     const at = this.#nextRow++;
-    if (this.#definitionLevels.length > 0 && this.#definitionLevels[at]! < this.#maxDefinitionLevel) return null;
+    if (this.#definitions !== undefined && this.#definitions[at]! < this.#maxDefinitionLevel) return null;
     const position = this.#nextValue++;
+    if (this.#indices !== undefined) return dictionaryEntry<unknown>(this.#dictionary, this.#indices, position);
     if (position >= this.#raw.length) throw new Error('a page holds fewer values than it has rows that are not null');
-    if (this.#isDictionaryPage) {
-      const value: unknown = this.#dictionary?.[Number(this.#raw[position])];
-      if (value === undefined)
-        throw new Error(`a value points at entry ${this.#raw[position]} of a dictionary of ${this.#dictionary?.length ?? 0}`);
-      return value;
-    }
     if (position >= this.#blockStart + this.#block.length) {
       this.#blockStart = position;
       this.#block = convert(this.#raw.slice(position, position + CONVERT_BLOCK), this.#decoder);
@@ -113,23 +116,19 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #readNextPage(): void {
     const firstRow = this.#pageFirstRow + this.#pageRows;
     for (;;) {
-      const { header, stored: compressed } = this.#pages.next();
+      const next = this.#pages.next();
+      const { header, stored: compressed } = next;
       if (header.type === 'DICTIONARY_PAGE') {
         const reader = { view: new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength), offset: 0 };
         const { data } = readPage(reader, header, this.#decoder, undefined, undefined, 0);
         if (data !== undefined) this.#dictionary = convert(data, this.#decoder);
         continue;
       }
-      const { rows, encoding, page } = this.#decodeDataPage(header, compressed);
+      const rows = this.#readDataPage(next);
       if (rows === 0) continue;
       if (firstRow + rows > this.#rowCount) throw new Error(`its pages hold more than the row group's ${this.#rowCount} rows`);
-      this.#isDictionaryPage = encoding.endsWith('_DICTIONARY');
-      if (this.#isDictionaryPage && this.#dictionary === undefined)
-        throw new Error('a dictionary-encoded page comes before any dictionary page');
       this.#pageFirstRow = firstRow;
       this.#pageRows = rows;
-      this.#definitionLevels = page.definitionLevels ?? [];
-      this.#raw = page.dataPage;
       this.#nextRow = 0;
       this.#nextValue = 0;
       this.#block = [];
@@ -138,18 +137,44 @@ export class PagedColumnChunk implements ColumnChunkRows {
     }
   }
 
-  #decodeDataPage(header: PageHeader, compressed: Uint8Array): { rows: number; encoding: string; page: ReturnType<typeof readDataPage> } {
-    if (header.type === 'DATA_PAGE') {
-      const daph = header.data_page_header;
-      if (!daph) throw new Error('parquet data page header is undefined');
-      const bytes = decompressPageInto(compressed, header.uncompressed_page_size, this.#decoder.codec, this.#pageBuffer);
-      return { rows: daph.num_values, encoding: daph.encoding, page: readDataPage(bytes, daph, this.#decoder) };
+  /**
+   * Decodes a data page's levels and values and returns its rows. PLAIN and dictionary pages, the
+   * common ones, are decoded into the column's reused buffers (hyparquet would make an Array of a
+   * number per row for the levels and indices, which lives as long as the page is read and so is
+   * promoted); the other encodings by hyparquet.
+   */
+  #readDataPage(page: ChunkPage): number {
+    const encoding = encodingOf(page);
+    if (encoding === 'PLAIN' || isDictionaryEncoding(encoding)) {
+      const body = readDataPageBody(page, this.#decoder.codec, this.#isOptional, this.#buffers);
+      this.#definitions = body.definitions;
+      if (isDictionaryEncoding(encoding)) {
+        if (this.#dictionary === undefined) throw new Error('a dictionary-encoded page comes before any dictionary page');
+        this.#indices = readDictionaryIndices(body, this.#buffers.indices);
+        this.#raw = [];
+      } else {
+        this.#indices = undefined;
+        const reader = { view: dataView(body.bytes), offset: body.valuesAt };
+        this.#raw = readPlain(reader, this.#decoder.type, body.valueCount, this.#decoder.element.type_length);
+      }
+      return body.rows;
     }
-    if (header.type === 'DATA_PAGE_V2') {
-      const daph2 = header.data_page_header_v2;
-      if (!daph2) throw new Error('parquet data page header v2 is undefined');
-      return { rows: daph2.num_rows, encoding: daph2.encoding, page: readDataPageV2(compressed, header, this.#dataPageDecoder) };
+    const { header, stored } = page;
+    let decoded: ReturnType<typeof readDataPage>;
+    let rows: number;
+    if (header.type === 'DATA_PAGE' && header.data_page_header !== undefined) {
+      const bytes = decompressPageInto(stored, header.uncompressed_page_size, this.#decoder.codec, this.#buffers.page);
+      decoded = readDataPage(bytes, header.data_page_header, this.#decoder);
+      rows = header.data_page_header.num_values;
+    } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2 !== undefined) {
+      decoded = readDataPageV2(stored, header, this.#dataPageDecoder);
+      rows = header.data_page_header_v2.num_rows;
+    } else {
+      throw new Error(`parquet unsupported page type: ${header.type}`);
     }
-    throw new Error(`parquet unsupported page type: ${header.type}`);
+    this.#definitions = decoded.definitionLevels?.length ? decoded.definitionLevels : undefined;
+    this.#indices = undefined;
+    this.#raw = decoded.dataPage;
+    return rows;
   }
 }

@@ -1,13 +1,11 @@
-import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
-import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import type { AsyncBuffer, ColumnMetaData, SchemaTree } from 'hyparquet';
 import { InternalError } from '../../errors.js';
-import { ChunkPages, isFlatColumn, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
+import { ChunkPages, isFlatColumn, type ChunkPage, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
+import { dictionaryEntry, isDictionaryEncoding, readDataPageBody, readDictionaryIndices, toBuffer } from './data-page.js';
 import { decompressPageInto } from './reusable-bytes.js';
 
 /** What hyparquet's default `stringFromBytes` uses: it drops a leading byte order mark. */
 const textDecoder = new TextDecoder();
-/** What an index left undecoded holds: no dictionary has an entry there. */
-const NOT_DECODED = -1;
 
 /**
  * Whether a top-level column holds plain text that a TextColumnChunk reads: BYTE_ARRAY, not
@@ -97,39 +95,30 @@ export class TextColumnChunk implements ColumnChunkRows {
     }
     const at = page.nextRow++;
     if (page.definitions !== undefined && page.definitions[at] === 0) return null;
-    if (page.indices !== undefined) return this.#dictionaryValue(page.indices, page.nextValue++);
+    if (page.indices !== undefined) return dictionaryEntry(this.#dictionary, page.indices, page.nextValue++);
     const start = page.nextValue + 4;
     page.nextValue = plainValueEnd(page.bytes, page.nextValue);
     return decodeText(page.bytes, start, page.nextValue);
   }
 
-  #dictionaryValue(indices: Int32Array, position: number): string {
-    if (position >= indices.length) throw new Error('a page holds fewer values than it has rows that are not null');
-    if (this.#dictionary === undefined) throw new Error('a dictionary-encoded page comes before any dictionary page');
-    if (indices[position] === NOT_DECODED) throw new Error('a page holds fewer dictionary indices than values');
-    const value = this.#dictionary[indices[position]!];
-    if (value === undefined) throw new Error(`a value points at entry ${indices[position]} of a dictionary of ${this.#dictionary.length}`);
-    return value;
-  }
-
   #readNextPage(): void {
     for (;;) {
-      const { header, stored: compressed } = this.#pages.next();
-      if (header.type === 'DICTIONARY_PAGE') {
-        this.#dictionary = this.#readDictionary(header, compressed);
+      const next = this.#pages.next();
+      if (next.header.type === 'DICTIONARY_PAGE') {
+        this.#dictionary = this.#readDictionary(next);
         continue;
       }
-      const page = this.#readDataPage(header, compressed);
+      const page = this.#readDataPage(next);
       this.#page = page;
       this.#pageEndRow = page.firstRow + page.rowCount;
       return;
     }
   }
 
-  #readDictionary(header: PageHeader, compressed: Uint8Array): string[] {
+  #readDictionary({ header, stored }: ChunkPage): string[] {
     const count = header.dictionary_page_header?.num_values;
     if (count === undefined) throw new Error('parquet dictionary page header is undefined');
-    const bytes = toBuffer(decompressPageInto(compressed, header.uncompressed_page_size, this.#codec, this.#buffers.page));
+    const bytes = toBuffer(decompressPageInto(stored, header.uncompressed_page_size, this.#codec, this.#buffers.page));
     const dictionary = new Array<string>(count);
     for (let index = 0, offset = 0; index < count; index++) {
       const end = plainValueEnd(bytes, offset);
@@ -139,53 +128,25 @@ export class TextColumnChunk implements ColumnChunkRows {
     return dictionary;
   }
 
-  #readDataPage(header: PageHeader, compressed: Uint8Array): TextPage {
+  #readDataPage(page: ChunkPage): TextPage {
     const firstRow = this.#pageEndRow;
-    let definitions: Uint8Array | undefined;
-    let bytes: Buffer;
-    let valuesAt: number;
-    let encoding: string;
-    let rowCount: number;
-    if (header.type === 'DATA_PAGE') {
-      const daph = header.data_page_header;
-      if (!daph) throw new Error('parquet data page header is undefined');
-      ({ encoding } = daph);
-      rowCount = daph.num_values;
-      bytes = toBuffer(decompressPageInto(compressed, header.uncompressed_page_size, this.#codec, this.#buffers.page));
-      const reader = { view: dataView(bytes), offset: 0 };
-      if (this.#isOptional) {
-        definitions = this.#buffers.definitions.take(rowCount).fill(0);
-        readRleBitPackedHybrid(reader, 1, definitions);
-      }
-      valuesAt = reader.offset;
-    } else if (header.type === 'DATA_PAGE_V2') {
-      const daph2 = header.data_page_header_v2;
-      if (!daph2) throw new Error('parquet data page header v2 is undefined');
-      ({ encoding } = daph2);
-      rowCount = daph2.num_rows;
-      const levelsLength = daph2.repetition_levels_byte_length + daph2.definition_levels_byte_length;
-      if (this.#isOptional) {
-        definitions = this.#buffers.definitions.take(daph2.num_values).fill(0);
-        const reader = { view: dataView(compressed), offset: daph2.repetition_levels_byte_length };
-        readRleBitPackedHybrid(reader, 1, definitions, daph2.definition_levels_byte_length);
-      }
-      const valuesSize = header.uncompressed_page_size - levelsLength;
-      let values = compressed.subarray(levelsLength);
-      // A page with no values may have zero compressed bytes, which is not a valid stream.
-      if (daph2.is_compressed !== false && valuesSize) values = decompressPageInto(values, valuesSize, this.#codec, this.#buffers.page);
-      bytes = toBuffer(values);
-      valuesAt = 0;
-    } else {
-      throw new Error(`parquet unsupported page type: ${header.type}`);
-    }
+    const body = readDataPageBody(page, this.#codec, this.#isOptional, this.#buffers);
+    const { rows: rowCount, bytes, definitions } = body;
     if (firstRow + rowCount > this.#rowCount) throw new Error(`its pages hold more than the row group's ${this.#rowCount} rows`);
-    if (encoding === 'PLAIN') return { firstRow, rowCount, bytes, definitions, indices: undefined, nextRow: 0, nextValue: valuesAt };
-    if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
-      const nonNull = definitions === undefined ? rowCount : definitions.reduce((count, level) => count + level, 0);
-      const indices = readDictionaryIndices(bytes, valuesAt, this.#buffers.indices.takeInt32(nonNull));
-      return { firstRow, rowCount, bytes, definitions, indices, nextRow: 0, nextValue: 0 };
+    if (body.encoding === 'PLAIN')
+      return { firstRow, rowCount, bytes, definitions, indices: undefined, nextRow: 0, nextValue: body.valuesAt };
+    if (isDictionaryEncoding(body.encoding)) {
+      return {
+        firstRow,
+        rowCount,
+        bytes,
+        definitions,
+        indices: readDictionaryIndices(body, this.#buffers.indices),
+        nextRow: 0,
+        nextValue: 0,
+      };
     }
-    throw new Error(`parquet unsupported encoding for text: ${encoding}`);
+    throw new Error(`parquet unsupported encoding for text: ${body.encoding}`);
   }
 }
 
@@ -197,29 +158,10 @@ function plainValueEnd(bytes: Buffer, offset: number): number {
   return end;
 }
 
-/** RLE_DICTIONARY: a bit width, then the dictionary indices of the page's non-null values. */
-function readDictionaryIndices(bytes: Buffer, from: number, indices: Int32Array): Int32Array {
-  const bitWidth = bytes[from] ?? 0;
-  // The buffer is reused: an index a damaged page leaves undecoded must not be the last page's.
-  indices.fill(bitWidth === 0 ? 0 : NOT_DECODED);
-  if (bitWidth !== 0 && indices.length > 0) {
-    readRleBitPackedHybrid({ view: dataView(bytes), offset: from + 1 }, bitWidth, indices, bytes.byteLength - from - 1);
-  }
-  return indices;
-}
-
 function decodeText(bytes: Buffer, start: number, end: number): string {
   // TextDecoder (hyparquet's way) drops a leading BOM; Buffer's decoder keeps it.
   if (end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
     return textDecoder.decode(bytes.subarray(start, end));
   }
   return bytes.toString('utf8', start, end);
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function dataView(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
