@@ -232,6 +232,17 @@ export type CsvSyntaxErrorCode = 'QUOTE_NOT_CLOSED' | 'RECORD_TOO_LONG' | 'QUOTE
 /** A CDM model.json or manifest that is not as the format says, with the JSON path of what is wrong; the caller names the file. */
 export class CdmMetadataError extends Error {}
 
+/** A Parquet column chunk's page that cannot be read, and its first row (0-based in its row group); the reader names the file. */
+export class ColumnPageError extends Error {
+  readonly row: number;
+
+  constructor(row: number, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ColumnPageError';
+    this.row = row;
+  }
+}
+
 /** A malformed CSV; the reader turns it into an InputFileError sentence. */
 export class CsvSyntaxError extends Error {
   readonly code: CsvSyntaxErrorCode;

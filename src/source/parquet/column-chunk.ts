@@ -1,6 +1,7 @@
 import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import type { Compressors } from 'hyparquet-compressors';
 import { parquetHeader } from 'hyparquet/src/column.js';
-import { InternalError } from '../../errors.js';
+import { ColumnPageError, InternalError } from '../../errors.js';
 import { ReusableBytes } from './reusable-bytes.js';
 
 /** Bytes read from the file at a time for a column's pages (more when one page is larger). */
@@ -18,23 +19,19 @@ export class ColumnBuffers {
   readonly indices = new ReusableBytes();
 }
 
+/** Where a column chunk's pages come from and go: the file, its decompressors, the column's buffers. */
+export interface ChunkSource {
+  readonly file: AsyncBuffer;
+  readonly compressors: Compressors;
+  readonly buffers: ColumnBuffers;
+}
+
 /** A column's chunk in one row group, read row after row: each of its rows once, in order. */
 export interface ColumnChunkRows {
   /** Reads from the file the pages that hold the chunk's rows up to `rows` (0-based, exclusive). */
   load(rows: number): Promise<void>;
   /** The value of the chunk's row `row` (0-based within the row group), once `load` has reached past it. */
   valueAt(row: number): unknown;
-}
-
-/** A failure to read or decode a column chunk's page, and the first row (0-based in the group) it holds. */
-export class ColumnPageError extends Error {
-  readonly row: number;
-
-  constructor(row: number, cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-    this.name = 'ColumnPageError';
-    this.row = row;
-  }
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { CompressionCodec } from 'hyparquet';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import type { ChunkPage, ColumnBuffers } from './column-chunk.js';
-import { decompressPageInto, type ReusableBytes } from './reusable-bytes.js';
+import { decompressPageInto, type PageCodec, type ReusableBytes } from './reusable-bytes.js';
 
 /** What an index left undecoded holds: no dictionary has an entry there. */
 const NOT_DECODED = -1;
@@ -32,7 +31,7 @@ export function isDictionaryEncoding(encoding: string | undefined): boolean {
 }
 
 /** Decodes a flat column's data page up to its values (whose encoding is the caller's to read). */
-export function readDataPageBody(page: ChunkPage, codec: CompressionCodec, isOptional: boolean, buffers: ColumnBuffers): DataPageBody {
+export function readDataPageBody(page: ChunkPage, codec: PageCodec, isOptional: boolean, buffers: ColumnBuffers): DataPageBody {
   const { header, stored } = page;
   let definitions: Uint8Array | undefined;
   if (header.type === 'DATA_PAGE') {

@@ -1,5 +1,4 @@
-import type { AsyncBuffer, ColumnMetaData, SchemaTree } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { ColumnMetaData, SchemaTree } from 'hyparquet';
 import { readPage } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
@@ -7,9 +6,9 @@ import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InternalError } from '../../errors.js';
 import { parquetParsers } from './parquet-values.js';
-import { ChunkPages, type ChunkPage, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
+import { ChunkPages, type ChunkPage, type ChunkSource, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
 import { dataView, dictionaryEntry, encodingOf, isDictionaryEncoding, readDataPageBody, readDictionaryIndices } from './data-page.js';
-import { decompressPageInto } from './reusable-bytes.js';
+import { decompressPageInto, type PageCodec } from './reusable-bytes.js';
 
 /** What hyparquet needs to decode a column's pages (its type is not exported by name). */
 type ColumnDecoder = Parameters<typeof readPage>[2];
@@ -35,6 +34,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
   /** The same, but decompressing a data page into `#pageBuffer`, where the codec allows. */
   readonly #dataPageDecoder: ColumnDecoder;
   readonly #buffers: ColumnBuffers;
+  readonly #codec: PageCodec;
   readonly #isOptional: boolean;
   readonly #rowCount: number;
   readonly #maxDefinitionLevel: number;
@@ -59,19 +59,18 @@ export class PagedColumnChunk implements ColumnChunkRows {
     this.#decoder = decoder;
     this.#buffers = buffers;
     this.#isOptional = decoder.element.repetition_type === 'OPTIONAL';
-    const pageBuffer = buffers.page;
+    this.#codec = { codec: decoder.codec, compressors: decoder.compressors ?? {} };
     // A page's raw values may be views of its decompressed bytes: the buffer is reused only once
     // every row of the page has been read. The dictionary page keeps bytes of its own.
-    const intoPageBuffer = (input: Uint8Array, size: number): Uint8Array => decompressPageInto(input, size, decoder.codec, pageBuffer);
-    this.#dataPageDecoder = { ...decoder, compressors: { ...compressors, [decoder.codec]: intoPageBuffer } };
+    const intoPageBuffer = (input: Uint8Array, size: number): Uint8Array => decompressPageInto(input, size, this.#codec, buffers.page);
+    this.#dataPageDecoder = { ...decoder, compressors: { ...this.#codec.compressors, [decoder.codec]: intoPageBuffer } };
     this.#rowCount = rowCount;
     this.#maxDefinitionLevel = getMaxDefinitionLevel(decoder.schemaPath);
   }
 
   /** The chunk of `meta`, whose pages are read from `file` as `load` asks for them and decoded into `buffers`. */
   static open(
-    file: AsyncBuffer,
-    buffers: ColumnBuffers,
+    { file, compressors, buffers }: ChunkSource,
     meta: ColumnMetaData,
     column: SchemaTree,
     root: SchemaTree,
@@ -146,7 +145,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #readDataPage(page: ChunkPage): number {
     const encoding = encodingOf(page);
     if (encoding === 'PLAIN' || isDictionaryEncoding(encoding)) {
-      const body = readDataPageBody(page, this.#decoder.codec, this.#isOptional, this.#buffers);
+      const body = readDataPageBody(page, this.#codec, this.#isOptional, this.#buffers);
       this.#definitions = body.definitions;
       if (isDictionaryEncoding(encoding)) {
         if (this.#dictionary === undefined) throw new Error('a dictionary-encoded page comes before any dictionary page');
@@ -163,7 +162,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
     let decoded: ReturnType<typeof readDataPage>;
     let rows: number;
     if (header.type === 'DATA_PAGE' && header.data_page_header !== undefined) {
-      const bytes = decompressPageInto(stored, header.uncompressed_page_size, this.#decoder.codec, this.#buffers.page);
+      const bytes = decompressPageInto(stored, header.uncompressed_page_size, this.#codec, this.#buffers.page);
       decoded = readDataPage(bytes, header.data_page_header, this.#decoder);
       rows = header.data_page_header.num_values;
     } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2 !== undefined) {

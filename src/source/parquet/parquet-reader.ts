@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { parquetScan, parquetSchema, type ColumnMetaData, type ParquetScan, type RowGroup, type SchemaTree } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
-import { ExportError, InputFileError, InternalError } from '../../errors.js';
+import type { Compressors } from 'hyparquet-compressors';
+import { ColumnPageError, ExportError, InputFileError, InternalError } from '../../errors.js';
 import type { FormatReader } from '../format-reader.js';
 import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
 import { ReusableBytes } from './reusable-bytes.js';
-import { ColumnBuffers, ColumnPageError, isFlatColumn, type ColumnChunkRows } from './column-chunk.js';
+import { loadCompressors } from './codecs.js';
+import { ColumnBuffers, isFlatColumn, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
 import { PagedColumnChunk } from './paged-column-chunk.js';
 import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
@@ -50,7 +51,8 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
     const digest = new FileDigest(path);
     const buffers = new Map(columns.map((name) => [name, new ColumnBuffers()]));
     try {
-      const scan = await scanFile(file);
+      const compressors = await loadCompressors(file.metadata);
+      const scan = await scanFile(file, compressors);
       let groupStart = 0;
       for (const [groupIndex, group] of file.metadata.row_groups.entries()) {
         const groupRows = Number(group.num_rows);
@@ -64,7 +66,11 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         for (const column of schemaColumns) {
           const name = column.element.name;
           const meta = isFlatColumn(column) ? chunkMetadata(group, name) : undefined;
-          if (meta !== undefined) pagedChunks.set(name, openPagedChunk(file, buffers.get(name)!, meta, column, schema, groupRows));
+          if (meta !== undefined)
+            pagedChunks.set(
+              name,
+              openPagedChunk({ file: file.buffer, compressors, buffers: buffers.get(name)! }, meta, column, schema, groupRows),
+            );
           else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }
         for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
@@ -112,7 +118,7 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
   };
 }
 
-async function scanFile(file: ParquetFile): Promise<ParquetScan> {
+async function scanFile(file: ParquetFile, compressors: Compressors): Promise<ParquetScan> {
   try {
     return await parquetScan({ file: file.buffer, metadata: file.metadata, compressors, parsers: parquetParsers, useOffsetIndex: true });
   } catch (error) {
@@ -137,15 +143,14 @@ async function readColumn(
 
 /** A flat column's chunk: plain text by klaviyo-export's own decoder, the rest by hyparquet's pages. */
 function openPagedChunk(
-  file: ParquetFile,
-  buffers: ColumnBuffers,
+  source: ChunkSource,
   meta: ColumnMetaData,
   column: SchemaTree,
   schema: SchemaTree,
   groupRows: number,
 ): ColumnChunkRows {
-  if (isTextColumn(column) && isTextChunk(meta)) return TextColumnChunk.open(file.buffer, buffers, meta, column, groupRows);
-  return PagedColumnChunk.open(file.buffer, buffers, meta, column, schema, groupRows);
+  if (isTextColumn(column) && isTextChunk(meta)) return TextColumnChunk.open(source, meta, column, groupRows);
+  return PagedColumnChunk.open(source, meta, column, schema, groupRows);
 }
 
 async function loadPages(file: ParquetFile, chunk: ColumnChunkRows, column: string, rows: number, groupIndex: number): Promise<void> {

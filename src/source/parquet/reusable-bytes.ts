@@ -1,6 +1,6 @@
 import type { CompressionCodec } from 'hyparquet';
-import { snappyUncompress } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { Compressors } from 'hyparquet-compressors';
+import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 
 /**
@@ -30,7 +30,18 @@ export class ReusableBytes {
  * compression at all); other codecs allocate their own. The result is valid until `into` is used
  * again. Throws when the page does not decompress to exactly `size` bytes.
  */
-export function decompressPageInto(compressed: Uint8Array, size: number, codec: CompressionCodec, into: ReusableBytes): Uint8Array {
+/** How a column's pages are compressed, and the decompressors the file's codecs need. */
+export interface PageCodec {
+  readonly codec: CompressionCodec;
+  readonly compressors: Compressors;
+}
+
+export function decompressPageInto(
+  compressed: Uint8Array,
+  size: number,
+  { codec, compressors }: PageCodec,
+  into: ReusableBytes,
+): Uint8Array {
   if (codec !== 'SNAPPY') return decompressPage(compressed, size, codec, compressors);
   const page = into.take(size);
   // hyparquet's own snappy writes into a given buffer and checks that it fills it exactly.

@@ -1,8 +1,8 @@
-import type { AsyncBuffer, ColumnMetaData, SchemaTree } from 'hyparquet';
+import type { ColumnMetaData, SchemaTree } from 'hyparquet';
 import { InternalError } from '../../errors.js';
-import { ChunkPages, isFlatColumn, type ChunkPage, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
+import { ChunkPages, isFlatColumn, type ChunkPage, type ChunkSource, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
 import { dictionaryEntry, isDictionaryEncoding, readDataPageBody, readDictionaryIndices, toBuffer } from './data-page.js';
-import { decompressPageInto } from './reusable-bytes.js';
+import { decompressPageInto, type PageCodec } from './reusable-bytes.js';
 
 /** What hyparquet's default `stringFromBytes` uses: it drops a leading byte order mark. */
 const textDecoder = new TextDecoder();
@@ -59,25 +59,26 @@ interface TextPage {
 export class TextColumnChunk implements ColumnChunkRows {
   readonly #pages: ChunkPages;
   readonly #buffers: ColumnBuffers;
-  readonly #codec: ColumnMetaData['codec'];
+  readonly #codec: PageCodec;
   readonly #isOptional: boolean;
   readonly #rowCount: number;
   #dictionary: readonly string[] | undefined;
   #page: TextPage | undefined;
   #pageEndRow = 0;
 
-  private constructor(pages: ChunkPages, buffers: ColumnBuffers, meta: ColumnMetaData, isOptional: boolean, rowCount: number) {
+  private constructor(pages: ChunkPages, buffers: ColumnBuffers, codec: PageCodec, isOptional: boolean, rowCount: number) {
     this.#pages = pages;
     this.#buffers = buffers;
-    this.#codec = meta.codec;
+    this.#codec = codec;
     this.#isOptional = isOptional;
     this.#rowCount = rowCount;
   }
 
-  /** The chunk of `meta`, whose pages are read from `file` as `load` asks for them and decoded into `buffers`. */
-  static open(file: AsyncBuffer, buffers: ColumnBuffers, meta: ColumnMetaData, column: SchemaTree, rowCount: number): TextColumnChunk {
+  /** The chunk of `meta`, whose pages are read from the file as `load` asks for them and decoded into the column's buffers. */
+  static open({ file, compressors, buffers }: ChunkSource, meta: ColumnMetaData, column: SchemaTree, rowCount: number): TextColumnChunk {
     const pages = new ChunkPages(file, meta, rowCount);
-    return new TextColumnChunk(pages, buffers, meta, column.element.repetition_type === 'OPTIONAL', rowCount);
+    const codec = { codec: meta.codec, compressors };
+    return new TextColumnChunk(pages, buffers, codec, column.element.repetition_type === 'OPTIONAL', rowCount);
   }
 
   load(rows: number): Promise<void> {
