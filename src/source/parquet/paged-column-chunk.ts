@@ -23,15 +23,15 @@ const CONVERT_BLOCK = 1_024;
 
 /**
  * A flat column's chunk in one row group (numbers, booleans, timestamps, decimals, text in the
- * encodings a TextColumnChunk does not decode), its pages decoded one at a time by hyparquet's own
- * page decoders and its values converted as their rows are asked for, so that memory holds one
- * page of the column, not its row group: pyarrow, for one, puts a million rows in a row group and
- * writes no offset index. Rows must be asked for one after another, from the first.
+ * encodings a TextColumnChunk does not decode), its pages decoded one at a time (values by
+ * hyparquet's own decoders) and its values converted as their rows are asked for, so that memory
+ * holds one page of the column, not its row group: pyarrow, for one, puts a million rows in a row
+ * group and writes no offset index. Rows must be asked for one after another, from the first.
  */
 export class PagedColumnChunk implements ColumnChunkRows {
   readonly #pages: ChunkPages;
   readonly #decoder: ColumnDecoder;
-  /** The same, but decompressing a data page into `#pageBuffer`, where the codec allows. */
+  /** The same, but decompressing a data page into the column's page buffer, where the codec allows. */
   readonly #dataPageDecoder: ColumnDecoder;
   readonly #buffers: ColumnBuffers;
   readonly #codec: PageCodec;

@@ -4,10 +4,10 @@ import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 
 /**
- * A buffer used again and again, grown when a larger one is asked for. A column's pages and chunks
- * are read into one of these instead of a new ArrayBuffer each: a file's worth of short-lived
- * ArrayBuffers would otherwise live, outside V8's heap, until a collection happens to free them,
- * and raise the process's peak RSS by tens of megabytes.
+ * A buffer used again and again, grown when a larger one is asked for. A column's pages are
+ * decompressed, and their levels and indices decoded, into these instead of a new ArrayBuffer each:
+ * a file's worth of short-lived ArrayBuffers would otherwise live, outside V8's heap, until a
+ * collection happens to free them, and raise the process's peak RSS by tens of megabytes.
  */
 export class ReusableBytes {
   #buffer: Buffer = Buffer.alloc(0);
@@ -25,17 +25,17 @@ export class ReusableBytes {
   }
 }
 
-/**
- * Decompresses a page, into `into` where the codec can write into a given buffer (snappy, or no
- * compression at all); other codecs allocate their own. The result is valid until `into` is used
- * again. Throws when the page does not decompress to exactly `size` bytes.
- */
 /** How a column's pages are compressed, and the decompressors the file's codecs need. */
 export interface PageCodec {
   readonly codec: CompressionCodec;
   readonly compressors: Compressors;
 }
 
+/**
+ * Decompresses a page, into `into` where the codec can write into a given buffer (snappy, or no
+ * compression at all); other codecs allocate their own. The result is valid until `into` is used
+ * again. Throws when the page does not decompress to exactly `size` bytes.
+ */
 export function decompressPageInto(
   compressed: Uint8Array,
   size: number,
