@@ -1,7 +1,7 @@
 import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
-import type { Compressors } from 'hyparquet-compressors';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { ColumnPageError, InternalError } from '../../errors.js';
+import type { Decompressors } from './codecs.js';
 import { ReusableBytes } from './reusable-bytes.js';
 
 /** Bytes read from the file at a time for a column's pages (more when one page is larger). */
@@ -22,7 +22,7 @@ export class ColumnBuffers {
 /** Where a column chunk's pages come from and go: the file, its decompressors, the column's buffers. */
 export interface ChunkSource {
   readonly file: AsyncBuffer;
-  readonly compressors: Compressors;
+  readonly decompressors: Decompressors;
   readonly buffers: ColumnBuffers;
 }
 

@@ -54,23 +54,23 @@ export class PagedColumnChunk implements ColumnChunkRows {
   #block: DecodedArray = [];
   #blockStart = 0;
 
-  private constructor(pages: ChunkPages, decoder: ColumnDecoder, buffers: ColumnBuffers, rowCount: number) {
+  private constructor(pages: ChunkPages, decoder: ColumnDecoder, codec: PageCodec, buffers: ColumnBuffers, rowCount: number) {
     this.#pages = pages;
     this.#decoder = decoder;
     this.#buffers = buffers;
     this.#isOptional = decoder.element.repetition_type === 'OPTIONAL';
-    this.#codec = { codec: decoder.codec, compressors: decoder.compressors ?? {} };
+    this.#codec = codec;
     // A page's raw values may be views of its decompressed bytes: the buffer is reused only once
     // every row of the page has been read. The dictionary page keeps bytes of its own.
     const intoPageBuffer = (input: Uint8Array, size: number): Uint8Array => decompressPageInto(input, size, this.#codec, buffers.page);
-    this.#dataPageDecoder = { ...decoder, compressors: { ...this.#codec.compressors, [decoder.codec]: intoPageBuffer } };
+    this.#dataPageDecoder = { ...decoder, compressors: { ...codec.decompressors.compressors, [decoder.codec]: intoPageBuffer } };
     this.#rowCount = rowCount;
     this.#maxDefinitionLevel = getMaxDefinitionLevel(decoder.schemaPath);
   }
 
   /** The chunk of `meta`, whose pages are read from `file` as `load` asks for them and decoded into `buffers`. */
   static open(
-    { file, compressors, buffers }: ChunkSource,
+    { file, decompressors, buffers }: ChunkSource,
     meta: ColumnMetaData,
     column: SchemaTree,
     root: SchemaTree,
@@ -83,10 +83,10 @@ export class PagedColumnChunk implements ColumnChunkRows {
       element: column.element,
       schemaPath: [root, column],
       codec: meta.codec,
-      compressors,
+      compressors: decompressors.compressors,
       parsers: { ...DEFAULT_PARSERS, ...parquetParsers },
     };
-    return new PagedColumnChunk(pages, decoder, buffers, rowCount);
+    return new PagedColumnChunk(pages, decoder, { codec: meta.codec, decompressors }, buffers, rowCount);
   }
 
   load(rows: number): Promise<void> {

@@ -8,7 +8,7 @@ import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { parquetParsers, toRecordFields } from './parquet-values.js';
 import { ReusableBytes } from './reusable-bytes.js';
-import { loadCompressors } from './codecs.js';
+import { loadDecompressors } from './codecs.js';
 import { ColumnBuffers, isFlatColumn, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
 import { PagedColumnChunk } from './paged-column-chunk.js';
 import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
@@ -51,8 +51,8 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
     const digest = new FileDigest(path);
     const buffers = new Map(columns.map((name) => [name, new ColumnBuffers()]));
     try {
-      const compressors = await loadCompressors(file.metadata);
-      const scan = await scanFile(file, compressors);
+      const decompressors = await loadDecompressors(file.metadata);
+      const scan = await scanFile(file, decompressors.compressors);
       let groupStart = 0;
       for (const [groupIndex, group] of file.metadata.row_groups.entries()) {
         const groupRows = Number(group.num_rows);
@@ -69,7 +69,7 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
           if (meta !== undefined)
             pagedChunks.set(
               name,
-              openPagedChunk({ file: file.buffer, compressors, buffers: buffers.get(name)! }, meta, column, schema, groupRows),
+              openPagedChunk({ file: file.buffer, decompressors, buffers: buffers.get(name)! }, meta, column, schema, groupRows),
             );
           else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }

@@ -1,7 +1,6 @@
 import type { CompressionCodec } from 'hyparquet';
-import type { Compressors } from 'hyparquet-compressors';
-import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
+import type { Decompressors } from './codecs.js';
 
 /**
  * A buffer used again and again, grown when a larger one is asked for. A column's pages are
@@ -25,26 +24,26 @@ export class ReusableBytes {
   }
 }
 
-/** How a column's pages are compressed, and the decompressors the file's codecs need. */
+/** How a column's pages are compressed, and the decompressors of the file's codecs. */
 export interface PageCodec {
   readonly codec: CompressionCodec;
-  readonly compressors: Compressors;
+  readonly decompressors: Decompressors;
 }
 
 /**
- * Decompresses a page, into `into` where the codec can write into a given buffer (snappy, or no
- * compression at all); other codecs allocate their own. The result is valid until `into` is used
- * again. Throws when the page does not decompress to exactly `size` bytes.
+ * Decompresses a page, into `into` where the codec can write into a given buffer (snappy, gzip);
+ * other codecs allocate their own, and no compression at all is the page's own bytes. The result
+ * is valid until `into` is used again. Throws when the page does not decompress to `size` bytes.
  */
 export function decompressPageInto(
   compressed: Uint8Array,
   size: number,
-  { codec, compressors }: PageCodec,
+  { codec, decompressors }: PageCodec,
   into: ReusableBytes,
 ): Uint8Array {
-  if (codec !== 'SNAPPY') return decompressPage(compressed, size, codec, compressors);
-  const page = into.take(size);
-  // hyparquet's own snappy writes into a given buffer and checks that it fills it exactly.
-  snappyUncompress(compressed, page);
+  const write = decompressors.into[codec];
+  if (write === undefined) return decompressPage(compressed, size, codec, decompressors.compressors);
+  const page = write(compressed, into.take(size));
+  if (page.byteLength !== size) throw new Error(`a page decompressed to ${page.byteLength} bytes, not the ${size} its header says`);
   return page;
 }

@@ -75,9 +75,9 @@ export class TextColumnChunk implements ColumnChunkRows {
   }
 
   /** The chunk of `meta`, whose pages are read from the file as `load` asks for them and decoded into the column's buffers. */
-  static open({ file, compressors, buffers }: ChunkSource, meta: ColumnMetaData, column: SchemaTree, rowCount: number): TextColumnChunk {
+  static open({ file, decompressors, buffers }: ChunkSource, meta: ColumnMetaData, column: SchemaTree, rowCount: number): TextColumnChunk {
     const pages = new ChunkPages(file, meta, rowCount);
-    const codec = { codec: meta.codec, compressors };
+    const codec = { codec: meta.codec, decompressors };
     return new TextColumnChunk(pages, buffers, codec, column.element.repetition_type === 'OPTIONAL', rowCount);
   }
 
