@@ -31,7 +31,7 @@ const COMPRESS: Readonly<Record<string, (bytes: Uint8Array) => Uint8Array>> = {
  * and pyarrow write by default; hyparquet-writer writes only DATA_PAGE_V2. A v1 page compresses
  * its levels with its values and prefixes the definition levels with their byte length. Dictionary
  * pages are copied as they are; offset and column indexes and statistics are dropped, since the
- * pages move. Flat columns only (no repetition levels); codecs: none, snappy, gzip.
+ * pages move. Codecs: none, snappy, gzip.
  */
 export function withDataPageV1(file: Buffer): Buffer {
   const metadata: FileMetaData = parquetMetadata(arrayBufferOf(file));
@@ -101,13 +101,15 @@ function writeV1Page(
   writer: ByteWriter,
 ): number {
   const v2 = header.data_page_header_v2!;
-  if (v2.repetition_levels_byte_length !== 0) throw new Error('withDataPageV1 rewrites flat columns only');
-  const levels = body.subarray(0, v2.definition_levels_byte_length);
-  const valuesSize = header.uncompressed_page_size - levels.byteLength;
-  const stored = body.subarray(levels.byteLength);
+  const repetitions = body.subarray(0, v2.repetition_levels_byte_length);
+  const definitions = body.subarray(repetitions.byteLength, repetitions.byteLength + v2.definition_levels_byte_length);
+  const levelsLength = repetitions.byteLength + definitions.byteLength;
+  const valuesSize = header.uncompressed_page_size - levelsLength;
+  const stored = body.subarray(levelsLength);
   const values = v2.is_compressed === false || valuesSize === 0 ? stored : decompressPage(stored, valuesSize, codec, compressors);
   const plain = new ByteWriter();
-  if (levels.byteLength > 0) {
+  for (const levels of [repetitions, definitions]) {
+    if (levels.byteLength === 0) continue;
     plain.appendUint32(levels.byteLength);
     plain.appendBytes(levels);
   }

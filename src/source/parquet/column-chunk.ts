@@ -88,6 +88,11 @@ export class ChunkPages {
     }
   }
 
+  /** The next page, read now, or undefined at the end of the chunk: for a reader that counts rows itself. */
+  read(): Promise<ChunkPage | undefined> {
+    return this.#position >= this.#end ? Promise.resolve(undefined) : this.#readPage();
+  }
+
   /** The next page read; `load` must have read it. */
   next(): ChunkPage {
     const page = this.#loaded.shift();

@@ -10,6 +10,7 @@ import { parquetParsers, toRecordFields } from './parquet-values.js';
 import { ReusableBytes } from './reusable-bytes.js';
 import { loadDecompressors } from './codecs.js';
 import { ColumnBuffers, isFlatColumn, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
+import { NestedColumnChunk, singleLeaf } from './nested-column-chunk.js';
 import { PagedColumnChunk } from './paged-column-chunk.js';
 import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
@@ -58,19 +59,16 @@ export async function openParquetReader(path: string, options: ParquetReaderOpti
         const groupRows = Number(group.num_rows);
         const groupEnd = groupStart + groupRows;
         const indexed = indexedColumns(group);
-        // Flat columns: read and decoded a page at a time as records are built.
-        // Unindexed nested columns: the whole row group, once, one column after another, so that
+        // Flat columns and nested ones of one leaf: read and decoded a page at a time as records are
+        // built. Other unindexed nested columns (maps, structs of several fields): the whole row group, once, one column after another, so that
         // each column's raw pages are garbage before the next is decoded.
         const pagedChunks = new Map<string, ColumnChunkRows>();
         const wholeGroup = new Map<string, ArrayLike<unknown>>();
         for (const column of schemaColumns) {
           const name = column.element.name;
-          const meta = isFlatColumn(column) ? chunkMetadata(group, name) : undefined;
-          if (meta !== undefined)
-            pagedChunks.set(
-              name,
-              openPagedChunk({ file: file.buffer, decompressors, buffers: buffers.get(name)! }, meta, column, schema, groupRows),
-            );
+          const source = { file: file.buffer, decompressors, buffers: buffers.get(name)! };
+          const paged = openPagedChunk(source, group, column, schema, groupRows);
+          if (paged !== undefined) pagedChunks.set(name, paged);
           else if (!indexed.has(name)) wholeGroup.set(name, await readColumn(file, scan, name, groupStart, groupEnd, groupIndex));
         }
         for (let start = groupStart; start < groupEnd; start += SLICE_ROWS) {
@@ -141,16 +139,27 @@ async function readColumn(
   }
 }
 
-/** A flat column's chunk: plain text by klaviyo-export's own decoder, the rest by hyparquet's pages. */
+/**
+ * The column's chunk in the group read a page at a time: plain text by klaviyo-export's own
+ * decoder, other flat columns and nested ones of a single leaf by hyparquet's page decoders. Undefined
+ * for a column that hyparquet's scan must assemble from several leaves (a map, a struct of several fields).
+ */
 function openPagedChunk(
   source: ChunkSource,
-  meta: ColumnMetaData,
+  group: RowGroup,
   column: SchemaTree,
   schema: SchemaTree,
   groupRows: number,
-): ColumnChunkRows {
-  if (isTextColumn(column) && isTextChunk(meta)) return TextColumnChunk.open(source, meta, column, groupRows);
-  return PagedColumnChunk.open(source, meta, column, schema, groupRows);
+): ColumnChunkRows | undefined {
+  if (isFlatColumn(column)) {
+    const meta = chunkMetadata(group, column.path);
+    if (meta === undefined) return undefined;
+    if (isTextColumn(column) && isTextChunk(meta)) return TextColumnChunk.open(source, meta, column, groupRows);
+    return PagedColumnChunk.open(source, meta, column, schema, groupRows);
+  }
+  const leaf = singleLeaf(column);
+  const meta = leaf === undefined ? undefined : chunkMetadata(group, leaf.path);
+  return meta === undefined ? undefined : NestedColumnChunk.open(source, meta, column, leaf!, schema, groupRows);
 }
 
 async function loadPages(file: ParquetFile, chunk: ColumnChunkRows, column: string, rows: number, groupIndex: number): Promise<void> {
@@ -174,10 +183,9 @@ function readPagedValue(file: ParquetFile, chunk: ColumnChunkRows, column: strin
   }
 }
 
-/** The metadata of a top-level column's chunk in the group. */
-function chunkMetadata(group: RowGroup, name: string): ColumnMetaData | undefined {
-  return group.columns.find((chunk) => chunk.meta_data?.path_in_schema.length === 1 && chunk.meta_data.path_in_schema[0] === name)
-    ?.meta_data;
+/** The metadata of the chunk of the column at `path` (its names from the top level down) in the group. */
+function chunkMetadata(group: RowGroup, path: readonly string[]): ColumnMetaData | undefined {
+  return group.columns.find((chunk) => chunk.meta_data?.path_in_schema.join('\u0000') === path.join('\u0000'))?.meta_data;
 }
 
 function damagedFile(file: ParquetFile, error: unknown, what: string): ExportError {

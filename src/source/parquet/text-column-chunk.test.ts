@@ -143,6 +143,77 @@ describe('pages read from the file a window at a time', () => {
   });
 });
 
+describe('list columns, read a page at a time', () => {
+  const LIST_SCHEMA = [
+    { name: 'root', num_children: 3 },
+    { name: 'email', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+    { name: 'tags', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+    { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+    { name: 'scores', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+    { name: 'element', type: 'INT64', repetition_type: 'REQUIRED' },
+  ] as const;
+
+  function randomList<T>(random: () => number, item: () => T, nullable: boolean): T[] | null {
+    if (nullable && random() < 0.15) return null;
+    return Array.from({ length: Math.floor(random() * 6) }, item);
+  }
+
+  test.each(Array.from({ length: 16 }, (_, seed) => seed))('give what hyparquet gives, in v2 and v1 pages (seed %i)', async (seed) => {
+    const random = mulberry32(2_000 + seed);
+    const rows = 1 + Math.floor(random() * 4_000);
+    const distinct = random() < 0.5 ? 8 : 1e9;
+    const v2 = await parquetFixtureBytes({
+      schema: LIST_SCHEMA.map((element) => ({ ...element })),
+      codec: (['SNAPPY', 'GZIP', 'UNCOMPRESSED'] as const)[seed % 3]!,
+      rowGroupSize: 1 + Math.floor(random() * rows),
+      pageSize: [64, 512, 4_096, 1 << 20][Math.floor(random() * 4)]!,
+      offsetIndex: random() < 0.5,
+      columnData: [
+        { name: 'email', data: Array.from({ length: rows }, (_, row) => `p${row}@example.com`) },
+        {
+          name: 'tags',
+          data: Array.from({ length: rows }, () =>
+            randomList(random, () => (random() < 0.1 ? null : `t${Math.floor(random() * distinct)}`), true),
+          ),
+        },
+        { name: 'scores', data: Array.from({ length: rows }, () => randomList(random, () => BigInt(Math.floor(random() * 100)), false)) },
+      ],
+    });
+    for (const [name, bytes] of [
+      ['v2', v2],
+      ['v1', withDataPageV1(v2)],
+    ] as const) {
+      const path = join(scratch, `lists-${seed}-${name}.parquet`);
+      writeFileSync(path, bytes);
+      const records = await readRecords(path);
+      expect(records).toEqual(await oracleRecords(path));
+    }
+  });
+
+  test('a row group of 40,000 rows read in slices, in v1 pages that need not end where a slice does', async () => {
+    const rows = 40_000;
+    const random = mulberry32(77);
+    const v2 = await parquetFixtureBytes({
+      schema: LIST_SCHEMA.map((element) => ({ ...element })),
+      rowGroupSize: rows,
+      pageSize: 3_000,
+      columnData: [
+        { name: 'email', data: Array.from({ length: rows }, (_, row) => `p${row}@example.com`) },
+        { name: 'tags', data: Array.from({ length: rows }, () => randomList(random, () => `t${Math.floor(random() * 50)}`, true)) },
+        { name: 'scores', data: Array.from({ length: rows }, (_, row) => [BigInt(row)]) },
+      ],
+    });
+    const path = join(scratch, 'lists-large.parquet');
+    writeFileSync(path, withDataPageV1(v2));
+    const records = await readRecords(path);
+    expect(records).toHaveLength(rows);
+    expect(records).toEqual(await oracleRecords(path));
+    expect(records[39_999]!.fields['scores']).toEqual([39_999]);
+  });
+});
+
 describe('text columns in DATA_PAGE v1, as Spark and pyarrow write them by default', () => {
   const V1_CODECS: readonly FixtureCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
   test.each(Array.from({ length: 24 }, (_, seed) => seed))('give what hyparquet gives (seed %i)', async (seed) => {
