@@ -80,6 +80,35 @@ describe('Parquet segments', () => {
     expect(sandbox!.profileAttributes(emails[999]!)).not.toHaveProperty('first_name');
   });
 
+  it('pushes a pandas-style file (one row group, v1 pages, a list column): every profile, its list as an array property', async () => {
+    await start();
+    const emails = emailsOf('pd-', 20_000);
+    const bytes = await parquetFixtureBytes({
+      rowGroupSize: 20_000,
+      pageSize: 16_384,
+      schema: [
+        { name: 'schema', num_children: 2 },
+        { name: 'email', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+        { name: 'tags', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      ],
+      columnData: [
+        { name: 'email', data: emails },
+        { name: 'tags', data: emails.map((_, i) => (i % 5 === 0 ? null : i % 2 === 0 ? ['vip', `cohort-${i % 7}`] : [])) },
+      ],
+    });
+    const file = join(makeTempDir(), 'segment.parquet');
+    writeFileSync(file, withDataPageV1(bytes));
+    const result = await cli(['push', '--list', LIST, '--yes', file, '--json', '--map', 'properties.tags=tags']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual({ read: 20_000, valid: 20_000, rejected: 0, duplicates: 0 });
+    expect(sandbox!.listMemberEmails(LIST)).toHaveLength(20_000);
+    expect(sandbox!.profileAttributes(emails[19_998]!)).toMatchObject({ properties: { tags: ['vip', 'cohort-6'] } });
+    expect(sandbox!.profileAttributes(emails[17_002]!)).toMatchObject({ properties: { tags: ['vip', 'cohort-6'] } });
+  });
+
   it('pushes a Spark partitionBy folder (country=US/, country=DE/): every profile, its country from its folder (mapped by name to location.country)', async () => {
     await start();
     const folder = join(makeTempDir(), 'segment');

@@ -15,11 +15,11 @@ import { PagedColumnChunk } from './paged-column-chunk.js';
 import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
 
 /**
- * Rows turned into records at a time. A flat column (one value per row) is decoded a page at a
- * time as its rows are asked for. A nested one (a list, a map, a struct) with an offset index is
- * decoded a slice at a time (its pages for those rows); one without is decoded once per row group
- * and sliced: memory holds a page of each flat column, at most a row group of the unindexed nested
- * ones, and a slice of records, whatever the file's size.
+ * Rows turned into records at a time. A flat column (one value per row) and a nested one of a
+ * single leaf (a list) are read and decoded a page at a time as their rows are asked for. Other
+ * nested ones (a map, a struct of several fields) with an offset index are decoded a slice at a
+ * time (their pages for those rows); without one, once per row group and sliced: memory holds a
+ * page of each paged column, at most a row group of the others, and a slice of records.
  */
 const SLICE_ROWS = 16_384;
 /** Records per batch handed on: about what one 64 KB chunk of CSV holds. */
