@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { parquetMetadata, type AsyncBuffer, type CompressionCodec, type FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, CompressionCodec, FileMetaData } from 'hyparquet';
+import { parquetMetadata } from 'hyparquet/src/metadata.js';
 import { EmptyFileError, InputFileError } from '../../errors.js';
 import { describeOpenError } from '../byte-source.js';
 

@@ -143,9 +143,9 @@ describe('pages read from the file a window at a time', () => {
   });
 });
 
-describe('list columns, read a page at a time', () => {
+describe('nested columns (lists, structs, maps), read a page at a time', () => {
   const LIST_SCHEMA = [
-    { name: 'root', num_children: 3 },
+    { name: 'root', num_children: 5 },
     { name: 'email', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
     { name: 'tags', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
     { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
@@ -153,7 +153,27 @@ describe('list columns, read a page at a time', () => {
     { name: 'scores', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
     { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
     { name: 'element', type: 'INT64', repetition_type: 'REQUIRED' },
+    { name: 'address', repetition_type: 'OPTIONAL', num_children: 2 },
+    { name: 'city', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+    { name: 'zip', type: 'INT32', repetition_type: 'REQUIRED' },
+    { name: 'traits', repetition_type: 'OPTIONAL', converted_type: 'MAP', num_children: 1 },
+    { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
+    { name: 'key', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+    { name: 'value', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
   ] as const;
+
+  function randomTraits(random: () => number): Record<string, string | null> | null {
+    if (random() < 0.15) return null;
+    const traits: Record<string, string | null> = {};
+    for (const key of ['plan', 'region', 'source'])
+      if (random() < 0.5) traits[key] = random() < 0.2 ? null : `${key}-${Math.floor(random() * 5)}`;
+    return traits;
+  }
+
+  function randomAddress(random: () => number): { city: string | null; zip: number } | null {
+    if (random() < 0.2) return null;
+    return { city: random() < 0.2 ? null : `City ${Math.floor(random() * 30)}`, zip: Math.floor(random() * 99_999) };
+  }
 
   function randomList<T>(random: () => number, item: () => T, nullable: boolean): T[] | null {
     if (nullable && random() < 0.15) return null;
@@ -179,6 +199,8 @@ describe('list columns, read a page at a time', () => {
           ),
         },
         { name: 'scores', data: Array.from({ length: rows }, () => randomList(random, () => BigInt(Math.floor(random() * 100)), false)) },
+        { name: 'address', data: Array.from({ length: rows }, () => randomAddress(random)) },
+        { name: 'traits', data: Array.from({ length: rows }, () => randomTraits(random)) },
       ],
     });
     for (const [name, bytes] of [
@@ -203,6 +225,8 @@ describe('list columns, read a page at a time', () => {
         { name: 'email', data: Array.from({ length: rows }, (_, row) => `p${row}@example.com`) },
         { name: 'tags', data: Array.from({ length: rows }, () => randomList(random, () => `t${Math.floor(random() * 50)}`, true)) },
         { name: 'scores', data: Array.from({ length: rows }, (_, row) => [BigInt(row)]) },
+        { name: 'address', data: Array.from({ length: rows }, () => randomAddress(random)) },
+        { name: 'traits', data: Array.from({ length: rows }, () => randomTraits(random)) },
       ],
     });
     const path = join(scratch, 'lists-large.parquet');
@@ -211,6 +235,13 @@ describe('list columns, read a page at a time', () => {
     expect(records).toHaveLength(rows);
     expect(records).toEqual(await oracleRecords(path));
     expect(records[39_999]!.fields['scores']).toEqual([39_999]);
+    expect(
+      records.filter(({ fields }) => typeof fields['traits'] === 'object' && fields['traits'] !== null && 'plan' in fields['traits'])
+        .length,
+    ).toBeGreaterThan(10_000);
+    expect(records.filter(({ fields }) => (fields['address'] as { city?: unknown } | null)?.city !== undefined).length).toBeGreaterThan(
+      20_000,
+    );
   });
 });
 
