@@ -55,7 +55,7 @@ describe('openParquetReader', () => {
     },
   );
 
-  test('reads a large row group in slices and one without an offset index whole, the same rows either way', async () => {
+  test('reads a large row group the same with an offset index and without one (pages are read in order either way)', async () => {
     const count = 40_000;
     const columnData = [{ name: 'email', data: emails(count), type: 'STRING' as const }];
     const sliced = join(scratch, 'one-group-indexed.parquet');
