@@ -1,16 +1,12 @@
 import type { RowGroup, SchemaTree } from 'hyparquet';
 import { assembleLists, assembleNested } from 'hyparquet/src/assemble.js';
-import { readPage } from 'hyparquet/src/column.js';
-import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
-import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { decompressPage } from 'hyparquet/src/datapage.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel } from 'hyparquet/src/schema.js';
 import { ColumnPageError, InternalError } from '../../errors.js';
 import { ChunkPages, type ChunkPage, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
+import { readDataPageLevels, readDictionaryPage, type ColumnDecoder, type DecodedArray } from './hyparquet-pages.js';
 import { parquetParsers } from './parquet-values.js';
-
-type ColumnDecoder = Parameters<typeof readPage>[2];
-type DecodedArray = ReturnType<typeof convert>;
-type Encoding = Parameters<typeof convertWithDictionary>[2];
 
 const PARSERS = { ...DEFAULT_PARSERS, ...parquetParsers };
 /** Rows assembled at a time, so that each row's arrays and objects die young. */
@@ -168,25 +164,14 @@ class LeafLevels {
     return raw;
   }
 
-  #readPage({ header, stored }: ChunkPage): void {
-    if (header.type === 'DICTIONARY_PAGE') {
-      const reader = { view: new DataView(stored.buffer, stored.byteOffset, stored.byteLength), offset: 0 };
-      const { data } = readPage(reader, header, this.#decoder, undefined, undefined, 0);
-      if (data !== undefined) this.#dictionary = convert(data, this.#decoder);
+  #readPage(chunkPage: ChunkPage): void {
+    if (chunkPage.header.type === 'DICTIONARY_PAGE') {
+      this.#dictionary = readDictionaryPage(chunkPage, this.#decoder) ?? this.#dictionary;
       return;
     }
-    let page: ReturnType<typeof readDataPage>;
-    let encoding: Encoding;
-    if (header.type === 'DATA_PAGE' && header.data_page_header !== undefined) {
-      const bytes = decompressPage(stored, header.uncompressed_page_size, this.#decoder.codec, this.#decoder.compressors);
-      page = readDataPage(bytes, header.data_page_header, this.#decoder);
-      encoding = header.data_page_header.encoding;
-    } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2 !== undefined) {
-      page = readDataPageV2(stored, header, this.#decoder);
-      encoding = header.data_page_header_v2.encoding;
-    } else {
-      throw new Error(`parquet unsupported page type: ${header.type}`);
-    }
+    const decompress = (stored: Uint8Array, size: number): Uint8Array =>
+      decompressPage(stored, size, this.#decoder.codec, this.#decoder.compressors);
+    const { levels: page, encoding } = readDataPageLevels(chunkPage, this.#decoder, decompress);
     if (encoding.endsWith('_DICTIONARY') && this.#dictionary === undefined) {
       throw new Error('a dictionary-encoded page comes before any dictionary page');
     }

@@ -1,18 +1,13 @@
 import type { ColumnMetaData, SchemaTree } from 'hyparquet';
-import { readPage } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
-import { readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InternalError } from '../../errors.js';
+import { readDataPageLevels, readDictionaryPage, type ColumnDecoder, type DecodedArray } from './hyparquet-pages.js';
 import { parquetParsers } from './parquet-values.js';
 import { ChunkPages, type ChunkPage, type ChunkSource, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
 import { dataView, dictionaryEntry, encodingOf, isDictionaryEncoding, readDataPageBody, readDictionaryIndices } from './data-page.js';
 import { decompressPageInto, type PageCodec } from './reusable-bytes.js';
-
-/** What hyparquet needs to decode a column's pages (its type is not exported by name). */
-type ColumnDecoder = Parameters<typeof readPage>[2];
-type DecodedArray = ReturnType<typeof convert>;
 
 /**
  * Values converted at a time (timestamps to text, decimals to numbers...): a page's values stay
@@ -116,11 +111,8 @@ export class PagedColumnChunk implements ColumnChunkRows {
     const firstRow = this.#pageFirstRow + this.#pageRows;
     for (;;) {
       const next = this.#pages.next();
-      const { header, stored: compressed } = next;
-      if (header.type === 'DICTIONARY_PAGE') {
-        const reader = { view: new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength), offset: 0 };
-        const { data } = readPage(reader, header, this.#decoder, undefined, undefined, 0);
-        if (data !== undefined) this.#dictionary = convert(data, this.#decoder);
+      if (next.header.type === 'DICTIONARY_PAGE') {
+        this.#dictionary = readDictionaryPage(next, this.#decoder) ?? this.#dictionary;
         continue;
       }
       const rows = this.#readDataPage(next);
@@ -158,19 +150,8 @@ export class PagedColumnChunk implements ColumnChunkRows {
       }
       return body.rows;
     }
-    const { header, stored } = page;
-    let decoded: ReturnType<typeof readDataPage>;
-    let rows: number;
-    if (header.type === 'DATA_PAGE' && header.data_page_header !== undefined) {
-      const bytes = decompressPageInto(stored, header.uncompressed_page_size, this.#codec, this.#buffers.page);
-      decoded = readDataPage(bytes, header.data_page_header, this.#decoder);
-      rows = header.data_page_header.num_values;
-    } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2 !== undefined) {
-      decoded = readDataPageV2(stored, header, this.#dataPageDecoder);
-      rows = header.data_page_header_v2.num_rows;
-    } else {
-      throw new Error(`parquet unsupported page type: ${header.type}`);
-    }
+    const decompress = (stored: Uint8Array, size: number): Uint8Array => decompressPageInto(stored, size, this.#codec, this.#buffers.page);
+    const { levels: decoded, count: rows } = readDataPageLevels(page, this.#dataPageDecoder, decompress);
     this.#definitions = decoded.definitionLevels?.length ? decoded.definitionLevels : undefined;
     this.#indices = undefined;
     this.#raw = decoded.dataPage;
