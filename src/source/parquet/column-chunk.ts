@@ -1,4 +1,4 @@
-import type { AsyncBuffer, ColumnMetaData, PageHeader, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, PageHeader, RowGroup, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { ColumnPageError, InternalError } from '../../errors.js';
 import type { Decompressors } from './codecs.js';
@@ -36,11 +36,18 @@ export interface ColumnChunkRows {
 
 /**
  * Whether a top-level column is flat: one value per row, not a list, a map or a struct. Such a
- * column's pages hold whole rows, so it can be read a page at a time; hyparquet assembles the
- * others from the whole of their rows.
+ * column's pages hold whole rows and one value each; the others are assembled from their leaves.
  */
 export function isFlatColumn(column: SchemaTree): boolean {
   return column.children.length === 0 && column.element.repetition_type !== 'REPEATED';
+}
+
+/** The metadata of the chunk of the column at `path` (its names from the top level down) in the group. */
+export function chunkMetadata(group: RowGroup, path: readonly string[]): ColumnMetaData | undefined {
+  return group.columns.find(
+    ({ meta_data: meta }) =>
+      meta?.path_in_schema.length === path.length && meta.path_in_schema.every((name, index) => name === path[index]),
+  )?.meta_data;
 }
 
 /** One page of a column chunk: its header, and its bytes as stored (compressed). */
@@ -50,9 +57,10 @@ export interface ChunkPage {
 }
 
 /**
- * A flat column chunk's pages, read from the file as their rows are about to be wanted and handed
- * out one after the other, so that memory holds the pages in use, not the chunk: a row group
- * from Spark is 128 MB, one from pyarrow a million rows.
+ * A column chunk's pages, read from the file as their rows are about to be wanted and handed out
+ * one after the other, so that memory holds the pages in use, not the chunk: a row group from
+ * Spark is 128 MB, one from pyarrow a million rows. A flat column's reader counts rows by page
+ * header (`load`, `next`); a nested one's counts them itself (`read`).
  */
 export class ChunkPages {
   readonly #file: AsyncBuffer;

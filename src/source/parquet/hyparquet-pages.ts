@@ -1,12 +1,31 @@
+import type { ColumnMetaData, SchemaTree } from 'hyparquet';
+import type { Compressors } from 'hyparquet-compressors';
 import { readPage } from 'hyparquet/src/column.js';
-import { convert, type convertWithDictionary } from 'hyparquet/src/convert.js';
+import { convert, DEFAULT_PARSERS, type convertWithDictionary } from 'hyparquet/src/convert.js';
 import { readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import type { ChunkPage } from './column-chunk.js';
+import { parquetParsers } from './parquet-values.js';
 
 /** What hyparquet needs to decode a column's pages (its type is not exported by name). */
 export type ColumnDecoder = Parameters<typeof readPage>[2];
 export type DecodedArray = ReturnType<typeof convert>;
 export type Encoding = Parameters<typeof convertWithDictionary>[2];
+
+/** hyparquet's conversions, with klaviyo-export's for timestamps and dates. */
+export const PARSERS = { ...DEFAULT_PARSERS, ...parquetParsers };
+
+/** How hyparquet decodes the pages of the chunk `meta`, whose leaf ends `schemaPath` (root first). */
+export function columnDecoder(meta: ColumnMetaData, schemaPath: SchemaTree[], compressors: Compressors): ColumnDecoder {
+  return {
+    pathInSchema: meta.path_in_schema,
+    type: meta.type,
+    element: schemaPath.at(-1)!.element,
+    schemaPath,
+    codec: meta.codec,
+    compressors,
+    parsers: PARSERS,
+  };
+}
 
 /** A data page as hyparquet decodes it: its levels and its values before conversion. */
 export interface HyparquetDataPage {

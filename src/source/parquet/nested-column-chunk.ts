@@ -1,14 +1,19 @@
 import type { RowGroup, SchemaTree } from 'hyparquet';
 import { assembleLists, assembleNested } from 'hyparquet/src/assemble.js';
-import { convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { convertWithDictionary } from 'hyparquet/src/convert.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel } from 'hyparquet/src/schema.js';
 import { ColumnPageError, InternalError } from '../../errors.js';
-import { ChunkPages, type ChunkPage, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
-import { readDataPageLevels, readDictionaryPage, type ColumnDecoder, type DecodedArray } from './hyparquet-pages.js';
-import { parquetParsers } from './parquet-values.js';
+import { chunkMetadata, ChunkPages, type ChunkPage, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
+import {
+  columnDecoder,
+  PARSERS,
+  readDataPageLevels,
+  readDictionaryPage,
+  type ColumnDecoder,
+  type DecodedArray,
+} from './hyparquet-pages.js';
 
-const PARSERS = { ...DEFAULT_PARSERS, ...parquetParsers };
 /** Rows assembled at a time, so that each row's arrays and objects die young. */
 const ASSEMBLE_BLOCK = 1_024;
 
@@ -48,17 +53,9 @@ export class NestedColumnChunk implements ColumnChunkRows {
   ): NestedColumnChunk {
     const leaves = leafPaths(root, column).map((schemaPath) => {
       const leaf = schemaPath.at(-1)!;
-      const meta = group.columns.find((chunk) => samePath(chunk.meta_data?.path_in_schema, leaf.path))?.meta_data;
+      const meta = chunkMetadata(group, leaf.path);
       if (meta === undefined) throw new Error(`the row group has no data for ${leaf.path.join('.')}`);
-      const decoder: ColumnDecoder = {
-        pathInSchema: meta.path_in_schema,
-        type: meta.type,
-        element: leaf.element,
-        schemaPath,
-        codec: meta.codec,
-        compressors: decompressors.compressors,
-        parsers: PARSERS,
-      };
+      const decoder = columnDecoder(meta, schemaPath, decompressors.compressors);
       return { path: leaf.path.join('.'), levels: new LeafLevels(new ChunkPages(file, meta, rowCount), decoder, rowCount) };
     });
     return new NestedColumnChunk(column, leaves, rowCount);
@@ -218,8 +215,4 @@ function leafPaths(root: SchemaTree, column: SchemaTree): SchemaTree[][] {
   };
   visit(column, [root, column]);
   return paths;
-}
-
-function samePath(path: readonly string[] | undefined, other: readonly string[]): boolean {
-  return path !== undefined && path.length === other.length && path.every((name, index) => name === other[index]);
 }

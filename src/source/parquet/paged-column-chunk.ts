@@ -1,10 +1,9 @@
 import type { ColumnMetaData, SchemaTree } from 'hyparquet';
-import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { convert } from 'hyparquet/src/convert.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InternalError } from '../../errors.js';
-import { readDataPageLevels, readDictionaryPage, type ColumnDecoder, type DecodedArray } from './hyparquet-pages.js';
-import { parquetParsers } from './parquet-values.js';
+import { columnDecoder, readDataPageLevels, readDictionaryPage, type ColumnDecoder, type DecodedArray } from './hyparquet-pages.js';
 import { ChunkPages, type ChunkPage, type ChunkSource, type ColumnBuffers, type ColumnChunkRows } from './column-chunk.js';
 import { dataView, dictionaryEntry, encodingOf, isDictionaryEncoding, readDataPageBody, readDictionaryIndices } from './data-page.js';
 import { decompressPageInto, type PageCodec } from './reusable-bytes.js';
@@ -72,15 +71,7 @@ export class PagedColumnChunk implements ColumnChunkRows {
     rowCount: number,
   ): PagedColumnChunk {
     const pages = new ChunkPages(file, meta, rowCount);
-    const decoder: ColumnDecoder = {
-      pathInSchema: meta.path_in_schema,
-      type: meta.type,
-      element: column.element,
-      schemaPath: [root, column],
-      codec: meta.codec,
-      compressors: decompressors.compressors,
-      parsers: { ...DEFAULT_PARSERS, ...parquetParsers },
-    };
+    const decoder = columnDecoder(meta, [root, column], decompressors.compressors);
     return new PagedColumnChunk(pages, decoder, { codec: meta.codec, decompressors }, buffers, rowCount);
   }
 

@@ -7,9 +7,8 @@ import type { FormatReader } from '../format-reader.js';
 import type { SourceRecord } from '../source-record.js';
 import { openParquetFile, type ParquetFile } from './parquet-file.js';
 import { toRecordFields } from './parquet-values.js';
-import { ReusableBytes } from './reusable-bytes.js';
 import { loadDecompressors } from './codecs.js';
-import { ColumnBuffers, isFlatColumn, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
+import { chunkMetadata, ColumnBuffers, isFlatColumn, type ChunkSource, type ColumnChunkRows } from './column-chunk.js';
 import { NestedColumnChunk } from './nested-column-chunk.js';
 import { PagedColumnChunk } from './paged-column-chunk.js';
 import { isTextChunk, isTextColumn, TextColumnChunk } from './text-column-chunk.js';
@@ -109,9 +108,7 @@ function openColumnChunk(
 ): ColumnChunkRows {
   try {
     if (!isFlatColumn(column)) return NestedColumnChunk.open(source, group, column, schema, groupRows);
-    const meta = group.columns.find(
-      (chunk) => chunk.meta_data?.path_in_schema.length === 1 && chunk.meta_data.path_in_schema[0] === column.element.name,
-    )?.meta_data;
+    const meta = chunkMetadata(group, column.path);
     if (meta === undefined) throw new Error('the row group has no data for it');
     if (isTextColumn(column) && isTextChunk(meta)) return TextColumnChunk.open(source, meta, column, groupRows);
     return PagedColumnChunk.open(source, meta, column, schema, groupRows);
@@ -172,7 +169,7 @@ class FileDigest {
     const hash = createHash('sha256');
     const handle = await open(path, 'r');
     try {
-      const buffer = new ReusableBytes().take(1 << 20);
+      const buffer = Buffer.allocUnsafeSlow(1 << 20);
       for (let position = 0; !this.#stopped;) {
         const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
         if (bytesRead === 0) return hash.digest('hex');
